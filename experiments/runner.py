@@ -1,0 +1,92 @@
+"""Running the model: one replicate as a pure function, and the seeds of replicates.
+
+:func:`simulate` takes plain parameter values and a seed and returns plain data, so
+it can run in this process, a process pool or a cluster worker alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from model import VerbindingModel
+from model.metrics import summarise
+from model.state import CLIENT_STATUS
+
+#: Columns of the per-professional records, after ``professional_id``.
+PROFESSIONAL_COLUMNS = ("hired_week", "left_week", "admin_hours", "contact_hours",
+                        "network_hours", "overtime_hours", "open_hours", "scripted_hours",
+                        "group_hours", "burnout_episodes")
+#: Columns of the per-client records, after ``client_id``.
+CLIENT_COLUMNS = ("arrival_week", "start_week", "exit_week", "exit_reason", "handovers",
+                  "initial_motivation", "final_bond", "weeks_waiting")
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What one replicate yields, as plain data.
+
+    Attributes:
+        seed: The model seed.
+        parameters: Every parameter value of the run.
+        metrics: ``{metric: value}`` (see :mod:`model.metrics`).
+        weekly: ``{figure: [value per week]}``.
+        clients: One tuple per client, in :data:`CLIENT_COLUMNS` order after the id.
+        professionals: One tuple per professional ever hired, in
+            :data:`PROFESSIONAL_COLUMNS` order after the id.
+    """
+
+    seed: int
+    parameters: dict[str, Any]
+    metrics: dict[str, float]
+    weekly: dict[str, list]
+    clients: list[tuple]
+    professionals: list[tuple]
+
+
+def replicate_seeds(root: int, n: int) -> list[int]:
+    """Model seeds of replicates ``0..n-1``, all derived from one root seed.
+
+    Replicate ``k`` gets the same seed whatever else is run, so scenarios run with the
+    same root share arrivals and client traits (common random numbers).
+    """
+    children = np.random.SeedSequence(root).spawn(n)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+def simulate(overrides: dict[str, Any], seed: int, records: bool = True) -> RunOutput:
+    """Run one replicate to its last week.
+
+    Args:
+        overrides: Parameter values that differ from the defaults.
+        seed: The model seed.
+        records: Whether to return per-client and per-professional records.
+    """
+    model = VerbindingModel(rng=seed, **overrides).run()
+    return RunOutput(
+        seed=seed,
+        parameters=model.p.to_dict(),
+        metrics=summarise(model),
+        weekly={name: list(values) for name, values in model.datacollector.model_vars.items()},
+        clients=_client_rows(model) if records else [],
+        professionals=_professional_rows(model) if records else [],
+    )
+
+
+def _client_rows(model: VerbindingModel) -> list[tuple]:
+    record = model.clients.final_records()
+    columns = [record[name].tolist() if name != "exit_reason"
+               else [CLIENT_STATUS[r] for r in record[name]] for name in CLIENT_COLUMNS]
+    return list(zip(range(model.clients.count), *columns, strict=True))
+
+
+def _professional_rows(model: VerbindingModel) -> list[tuple]:
+    rows = []
+    for pro in model.professionals_ever:
+        hours = pro.hours
+        rows.append((pro.unique_id, pro.hired_week, pro.left_week, hours["admin"],
+                     hours["contact"], hours["network"], hours["overtime"], hours["open"],
+                     hours["scripted"], hours["group"], pro.burnout_episodes))
+    return rows

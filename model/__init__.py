@@ -1,0 +1,8 @@
+"""The Verbinding model: Mesa agents and model, and nothing of experiments or the app."""
+
+from model.agents import Client, Professional
+from model.model import WEEKLY_FIGURES, VerbindingModel
+from model.parameters import ParameterError, Parameters
+
+__all__ = ["Client", "ParameterError", "Parameters", "Professional", "VerbindingModel",
+           "WEEKLY_FIGURES"]

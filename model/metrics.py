@@ -1,0 +1,133 @@
+"""The outcomes of one run (MODEL.md, "Outcomes a user must see"), declared once.
+
+Every metric is measured over the *window*: the weeks after ``warmup_weeks`` up to
+``weeks``. Weekly figures come from the model's DataCollector, per-client figures
+from the client records. Shares of clients are over episodes that ended in the
+window; hour shares are over the hours professionals worked (contract + overtime).
+A metric with nothing to measure (no goal reached, say) is NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.state import DROPOUT, GOAL
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One outcome: its name, unit, labels and precise definition."""
+
+    name: str
+    unit: str
+    en: str
+    nl: str
+    definition: str
+
+
+METRICS = (
+    Metric("goal_share", "share", "Clients reaching their goal", "Cliënten die hun doel halen",
+           "Goals reached / (goals + drop-outs), over episodes ending in the window."),
+    Metric("dropout_share", "share", "Drop-out", "Uitval",
+           "Drop-outs (from the waitlist or from care) / (goals + drop-outs), over "
+           "episodes ending in the window."),
+    Metric("weeks_to_goal", "weeks", "Weeks to goal", "Weken tot doel",
+           "Mean weeks from arrival (waiting included) to goal, over goals in the window."),
+    Metric("mean_bond", "0..1", "Mean bond", "Gemiddelde band",
+           "Mean over window weeks of the mean bond of clients in care."),
+    Metric("clients_per_professional", "clients", "Clients per professional",
+           "Cliënten per professional",
+           "Mean over window weeks of clients in care / working professionals."),
+    Metric("contact_hours_per_client_week", "h", "Contact hours per client-week",
+           "Contacturen per cliëntweek",
+           "Professional contact hours (one-to-one and group) / client-weeks in care."),
+    Metric("connective_hours_per_client_week", "h", "Connective hours per client-week",
+           "Verbindende uren per cliëntweek",
+           "Open contact hours in contacts whose open part reaches the unhurried minimum, "
+           "/ client-weeks in care."),
+    Metric("admin_share", "share", "Share of time on admin", "Aandeel administratie",
+           "Admin hours / hours worked (contract + overtime of working professionals)."),
+    Metric("contact_share", "share", "Share of time on contact", "Aandeel contact",
+           "Contact hours / hours worked."),
+    Metric("network_share", "share", "Share of time on network", "Aandeel netwerk",
+           "Network hours / hours worked."),
+    Metric("waitlist_mean", "clients", "Mean waitlist", "Gemiddelde wachtlijst",
+           "Mean over window weeks of clients waiting at the end of the week."),
+    Metric("wait_weeks_mean", "weeks", "Mean wait", "Gemiddelde wachttijd",
+           "Mean weeks from arrival to first start of care, over starts in the window."),
+    Metric("stress_mean", "0..1", "Mean stress", "Gemiddelde stress",
+           "Mean over window weeks of the mean stress of working professionals."),
+    Metric("burnout_prevalence", "share", "Burnout prevalence", "Burn-outprevalentie",
+           "Mean over window weeks of the share of employed professionals on burnout "
+           "leave or with stress at or above the burnout threshold."),
+    Metric("annual_turnover", "1/year", "Annual turnover", "Jaarlijks verloop",
+           "Quits in the window / mean employed professionals, per 52 weeks."),
+    Metric("handovers_per_client", "handovers", "Handovers per client",
+           "Overdrachten per cliënt",
+           "Mean handovers per client, over episodes ending in the window."),
+    Metric("hours_per_goal", "h", "Professional hours per goal", "Uren per behaald doel",
+           "Paid professional hours (contract hours of employed staff + overtime) in the "
+           "window / goals reached in the window."),
+    Metric("cost_per_goal", "EUR", "Cost per goal", "Kosten per behaald doel",
+           "hours_per_goal x hourly_cost."),
+)
+
+METRIC_NAMES = tuple(m.name for m in METRICS)
+
+
+def summarise(model) -> dict[str, float]:
+    """Every metric of :data:`METRICS` for a finished (or running) model.
+
+    Args:
+        model: A :class:`~model.model.VerbindingModel` that has run past its warm-up.
+
+    Returns:
+        ``{metric name: value}`` in declaration order; NaN where undefined.
+    """
+    p = model.p
+    weekly = {name: np.asarray(values, float)[p.warmup_weeks:]
+              for name, values in model.datacollector.model_vars.items()}
+    records = model.clients.final_records()
+    ended = records["exit_week"] > p.warmup_weeks
+    reasons = records["exit_reason"][ended]
+    goals, dropouts = (reasons == GOAL).sum(), (reasons == DROPOUT).sum()
+    to_goal = (records["exit_week"] - records["arrival_week"])[ended][reasons == GOAL]
+    started = records["start_week"] > p.warmup_weeks
+    waited = (records["start_week"] - records["arrival_week"])[started]
+    worked = sum(weekly[k].sum() for k in ("admin_hours", "network_hours", "contact_hours",
+                                           "slack_hours"))
+    client_weeks = weekly["in_care"].sum()
+    employed = weekly["working"] + weekly["sick"]
+    hours_per_goal = _ratio(weekly["paid_hours"].sum(), goals)
+    values = {
+        "goal_share": _ratio(goals, goals + dropouts),
+        "dropout_share": _ratio(dropouts, goals + dropouts),
+        "weeks_to_goal": _mean(to_goal),
+        "mean_bond": _mean(weekly["mean_bond"]),
+        "clients_per_professional": _mean(weekly["in_care"] / np.maximum(weekly["working"], 1)),
+        "contact_hours_per_client_week": _ratio(weekly["contact_hours"].sum(), client_weeks),
+        "connective_hours_per_client_week": _ratio(weekly["connective_hours"].sum(),
+                                                   client_weeks),
+        "admin_share": _ratio(weekly["admin_hours"].sum(), worked),
+        "contact_share": _ratio(weekly["contact_hours"].sum(), worked),
+        "network_share": _ratio(weekly["network_hours"].sum(), worked),
+        "waitlist_mean": _mean(weekly["waiting"]),
+        "wait_weeks_mean": _mean(waited),
+        "stress_mean": _mean(weekly["mean_stress"]),
+        "burnout_prevalence": _mean(weekly["burnout_share"]),
+        "annual_turnover": _ratio(weekly["quits"].sum() * 52, employed.mean() * len(employed)),
+        "handovers_per_client": _mean(records["handovers"][ended]),
+        "hours_per_goal": hours_per_goal,
+        "cost_per_goal": hours_per_goal * p.hourly_cost,
+    }
+    return {name: float(values[name]) for name in METRIC_NAMES}
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / float(denominator) if denominator else float("nan")
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(np.mean(values)) if len(values) else float("nan")

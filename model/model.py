@@ -1,0 +1,416 @@
+"""Verbinding: an agent-based model of workload versus connection.
+
+Professionals (teachers, GPs and nurses, re-integration caseworkers) spend their
+week on administration, network and contact; only unhurried, open contact builds
+the relationship through which clients progress. The model follows the conceptual
+model in ``shared/MODEL.md``, which rests on Pugh's connective labour [000],
+Van der Horst on equal collaboration [001], Blonk on *bejegening* and JOBS [002],
+Bosselaar on the networking professional [003] and connection at work [004]. The
+formal description is ``docs/ODD.md``.
+
+One step is one week. The weekly order, the only place it is written down:
+
+0. Staffing: sick professionals whose leave is over return; vacancies whose time
+   is up are filled by new hires with little experience.
+1. Arrivals and assignment: new clients join the waitlist; the waitlist, oldest
+   first, is assigned to working professionals with room under the caseload cap,
+   least loaded first. Clients still waiting lose motivation.
+2. Time budget: per professional, admin first, then network, then a group session,
+   then contact; overtime when the caseload's minimum exceeds the contract.
+3. Contact: clients show up (more with bond and motivation); each professional's
+   contact hours are split over the caseload; within each contact the scripted part
+   is fixed and only the open rest builds connection; abrupt scripted questions can
+   rupture weak bonds.
+4. Bond: grows with unhurried open time x attunement x openness; decays without
+   contact (handover losses happen in step 7).
+5. Motivation and progress: progress from human contact x bond, automated contact
+   and group sessions; motivation and self-efficacy follow bond, progress, setbacks
+   and group sessions; ready clients are placed with help of network ties.
+6. Exits: placed clients reach their goal; others drop out at a hazard rising with
+   weak bonds, low motivation and imposed goals.
+7. Professional wellbeing: stress moves toward a level set by overload, autonomy
+   and connection; burnout sends a professional on sick leave and stress makes
+   professionals quit; their clients are handed over to colleagues with room or to
+   the waitlist. Experience and network ties are updated.
+8. Observation: the week's model-level figures are collected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa import Model
+from mesa.datacollection import DataCollector
+
+from model import mechanisms as mech
+from model.agents import Client, Professional
+from model.parameters import Parameters
+from model.state import (DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING,
+                         ClientTable, Posts)
+
+#: Model-level figures collected every week (attribute names of the model).
+WEEKLY_FIGURES = (
+    "arrivals", "started", "goals", "dropouts", "waiting", "in_care",
+    "working", "sick", "vacant", "burnouts", "quits", "handovers",
+    "mean_bond", "mean_motivation", "mean_stress", "burnout_share",
+    "admin_hours", "network_hours", "contact_hours", "group_hours", "open_hours",
+    "scripted_hours", "connective_hours", "slack_hours", "overtime_hours", "paid_hours",
+)
+
+#: Weeks of experience of the starting staff are drawn uniformly from 0 to this
+#: (assumption: a team mixing new hires and ten-year veterans).
+STARTING_EXPERIENCE_WEEKS = 520
+#: Openness, motivation and self-efficacy at arrival are Beta(m * s, (1 - m) * s) with
+#: mean m from the parameters and s this strength (sd about 0.19 at m = 0.5; assumption).
+BETA_STRENGTH = 6.0
+#: A group session needs at least two members.
+MIN_GROUP = 2
+
+
+def _seed(rng) -> int:
+    """A recordable integer seed from what the caller passed as ``rng``.
+
+    SolaraViz passes its seed box as text; None draws a fresh seed from entropy.
+    """
+    if rng is None:
+        return int(np.random.SeedSequence().entropy % 2**63)
+    if isinstance(rng, str):
+        return int(rng.strip())
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
+        raise TypeError(f"rng must be an integer seed or None, not {type(rng).__name__}")
+    return int(rng)
+
+
+class VerbindingModel(Model):
+    """Professionals and clients, one week per step.
+
+    Args:
+        rng: Integer seed (or its text, or None for a fresh one). The seed is kept
+            in ``self.seed``; the same seed and parameters give the same run.
+        **params: Parameter overrides by name; see :class:`Parameters`.
+
+    Raises:
+        ParameterError: For an unknown parameter or a value out of range.
+
+    Attributes:
+        p: The run's :class:`Parameters`.
+        seed: The integer seed of the run.
+        clients: :class:`ClientTable` with the clients' state and records.
+        posts: :class:`Posts` with the professionals' state.
+        professionals_ever: Every :class:`Professional` ever hired, in hiring order.
+        datacollector: Weekly model-level figures (:data:`WEEKLY_FIGURES`).
+    """
+
+    def __init__(self, rng=None, **params) -> None:
+        p = Parameters.from_mapping(params)
+        seed = _seed(rng)
+        super().__init__(rng=seed)
+        self.p = p
+        self.seed = seed
+        # Separate streams, so scenarios run with the same seed share their arrivals
+        # and client traits (common random numbers).
+        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+        self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng = streams
+
+        self.clients = ClientTable(capacity=int(p.arrivals_per_week * p.weeks * 1.2) + 64)
+        self.posts = Posts(p.professionals)
+        self.professionals_ever: list[Professional] = []
+        experience = self.staff_rng.uniform(0, STARTING_EXPERIENCE_WEEKS, p.professionals)
+        for post in range(p.professionals):
+            self._hire(post, experience[post])
+
+        for name in WEEKLY_FIGURES:
+            setattr(self, name, 0)
+        self.datacollector = DataCollector(model_reporters={n: n for n in WEEKLY_FIGURES})
+        self.running = True
+
+    # ----------------------------------------------------------------- the week
+    def step(self) -> None:
+        """Advance one week, in the order given in the module docstring."""
+        week = self.steps
+        self._reset_counts()
+        self._staffing()                                        # 0
+        self._arrive(week)                                      # 1
+        self._assign(week)
+        self._wait()
+        runs_group, members = self._group_members()             # 2
+        budget = mech.time_budget(self._caseload(), runs_group,
+                                  self.posts.status == WORKING, self.p)
+        placed = self._contact(budget, members)                 # 3, 4, 5
+        self._exit(placed, week)                                # 6
+        self._wellbeing(budget, week)                           # 7
+        self._observe(budget)                                   # 8
+        if week >= self.p.weeks:
+            self.running = False
+
+    def run(self) -> VerbindingModel:
+        """Run all ``weeks`` of the scenario; returns the model for chaining."""
+        while self.running:
+            self.step()
+        return self
+
+    # ----------------------------------------------------------------- 0 staffing
+    def _staffing(self) -> None:
+        posts = self.posts
+        waiting_out = posts.status != WORKING
+        posts.weeks_left[waiting_out] -= 1
+        due = waiting_out & (posts.weeks_left <= 0)
+        posts.status[due & (posts.status == SICK)] = WORKING
+        for post in np.flatnonzero(due & (posts.status == VACANT)):
+            self._hire(post, 0.0)
+
+    def _hire(self, post: int, experience: float) -> None:
+        posts = self.posts
+        posts.status[post] = WORKING
+        posts.stress[post] = self.p.stress_base
+        posts.experience[post] = experience
+        posts.ties[post] = 0.0
+        posts.hours[post] = 0.0
+        posts.burnouts[post] = 0
+        professional = Professional(self, post)
+        posts.agent[post] = professional
+        self.professionals_ever.append(professional)
+
+    # ----------------------------------------------------------------- 1 arrivals
+    def _arrive(self, week: int) -> None:
+        n = int(self.arrival_rng.poisson(self.p.arrivals_per_week))
+        self.arrivals = n
+        if n == 0:
+            return
+        traits = self._draw_traits(n)
+        serials = self.clients.append(traits, week)
+        self.clients.live["agent"][-n:] = [Client(self, int(s)) for s in serials]
+
+    def _draw_traits(self, n: int) -> dict[str, np.ndarray]:
+        """Client traits at arrival: lognormal need, beta-distributed states."""
+        p, rng = self.p, self.trait_rng
+        sigma = np.sqrt(np.log1p(p.need_spread**2))
+        need = p.need_hours * rng.lognormal(-0.5 * sigma**2, sigma, n)
+        means = np.array([[p.openness_mean], [p.motivation_mean], [p.efficacy_mean]])
+        openness, motivation, efficacy = rng.beta(means * BETA_STRENGTH,
+                                                  (1 - means) * BETA_STRENGTH, (3, n))
+        return {"need": need, "bond": np.full(n, p.bond_initial), "openness": openness,
+                "motivation": motivation, "efficacy": efficacy}
+
+    def _assign(self, week: int) -> None:
+        live, posts = self.clients.live, self.posts
+        waiting = np.flatnonzero(live["status"] == WAITING)
+        if len(waiting) == 0:
+            return
+        load = self._caseload()
+        room = np.where(posts.status == WORKING, np.maximum(self.p.caseload_cap - load, 0), 0)
+        seats = mech.seats_in_order(load, room, self.contact_rng.permutation(len(posts)))
+        chosen = waiting[: len(seats)]
+        live["post"][chosen] = seats[: len(chosen)]
+        live["status"][chosen] = IN_CARE
+        first_start = self.clients.record["start_week"][live["serial"][chosen]] < 0
+        self.clients.record["start_week"][live["serial"][chosen[first_start]]] = week
+        self.started += int(first_start.sum())
+
+    def _wait(self) -> None:
+        live = self.clients.live
+        waiting = live["status"] == WAITING
+        live["weeks_waiting"][waiting] += 1
+        live["motivation"][waiting] *= 1 - self.p.waiting_motivation_loss
+
+    # ----------------------------------------------------------------- 2 time budget
+    def _caseload(self) -> np.ndarray:
+        live = self.clients.live
+        in_care = live["post"][live["status"] == IN_CARE]
+        return np.bincount(in_care, minlength=len(self.posts))
+
+    def _group_members(self) -> tuple[np.ndarray, np.ndarray]:
+        """Which posts run a JOBS session this week, and which live rows attend.
+
+        Clients in care who have not yet had all sessions join their professional's
+        group, earliest arrivals first, up to ``group_size``.
+        """
+        n_posts = len(self.posts)
+        live = self.clients.live
+        if not self.p.group_programme:
+            return np.zeros(n_posts, bool), np.zeros(len(live["status"]), bool)
+        eligible = np.flatnonzero((live["status"] == IN_CARE)
+                                  & (live["sessions"] < self.p.group_sessions)
+                                  & (self.posts.status[live["post"]] == WORKING))
+        posts = live["post"][eligible]
+        order = np.argsort(posts, kind="stable")
+        sorted_posts = posts[order]
+        rank = np.arange(len(order)) - np.searchsorted(sorted_posts, sorted_posts)
+        seated = eligible[order[rank < self.p.group_size]]
+        size = np.bincount(live["post"][seated], minlength=n_posts)
+        runs = size >= MIN_GROUP
+        members = np.zeros(len(live["status"]), bool)
+        members[seated[runs[live["post"][seated]]]] = True
+        return runs, members
+
+    # ----------------------------------------------------------------- 3-5 contact
+    def _contact(self, budget: dict[str, np.ndarray], members: np.ndarray) -> np.ndarray:
+        """Contact, bond, progress and motivation for every client in care.
+
+        Returns:
+            Boolean mask over live rows: clients placed (goal reached) this week.
+        """
+        p, live, posts = self.p, self.clients.live, self.posts
+        rows = np.flatnonzero(live["status"] == IN_CARE)
+        placed = np.zeros(len(live["status"]), bool)
+        post = live["post"][rows]
+        bond, motivation = live["bond"][rows], live["motivation"][rows]
+        efficacy, openness = live["efficacy"][rows], live["openness"][rows]
+        u_show, u_rupture, u_place, u_setback = self.contact_rng.random((4, len(rows)))
+
+        # 3. Contact: each client's share of the contact time, if they show up.
+        shows = u_show < mech.show_probability(bond, motivation, p)
+        caseload = np.bincount(post, minlength=len(posts))
+        share = budget["contact"] / np.maximum(caseload, 1)
+        hours = np.where(shows, np.minimum(share[post], p.max_contact_hours), 0.0)
+        scripted, open_hours = mech.split_contact(hours, p)
+
+        # 4. Bond: growth from unhurried open time, decay without contact, ruptures.
+        attune = mech.attunement(posts.experience, posts.stress, p)[post]
+        growth = mech.bond_growth(bond, open_hours, attune,
+                                  mech.effective_openness(openness, p), p)
+        rupture = shows & (u_rupture < mech.rupture_probability(bond, scripted, open_hours, p))
+        new_bond = np.where(shows & ~rupture, bond + growth, bond * (1 - p.bond_decay))
+        openness = np.where(rupture, openness * (1 - p.rupture_openness_loss), openness)
+
+        # 5. Progress, placement, motivation and self-efficacy.
+        in_group = members[rows]
+        group_hours = np.where(in_group, budget["group"][post], 0.0)
+        gain = mech.progress_gain(hours, new_bond, motivation, group_hours,
+                                  live["need"][rows], p)
+        progress = np.minimum(live["progress"][rows] + gain, 1.0)
+        ready = progress >= 1.0
+        is_placed = ready & (u_place < mech.placement_probability(posts.ties[post], p))
+        setback = u_setback < np.where(ready & ~is_placed, p.rejection_rate, p.setback_rate)
+        new_motivation = motivation + mech.motivation_change(
+            motivation, efficacy, new_bond, gain, setback, p)
+        new_efficacy = efficacy + mech.efficacy_change(efficacy, gain, setback, p)
+        new_motivation += np.where(in_group, mech.group_lift(new_motivation, p), 0.0)
+        new_efficacy += np.where(in_group, mech.group_lift(new_efficacy, p), 0.0)
+
+        live["bond"][rows] = np.clip(new_bond, 0.0, 1.0)
+        live["openness"][rows] = openness
+        live["progress"][rows] = progress
+        live["motivation"][rows] = np.clip(new_motivation, 0.0, 1.0)
+        live["efficacy"][rows] = np.clip(new_efficacy, 0.0, 1.0)
+        live["sessions"][rows] += in_group
+        placed[rows] = is_placed
+        self._account_hours(budget, post, hours, scripted, open_hours)
+        return placed
+
+    def _account_hours(self, budget: dict[str, np.ndarray], post: np.ndarray,
+                       hours: np.ndarray, scripted_c: np.ndarray, open_c: np.ndarray) -> None:
+        """Add the week's hours to each post's totals and to the week's figures."""
+        n_posts = len(self.posts)
+        given = np.bincount(post, weights=hours, minlength=n_posts)
+        scripted = np.bincount(post, weights=scripted_c, minlength=n_posts)
+        open_hours = np.bincount(post, weights=open_c, minlength=n_posts)
+        connective = float(open_c[open_c >= self.p.unhurried_hours].sum())
+        self.posts.hours += np.column_stack(
+            [budget["admin"], budget["network"], given + budget["group"], open_hours,
+             scripted, budget["group"], budget["overtime"]])
+        self._week_hours = {
+            "admin_hours": budget["admin"].sum(), "network_hours": budget["network"].sum(),
+            "contact_hours": given.sum() + budget["group"].sum(),
+            "group_hours": budget["group"].sum(), "open_hours": open_hours.sum(),
+            "scripted_hours": scripted.sum(), "connective_hours": connective,
+            "slack_hours": (budget["contact"] - given).sum(),
+            "overtime_hours": budget["overtime"].sum(),
+        }
+
+    # ----------------------------------------------------------------- 6 exits
+    def _exit(self, placed: np.ndarray, week: int) -> None:
+        live = self.clients.live
+        status = live["status"]
+        bond = np.where(status == IN_CARE, live["bond"], 0.0)
+        hazard = mech.dropout_hazard(bond, live["motivation"], self.p)
+        at_risk = (status <= IN_CARE) & ~placed
+        dropped = (self.contact_rng.random(len(status)) < hazard) & at_risk
+        status[placed] = GOAL
+        status[dropped] = DROPOUT
+        self.goals, self.dropouts = int(placed.sum()), int(dropped.sum())
+        leaving = placed | dropped
+        for agent in live["agent"][leaving]:
+            agent.remove()
+        self.clients.remove(leaving, week)
+
+    # ----------------------------------------------------------------- 7 wellbeing
+    def _wellbeing(self, budget: dict[str, np.ndarray], week: int) -> None:
+        p, posts, live = self.p, self.posts, self.clients.live
+        working, sick = posts.status == WORKING, posts.status == SICK
+        in_care = live["status"] == IN_CARE
+        n_posts = len(posts)
+        caseload = np.bincount(live["post"][in_care], minlength=n_posts)
+        bond_sum = np.bincount(live["post"][in_care], weights=live["bond"][in_care],
+                               minlength=n_posts)
+        connection = bond_sum / np.maximum(caseload, 1)
+        target = np.where(working, mech.stress_target(budget["overload"], connection, p),
+                          p.stress_base)  # sick leave is rest
+        noise = self.staff_rng.normal(0.0, p.stress_noise, n_posts)
+        u_burnout, u_quit = self.staff_rng.random((2, n_posts))
+        filled = working | sick
+        stress = posts.stress + p.stress_adaptation * (target - posts.stress) + noise * working
+        posts.stress = np.where(filled, np.clip(stress, 0.0, 1.0), 0.0)
+        posts.experience += working
+        posts.ties = np.where(filled, posts.ties + mech.ties_change(
+            posts.ties, budget["network"], p), 0.0)
+
+        burnout = working & (u_burnout < mech.burnout_probability(posts.stress, p))
+        quits = filled & (u_quit < mech.quit_probability(posts.stress, p))
+        posts.status[burnout] = SICK
+        posts.burnouts[burnout] += 1
+        posts.weeks_left[burnout] = self._duration(p.sick_leave_weeks, burnout.sum())
+        for post in np.flatnonzero(quits):
+            posts.agent[post].leave(week)
+            posts.agent[post] = None
+        posts.status[quits] = VACANT
+        posts.weeks_left[quits] = self._duration(p.vacancy_weeks, quits.sum())
+        self.burnouts, self.quits = int(burnout.sum()), int(quits.sum())
+        self._hand_over(burnout | quits, week)
+
+    def _duration(self, mean_weeks: float, n: int) -> np.ndarray:
+        """Weeks of sick leave or vacancy: geometric with the given mean (0 if 0)."""
+        if mean_weeks <= 0:
+            return np.zeros(n, np.int32)
+        return self.staff_rng.geometric(min(1.0, 1.0 / mean_weeks), n)
+
+    def _hand_over(self, leaving_posts: np.ndarray, week: int) -> None:
+        """Clients of professionals who left or fell ill go to colleagues with room,
+        else back to the waitlist; most of their bond is lost."""
+        live = self.clients.live
+        orphans = (live["status"] == IN_CARE) & leaving_posts[np.maximum(live["post"], 0)]
+        if not orphans.any():
+            return
+        live["status"][orphans] = WAITING
+        live["post"][orphans] = -1
+        live["bond"][orphans] *= 1 - self.p.handover_bond_loss
+        live["handovers"][orphans] += 1
+        self.handovers = int(orphans.sum())
+        self._assign(week)
+
+    # ----------------------------------------------------------------- 8 observation
+    def _reset_counts(self) -> None:
+        self.arrivals = self.started = self.goals = self.dropouts = 0
+        self.burnouts = self.quits = self.handovers = 0
+
+    def _observe(self, budget: dict[str, np.ndarray]) -> None:
+        p, posts, live = self.p, self.posts, self.clients.live
+        in_care = live["status"] == IN_CARE
+        working, sick = posts.status == WORKING, posts.status == SICK
+        employed = int(working.sum() + sick.sum())
+        self.waiting = int((live["status"] == WAITING).sum())
+        self.in_care = int(in_care.sum())
+        self.working, self.sick = int(working.sum()), int(sick.sum())
+        self.vacant = len(posts) - employed
+        self.mean_bond = _mean(live["bond"][in_care])
+        self.mean_motivation = _mean(live["motivation"][in_care])
+        self.mean_stress = _mean(posts.stress[working])
+        strained = sick | (working & (posts.stress >= p.burnout_threshold))
+        self.burnout_share = strained.sum() / employed if employed else 0.0
+        for name, value in self._week_hours.items():
+            setattr(self, name, float(value))
+        self.paid_hours = employed * p.hours_per_week + self.overtime_hours
+        self.datacollector.collect(self)
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else 0.0

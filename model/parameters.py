@@ -1,0 +1,488 @@
+"""The closed parameter set of Verbinding: each parameter declared once.
+
+Every parameter is one field of :class:`Parameters`, declared with :func:`param`:
+its default, unit, allowed range, source (or stated assumption), a label in
+English and Dutch and the group it belongs to. The app's sliders, the CLI's
+``--set``, the scenario files and the parameter table in ``docs/ODD.md`` all read
+these declarations; nothing else states a default.
+
+Sources are cited by the keys of ``shared/MODEL.md``: [000] Pugh, connective
+labour; [001] Van der Horst, equal collaboration; [002] Blonk, *bejegening*,
+JOBS; [003] Bosselaar, the networking professional; [004] connection at work.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+#: Parameter groups, in the order the docs and the app show them.
+GROUPS = ("levers", "organisation", "clients", "contact", "progress", "professionals")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What is known about one parameter besides its default.
+
+    Attributes:
+        unit: Unit of the value, e.g. ``"h/week"``.
+        low: Smallest allowed value (inclusive).
+        high: Largest allowed value (inclusive).
+        source: The source, or the assumption and its reasoning.
+        en: Short English label.
+        nl: Short Dutch label.
+        group: One of :data:`GROUPS`.
+    """
+
+    unit: str
+    low: float
+    high: float
+    source: str
+    en: str
+    nl: str
+    group: str
+
+
+def param(default: Any, unit: str, low: float, high: float, source: str, en: str, nl: str,
+          group: str):
+    """Declare one parameter (a dataclass field carrying its :class:`Spec`)."""
+    return field(default=default, metadata={"spec": Spec(unit, low, high, source, en, nl, group)})
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that is not allowed; the message says what is."""
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All inputs of one model run. Unknown names and out-of-range values are refused.
+
+    Defaults describe the *standard municipal scenario*: a team of 100 professionals,
+    about 3,000 clients in care at steady state. The domain presets in
+    ``scenarios/`` override what differs per domain.
+    """
+
+    # --- levers (MODEL.md, "Levers") -------------------------------------------------
+    professionals: int = param(
+        100, "persons", 1, 2000,
+        "Assumption: size of the standard municipal team (the benchmark scenario).",
+        "Professionals", "Professionals", "levers")
+    caseload_cap: int = param(
+        30, "clients/professional", 1, 500,
+        "Assumption: 30 clients in care per professional gives the ~3,000 clients of the "
+        "standard scenario.",
+        "Caseload cap", "Maximale caseload", "levers")
+    arrivals_per_week: float = param(
+        108.0, "clients/week", 0, 10000,
+        "Assumption: chosen so the standard scenario runs near, not over, full capacity "
+        "(about 27 of 30 places per professional filled).",
+        "Arrivals per week", "Instroom per week", "levers")
+    hours_per_week: float = param(
+        36.0, "h/week", 1, 60,
+        "Dutch full-time contract week (36 h, common in public-sector CAOs).",
+        "Contract hours per week", "Contracturen per week", "levers")
+    admin_hours_fixed: float = param(
+        5.0, "h/week", 0, 60,
+        "Calibrated with admin_hours_per_client to about a third of time on administration "
+        "(Berenschot: 34-35% in Dutch care 2019-2025; CBS 2025: 31%).",
+        "Fixed admin hours", "Vaste administratie-uren", "levers")
+    admin_hours_per_client: float = param(
+        0.2, "h/client/week", 0, 5,
+        "Assumption: records, reports and checks per client; see admin_hours_fixed.",
+        "Admin hours per client", "Administratie per cliënt", "levers")
+    standardisation: float = param(
+        0.3, "0..1", 0, 1,
+        "Share of the standard contact fixed by protocol; raises admin and lowers autonomy "
+        "[000]. Assumption for the level.",
+        "Standardisation", "Standaardisering", "levers")
+    automation: float = param(
+        0.0, "0..1", 0, 1,
+        "Share of administration removed by automation. Lever; default none.",
+        "Admin automation", "Automatisering administratie", "levers")
+    automated_contact_share: float = param(
+        0.0, "0..1", 0, 1,
+        "Share of the standard contact delivered by a program or chatbot [000]. Lever; "
+        "default none.",
+        "Automated contact share", "Aandeel geautomatiseerd contact", "levers")
+    network_hours: float = param(
+        0.0, "h/week", 0, 40,
+        "Hours per week granted for building ties with outside partners [003]. Lever.",
+        "Network hours per week", "Netwerkuren per week", "levers")
+    group_programme: bool = param(
+        False, "on/off", 0, 1,
+        "A JOBS-type group programme [002]. Lever.",
+        "Group programme (JOBS)", "Groepsprogramma (JOBS)", "levers")
+    client_voice: float = param(
+        0.3, "0..1", 0, 1,
+        "How far the client's own goal leads (equal collaboration) [001][002]. Assumption: "
+        "mostly imposed by default.",
+        "Client voice", "Regie bij de cliënt", "levers")
+    weeks: int = param(
+        260, "weeks", 1, 2600,
+        "Run length: five years, long enough for turnover to show.",
+        "Weeks to simulate", "Aantal weken", "levers")
+
+    # --- organisation ------------------------------------------------------------------
+    group_size: int = param(
+        15, "clients", 2, 40,
+        "JOBS groups of about 15-20 job seekers (Vinokur et al. 1995) [002].",
+        "Group size", "Groepsgrootte", "organisation")
+    group_sessions: int = param(
+        5, "sessions", 1, 20,
+        "Five half-day sessions (JOBS as used in Finland and Michigan) [002].",
+        "Group sessions per client", "Groepsbijeenkomsten per cliënt", "organisation")
+    group_hours: float = param(
+        4.0, "h/week", 0.5, 20,
+        "One half-day session a week of professional time per running group [002].",
+        "Group hours per week", "Groepsuren per week", "organisation")
+    hourly_cost: float = param(
+        60.0, "EUR/h", 0, 500,
+        "Assumption: loaded hourly cost of a Dutch public-sector professional.",
+        "Hourly cost", "Kosten per uur", "organisation")
+    sick_leave_weeks: float = param(
+        26.0, "weeks", 1, 104,
+        "Mean burnout absence of about six months (Dutch occupational-health figures).",
+        "Sick leave length", "Duur ziekteverzuim", "organisation")
+    vacancy_weeks: float = param(
+        12.0, "weeks", 0, 104,
+        "Assumption: a vacancy in care or social work stays open about three months.",
+        "Vacancy length", "Duur vacature", "organisation")
+    warmup_weeks: int = param(
+        52, "weeks", 0, 2600,
+        "Weeks excluded from the metrics while the system fills from empty (burn-in).",
+        "Warm-up weeks", "Inloopweken", "organisation")
+
+    # --- clients -----------------------------------------------------------------------
+    need_hours: float = param(
+        12.0, "h", 0.5, 1000,
+        "Assumption: hours of well-attuned contact a typical client needs to reach the goal.",
+        "Need (hours of good contact)", "Hulpvraag (uren goed contact)", "clients")
+    need_spread: float = param(
+        0.5, "coefficient of variation", 0, 3,
+        "Assumption: clients differ in complexity (lognormal).",
+        "Spread of need", "Spreiding hulpvraag", "clients")
+    openness_mean: float = param(
+        0.6, "0..1", 0.01, 0.99,
+        "Connection is interactive: no relationship without both sides [000]. Assumption.",
+        "Mean openness", "Gemiddelde openheid", "clients")
+    motivation_mean: float = param(
+        0.6, "0..1", 0.01, 0.99,
+        "Motivation drives persistence [002]. Assumption.",
+        "Mean motivation at arrival", "Gemiddelde motivatie bij instroom", "clients")
+    efficacy_mean: float = param(
+        0.5, "0..1", 0.01, 0.99,
+        "Self-efficacy, confidence in one's own ability [002]. Assumption.",
+        "Mean self-efficacy at arrival", "Gemiddeld vertrouwen in eigen kunnen", "clients")
+    waiting_motivation_loss: float = param(
+        0.02, "1/week", 0, 1,
+        "Waiting erodes motivation (MODEL.md step 1). Assumption.",
+        "Motivation lost per week waiting", "Motivatieverlies per week wachten", "clients")
+    dropout_base: float = param(
+        0.006, "1/week", 0, 1,
+        "Weekly drop-out hazard of an average client; calibrated toward ~20% drop-out "
+        "(Swift & Greenberg 2012).",
+        "Base drop-out hazard", "Basiskans uitval", "clients")
+    dropout_bond_effect: float = param(
+        3.0, "log-hazard per unit bond", 0, 20,
+        "Weak bonds raise drop-out (Swift & Greenberg 2012). Assumption for the size.",
+        "Drop-out: effect of bond", "Uitval: effect van de band", "clients")
+    dropout_motivation_effect: float = param(
+        2.0, "log-hazard per unit motivation", 0, 20,
+        "Low motivation raises drop-out [002]. Assumption for the size.",
+        "Drop-out: effect of motivation", "Uitval: effect van motivatie", "clients")
+    dropout_voice_effect: float = param(
+        1.0, "log-hazard per unit voice", 0, 20,
+        "Unequal, imposed collaboration raises walking away [001]. Assumption for the size.",
+        "Drop-out: effect of client voice", "Uitval: effect van regie", "clients")
+    setback_rate: float = param(
+        0.05, "1/week", 0, 1,
+        "Weekly chance of a setback (for job seekers: a rejection) [002]. Assumption.",
+        "Setback chance", "Kans op tegenslag", "clients")
+    rejection_rate: float = param(
+        0.3, "1/week", 0, 1,
+        "Weekly chance that a client ready for the goal but not yet placed meets a "
+        "rejection, a setback [002]. Assumption.",
+        "Rejection chance when ready", "Kans op afwijzing", "clients")
+    setback_loss: float = param(
+        0.2, "share", 0, 1,
+        "Share of motivation a setback takes, buffered by self-efficacy [002]. Assumption.",
+        "Motivation lost per setback", "Motivatieverlies per tegenslag", "clients")
+
+    # --- contact -----------------------------------------------------------------------
+    contact_norm_hours: float = param(
+        0.75, "h/client/week", 0.05, 20,
+        "Assumption: the weekly contact per client a protocol plans for.",
+        "Standard contact per client", "Standaardcontact per cliënt", "contact")
+    minimum_contact_hours: float = param(
+        0.5, "h/client/week", 0, 20,
+        "Assumption: contact per client below which professionals work overtime.",
+        "Minimum contact per client", "Minimaal contact per cliënt", "contact")
+    max_contact_hours: float = param(
+        2.0, "h/client/week", 0.1, 40,
+        "Assumption: the most one-to-one time a client can use in a week; time beyond "
+        "it is slack.",
+        "Maximum contact per client", "Maximaal contact per cliënt", "contact")
+    unhurried_hours: float = param(
+        0.25, "h", 0, 5,
+        "Open time below this builds no connection: a 15-minute screening builds little "
+        "[000].",
+        "Minimum unhurried time", "Minimale onafgebroken tijd", "contact")
+    show_floor: float = param(
+        0.6, "probability", 0, 1,
+        "Chance to show up with no bond and no motivation. Assumption.",
+        "Show-up floor", "Minimale opkomst", "contact")
+    standardisation_admin_uplift: float = param(
+        0.5, "share", 0, 5,
+        "Full standardisation adds this share to admin (forms, checklists) [000]. "
+        "Assumption.",
+        "Admin added by standardisation", "Extra administratie door standaardisering",
+        "contact")
+    max_overtime_hours: float = param(
+        6.0, "h/week", 0, 40,
+        "Assumption: the most overtime a professional works in a week.",
+        "Maximum overtime", "Maximaal overwerk", "contact")
+
+    # --- bond and progress -------------------------------------------------------------
+    bond_initial: float = param(
+        0.1, "0..1", 0, 1,
+        "Bond at the start of care. Assumption.",
+        "Initial bond", "Band bij start", "progress")
+    bond_growth: float = param(
+        0.25, "1/week", 0, 1,
+        "Largest weekly share of the remaining gap closed by open contact. Assumption.",
+        "Bond growth", "Groei van de band", "progress")
+    open_hours_scale: float = param(
+        0.5, "h", 0.01, 10,
+        "Open time past the unhurried minimum giving 63% of full growth (saturating).",
+        "Open time scale", "Schaal open tijd", "progress")
+    bond_decay: float = param(
+        0.05, "1/week", 0, 1,
+        "Share of the bond lost in a week without contact. Assumption.",
+        "Bond decay", "Verval van de band", "progress")
+    handover_bond_loss: float = param(
+        0.8, "share", 0, 1,
+        "A handover mostly resets the bond (MODEL.md step 4). Assumption.",
+        "Bond lost at handover", "Bandverlies bij overdracht", "progress")
+    rupture_rate: float = param(
+        0.15, "1/contact", 0, 1,
+        "Chance an abrupt standard question closes off a client on a weak bond, at full "
+        "standardisation and no open time [000].",
+        "Rupture chance", "Kans op breuk", "progress")
+    rupture_safe_bond: float = param(
+        0.5, "0..1", 0.01, 1,
+        "Bond at and above which a standard question no longer ruptures. Assumption.",
+        "Safe bond", "Veilige band", "progress")
+    rupture_openness_loss: float = param(
+        0.3, "share", 0, 1,
+        "Share of openness lost when a client closes off [000]. Assumption.",
+        "Openness lost at rupture", "Verlies openheid bij breuk", "progress")
+    voice_openness_gain: float = param(
+        0.5, "share", 0, 1,
+        "Full client voice closes this share of the openness gap [001][002].",
+        "Openness gained from voice", "Openheid door regie", "progress")
+    bond_weight: float = param(
+        0.7, "0..1", 0, 1,
+        "How far progress depends on the bond: learning thanks to connection [000]. "
+        "Calibrated toward r(bond, outcome) ~ 0.28 (Flückiger et al. 2018).",
+        "Weight of the bond in progress", "Gewicht van de band", "progress")
+    motivation_bond_gain: float = param(
+        0.05, "1/week", 0, 1,
+        "Weekly rise of motivation with the bond [002]. Assumption.",
+        "Motivation from bond", "Motivatie door de band", "progress")
+    motivation_progress_gain: float = param(
+        1.0, "per unit progress", 0, 10,
+        "Progress feeds motivation and self-efficacy (mastery) [002]. Assumption.",
+        "Motivation from progress", "Motivatie door vooruitgang", "progress")
+    automated_efficacy: float = param(
+        0.5, "share", 0, 1,
+        "Instrumental yield of automated contact relative to attuned human contact; it "
+        "builds no bond [000]. Assumption.",
+        "Yield of automated contact", "Opbrengst geautomatiseerd contact", "progress")
+    group_lift: float = param(
+        0.15, "per session", 0, 1,
+        "Share of the motivation and self-efficacy gap one JOBS session closes [002]; "
+        "largest for the demoralised.",
+        "Group lift per session", "Effect per groepsbijeenkomst", "progress")
+    group_cohesion: float = param(
+        0.5, "0..1", 0, 1,
+        "A safe group stands in for the bond in group work [002]. Assumption.",
+        "Group safety", "Veiligheid in de groep", "progress")
+    placement_base: float = param(
+        1.0, "1/week", 0, 1,
+        "Weekly chance that a client who is ready reaches the goal without network help; "
+        "1 where readiness is the goal (care, school).",
+        "Placement chance", "Kans op plaatsing", "progress")
+    placement_network_gain: float = param(
+        0.0, "1/week per unit ties", 0, 1,
+        "Extra weekly placement chance from the professional's network ties [003].",
+        "Placement from network", "Plaatsing via netwerk", "progress")
+    tie_gain: float = param(
+        0.02, "1/h", 0, 1,
+        "Ties built per network hour, saturating [003]. Assumption.",
+        "Ties per network hour", "Netwerkbanden per uur", "progress")
+    tie_decay: float = param(
+        0.02, "1/week", 0, 1,
+        "Weekly loss of unkept ties. Assumption.",
+        "Tie decay", "Verval netwerk", "progress")
+
+    # --- professionals -----------------------------------------------------------------
+    attunement_new: float = param(
+        0.5, "0..1", 0, 1,
+        "Attunement (connective skill) of a new hire. Assumption.",
+        "Attunement of a new hire", "Afstemming nieuwe medewerker", "professionals")
+    attunement_max: float = param(
+        0.9, "0..1", 0, 1,
+        "Attunement of a very experienced professional. Assumption.",
+        "Attunement when experienced", "Afstemming ervaren", "professionals")
+    learning_weeks: float = param(
+        104.0, "weeks", 1, 2000,
+        "Experience giving 63% of the gain in attunement. Assumption (about two years).",
+        "Learning time", "Leertijd", "professionals")
+    exhaustion_attunement_loss: float = param(
+        0.5, "share at full stress", 0, 1,
+        "Exhaustion blunts attunement (MODEL.md entities). Assumption.",
+        "Attunement lost to exhaustion", "Afstemmingsverlies door uitputting",
+        "professionals")
+    stress_base: float = param(
+        0.35, "0..1", 0, 1,
+        "Stress of a rested professional with a workable load. Assumption.",
+        "Base stress", "Basisstress", "professionals")
+    stress_overload: float = param(
+        2.0, "per unit overload", 0, 20,
+        "Stress added per unit of required hours above contract hours [004].",
+        "Stress from overload", "Stress door overbelasting", "professionals")
+    stress_autonomy: float = param(
+        0.3, "per unit standardisation", 0, 5,
+        "Stress from lost autonomy under standardisation [004]. Assumption.",
+        "Stress from lost autonomy", "Stress door verlies autonomie", "professionals")
+    stress_connection_relief: float = param(
+        0.3, "per unit bond", 0, 5,
+        "Connection costs time but gives energy [004]: relief per unit mean bond.",
+        "Energy from connection", "Energie uit verbinding", "professionals")
+    stress_adaptation: float = param(
+        0.1, "1/week", 0, 1,
+        "Weekly share of the gap to the load-driven stress level closed (rest recovers).",
+        "Stress adaptation rate", "Aanpassingssnelheid stress", "professionals")
+    stress_noise: float = param(
+        0.03, "sd per week", 0, 1,
+        "Week-to-week variation between professionals. Assumption.",
+        "Stress noise", "Ruis in stress", "professionals")
+    burnout_threshold: float = param(
+        0.7, "0..1", 0, 1,
+        "Stress above which burnout can start (MODEL.md step 7). Assumption.",
+        "Burnout threshold", "Drempel burn-out", "professionals")
+    burnout_hazard: float = param(
+        0.05, "1/week", 0, 1,
+        "Weekly burnout chance at full stress, rising linearly above the threshold.",
+        "Burnout hazard", "Kans op burn-out", "professionals")
+    quit_rate_base: float = param(
+        0.08, "1/year", 0, 1,
+        "Annual turnover at base stress. Assumption: ordinary staff turnover.",
+        "Base turnover", "Basisverloop", "professionals")
+    quit_stress_effect: float = param(
+        2.5, "log-hazard per unit stress", 0, 20,
+        "Stress raises quitting; overloaded staff turn over 20-40% a year (child welfare).",
+        "Turnover: effect of stress", "Verloop: effect van stress", "professionals")
+
+    def __post_init__(self) -> None:
+        for name, (_, kind, _) in specs().items():
+            value = getattr(self, name)
+            check_value(name, value)
+            if kind is not bool:
+                object.__setattr__(self, name, kind(value))  # 36 and 36.0 alike
+        if self.admin_hours_fixed > self.hours_per_week:
+            raise ParameterError(
+                f"admin_hours_fixed={self.admin_hours_fixed:g} exceeds hours_per_week="
+                f"{self.hours_per_week:g}; fixed admin must fit in the contract week")
+        if self.attunement_new > self.attunement_max:
+            raise ParameterError(
+                f"attunement_new={self.attunement_new:g} exceeds attunement_max="
+                f"{self.attunement_max:g}; new hires cannot be more attuned than veterans")
+        if self.warmup_weeks >= self.weeks:
+            raise ParameterError(
+                f"warmup_weeks={self.warmup_weeks} must be below weeks={self.weeks}; "
+                "metrics are measured after the warm-up")
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Parameters:
+        """Build parameters from defaults updated with ``values``.
+
+        Raises:
+            ParameterError: For an unknown name (with the closest known name) or a value
+                of the wrong type or out of range.
+        """
+        for name in values:
+            check_name(name)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters as a plain ``{name: value}`` dict, in declaration order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def specs() -> dict[str, tuple[Any, type, Spec]]:
+    """Every parameter's ``(default, type, spec)`` by name, in declaration order."""
+    kinds = {"int": int, "float": float, "bool": bool}
+    return {f.name: (f.default, kinds[f.type], f.metadata["spec"])
+            for f in fields(Parameters) if f.default is not MISSING}
+
+
+def check_name(name: str) -> None:
+    """Refuse an unknown parameter name, suggesting the closest known one.
+
+    Raises:
+        ParameterError: If ``name`` is not a declared parameter.
+    """
+    known = specs()
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; see docs/ODD.md for the list"
+        raise ParameterError(f"unknown parameter '{name}'{hint}")
+
+
+def check_value(name: str, value: Any) -> None:
+    """Refuse a value of the wrong type or outside the declared range.
+
+    Raises:
+        ParameterError: Naming the parameter, the value and what is allowed.
+    """
+    _, kind, spec = specs()[name]
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ParameterError(f"{name}={value!r} must be true or false")
+        return
+    wrong_type = isinstance(value, bool) or not isinstance(value, int | float) or (
+        kind is int and not float(value).is_integer())
+    if wrong_type:
+        expected = "a whole number" if kind is int else "a number"
+        raise ParameterError(f"{name}={value!r} must be {expected} in "
+                             f"[{spec.low:g}, {spec.high:g}] {spec.unit}")
+    if not spec.low <= value <= spec.high:
+        raise ParameterError(f"{name}={value!r} is out of range; allowed "
+                             f"[{spec.low:g}, {spec.high:g}] {spec.unit}")
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Convert the text of a ``--set NAME=VALUE`` to the parameter's type.
+
+    Raises:
+        ParameterError: If the name is unknown or the text is not of the right type.
+    """
+    check_name(name)
+    _, kind, spec = specs()[name]
+    lowered = text.strip().lower()
+    if kind is bool:
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise ParameterError(f"{name}={text!r} must be true or false")
+    try:
+        number = float(lowered)
+    except ValueError:
+        raise ParameterError(f"{name}={text!r} must be a number in "
+                             f"[{spec.low:g}, {spec.high:g}] {spec.unit}") from None
+    if kind is int and number.is_integer():
+        return int(number)
+    return number

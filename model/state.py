@@ -1,0 +1,164 @@
+"""Array state behind the agents: clients as rows of a table, professionals as posts.
+
+The model's weekly maths runs on whole arrays at once (numpy); each Mesa agent is a
+thin view on its row. Clients who are waiting or in care live in :class:`ClientTable`
+(compacted when they leave); what users need afterwards is kept per client in a
+record indexed by the client's serial number. Professionals occupy the posts of
+:class:`Posts`: a post is filled by a working or sick professional, or vacant.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Client status codes (also the exit reasons of the client records).
+WAITING, IN_CARE, GOAL, DROPOUT = 0, 1, 2, 3
+CLIENT_STATUS = ("waiting", "in_care", "goal", "dropout")
+
+# Post status codes.
+WORKING, SICK, VACANT = 0, 1, 2
+POST_STATUS = ("working", "sick", "vacant")
+
+_LIVE = {
+    "serial": np.int64, "status": np.int8, "post": np.int32, "need": np.float64,
+    "openness": np.float64, "bond": np.float64, "motivation": np.float64,
+    "efficacy": np.float64, "progress": np.float64, "sessions": np.int16,
+    "handovers": np.int32, "weeks_waiting": np.int32, "agent": object,
+}
+_RECORD = {
+    "arrival_week": (np.int32, -1), "start_week": (np.int32, -1),
+    "exit_week": (np.int32, -1), "exit_reason": (np.int8, WAITING),
+    "handovers": (np.int32, 0), "initial_motivation": (np.float64, np.nan),
+    "final_bond": (np.float64, np.nan), "weeks_waiting": (np.int32, 0),
+}
+
+
+class ClientTable:
+    """Live clients (waiting or in care) as columns, plus a record per client ever seen.
+
+    Attributes:
+        live: Column name to array, one row per client in arrival order; rows of
+            clients who left (status ``GOAL`` or ``DROPOUT``) linger until compaction,
+            so select rows by status.
+        record: Column name to array indexed by serial number (grown as needed).
+        count: Number of clients that have arrived so far (the next serial number).
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.live = {name: np.empty(0, dtype) for name, dtype in _LIVE.items()}
+        self.record = {name: np.full(max(capacity, 16), fill, dtype)
+                       for name, (dtype, fill) in _RECORD.items()}
+        self.count = 0
+        self._departed = 0
+
+    def __len__(self) -> int:
+        return len(self.live["serial"])
+
+    def append(self, columns: dict[str, np.ndarray], week: int) -> np.ndarray:
+        """Add newly arrived clients to the waitlist.
+
+        Args:
+            columns: Arrays for the trait columns (``need``, ``openness``, ...); the
+                other live columns start at their initial values.
+            week: Week of arrival.
+
+        Returns:
+            The serial numbers given to the new clients.
+        """
+        n = len(columns["need"])
+        serials = np.arange(self.count, self.count + n, dtype=np.int64)
+        self._grow_records(self.count + n)
+        self.count += n
+        start = {"serial": serials, "status": WAITING, "post": -1, "sessions": 0,
+                 "handovers": 0, "weeks_waiting": 0, "agent": None, "progress": 0.0}
+        for name, dtype in _LIVE.items():
+            value = columns[name] if name in columns else start[name]
+            fresh = np.empty(n, dtype)
+            fresh[:] = value
+            self.live[name] = np.concatenate([self.live[name], fresh])
+        self.record["arrival_week"][serials] = week
+        self.record["initial_motivation"][serials] = columns["motivation"]
+        return serials
+
+    def remove(self, leaving: np.ndarray, week: int) -> None:
+        """Close the records of the clients where ``leaving`` is true.
+
+        Their rows stay, marked by their final status, until a quarter of the rows
+        are such; then the table is compacted (cheaper than compacting every week).
+
+        Args:
+            leaving: Boolean mask over live rows; their status is already final.
+            week: Week of exit.
+        """
+        if not leaving.any():
+            return
+        self._write_records(leaving, self.record)
+        self.record["exit_week"][self.live["serial"][leaving]] = week
+        self.live["agent"][leaving] = None
+        self._departed += int(leaving.sum())
+        if 4 * self._departed > len(self):
+            keep = self.live["status"] <= IN_CARE
+            for name in self.live:
+                self.live[name] = self.live[name][keep]
+            self._departed = 0
+
+    def final_records(self) -> dict[str, np.ndarray]:
+        """Records of every client so far, with live clients' current state filled in."""
+        final = {name: column[: self.count].copy() for name, column in self.record.items()}
+        self._write_records(self.live["status"] <= IN_CARE, final)
+        return final
+
+    def row_of(self, serial: int) -> int | None:
+        """The live row of a client, or None once the client has left."""
+        serials = self.live["serial"]
+        row = int(np.searchsorted(serials, serial))
+        found = row < len(serials) and serials[row] == serial
+        return row if found and self.live["status"][row] <= IN_CARE else None
+
+    def _write_records(self, rows: np.ndarray, record: dict[str, np.ndarray]) -> None:
+        serials = self.live["serial"][rows]
+        record["exit_reason"][serials] = self.live["status"][rows]
+        record["final_bond"][serials] = self.live["bond"][rows]
+        record["handovers"][serials] = self.live["handovers"][rows]
+        record["weeks_waiting"][serials] = self.live["weeks_waiting"][rows]
+
+    def _grow_records(self, needed: int) -> None:
+        size = len(self.record["arrival_week"])
+        if needed <= size:
+            return
+        new_size = max(needed, 2 * size)
+        for name, (dtype, fill) in _RECORD.items():
+            grown = np.full(new_size, fill, dtype)
+            grown[:size] = self.record[name]
+            self.record[name] = grown
+
+
+class Posts:
+    """The professional posts of the organisation, as columns indexed by post.
+
+    Attributes:
+        status: ``WORKING``, ``SICK`` or ``VACANT``.
+        stress: Stress / exhaustion, 0..1.
+        experience: Weeks of experience of the current holder.
+        ties: Network ties with outside partners, 0..1 [003].
+        weeks_left: Weeks until a sick professional returns or a vacancy is filled.
+        hours: Hours of the current holder since hire, by kind (admin, network,
+            contact, open, scripted, group, overtime), shape ``(posts, 7)``.
+        burnouts: Burnout episodes of the current holder.
+        agent: The :class:`~model.agents.Professional` holding the post, or None.
+    """
+
+    HOUR_KINDS = ("admin", "network", "contact", "open", "scripted", "group", "overtime")
+
+    def __init__(self, n: int) -> None:
+        self.status = np.full(n, VACANT, np.int8)
+        self.stress = np.zeros(n)
+        self.experience = np.zeros(n)
+        self.ties = np.zeros(n)
+        self.weeks_left = np.zeros(n, np.int32)
+        self.hours = np.zeros((n, len(self.HOUR_KINDS)))
+        self.burnouts = np.zeros(n, np.int32)
+        self.agent = np.full(n, None, object)
+
+    def __len__(self) -> int:
+        return len(self.status)
