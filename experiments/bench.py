@@ -1,5 +1,6 @@
-"""``verbinding bench``: speed and memory of the model, measured against Mesa's own
-BoltzmannWealth example in the same process.
+"""``verbinding bench``: speed and memory, measured against Mesa's BoltzmannWealth.
+
+Ours and Mesa's example run in the same process.
 
 Figures:
 - ``ours_client_steps_per_s``: client-weeks simulated per second (a client-week is one
@@ -49,8 +50,7 @@ def time_ours(scale: int, seed: int = 1) -> tuple[float, int]:
 
 def time_mesa() -> float:
     """Seconds of Mesa's BoltzmannWealth, 3,000 agents, 100 steps."""
-    from mesa.examples.basic.boltzmann_wealth_model.model import (BoltzmannScenario,
-                                                                   BoltzmannWealth)
+    from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
     start = time.perf_counter()
     model = BoltzmannWealth(scenario=BoltzmannScenario(n=MESA_AGENTS, rng=1))
     for _ in range(MESA_STEPS):

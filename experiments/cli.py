@@ -38,7 +38,8 @@ def _positive(flag: str):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag} must be a whole number, not {text!r}")
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be a whole number, not {text!r}") from None
         if value < 1:
             raise argparse.ArgumentTypeError(f"{flag} must be at least 1, not {value}")
         return value
@@ -49,7 +50,7 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a whole number, not {text!r}")
+        raise argparse.ArgumentTypeError(f"--seed must be a whole number, not {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"--seed must be 0 or more, not {value}")
     return value

@@ -15,8 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from experiments.output import CsvTable, Staging, dump_json
-from experiments.runner import (CLIENT_COLUMNS, PROFESSIONAL_COLUMNS, RunOutput,
-                                replicate_seeds, simulate)
+from experiments.runner import (
+    CLIENT_COLUMNS,
+    PROFESSIONAL_COLUMNS,
+    RunOutput,
+    replicate_seeds,
+    simulate,
+)
 from experiments.scenarios import Scenario
 from experiments.stats import mean_ci
 from model.metrics import METRIC_NAMES

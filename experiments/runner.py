@@ -18,7 +18,7 @@ from model.state import CLIENT_STATUS
 #: Columns of the per-professional records, after ``professional_id``.
 PROFESSIONAL_COLUMNS = ("hired_week", "left_week", "admin_hours", "contact_hours",
                         "network_hours", "overtime_hours", "open_hours", "scripted_hours",
-                        "group_hours", "burnout_episodes")
+                        "group_hours", "slack_hours", "burnout_episodes")
 #: Columns of the per-client records, after ``client_id``.
 CLIENT_COLUMNS = ("arrival_week", "start_week", "exit_week", "exit_reason", "handovers",
                   "initial_motivation", "final_bond", "weeks_waiting")
@@ -88,5 +88,6 @@ def _professional_rows(model: VerbindingModel) -> list[tuple]:
         hours = pro.hours
         rows.append((pro.unique_id, pro.hired_week, pro.left_week, hours["admin"],
                      hours["contact"], hours["network"], hours["overtime"], hours["open"],
-                     hours["scripted"], hours["group"], pro.burnout_episodes))
+                     hours["scripted"], hours["group"], hours["slack"],
+                     pro.burnout_episodes))
     return rows

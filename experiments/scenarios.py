@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.parameters import Parameters, ParameterError
+from model.parameters import ParameterError, Parameters
 
 #: The folder of shipped scenario files.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"

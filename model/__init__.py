@@ -4,5 +4,11 @@ from model.agents import Client, Professional
 from model.model import WEEKLY_FIGURES, VerbindingModel
 from model.parameters import ParameterError, Parameters
 
-__all__ = ["Client", "ParameterError", "Parameters", "Professional", "VerbindingModel",
-           "WEEKLY_FIGURES"]
+__all__ = [
+           "WEEKLY_FIGURES",
+           "Client",
+           "ParameterError",
+           "Parameters",
+           "Professional",
+           "VerbindingModel",
+]

@@ -62,8 +62,7 @@ class Professional(mesa.Agent):
 
     @property
     def hours(self) -> dict[str, float]:
-        """Hours since hire by kind (admin, network, contact, open, scripted, group,
-        overtime)."""
+        """Hours since hire by kind (see ``Posts.HOUR_KINDS``)."""
         if self.final_hours is not None:
             return self.final_hours
         row = self.model.posts.hours[self.post]

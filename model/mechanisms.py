@@ -188,8 +188,10 @@ def efficacy_change(efficacy: np.ndarray, progress: np.ndarray, setback: np.ndar
 
 
 def group_lift(state: np.ndarray, p: Parameters) -> np.ndarray:
-    """Rise of motivation or self-efficacy from one JOBS session, largest for the
-    demoralised [002]: ``lift * (1 - state)``."""
+    """Rise of motivation or self-efficacy from one JOBS session [002].
+
+    ``lift * (1 - state)``: largest for the demoralised.
+    """
     return p.group_lift * (1 - state)
 
 

@@ -44,8 +44,7 @@ from mesa.datacollection import DataCollector
 from model import mechanisms as mech
 from model.agents import Client, Professional
 from model.parameters import Parameters
-from model.state import (DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING,
-                         ClientTable, Posts)
+from model.state import DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING, ClientTable, Posts
 
 #: Model-level figures collected every week (attribute names of the model).
 WEEKLY_FIGURES = (
@@ -98,6 +97,9 @@ class VerbindingModel(Model):
         posts: :class:`Posts` with the professionals' state.
         professionals_ever: Every :class:`Professional` ever hired, in hiring order.
         datacollector: Weekly model-level figures (:data:`WEEKLY_FIGURES`).
+        week_hours: This week's hours per post by kind (admin, network, contact,
+            open, scripted, group, slack, overtime): one professional's week.
+        week_status: Status of each post when this week's hours were planned.
     """
 
     def __init__(self, rng=None, **params) -> None:
@@ -118,6 +120,8 @@ class VerbindingModel(Model):
         for post in range(p.professionals):
             self._hire(post, experience[post])
 
+        self.week_hours = {kind: np.zeros(p.professionals) for kind in Posts.HOUR_KINDS}
+        self.week_status = self.posts.status.copy()
         for name in WEEKLY_FIGURES:
             setattr(self, name, 0)
         self.datacollector = DataCollector(model_reporters={n: n for n in WEEKLY_FIGURES})
@@ -133,8 +137,9 @@ class VerbindingModel(Model):
         self._assign(week)
         self._wait()
         runs_group, members = self._group_members()             # 2
+        self.week_status = self.posts.status.copy()
         budget = mech.time_budget(self._caseload(), runs_group,
-                                  self.posts.status == WORKING, self.p)
+                                  self.week_status == WORKING, self.p)
         placed = self._contact(budget, members)                 # 3, 4, 5
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, week)                           # 7
@@ -298,24 +303,24 @@ class VerbindingModel(Model):
         return placed
 
     def _account_hours(self, budget: dict[str, np.ndarray], post: np.ndarray,
-                       hours: np.ndarray, scripted_c: np.ndarray, open_c: np.ndarray) -> None:
-        """Add the week's hours to each post's totals and to the week's figures."""
+                       hours: np.ndarray, scripted: np.ndarray, open_hours: np.ndarray) -> None:
+        """Record the week's hours per post (``week_hours``) and add them to the totals.
+
+        ``contact`` counts one-to-one time given plus group sessions; ``slack`` is
+        contact time nobody used (no-shows, or more time than clients can take).
+        """
         n_posts = len(self.posts)
         given = np.bincount(post, weights=hours, minlength=n_posts)
-        scripted = np.bincount(post, weights=scripted_c, minlength=n_posts)
-        open_hours = np.bincount(post, weights=open_c, minlength=n_posts)
-        connective = float(open_c[open_c >= self.p.unhurried_hours].sum())
-        self.posts.hours += np.column_stack(
-            [budget["admin"], budget["network"], given + budget["group"], open_hours,
-             scripted, budget["group"], budget["overtime"]])
-        self._week_hours = {
-            "admin_hours": budget["admin"].sum(), "network_hours": budget["network"].sum(),
-            "contact_hours": given.sum() + budget["group"].sum(),
-            "group_hours": budget["group"].sum(), "open_hours": open_hours.sum(),
-            "scripted_hours": scripted.sum(), "connective_hours": connective,
-            "slack_hours": (budget["contact"] - given).sum(),
-            "overtime_hours": budget["overtime"].sum(),
+        self.week_hours = {
+            "admin": budget["admin"], "network": budget["network"],
+            "contact": given + budget["group"],
+            "open": np.bincount(post, weights=open_hours, minlength=n_posts),
+            "scripted": np.bincount(post, weights=scripted, minlength=n_posts),
+            "group": budget["group"], "slack": budget["contact"] - given,
+            "overtime": budget["overtime"],
         }
+        self.posts.hours += np.column_stack([self.week_hours[k] for k in Posts.HOUR_KINDS])
+        self.connective_hours = float(open_hours[open_hours >= self.p.unhurried_hours].sum())
 
     # ----------------------------------------------------------------- 6 exits
     def _exit(self, placed: np.ndarray, week: int) -> None:
@@ -374,8 +379,11 @@ class VerbindingModel(Model):
         return self.staff_rng.geometric(min(1.0, 1.0 / mean_weeks), n)
 
     def _hand_over(self, leaving_posts: np.ndarray, week: int) -> None:
-        """Clients of professionals who left or fell ill go to colleagues with room,
-        else back to the waitlist; most of their bond is lost."""
+        """Hand the clients of professionals who left or fell ill over.
+
+        They go to colleagues with room, else back to the waitlist; most of their bond
+        is lost.
+        """
         live = self.clients.live
         orphans = (live["status"] == IN_CARE) & leaving_posts[np.maximum(live["post"], 0)]
         if not orphans.any():
@@ -406,8 +414,8 @@ class VerbindingModel(Model):
         self.mean_stress = _mean(posts.stress[working])
         strained = sick | (working & (posts.stress >= p.burnout_threshold))
         self.burnout_share = strained.sum() / employed if employed else 0.0
-        for name, value in self._week_hours.items():
-            setattr(self, name, float(value))
+        for kind, hours in self.week_hours.items():  # admin_hours, network_hours, ...
+            setattr(self, f"{kind}_hours", float(hours.sum()))
         self.paid_hours = employed * p.hours_per_week + self.overtime_hours
         self.datacollector.collect(self)
 

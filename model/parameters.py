@@ -456,11 +456,14 @@ def check_value(name: str, value: Any) -> None:
         kind is int and not float(value).is_integer())
     if wrong_type:
         expected = "a whole number" if kind is int else "a number"
-        raise ParameterError(f"{name}={value!r} must be {expected} in "
-                             f"[{spec.low:g}, {spec.high:g}] {spec.unit}")
+        raise ParameterError(f"{name}={value!r} must be {expected} in {_allowed(spec)}")
     if not spec.low <= value <= spec.high:
-        raise ParameterError(f"{name}={value!r} is out of range; allowed "
-                             f"[{spec.low:g}, {spec.high:g}] {spec.unit}")
+        raise ParameterError(f"{name}={value:g} is out of range; allowed {_allowed(spec)}")
+
+
+def _allowed(spec: Spec) -> str:
+    unit = "" if spec.unit == "0..1" else f" {spec.unit}"
+    return f"[{spec.low:g}, {spec.high:g}]{unit}"
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -481,8 +484,8 @@ def parse_value(name: str, text: str) -> Any:
     try:
         number = float(lowered)
     except ValueError:
-        raise ParameterError(f"{name}={text!r} must be a number in "
-                             f"[{spec.low:g}, {spec.high:g}] {spec.unit}") from None
+        raise ParameterError(f"{name}={text!r} must be a number in {_allowed(spec)}"
+                             ) from None
     if kind is int and number.is_integer():
         return int(number)
     return number

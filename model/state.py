@@ -142,13 +142,15 @@ class Posts:
         experience: Weeks of experience of the current holder.
         ties: Network ties with outside partners, 0..1 [003].
         weeks_left: Weeks until a sick professional returns or a vacancy is filled.
-        hours: Hours of the current holder since hire, by kind (admin, network,
-            contact, open, scripted, group, overtime), shape ``(posts, 7)``.
+        hours: Hours of the current holder since hire, by kind (``HOUR_KINDS``),
+            shape ``(posts, 8)``. Contact includes its open and scripted parts and
+            group sessions; admin + network + contact + slack = contract + overtime.
         burnouts: Burnout episodes of the current holder.
         agent: The :class:`~model.agents.Professional` holding the post, or None.
     """
 
-    HOUR_KINDS = ("admin", "network", "contact", "open", "scripted", "group", "overtime")
+    HOUR_KINDS = ("admin", "network", "contact", "open", "scripted", "group", "slack",
+                  "overtime")
 
     def __init__(self, n: int) -> None:
         self.status = np.full(n, VACANT, np.int8)

@@ -1,0 +1,48 @@
+# Verbinding: set-up, tests, runs and benchmark. Every target installs what it needs.
+VENV  := .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The first Python >= 3.12 that runs. On machines with pyenv, python3.12 on PATH can be a
+# shim that fails unless selected, so the interpreters under pyenv's root are tried too.
+PYTHON_CANDIDATES := python3.12 python3.13 \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12.*/bin/python3.12) \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3.13) \
+	python3 python
+
+.PHONY: install test run bench docs lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@set -e; found=""; \
+	for c in $(PYTHON_CANDIDATES); do \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    found="$$c"; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PYTHON_CANDIDATES))" >&2; exit 1; fi; \
+	echo "using $$found ($$("$$found" --version))"; \
+	rm -rf $(VENV); "$$found" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+test: install
+	$(BIN)/ruff check model experiments tests
+	$(BIN)/verbinding docs --check
+	$(BIN)/python -m pytest
+
+run: install
+	$(BIN)/verbinding run care --replicates 10 --seed 1
+
+bench: install
+	$(BIN)/verbinding bench
+
+docs: install
+	$(BIN)/verbinding docs
+
+lint: install
+	$(BIN)/ruff check model experiments tests
+	$(BIN)/ruff format --check model experiments tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,59 @@
+"""Behaviour a user can rely on, stated as it would be in a policy discussion.
+
+Each comparison runs paired replicates (same seeds) of a small organisation and
+compares means over replicates.
+"""
+
+import numpy as np
+
+from model import VerbindingModel
+from model.metrics import summarise
+
+SEEDS = range(6)
+
+
+def mean_metrics(**params) -> dict[str, float]:
+    runs = [summarise(VerbindingModel(rng=s, **params).run()) for s in SEEDS]
+    return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+
+
+def test_more_clients_per_professional_weaker_bonds_and_more_stress(small):
+    light = mean_metrics(**{**small, "caseload_cap": 15, "arrivals_per_week": 6.0})
+    heavy = mean_metrics(**{**small, "caseload_cap": 60, "arrivals_per_week": 18.0})
+    assert heavy["clients_per_professional"] > 2 * light["clients_per_professional"]
+    assert heavy["mean_bond"] < light["mean_bond"]
+    assert heavy["stress_mean"] > light["stress_mean"]
+
+
+def test_more_standardisation_at_equal_hours_less_connective_time(small):
+    loose = mean_metrics(**small, standardisation=0.1)
+    strict = mean_metrics(**small, standardisation=0.8)
+    assert strict["connective_hours_per_client_week"] < loose["connective_hours_per_client_week"]
+    assert strict["admin_share"] > loose["admin_share"]
+
+
+def test_automating_admin_gives_time_back_to_contact_when_caseloads_are_full(small):
+    full = {**small, "caseload_cap": 30, "arrivals_per_week": 12.0}
+    manual = mean_metrics(**full)
+    automated = mean_metrics(**full, automation=0.6)
+    assert manual["clients_per_professional"] > 20
+    assert automated["admin_share"] < manual["admin_share"]
+    assert automated["contact_hours_per_client_week"] > manual["contact_hours_per_client_week"]
+
+
+def test_network_time_is_spent_on_the_network(small):
+    none = mean_metrics(**small)
+    granted = mean_metrics(**small, network_hours=4.0)
+    assert none["network_share"] == 0
+    assert abs(granted["network_share"] - 4 / 36) < 0.01  # 4 of 36 h, little overtime
+
+
+def test_client_voice_lowers_dropout(small):
+    imposed = mean_metrics(**small, client_voice=0.0)
+    voiced = mean_metrics(**small, client_voice=1.0)
+    assert voiced["dropout_share"] < imposed["dropout_share"]
+
+
+def test_cost_per_goal_is_hours_per_goal_times_hourly_cost(small):
+    metrics = summarise(VerbindingModel(rng=1, **small, hourly_cost=50.0).run())
+    assert metrics["cost_per_goal"] == metrics["hours_per_goal"] * 50.0

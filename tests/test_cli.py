@@ -1,0 +1,176 @@
+"""``verbinding`` end to end: the summary, the files, determinism and every bad input."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from experiments import cli, replicates
+from model.metrics import METRIC_NAMES
+from model.parameters import specs
+
+QUICK = ["--weeks", "30", "--set", "warmup_weeks=5", "--set", "professionals=6",
+         "--set", "arrivals_per_week=6"]
+
+
+def verbinding(*args: str) -> subprocess.CompletedProcess:
+    """Run the command as a user would, in a fresh process."""
+    return subprocess.run([sys.executable, "-m", "experiments", *args],
+                          capture_output=True, text=True)
+
+
+def test_run_prints_a_summary_table_per_scenario(capsys):
+    assert cli.main(["run", "care", "care-high-caseload", "--replicates", "3", "--seed", "7",
+                     *QUICK]) == 0
+    out = capsys.readouterr().out
+    assert "root seed 7" in out and "measured over weeks 6-30" in out
+    header = out.splitlines()[1]
+    assert "care" in header and "care-high-caseload" in header
+    for name in METRIC_NAMES:
+        assert f"\n{name} " in out
+
+
+def test_run_json_has_mean_and_interval_per_metric(capsys):
+    assert cli.main(["run", "care", "work", "--replicates", "3", "--seed", "1", "--json",
+                     *QUICK]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [s["name"] for s in report["scenarios"]] == ["care", "work"]
+    for scenario in report["scenarios"]:
+        assert scenario["replicates"] == 3
+        assert list(scenario["metrics"]) == list(METRIC_NAMES)
+        goal = scenario["metrics"]["goal_share"]
+        assert goal["ci95"][0] <= goal["mean"] <= goal["ci95"][1]
+
+
+def read_csv(path):
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_out_writes_the_five_files(tmp_path):
+    out = tmp_path / "results"
+    assert cli.main(["run", "care", "work-jobs", "--replicates", "2", "--seed", "3",
+                     "--out", str(out), *QUICK]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clients.csv", "professionals.csv", "run.json", "summary.csv", "weekly.csv"]
+    summary = read_csv(out / "summary.csv")
+    assert [(r["scenario"], r["replicate"]) for r in summary] == [
+        ("care", "0"), ("care", "1"), ("work-jobs", "0"), ("work-jobs", "1")]
+    assert set(specs()) | set(METRIC_NAMES) <= set(summary[0])
+    assert summary[2]["group_programme"] == "true" and summary[0]["weeks"] == "30"
+    weekly = read_csv(out / "weekly.csv")
+    assert len(weekly) == 4 * 30 and weekly[0]["week"] == "1"
+    clients = read_csv(out / "clients.csv")
+    assert {c["exit_reason"] for c in clients} <= {"goal", "dropout", "in_care", "waiting"}
+    assert list(clients[0])[:4] == ["scenario", "replicate", "client_id", "arrival_week"]
+    professionals = read_csv(out / "professionals.csv")
+    assert {"admin_hours", "contact_hours", "network_hours", "overtime_hours",
+            "burnout_episodes", "hired_week", "left_week"} <= set(professionals[0])
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["root_seed"] == 3 and manifest["command"].startswith("verbinding run")
+    assert manifest["scenarios"][1]["parameters"]["group_programme"] is True
+    # Replicate k of every scenario shares its seed (common random numbers).
+    assert manifest["scenarios"][0]["seeds"] == manifest["scenarios"][1]["seeds"]
+    assert [int(r["seed"]) for r in summary[:2]] == manifest["scenarios"][0]["seeds"]
+
+
+def test_same_seed_gives_byte_identical_files_and_another_seed_differs(tmp_path):
+    def files(seed, name):
+        out = tmp_path / name
+        assert cli.main(["run", "care", "--replicates", "2", "--seed", str(seed),
+                         "--out", str(out), *QUICK]) == 0
+        return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".csv"}
+
+    first, again, other = files(5, "a"), files(5, "b"), files(6, "c")
+    assert first == again
+    assert first["summary.csv"] != other["summary.csv"]
+    assert first["clients.csv"] != other["clients.csv"]
+
+
+def test_a_recorded_seed_reproduces_its_replicate(tmp_path):
+    from experiments.runner import simulate
+    out = tmp_path / "r"
+    cli.main(["run", "care", "--replicates", "2", "--seed", "9", "--out", str(out), *QUICK])
+    row = read_csv(out / "summary.csv")[1]
+    overrides = {"weeks": 30, "warmup_weeks": 5, "professionals": 6, "arrivals_per_week": 6.0}
+    again = simulate(overrides, int(row["seed"]), records=False)
+    assert repr(again.metrics["goal_share"]) == row["goal_share"]
+
+
+BAD = [
+    (["run", "care", "--set", "caseload=5"], "unknown parameter 'caseload'; did you mean "
+                                             "'caseload_cap'?"),
+    (["run", "care", "--set", "standardisation=3"], "standardisation=3 is out of range"),
+    (["run", "care", "--set", "client_voice=much"], "client_voice='much' must be a number"),
+    (["run", "care", "--set", "admin_hours_fixed=40"], "exceeds hours_per_week=36"),
+    (["run", "care", "--set", "novalue"], "--set takes NAME=VALUE"),
+    (["run", "care", "--replicates", "0"], "--replicates must be at least 1, not 0"),
+    (["run", "care", "--weeks", "-5"], "--weeks must be at least 1, not -5"),
+    (["run", "care", "--weeks", "20"], "warmup_weeks=52 must be below weeks=20"),
+    (["run", "no-such-scenario"], "scenario 'no-such-scenario' not found"),
+    (["run", "care", "care"], "scenario 'care' given twice"),
+    (["run", "care", "--bogus"], "unrecognized arguments: --bogus"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD)
+def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, args, message):
+    out = tmp_path / "out"
+    assert cli.main([*args, "--out", str(out)] if args[0] == "run" else args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and err.startswith("verbinding: error:")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name = 'x'\ndomain = 'care'\n[parameters\n", "malformed TOML"),
+    ("name = 'x'\nextends = 'x.toml'\n", "extends itself"),
+])
+def test_bad_scenario_files_from_the_command_line(tmp_path, capsys, text, message):
+    path = tmp_path / "x.toml"
+    path.write_text(text)
+    assert cli.main(["run", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_out_folder_holding_files_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    assert cli.main(["run", "care", "--out", str(out), *QUICK]) == 2
+    assert "already holds files" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["precious.txt"]
+
+
+def test_a_run_that_fails_midway_leaves_nothing_behind(tmp_path, monkeypatch):
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)
+
+    real = replicates.simulate
+    monkeypatch.setattr(replicates, "simulate", failing)
+    with pytest.raises(RuntimeError):
+        cli.main(["run", "care", "--replicates", "3", "--out", str(tmp_path / "o"), *QUICK])
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor its staging copy
+
+
+def test_the_real_command_exits_2_without_a_traceback(tmp_path):
+    done = verbinding("run", "care", "--set", "caseload_cap=-1", "--out", str(tmp_path / "o"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("verbinding: error: caseload_cap=-1 is out of range; "
+                                   "allowed [1, 500] clients/professional")
+    assert "Traceback" not in done.stderr and not (tmp_path / "o").exists()
+
+
+def test_the_real_command_runs_and_lists_scenarios():
+    done = verbinding("run", "work", "--replicates", "2", "--seed", "1", *QUICK)
+    assert done.returncode == 0 and "goal_share" in done.stdout
+    listing = verbinding("scenarios")
+    assert listing.returncode == 0 and "care-high-caseload" in listing.stdout

@@ -1,0 +1,151 @@
+"""The model as a whole: invariants every week, real Mesa agents, determinism."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model import Client, Professional, VerbindingModel
+from model.metrics import METRIC_NAMES, summarise
+from model.state import DROPOUT, GOAL, IN_CARE, VACANT, WAITING, WORKING
+
+#: Random draws over the levers and the parts of the model they drive.
+scenarios = st.fixed_dictionaries({
+    "professionals": st.integers(1, 12),
+    "caseload_cap": st.integers(1, 40),
+    "arrivals_per_week": st.floats(0, 25),
+    "hours_per_week": st.floats(8, 48),
+    "admin_hours_fixed": st.floats(0, 8),
+    "admin_hours_per_client": st.floats(0, 1),
+    "standardisation": st.floats(0, 1),
+    "automation": st.floats(0, 1),
+    "automated_contact_share": st.floats(0, 1),
+    "network_hours": st.floats(0, 6),
+    "group_programme": st.booleans(),
+    "client_voice": st.floats(0, 1),
+    "stress_overload": st.floats(0, 10),
+    "burnout_threshold": st.floats(0.2, 1),
+    "quit_rate_base": st.floats(0, 1),
+    "vacancy_weeks": st.floats(0, 10),
+    "sick_leave_weeks": st.floats(1, 10),
+    "placement_base": st.floats(0, 1),
+    "placement_network_gain": st.floats(0, 1),
+})
+
+
+def check_invariants(model: VerbindingModel, goals: int, dropouts: int) -> None:
+    live, posts, p = model.clients.live, model.posts, model.p
+    status = live["status"]
+    waiting, in_care = (status == WAITING).sum(), (status == IN_CARE).sum()
+    # No client lost: everyone who arrived is waiting, in care, or has left one way.
+    assert model.clients.count == waiting + in_care + goals + dropouts
+    record = model.clients.record["exit_reason"][: model.clients.count]
+    exited = model.clients.record["exit_week"][: model.clients.count] >= 0
+    assert (record[exited] == GOAL).sum() == goals
+    assert (record[exited] == DROPOUT).sum() == dropouts
+    # No hour lost: a working professional's hours add up to contract plus overtime.
+    h = model.week_hours
+    total = h["admin"] + h["network"] + h["contact"] + h["slack"]
+    worked = model.week_status == WORKING
+    np.testing.assert_allclose(total[worked], p.hours_per_week + h["overtime"][worked],
+                               rtol=1e-9, atol=1e-9)
+    assert np.all(total[~worked] == 0)
+    np.testing.assert_allclose(h["contact"], h["open"] + h["scripted"] + h["group"],
+                               atol=1e-9)
+    assert np.all(h["slack"] >= -1e-9) and np.all(h["overtime"] <= p.max_overtime_hours)
+    # States within bounds.
+    alive = status <= IN_CARE
+    for column in ("bond", "motivation", "efficacy", "openness", "progress"):
+        values = live[column][alive]
+        assert np.all((values >= 0) & (values <= 1)), column
+    assert np.all((posts.stress >= 0) & (posts.stress <= 1))
+    # Caseloads respect the cap; only working professionals have clients.
+    caseload = np.bincount(live["post"][status == IN_CARE], minlength=len(posts))
+    assert caseload.max(initial=0) <= p.caseload_cap
+    assert np.all(caseload[posts.status != WORKING] == 0)
+    assert np.all(live["post"][status == WAITING] == -1)
+    # Every filled post has a Mesa agent; vacant posts none.
+    filled = posts.status != VACANT
+    assert all(a is not None for a in posts.agent[filled])
+    assert all(a is None for a in posts.agent[~filled])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params=scenarios, seed=st.integers(0, 2**32))
+def test_invariants_hold_every_week_for_random_parameters(params, seed):
+    model = VerbindingModel(rng=seed, weeks=40, warmup_weeks=5, **params)
+    goals = dropouts = 0
+    while model.running:
+        model.step()
+        goals += model.goals
+        dropouts += model.dropouts
+        check_invariants(model, goals, dropouts)
+    assert model.steps == 40
+
+
+def test_clients_and_professionals_are_real_mesa_agents(small):
+    model = VerbindingModel(rng=3, **small)
+    for _ in range(30):
+        model.step()
+    clients = model.agents_by_type[Client]
+    professionals = model.agents_by_type[Professional]
+    assert len(professionals) == model.working + model.sick
+    assert len(clients) == model.waiting + model.in_care
+    # An agent reads its own row: the agent set agrees with the arrays.
+    assert np.isclose(clients.select(lambda c: c.status == "in_care").agg("bond", np.mean),
+                      model.mean_bond)
+    pro = professionals.select(lambda a: a.status == "working").to_list()[0]
+    assert all(c.professional is pro for c in pro.clients)
+    assert len(pro.clients) <= small["caseload_cap"]
+
+
+def test_a_client_who_leaves_keeps_a_readable_final_state(small):
+    model = VerbindingModel(rng=4, **small)
+    watched = None
+    while model.running and (watched is None or watched.status in ("waiting", "in_care")):
+        model.step()
+        if watched is None and len(model.agents_by_type.get(Client, [])):
+            watched = next(iter(model.agents_by_type[Client]))
+    assert watched.status in ("goal", "dropout")
+    assert watched not in model.agents
+    assert 0 <= watched.bond <= 1 and watched.motivation is None
+
+
+def test_writing_a_clients_state_through_its_agent_changes_the_model(small):
+    model = VerbindingModel(rng=5, **small)
+    for _ in range(10):
+        model.step()
+    client = next(c for c in model.agents_by_type[Client] if c.status == "in_care")
+    client.bond = 0.95
+    row = model.clients.row_of(client.serial)
+    assert model.clients.live["bond"][row] == 0.95
+
+
+def test_same_seed_same_run_different_seed_different_run(small):
+    def run(seed):
+        model = VerbindingModel(rng=seed, **small).run()
+        return model.datacollector.get_model_vars_dataframe(), summarise(model)
+
+    first, again, other = run(11), run(11), run(12)
+    assert first[0].equals(again[0]) and first[1] == again[1]
+    assert not first[0].equals(other[0])
+
+
+def test_seed_given_as_text_like_the_app_seed_box(small):
+    a = VerbindingModel(rng="21", **small).run()
+    b = VerbindingModel(rng=21, **small).run()
+    assert a.seed == b.seed == 21
+    assert summarise(a) == summarise(b)
+
+
+def test_every_metric_is_reported(small):
+    metrics = summarise(VerbindingModel(rng=1, **small).run())
+    assert tuple(metrics) == METRIC_NAMES
+    assert 0 < metrics["goal_share"] < 1
+    assert metrics["goal_share"] + metrics["dropout_share"] == 1
+
+
+def test_an_empty_world_runs_and_reports_nothing_to_measure():
+    model = VerbindingModel(rng=1, arrivals_per_week=0.0, weeks=30, warmup_weeks=5).run()
+    metrics = summarise(model)
+    assert model.clients.count == 0
+    assert np.isnan(metrics["goal_share"]) and metrics["waitlist_mean"] == 0
