@@ -140,9 +140,9 @@ class VerbindingModel(Model):
         self.week_status = self.posts.status.copy()
         budget = mech.time_budget(self._caseload(), runs_group,
                                   self.week_status == WORKING, self.p)
-        placed = self._contact(budget, members)                 # 3, 4, 5
+        placed, connection = self._contact(budget, members)     # 3, 4, 5
         self._exit(placed, week)                                # 6
-        self._wellbeing(budget, week)                           # 7
+        self._wellbeing(budget, connection, week)               # 7
         self._observe(budget)                                   # 8
         if week >= self.p.weeks:
             self.running = False
@@ -203,6 +203,8 @@ class VerbindingModel(Model):
             return
         load = self._caseload()
         room = np.where(posts.status == WORKING, np.maximum(self.p.caseload_cap - load, 0), 0)
+        if not room.any():
+            return
         seats = mech.seats_in_order(load, room, self.contact_rng.permutation(len(posts)))
         chosen = waiting[: len(seats)]
         live["post"][chosen] = seats[: len(chosen)]
@@ -248,11 +250,14 @@ class VerbindingModel(Model):
         return runs, members
 
     # ----------------------------------------------------------------- 3-5 contact
-    def _contact(self, budget: dict[str, np.ndarray], members: np.ndarray) -> np.ndarray:
+    def _contact(self, budget: dict[str, np.ndarray],
+                 members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contact, bond, progress and motivation for every client in care.
 
         Returns:
-            Boolean mask over live rows: clients placed (goal reached) this week.
+            A boolean mask over live rows of the clients placed (goal reached) this
+            week, and per post the mean bond with the clients in care this week (the
+            connection that gives a professional energy [004]).
         """
         p, live, posts = self.p, self.clients.live, self.posts
         rows = np.flatnonzero(live["status"] == IN_CARE)
@@ -300,7 +305,8 @@ class VerbindingModel(Model):
         live["sessions"][rows] += in_group
         placed[rows] = is_placed
         self._account_hours(budget, post, hours, scripted, open_hours)
-        return placed
+        bond_sum = np.bincount(post, weights=new_bond, minlength=len(posts))
+        return placed, bond_sum / np.maximum(caseload, 1)
 
     def _account_hours(self, budget: dict[str, np.ndarray], post: np.ndarray,
                        hours: np.ndarray, scripted: np.ndarray, open_hours: np.ndarray) -> None:
@@ -339,15 +345,11 @@ class VerbindingModel(Model):
         self.clients.remove(leaving, week)
 
     # ----------------------------------------------------------------- 7 wellbeing
-    def _wellbeing(self, budget: dict[str, np.ndarray], week: int) -> None:
-        p, posts, live = self.p, self.posts, self.clients.live
+    def _wellbeing(self, budget: dict[str, np.ndarray], connection: np.ndarray,
+                   week: int) -> None:
+        p, posts = self.p, self.posts
         working, sick = posts.status == WORKING, posts.status == SICK
-        in_care = live["status"] == IN_CARE
         n_posts = len(posts)
-        caseload = np.bincount(live["post"][in_care], minlength=n_posts)
-        bond_sum = np.bincount(live["post"][in_care], weights=live["bond"][in_care],
-                               minlength=n_posts)
-        connection = bond_sum / np.maximum(caseload, 1)
         target = np.where(working, mech.stress_target(budget["overload"], connection, p),
                           p.stress_base)  # sick leave is rest
         noise = self.staff_rng.normal(0.0, p.stress_noise, n_posts)
@@ -403,15 +405,14 @@ class VerbindingModel(Model):
     def _observe(self, budget: dict[str, np.ndarray]) -> None:
         p, posts, live = self.p, self.posts, self.clients.live
         in_care = live["status"] == IN_CARE
+        self.waiting, self.in_care = np.bincount(live["status"], minlength=4)[:2].tolist()
+        self.working, self.sick, self.vacant = np.bincount(posts.status,
+                                                           minlength=3).tolist()
         working, sick = posts.status == WORKING, posts.status == SICK
-        employed = int(working.sum() + sick.sum())
-        self.waiting = int((live["status"] == WAITING).sum())
-        self.in_care = int(in_care.sum())
-        self.working, self.sick = int(working.sum()), int(sick.sum())
-        self.vacant = len(posts) - employed
-        self.mean_bond = _mean(live["bond"][in_care])
-        self.mean_motivation = _mean(live["motivation"][in_care])
-        self.mean_stress = _mean(posts.stress[working])
+        employed = self.working + self.sick
+        self.mean_bond = _mean_where(live["bond"], in_care, self.in_care)
+        self.mean_motivation = _mean_where(live["motivation"], in_care, self.in_care)
+        self.mean_stress = _mean_where(posts.stress, working, self.working)
         strained = sick | (working & (posts.stress >= p.burnout_threshold))
         self.burnout_share = strained.sum() / employed if employed else 0.0
         for kind, hours in self.week_hours.items():  # admin_hours, network_hours, ...
@@ -420,5 +421,5 @@ class VerbindingModel(Model):
         self.datacollector.collect(self)
 
 
-def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if len(values) else 0.0
+def _mean_where(values: np.ndarray, where: np.ndarray, count: int) -> float:
+    return float(np.sum(values, where=where)) / count if count else 0.0

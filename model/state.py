@@ -45,14 +45,20 @@ class ClientTable:
     """
 
     def __init__(self, capacity: int) -> None:
-        self.live = {name: np.empty(0, dtype) for name, dtype in _LIVE.items()}
         self.record = {name: np.full(max(capacity, 16), fill, dtype)
                        for name, (dtype, fill) in _RECORD.items()}
         self.count = 0
+        self._rows = 0
         self._departed = 0
+        self._buffer = {name: np.empty(1024, dtype) for name, dtype in _LIVE.items()}
+        self._refresh()
 
     def __len__(self) -> int:
-        return len(self.live["serial"])
+        return self._rows
+
+    def _refresh(self) -> None:
+        """Point ``live`` at the rows in use of the (larger) column buffers."""
+        self.live = {name: column[: self._rows] for name, column in self._buffer.items()}
 
     def append(self, columns: dict[str, np.ndarray], week: int) -> np.ndarray:
         """Add newly arrived clients to the waitlist.
@@ -71,11 +77,16 @@ class ClientTable:
         self.count += n
         start = {"serial": serials, "status": WAITING, "post": -1, "sessions": 0,
                  "handovers": 0, "weeks_waiting": 0, "agent": None, "progress": 0.0}
-        for name, dtype in _LIVE.items():
-            value = columns[name] if name in columns else start[name]
-            fresh = np.empty(n, dtype)
-            fresh[:] = value
-            self.live[name] = np.concatenate([self.live[name], fresh])
+        if self._rows + n > len(self._buffer["serial"]):
+            size = 2 * (self._rows + n)
+            for name, column in self._buffer.items():
+                grown = np.empty(size, column.dtype)
+                grown[: self._rows] = column[: self._rows]
+                self._buffer[name] = grown
+        for name, column in self._buffer.items():
+            column[self._rows: self._rows + n] = columns[name] if name in columns else start[name]
+        self._rows += n
+        self._refresh()
         self.record["arrival_week"][serials] = week
         self.record["initial_motivation"][serials] = columns["motivation"]
         return serials
@@ -98,9 +109,12 @@ class ClientTable:
         self._departed += int(leaving.sum())
         if 4 * self._departed > len(self):
             keep = self.live["status"] <= IN_CARE
-            for name in self.live:
-                self.live[name] = self.live[name][keep]
-            self._departed = 0
+            kept = int(keep.sum())
+            for name, column in self._buffer.items():
+                column[:kept] = column[: self._rows][keep]
+            self._buffer["agent"][kept: self._rows] = None  # let go of departed agents
+            self._rows, self._departed = kept, 0
+            self._refresh()
 
     def final_records(self) -> dict[str, np.ndarray]:
         """Records of every client so far, with live clients' current state filled in."""
