@@ -84,7 +84,7 @@ class ClientTable:
                 grown[: self._rows] = column[: self._rows]
                 self._buffer[name] = grown
         for name, column in self._buffer.items():
-            column[self._rows: self._rows + n] = columns[name] if name in columns else start[name]
+            column[self._rows: self._rows + n] = columns.get(name, start.get(name))
         self._rows += n
         self._refresh()
         self.record["arrival_week"][serials] = week
@@ -110,7 +110,7 @@ class ClientTable:
         if 4 * self._departed > len(self):
             keep = self.live["status"] <= IN_CARE
             kept = int(keep.sum())
-            for name, column in self._buffer.items():
+            for column in self._buffer.values():
                 column[:kept] = column[: self._rows][keep]
             self._buffer["agent"][kept: self._rows] = None  # let go of departed agents
             self._rows, self._departed = kept, 0
