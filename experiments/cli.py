@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import docs
-from experiments.output import OutputError, check_target, dump_json
+from experiments import docs, validation
+from experiments.output import OutputError, Staging, check_target, dump_json
 from experiments.replicates import package_version, run_scenarios
 from experiments.scenarios import ScenarioError, available, load
 from model.metrics import METRICS
@@ -56,6 +56,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--scale must be a number, not {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"--scale must be in (0, 1], not {value:g}")
+    return value
+
+
 def _assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
@@ -85,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
                      help="new folder for summary.csv, weekly.csv, clients.csv, "
                           "professionals.csv and run.json")
     run.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    val = commands.add_parser("validate", help="reproduce the empirical patterns of the "
+                              "model and report (exit 1 if one fails)")
+    val.add_argument("--replicates", type=_positive("--replicates"), default=20,
+                     help="paired replicates per arm (default 20)")
+    val.add_argument("--seed", type=_seed, default=2024, help="root seed (default 2024)")
+    val.add_argument("--scale", type=_scale, default=validation.DEFAULT_SCALE,
+                     help="size of the organisations relative to the presets "
+                          f"(default {validation.DEFAULT_SCALE})")
+    val.add_argument("--workers", type=_positive("--workers"), default=None,
+                     help="processes (default: all cores)")
+    val.add_argument("--out", type=Path, default=None,
+                     help="new folder for report.md, report.json and the figures")
+    val.add_argument("--odd", action="store_true",
+                     help="also write the report (and screen) into docs/ODD.md")
+    val.add_argument("--screen", action="store_true",
+                     help="also screen the sensitivity of each pattern, one parameter at "
+                          "a time (slower)")
 
     bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
     bench.add_argument("--json", action="store_true", help="print JSON")
@@ -181,6 +209,32 @@ def _number(x: float) -> str:
     return f"{x:.3f}"
 
 
+def _validate(args: argparse.Namespace, argv: list[str]) -> int:
+    if args.out is not None:
+        check_target(args.out)
+    verdicts = validation.validate(args.replicates, args.seed, args.scale, args.workers)[0]
+    print(validation.report(verdicts))
+    table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale)
+    screen = None
+    if args.screen:
+        rows = validation.screen(max(2, args.replicates // 4), args.seed, args.scale,
+                                 args.workers)
+        screen = validation.screen_table(rows)
+        print("\n" + screen)
+    if args.out is not None:
+        with Staging(args.out) as staging:
+            validation.write_outputs(verdicts, staging.path, table)
+            if screen:
+                (staging.path / "screen.md").write_text(screen + "\n", encoding="utf-8")
+        print(f"\nReport and figures written to {args.out}/")
+    if args.odd:
+        docs.write_section("VALIDATION", table)
+        if screen:
+            docs.write_section("SENSITIVITY", screen)
+        print(f"updated {docs.ODD}")
+    return 0 if all(result.passed for _, result in verdicts) else 1
+
+
 def _bench(args: argparse.Namespace, argv: list[str]) -> int:
     from experiments import bench
 
@@ -208,7 +262,8 @@ def _docs(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
-_COMMANDS = {"run": _run, "bench": _bench, "scenarios": _scenarios, "docs": _docs}
+_COMMANDS = {"run": _run, "validate": _validate, "bench": _bench, "scenarios": _scenarios,
+             "docs": _docs}
 
 if __name__ == "__main__":
     sys.exit(main())

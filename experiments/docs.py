@@ -1,8 +1,9 @@
-"""Generated parts of ``docs/ODD.md``: the parameter and metric tables.
+"""Generated parts of ``docs/ODD.md``, written between marker comments.
 
-The tables are written from the declarations in :mod:`model.parameters` and
-:mod:`model.metrics` between marker comments, so the document cannot drift from
-the code; a test checks that it is up to date.
+The parameter and metric tables come from the declarations in
+:mod:`model.parameters` and :mod:`model.metrics`, so the document cannot drift from
+the code (``verbinding docs --check`` runs in ``make test``). The validation report
+and sensitivity screen are written by ``verbinding validate --odd``.
 """
 
 from __future__ import annotations
@@ -42,27 +43,43 @@ def metric_table() -> str:
 SECTIONS = {"PARAMETERS": parameter_table, "METRICS": metric_table}
 
 
+def replace_section(text: str, key: str, content: str) -> str:
+    """``text`` with the section between the markers of ``key`` set to ``content``.
+
+    Raises:
+        ValueError: If the markers are missing.
+    """
+    begin, end = f"<!-- BEGIN {key} (generated) -->", f"<!-- END {key} -->"
+    head, found, rest = text.partition(begin)
+    if not found:
+        raise ValueError(f"{ODD}: marker {begin} missing")
+    _, found, tail = rest.partition(end)
+    if not found:
+        raise ValueError(f"{ODD}: marker {end} missing")
+    return f"{head}{begin}\n{content}\n{end}{tail}"
+
+
 def render(text: str) -> str:
-    """``text`` with every generated section replaced by its current content."""
+    """``text`` with the sections made from the declarations brought up to date."""
     for key, make in SECTIONS.items():
-        begin, end = f"<!-- BEGIN {key} (generated) -->", f"<!-- END {key} -->"
-        head, found, rest = text.partition(begin)
-        if not found:
-            raise ValueError(f"{ODD}: marker {begin} missing")
-        _, found, tail = rest.partition(end)
-        if not found:
-            raise ValueError(f"{ODD}: marker {end} missing")
-        text = f"{head}{begin}\n{make()}\n{end}{tail}"
+        text = replace_section(text, key, make())
     return text
 
 
 def stale() -> Path | None:
-    """The ODD path if its generated sections are out of date, else None."""
+    """The ODD path if its declaration tables are out of date, else None."""
     text = ODD.read_text(encoding="utf-8")
     return ODD if render(text) != text else None
 
 
 def update() -> Path:
-    """Rewrite the generated sections of the ODD document; returns its path."""
+    """Rewrite the declaration tables of the ODD document; returns its path."""
     ODD.write_text(render(ODD.read_text(encoding="utf-8")), encoding="utf-8")
+    return ODD
+
+
+def write_section(key: str, content: str) -> Path:
+    """Replace one generated section (e.g. the validation report) in the ODD document."""
+    ODD.write_text(replace_section(ODD.read_text(encoding="utf-8"), key, content),
+                   encoding="utf-8")
     return ODD

@@ -58,6 +58,10 @@ WEEKLY_FIGURES = (
 #: Weeks of experience of the starting staff are drawn uniformly from 0 to this
 #: (assumption: a team mixing new hires and ten-year veterans).
 STARTING_EXPERIENCE_WEEKS = 520
+#: The bond is also recorded after this many weeks in care: the early alliance that
+#: outcome studies correlate with outcome (mostly measured in sessions 3-5; Flückiger
+#: et al. 2018).
+EARLY_BOND_WEEKS = 4
 #: Openness, motivation and self-efficacy at arrival are Beta(m * s, (1 - m) * s) with
 #: mean m from the parameters and s this strength (sd about 0.19 at m = 0.5; assumption).
 BETA_STRENGTH = 6.0
@@ -167,6 +171,7 @@ class VerbindingModel(Model):
         posts = self.posts
         posts.status[post] = WORKING
         posts.stress[post] = self.p.stress_base
+        posts.strain[post] = self.staff_rng.normal(0.0, self.p.stress_spread)
         posts.experience[post] = experience
         posts.ties[post] = 0.0
         posts.hours[post] = 0.0
@@ -303,6 +308,10 @@ class VerbindingModel(Model):
         live["motivation"][rows] = np.clip(new_motivation, 0.0, 1.0)
         live["efficacy"][rows] = np.clip(new_efficacy, 0.0, 1.0)
         live["sessions"][rows] += in_group
+        care_weeks = live["care_weeks"][rows] + 1
+        live["care_weeks"][rows] = care_weeks
+        early = care_weeks == EARLY_BOND_WEEKS
+        self.clients.record["early_bond"][live["serial"][rows[early]]] = new_bond[early]
         placed[rows] = is_placed
         self._account_hours(budget, post, hours, scripted, open_hours)
         bond_sum = np.bincount(post, weights=new_bond, minlength=len(posts))
@@ -350,8 +359,8 @@ class VerbindingModel(Model):
         p, posts = self.p, self.posts
         working, sick = posts.status == WORKING, posts.status == SICK
         n_posts = len(posts)
-        target = np.where(working, mech.stress_target(budget["overload"], connection, p),
-                          p.stress_base)  # sick leave is rest
+        target = np.where(working, mech.stress_target(budget["overload"], connection, p)
+                          + posts.strain, p.stress_base)  # sick leave is rest
         noise = self.staff_rng.normal(0.0, p.stress_noise, n_posts)
         u_burnout, u_quit = self.staff_rng.random((2, n_posts))
         filled = working | sick

@@ -215,7 +215,7 @@ class Parameters:
         "Assumption: the weekly contact per client a protocol plans for.",
         "Standard contact per client", "Standaardcontact per cliënt", "contact")
     minimum_contact_hours: float = param(
-        0.5, "h/client/week", 0, 20,
+        0.7, "h/client/week", 0, 20,
         "Assumption: contact per client below which professionals work overtime.",
         "Minimum contact per client", "Minimaal contact per cliënt", "contact")
     max_contact_hours: float = param(
@@ -345,11 +345,11 @@ class Parameters:
         "Attunement lost to exhaustion", "Afstemmingsverlies door uitputting",
         "professionals")
     stress_base: float = param(
-        0.35, "0..1", 0, 1,
+        0.4, "0..1", 0, 1,
         "Stress of a rested professional with a workable load. Assumption.",
         "Base stress", "Basisstress", "professionals")
     stress_overload: float = param(
-        2.0, "per unit overload", 0, 20,
+        1.5, "per unit overload", 0, 20,
         "Stress added per unit of required hours above contract hours [004].",
         "Stress from overload", "Stress door overbelasting", "professionals")
     stress_autonomy: float = param(
@@ -360,6 +360,12 @@ class Parameters:
         0.3, "per unit bond", 0, 5,
         "Connection costs time but gives energy [004]: relief per unit mean bond.",
         "Energy from connection", "Energie uit verbinding", "professionals")
+    stress_spread: float = param(
+        0.12, "sd", 0, 1,
+        "Professionals differ in how much the same week weighs on them: each draws an "
+        "offset to the stress level at hire. Assumption.",
+        "Spread in stress between professionals", "Spreiding stress tussen professionals",
+        "professionals")
     stress_adaptation: float = param(
         0.1, "1/week", 0, 1,
         "Weekly share of the gap to the load-driven stress level closed (rest recovers).",
@@ -377,11 +383,11 @@ class Parameters:
         "Weekly burnout chance at full stress, rising linearly above the threshold.",
         "Burnout hazard", "Kans op burn-out", "professionals")
     quit_rate_base: float = param(
-        0.08, "1/year", 0, 1,
+        0.1, "1/year", 0, 1,
         "Annual turnover at base stress. Assumption: ordinary staff turnover.",
         "Base turnover", "Basisverloop", "professionals")
     quit_stress_effect: float = param(
-        2.5, "log-hazard per unit stress", 0, 20,
+        4.5, "log-hazard per unit stress", 0, 20,
         "Stress raises quitting; overloaded staff turn over 20-40% a year (child welfare).",
         "Turnover: effect of stress", "Verloop: effect van stress", "professionals")
 

@@ -23,13 +23,15 @@ _LIVE = {
     "serial": np.int64, "status": np.int8, "post": np.int32, "need": np.float64,
     "openness": np.float64, "bond": np.float64, "motivation": np.float64,
     "efficacy": np.float64, "progress": np.float64, "sessions": np.int16,
-    "handovers": np.int32, "weeks_waiting": np.int32, "agent": object,
+    "handovers": np.int32, "weeks_waiting": np.int32, "care_weeks": np.int32,
+    "agent": object,
 }
 _RECORD = {
     "arrival_week": (np.int32, -1), "start_week": (np.int32, -1),
     "exit_week": (np.int32, -1), "exit_reason": (np.int8, WAITING),
     "handovers": (np.int32, 0), "initial_motivation": (np.float64, np.nan),
-    "final_bond": (np.float64, np.nan), "weeks_waiting": (np.int32, 0),
+    "final_bond": (np.float64, np.nan), "early_bond": (np.float64, np.nan),
+    "weeks_waiting": (np.int32, 0),
 }
 
 
@@ -76,7 +78,8 @@ class ClientTable:
         self._grow_records(self.count + n)
         self.count += n
         start = {"serial": serials, "status": WAITING, "post": -1, "sessions": 0,
-                 "handovers": 0, "weeks_waiting": 0, "agent": None, "progress": 0.0}
+                 "handovers": 0, "weeks_waiting": 0, "care_weeks": 0, "agent": None,
+                 "progress": 0.0}
         if self._rows + n > len(self._buffer["serial"]):
             size = 2 * (self._rows + n)
             for name, column in self._buffer.items():
@@ -153,6 +156,8 @@ class Posts:
     Attributes:
         status: ``WORKING``, ``SICK`` or ``VACANT``.
         stress: Stress / exhaustion, 0..1.
+        strain: The holder's own offset to the stress a week brings (people differ
+            in how much a load weighs on them).
         experience: Weeks of experience of the current holder.
         ties: Network ties with outside partners, 0..1 [003].
         weeks_left: Weeks until a sick professional returns or a vacancy is filled.
@@ -169,6 +174,7 @@ class Posts:
     def __init__(self, n: int) -> None:
         self.status = np.full(n, VACANT, np.int8)
         self.stress = np.zeros(n)
+        self.strain = np.zeros(n)
         self.experience = np.zeros(n)
         self.ties = np.zeros(n)
         self.weeks_left = np.zeros(n, np.int32)

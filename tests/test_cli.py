@@ -174,3 +174,26 @@ def test_the_real_command_runs_and_lists_scenarios():
     assert done.returncode == 0 and "goal_share" in done.stdout
     listing = verbinding("scenarios")
     assert listing.returncode == 0 and "care-high-caseload" in listing.stdout
+
+
+def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys):
+    out = tmp_path / "validation"
+    code = cli.main(["validate", "--replicates", "2", "--scale", "0.05", "--workers", "2",
+                     "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code in (0, 1) and (code == 0) == ("8 of 8 patterns reproduced" in printed)
+    assert printed.count("PASS") + printed.count("FAIL") == 8
+    names = {p.name for p in out.iterdir()}
+    assert {"report.md", "report.json", "pattern-3.png"} <= names
+    verdicts = json.loads((out / "report.json").read_text())
+    assert [v["pattern"] for v in verdicts] == list(range(1, 9))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["validate", "--scale", "0"], "--scale must be in (0, 1], not 0"),
+    (["validate", "--replicates", "0"], "--replicates must be at least 1"),
+    (["validate", "--workers", "-2"], "--workers must be at least 1"),
+])
+def test_validate_refuses_bad_flags(capsys, args, message):
+    assert cli.main(args) == 2
+    assert message in capsys.readouterr().err

@@ -27,7 +27,7 @@ def test_a_variant_extends_its_preset():
     variant = load("care-high-caseload")
     preset = load("care")
     assert variant.domain == "care"
-    assert variant.overrides["caseload_cap"] == 45
+    assert variant.overrides["caseload_cap"] == 38
     assert variant.overrides["admin_hours_fixed"] == preset.overrides["admin_hours_fixed"]
 
 
