@@ -216,7 +216,8 @@ class Parameters:
         "Standard contact per client", "Standaardcontact per cliënt", "contact")
     minimum_contact_hours: float = param(
         0.7, "h/client/week", 0, 20,
-        "Assumption: contact per client below which professionals work overtime.",
+        "Contact per client professionals feel they owe; the shortfall is overload. "
+        "Calibrated to pattern 7 (turnover 20-40%, burnout 10-30% under overload).",
         "Minimum contact per client", "Minimaal contact per cliënt", "contact")
     max_contact_hours: float = param(
         2.0, "h/client/week", 0.1, 40,
@@ -311,11 +312,13 @@ class Parameters:
     placement_base: float = param(
         1.0, "1/week", 0, 1,
         "Weekly chance that a client who is ready reaches the goal without network help; "
-        "1 where readiness is the goal (care, school).",
+        "1 where readiness is the goal (care, school). The work preset's 0.035 is "
+        "calibrated to pattern 6 (caseload cuts help modestly).",
         "Placement chance", "Kans op plaatsing", "progress")
     placement_network_gain: float = param(
         0.0, "1/week per unit ties", 0, 1,
-        "Extra weekly placement chance from the professional's network ties [003].",
+        "Extra weekly placement chance from the professional's network ties [003]; 0.05 "
+        "in the work preset (assumption: full ties about double the placement rate).",
         "Placement from network", "Plaatsing via netwerk", "progress")
     tie_gain: float = param(
         0.02, "1/h", 0, 1,
@@ -346,11 +349,13 @@ class Parameters:
         "professionals")
     stress_base: float = param(
         0.4, "0..1", 0, 1,
-        "Stress of a rested professional with a workable load. Assumption.",
+        "Stress of a rested professional with a workable load. Calibrated to pattern 7 "
+        "(almost no burnout at a workable load).",
         "Base stress", "Basisstress", "professionals")
     stress_overload: float = param(
         1.5, "per unit overload", 0, 20,
-        "Stress added per unit of required hours above contract hours [004].",
+        "Stress added per unit of required hours above contract hours [004]. Calibrated "
+        "to pattern 7 (burnout 10-30% under overload).",
         "Stress from overload", "Stress door overbelasting", "professionals")
     stress_autonomy: float = param(
         0.3, "per unit standardisation", 0, 5,
@@ -384,11 +389,13 @@ class Parameters:
         "Burnout hazard", "Kans op burn-out", "professionals")
     quit_rate_base: float = param(
         0.1, "1/year", 0, 1,
-        "Annual turnover at base stress. Assumption: ordinary staff turnover.",
+        "Annual turnover at base stress: ordinary staff turnover (assumption, about 8% "
+        "a year in the care preset).",
         "Base turnover", "Basisverloop", "professionals")
     quit_stress_effect: float = param(
         4.5, "log-hazard per unit stress", 0, 20,
-        "Stress raises quitting; overloaded staff turn over 20-40% a year (child welfare).",
+        "Stress raises quitting; calibrated to pattern 7: overloaded staff turn over "
+        "20-40% a year (child welfare).",
         "Turnover: effect of stress", "Verloop: effect van stress", "professionals")
 
     def __post_init__(self) -> None:
