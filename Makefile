@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PYTHON_CANDIDATES))" >&2; exit 1; fi; \
 	echo "using $$found ($$("$$found" --version))"; \
 	rm -rf $(VENV); "$$found" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,cluster]'
 	@touch $(STAMP)
 
 test: install

@@ -14,10 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import docs, validation
+from experiments import analysis, compare, docs, validation
+from experiments.executors import ExecutorError, make_executor
 from experiments.output import OutputError, Staging, check_target, dump_json
+from experiments.progress import Progress
 from experiments.replicates import package_version, run_scenarios
 from experiments.scenarios import ScenarioError, available, load
+from experiments.space import SpaceError
+from experiments.sweep import ExperimentError, load_experiment, run_sweep
 from model.metrics import METRICS
 from model.parameters import ParameterError, parse_value
 
@@ -95,6 +99,44 @@ def build_parser() -> argparse.ArgumentParser:
                      help="new folder for summary.csv, weekly.csv, clients.csv, "
                           "professionals.csv and run.json")
     run.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    run.add_argument("--workers", type=_positive("--workers"), default=None,
+                     help="processes (default: all cores)")
+
+    cmp = commands.add_parser("compare", help="paired comparison of scenarios with a base")
+    cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="the base scenario first, then one or more to compare with it")
+    cmp.add_argument("--replicates", type=_positive("--replicates"), default=20,
+                     help="paired replicates per scenario (default 20)")
+    cmp.add_argument("--seed", type=_seed, default=None,
+                     help="root seed (default: a fresh one, printed with the results)")
+    cmp.add_argument("--weeks", type=_positive("--weeks"), default=None,
+                     help="weeks to simulate (overrides the scenarios)")
+    cmp.add_argument("--set", type=_assignment, action="append", default=[],
+                     metavar="NAME=VALUE", help="override a parameter in every scenario")
+    cmp.add_argument("--out", type=Path, default=None,
+                     help="new folder for the files of 'run' plus comparison.csv and "
+                          "figures")
+    cmp.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    cmp.add_argument("--workers", type=_positive("--workers"), default=None,
+                     help="processes (default: all cores)")
+
+    swp = commands.add_parser("sweep", help="run an experiment file (resumable)")
+    swp.add_argument("experiment", metavar="EXPERIMENT",
+                     help="experiment file, or the name of one in experiments/specs/")
+    swp.add_argument("--out", type=Path, default=None,
+                     help="results folder (default results/NAME, or results/NAME-quick); "
+                          "the same command again resumes it")
+    swp.add_argument("--workers", type=_positive("--workers"), default=None,
+                     help="processes (default: all cores)")
+    swp.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run on a Dask cluster: tcp://host:8786, or 'local'")
+    swp.add_argument("--quick", action="store_true",
+                     help="a reduced version of the design (fewer points, replicates, "
+                          "weeks) to try it first")
+
+    ana = commands.add_parser("analyse", help="sensitivity indices or response surfaces "
+                              "of a sweep")
+    ana.add_argument("folder", type=Path, metavar="DIR", help="a sweep's results folder")
 
     val = commands.add_parser("validate", help="reproduce the empirical patterns of the "
                               "model and report (exit 1 if one fails)")
@@ -131,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args, argv)
-    except (UsageError, ParameterError, ScenarioError, OutputError) as error:
+    except (UsageError, ParameterError, ScenarioError, OutputError, ExperimentError,
+            SpaceError, ExecutorError, analysis.AnalysisError) as error:
         print(f"verbinding: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -139,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _run(args: argparse.Namespace, argv: list[str]) -> int:
+def _scenarios_from(args: argparse.Namespace) -> list:
     extra = {name: parse_value(name, text) for name, text in args.set}
     if args.weeks is not None:
         extra["weeks"] = args.weeks
@@ -150,11 +193,23 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(f"scenario '{sorted(twice)[0]}' given twice; names must differ")
     if args.out is not None:
         check_target(args.out)
+    return scenarios
+
+
+def _replicated(args: argparse.Namespace, argv: list[str], scenarios: list,
+                extra_files=None):
     seed = args.seed if args.seed is not None else int(
         np.random.SeedSequence().entropy % 2**32)
-    command = shlex.join(["verbinding", *argv])
-    results = run_scenarios(scenarios, args.replicates, seed, args.out, command,
-                            progress=_progress_printer())
+    runs = len(scenarios) * args.replicates
+    with make_executor(1 if runs == 1 else args.workers) as executor:
+        results = run_scenarios(scenarios, args.replicates, seed, args.out,
+                                shlex.join(["verbinding", *argv]), progress=_bar(),
+                                executor=executor, extra_files=extra_files)
+    return seed, results
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
+    seed, results = _replicated(args, argv, _scenarios_from(args))
     if args.json:
         print(dump_json({"root_seed": seed, "scenarios": [
             {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": r.summary()}
@@ -164,6 +219,57 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         if args.out is not None:
             print(f"\nResults written to {args.out}/")
     return 0
+
+
+def _compare(args: argparse.Namespace, argv: list[str]) -> int:
+    if len(args.scenarios) < 2:
+        raise UsageError("compare needs a base scenario and at least one other")
+    seed, results = _replicated(args, argv, _scenarios_from(args), compare.write_files)
+    data = compare.report(results)
+    if args.json:
+        print(dump_json({"root_seed": seed, **data}))
+        return 0
+    print(_table(results, seed))
+    base = results[0].summary()
+    for entry in data["scenarios"][1:]:
+        print(f"\n{entry['name']} compared with {data['base']} (paired, 95% interval):")
+        for metric in METRICS:
+            words = compare.in_words(metric.name, base[metric.name]["mean"],
+                                     entry["diff"][metric.name])
+            print(f"  {metric.en:36} {words}")
+    if args.out is not None:
+        print(f"\nResults, comparison.csv and figures written to {args.out}/")
+    return 0
+
+
+def _sweep(args: argparse.Namespace, argv: list[str]) -> int:
+    experiment = load_experiment(args.experiment, quick=args.quick)
+    out = args.out or Path("results") / (experiment.name + ("-quick" if args.quick else ""))
+    with make_executor(args.workers, args.scheduler) as executor:
+        try:
+            summary = run_sweep(experiment, out, executor, progress=Progress())
+        except KeyboardInterrupt:
+            print(f"\nverbinding: interrupted; finished runs are saved in {out}/ and the "
+                  "same command resumes", file=sys.stderr)
+            return 130
+    print(f"{experiment.name}: {summary.succeeded} runs succeeded, {summary.failed} failed, "
+          f"{summary.skipped} already done ({summary.total} in all) in "
+          f"{summary.seconds:.1f} s; results in {out}/runs/")
+    if summary.failed:
+        print(f"  failed runs keep their error message in the 'error' column; see "
+              f"pandas.read_parquet('{out}/runs').query('status == \"failed\"')")
+    return 0
+
+
+def _analyse(args: argparse.Namespace, argv: list[str]) -> int:
+    written = analysis.analyse(args.folder)
+    for name, path in written.items():
+        print(f"{name:32} {path}")
+    return 0
+
+
+def _bar():
+    return Progress() if sys.stderr.isatty() else None
 
 
 def _progress_printer():
@@ -262,8 +368,8 @@ def _docs(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
-_COMMANDS = {"run": _run, "validate": _validate, "bench": _bench, "scenarios": _scenarios,
-             "docs": _docs}
+_COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "analyse": _analyse,
+             "validate": _validate, "bench": _bench, "scenarios": _scenarios, "docs": _docs}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,20 +7,20 @@ only when all are done, so an interrupted run leaves nothing half-written.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from experiments.executors import Executor, SerialExecutor
 from experiments.output import CsvTable, Staging, dump_json
 from experiments.runner import (
     CLIENT_COLUMNS,
     PROFESSIONAL_COLUMNS,
     RunOutput,
     replicate_seeds,
-    simulate,
+    simulate_job,
 )
 from experiments.scenarios import Scenario
 from experiments.stats import mean_ci
@@ -39,12 +39,13 @@ def package_version() -> str:
 
 @dataclass
 class ScenarioResult:
-    """The replicates of one scenario: its metrics per replicate."""
+    """The replicates of one scenario: metrics and weekly figures per replicate."""
 
     scenario: Scenario
     parameters: dict[str, Any]
     seeds: list[int]
     metrics: list[dict[str, float]] = field(default_factory=list)
+    weekly: list[dict[str, list]] = field(default_factory=list)
 
     def summary(self) -> dict[str, dict[str, object]]:
         """Mean and 95% interval over replicates, per metric."""
@@ -53,7 +54,10 @@ class ScenarioResult:
 
 def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
                   out: Path | None = None, command: str = "",
-                  progress: Callable[[str], None] | None = None) -> list[ScenarioResult]:
+                  progress: Callable[[int, int], None] | None = None,
+                  executor: Executor | None = None,
+                  extra_files: Callable[[Path, list[ScenarioResult]], None] | None = None,
+                  ) -> list[ScenarioResult]:
     """Run every scenario ``replicates`` times; optionally write the result files.
 
     Args:
@@ -62,17 +66,20 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
         seed: Root seed; replicate seeds derive from it.
         out: Folder to create with the result files, or None.
         command: The command line, recorded in ``run.json``.
-        progress: Called with a short line after each replicate.
+        progress: Called with ``(done, total)`` as replicates finish.
+        executor: Where replicates run (default: in this process).
+        extra_files: Called with the staging folder and the results before the folder
+            is moved into place, to add files (comparisons, figures).
     """
     seeds = replicate_seeds(seed, replicates)
     results = [ScenarioResult(s, s.parameters().to_dict(), seeds) for s in scenarios]
     if out is None:
-        _run_all(results, None, progress)
+        _run_all(results, None, progress, executor)
         return results
     with Staging(out) as staging:
         files = _open_files(staging.path)
         try:
-            _run_all(results, files, progress)
+            _run_all(results, files, progress, executor)
         finally:
             for table in files.values():
                 table.close()
@@ -83,22 +90,32 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
                                    "parameters": r.parameters, "seeds": r.seeds}
                                   for r in results]}
         (staging.path / "run.json").write_text(dump_json(manifest) + "\n", encoding="utf-8")
+        if extra_files is not None:
+            extra_files(staging.path, results)
     return results
 
 
 def _run_all(results: list[ScenarioResult], files: dict[str, CsvTable] | None,
-             progress: Callable[[str], None] | None) -> None:
-    total = sum(len(r.seeds) for r in results)
-    done = 0
-    for result in results:
-        for replicate, model_seed in enumerate(result.seeds):
-            output = simulate(result.scenario.overrides, model_seed, records=files is not None)
-            result.metrics.append(output.metrics)
+             progress: Callable[[int, int], None] | None,
+             executor: Executor | None) -> None:
+    """Run all replicates; record (and write) them in scenario and replicate order."""
+    order = [(result, replicate) for result in results for replicate in range(len(result.seeds))]
+    jobs = [(result.scenario.overrides, result.seeds[k], files is not None)
+            for result, k in order]
+    finished: dict[int, RunOutput] = {}
+    next_index = 0
+    for index, output in (executor or SerialExecutor()).run(simulate_job, jobs):
+        finished[index] = output
+        while next_index in finished:   # keep files in order whatever finishes first
+            result, replicate = order[next_index]
+            done = finished.pop(next_index)
+            result.metrics.append(done.metrics)
+            result.weekly.append(done.weekly)
             if files is not None:
-                _write(files, result, replicate, output)
-            done += 1
+                _write(files, result, replicate, done)
+            next_index += 1
             if progress:
-                progress(f"{done}/{total} {result.scenario.name} replicate {replicate}")
+                progress(next_index, len(jobs))
 
 
 def _open_files(folder: Path) -> dict[str, CsvTable]:
@@ -127,8 +144,3 @@ def _write(files: dict[str, CsvTable], result: ScenarioResult, replicate: int,
                           for week in range(weeks))
     files["clients"].write((name, replicate, *row) for row in output.clients)
     files["professionals"].write((name, replicate, *row) for row in output.professionals)
-
-
-def stderr_progress(line: str) -> None:
-    """Print a progress line to standard error."""
-    print(line, file=sys.stderr, flush=True)

@@ -154,10 +154,11 @@ def test_a_run_that_fails_midway_leaves_nothing_behind(tmp_path, monkeypatch):
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)
 
-    real = replicates.simulate
-    monkeypatch.setattr(replicates, "simulate", failing)
+    real = replicates.simulate_job
+    monkeypatch.setattr(replicates, "simulate_job", failing)
     with pytest.raises(RuntimeError):
-        cli.main(["run", "care", "--replicates", "3", "--out", str(tmp_path / "o"), *QUICK])
+        cli.main(["run", "care", "--replicates", "3", "--workers", "1",
+                  "--out", str(tmp_path / "o"), *QUICK])
     assert list(tmp_path.iterdir()) == []  # neither the folder nor its staging copy
 
 

@@ -1,0 +1,153 @@
+"""Paired comparisons of scenarios: ``verbinding compare BASE OTHER...``.
+
+Replicate ``k`` of every scenario runs with the same seed, and the model draws
+arrivals and client traits from their own streams, so each replicate meets the same
+clients in every scenario (common random numbers). The difference from the base is
+taken replicate by replicate, and its 95% interval is the Student t interval of those
+paired differences: narrower than comparing two independent samples.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from experiments.output import CsvTable
+from experiments.replicates import ScenarioResult
+from experiments.stats import mean_ci
+from model.metrics import METRIC_NAMES, METRICS
+
+#: Weekly figures drawn in the comparison figure, with their titles.
+WEEKLY_PANELS = (("mean_bond", "Mean bond (clients in care)"),
+                 ("goals", "Goals reached per week"),
+                 ("waiting", "Clients waiting"),
+                 ("mean_stress", "Mean stress (working professionals)"),
+                 ("burnout_share", "Burnout (share of staff)"),
+                 ("connective_hours", "Connective hours per week"))
+
+
+def paired_differences(base: ScenarioResult, other: ScenarioResult) -> dict[str, dict]:
+    """Per metric: mean and 95% interval of ``other - base``, replicate by replicate."""
+    return {name: mean_ci([o[name] - b[name] for o, b in zip(other.metrics, base.metrics,
+                                                              strict=True)])
+            for name in METRIC_NAMES}
+
+
+def report(results: list[ScenarioResult]) -> dict:
+    """The comparison as plain data (the ``--json`` shape)."""
+    base = results[0]
+    return {"base": base.scenario.name, "scenarios": [
+        {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": r.summary(),
+         "diff": paired_differences(base, r)} for r in results]}
+
+
+def in_words(metric: str, base_mean: float | None, diff: dict) -> str:
+    """A difference in plain words, e.g. '12% more (95% interval 8% to 16%)'."""
+    if diff["mean"] is None or base_mean is None:
+        return "n/a"
+    if diff["ci95"] is None:
+        return f"{diff['mean']:+.3g} (one replicate: no interval)"
+    low, high = diff["ci95"]
+    if base_mean:
+        rel = [100 * v / abs(base_mean) for v in (diff["mean"], low, high)]
+        word = "more" if rel[0] >= 0 else "less"
+        text = (f"{abs(rel[0]):.0f}% {word} (95% interval {rel[1]:+.0f}% to {rel[2]:+.0f}%)")
+    else:
+        text = f"{diff['mean']:+.3g} (95% interval {low:+.3g} to {high:+.3g})"
+    if low <= 0 <= high:
+        text += "; not clearly different"
+    return text
+
+
+def write_files(folder: Path, results: list[ScenarioResult]) -> None:
+    """``comparison.csv`` and the figures (PNG and SVG) into ``folder``."""
+    data = report(results)
+    table = CsvTable(folder / "comparison.csv",
+                     ["scenario", "metric", "mean", "ci95_low", "ci95_high", "diff_mean",
+                      "diff_ci95_low", "diff_ci95_high", "in_words"])
+    base_summary = results[0].summary()
+    for entry in data["scenarios"]:
+        for name in METRIC_NAMES:
+            value, diff = entry["metrics"][name], entry["diff"][name]
+            table.write([(entry["name"], name, value["mean"], *(value["ci95"] or (None, None)),
+                          diff["mean"], *(diff["ci95"] or (None, None)),
+                          in_words(name, base_summary[name]["mean"], diff))])
+    table.close()
+    weekly_figure(results, folder / "weekly")
+    difference_figure(results, folder / "differences")
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def weekly_figure(results: list[ScenarioResult], path: Path) -> None:
+    """Weekly medians with 50% and 90% bands per scenario, a panel per figure."""
+    plt = _pyplot()
+    figure, grid = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
+    for (name, title), axes in zip(WEEKLY_PANELS, grid.flat, strict=True):
+        for i, result in enumerate(results):
+            series = np.array([w[name] for w in result.weekly], float)
+            weeks = np.arange(1, series.shape[1] + 1)
+            colour = f"C{i}"
+            q = np.percentile(series, [5, 25, 50, 75, 95], axis=0)
+            axes.fill_between(weeks, q[0], q[4], color=colour, alpha=0.12)
+            axes.fill_between(weeks, q[1], q[3], color=colour, alpha=0.25)
+            axes.plot(weeks, q[2], color=colour, label=result.scenario.name)
+        axes.set_title(title, fontsize=11)
+        axes.grid(alpha=0.3)
+    for axes in grid[1]:
+        axes.set_xlabel("week")
+    grid.flat[0].legend(fontsize=9)
+    figure.suptitle("Weekly medians with 50% and 90% bands over replicates")
+    _save(figure, path)
+
+
+def difference_figure(results: list[ScenarioResult], path: Path) -> None:
+    """Each scenario's difference from the base with its paired 95% interval.
+
+    Differences are shown as a percentage of the base's mean, so metrics of different
+    units share one axis.
+    """
+    plt = _pyplot()
+    base = results[0]
+    others = results[1:]
+    base_means = base.summary()
+    figure, axes = plt.subplots(figsize=(9, 0.42 * len(METRICS) + 1.8))
+    rows = np.arange(len(METRICS))
+    height = 0.8 / max(len(others), 1)
+    for i, result in enumerate(others):
+        diffs = paired_differences(base, result)
+        centre, low, high = [], [], []
+        for metric in METRICS:
+            scale = abs(base_means[metric.name]["mean"] or 0) or 1.0
+            d = diffs[metric.name]
+            mean = (d["mean"] or 0.0) / scale * 100
+            interval = d["ci95"] or [d["mean"] or 0.0] * 2
+            centre.append(mean)
+            low.append(mean - interval[0] / scale * 100)
+            high.append(interval[1] / scale * 100 - mean)
+        axes.barh(rows + i * height, centre, height=height, xerr=[low, high],
+                  color=f"C{i + 1}", label=result.scenario.name, alpha=0.8)
+    axes.set_xscale("symlog", linthresh=10)  # readable from 1% to 1000%
+    axes.axvline(0, color="black", linewidth=0.8)
+    axes.set_yticks(rows + height * (len(others) - 1) / 2, [m.name for m in METRICS])
+    axes.invert_yaxis()
+    axes.set_xlabel(f"difference from {base.scenario.name}, % of its mean (paired 95% "
+                    "interval; log scale beyond 10%)")
+    axes.legend(fontsize=9)
+    axes.grid(axis="x", alpha=0.3)
+    _save(figure, path)
+
+
+def _save(figure, path: Path) -> None:
+    figure.tight_layout()
+    for suffix in (".png", ".svg"):
+        figure.savefig(path.with_suffix(suffix), dpi=120)
+    _pyplot().close(figure)

@@ -1,0 +1,277 @@
+"""Experiments at scale: designs, executors, resumable sweeps, analysis, comparisons."""
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import cli, sweep
+from experiments.analysis import AnalysisError, analyse, complete_runs, sobol_indices
+from experiments.compare import paired_differences
+from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor
+from experiments.replicates import run_scenarios
+from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
+from experiments.scenarios import load
+from experiments.space import Dimension, Space, SpaceError
+from experiments.stats import mean_ci
+
+TOP = 'scenario = "care"\nreplicates = 2\nseed = 5\n'
+FIXED = "\n[fixed]\nprofessionals = 4\narrivals_per_week = 4.0\nweeks = 30\nwarmup_weeks = 5\n"
+
+
+def experiment_file(tmp_path, body, name="exp.toml"):
+    """A small experiment: ``body`` holds its top-level keys and [parameters]."""
+    path = tmp_path / name
+    path.write_text(TOP + body + FIXED, encoding="utf-8")
+    return str(path)
+
+
+# --- designs are pure functions of (space, size, seed) ---------------------------------
+def test_full_factorial_crosses_every_level():
+    space = Space.from_table({"caseload_cap": [20, 30], "standardisation":
+                              {"low": 0.0, "high": 0.8, "levels": 3}})
+    points = full_factorial(space)
+    assert len(points) == 6
+    assert {(p["caseload_cap"], p["standardisation"]) for p in points} == {
+        (c, s) for c in (20, 30) for s in (0.0, 0.4, 0.8)}
+
+
+def test_latin_hypercube_puts_one_point_in_every_stratum():
+    space = Space.from_table({"standardisation": {"low": 0.0, "high": 1.0},
+                              "client_voice": {"low": 0.0, "high": 1.0}})
+    points = latin_hypercube(space, 10, seed=1)
+    for name in ("standardisation", "client_voice"):
+        strata = sorted(int(p[name] * 10) for p in points)
+        assert strata == list(range(10))
+    assert points == latin_hypercube(space, 10, seed=1)
+    assert points != latin_hypercube(space, 10, seed=2)
+
+
+def test_sobol_and_morris_sizes():
+    space = Space.from_table({"standardisation": {"low": 0.0, "high": 1.0},
+                              "automation": {"low": 0.0, "high": 0.5},
+                              "network_hours": {"low": 0.0, "high": 6.0}})
+    assert len(sobol(space, 16, seed=1)) == 16 * (3 + 2)
+    assert len(morris(space, 5, seed=1)) == 5 * (3 + 1)
+    with pytest.raises(SpaceError, match="power of two of at least 8"):
+        sobol(space, 12, seed=1)
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"caseload": [10, 20]}, "did you mean 'caseload_cap'"),
+    ({"standardisation": {"low": 0.8, "high": 0.2}}, "low=0.8 is above high=0.2"),
+    ({"standardisation": {"low": 0.0, "high": 2.0}}, "out of range"),
+    ({"group_programme": {"low": 0, "high": 1}}, "give levels [false, true]"),
+])
+def test_bad_spaces_are_refused(table, message):
+    with pytest.raises(SpaceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Space.from_table(table)
+
+
+# --- Sobol indices on a function with known answers ------------------------------------
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function_match_the_known_values():
+    space = Space(tuple(Dimension(f"x{i}", float, -math.pi, math.pi) for i in (1, 2, 3)))
+    points = sobol(space, 2048, seed=3)
+    frame = pd.DataFrame(points)
+    frame["y"] = ishigami(frame[["x1", "x2", "x3"]].to_numpy())
+    indices = sobol_indices(frame, space, ["y"]).set_index("parameter")
+    # Analytic values (Ishigami & Homma 1990; as used in SALib's own tests).
+    np.testing.assert_allclose(indices["S1"], [0.314, 0.442, 0.0], atol=0.04)
+    np.testing.assert_allclose(indices["ST"], [0.558, 0.442, 0.244], atol=0.04)
+    assert (indices["ST_low"] <= indices["ST"]).all() and (indices["ST"] <= indices[
+        "ST_high"]).all()
+
+
+# --- executors give the same results ---------------------------------------------------
+def sweep_rows(tmp_path, executor, name):
+    experiment = sweep.load_experiment(experiment_file(
+        tmp_path, "[parameters]\nstandardisation = [0.1, 0.6]\n"))
+    summary = sweep.run_sweep(experiment, tmp_path / name, executor)
+    assert summary.succeeded == 4 and summary.failed == 0
+    return (tmp_path / name / "runs" / "results.parquet").read_bytes()
+
+
+@pytest.mark.slow
+def test_serial_pool_and_dask_give_byte_identical_results(tmp_path):
+    serial = sweep_rows(tmp_path, SerialExecutor(), "serial")
+    with PoolExecutor(2) as pool:
+        pooled = sweep_rows(tmp_path, pool, "pool")
+    with DaskExecutor("local", workers=2) as dask:
+        clustered = sweep_rows(tmp_path, dask, "dask")
+    assert serial == pooled == clustered
+
+
+# --- sweeps write as they go, resume, and record failures -----------------------------
+def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path, monkeypatch):
+    class Fragile(sweep.VerbindingModel):
+        def __init__(self, rng=None, **params):
+            if params.get("standardisation") == 0.6 and rng is not None:
+                raise FloatingPointError("the model diverged")
+            super().__init__(rng=rng, **params)
+
+    monkeypatch.setattr(sweep, "VerbindingModel", Fragile)
+    experiment = sweep.load_experiment(experiment_file(
+        tmp_path, "[parameters]\nstandardisation = [0.1, 0.6]\n"))
+    summary = sweep.run_sweep(experiment, tmp_path / "out", SerialExecutor())
+    assert (summary.succeeded, summary.failed) == (2, 2)
+    runs = pd.read_parquet(tmp_path / "out" / "runs")
+    failed = runs[runs["status"] == "failed"]
+    assert set(failed["standardisation"]) == {0.6}
+    assert failed["error"].str.contains("FloatingPointError: the model diverged").all()
+    assert failed["goal_share"].isna().all()
+
+
+def test_rerunning_skips_finished_runs(tmp_path):
+    path = experiment_file(tmp_path, "[parameters]\nstandardisation = [0.1, 0.6]\n")
+    first = sweep.run_sweep(sweep.load_experiment(path), tmp_path / "out", SerialExecutor())
+    again = sweep.run_sweep(sweep.load_experiment(path), tmp_path / "out", SerialExecutor())
+    assert first.succeeded == 4 and again.skipped == 4
+    assert len(pd.read_parquet(tmp_path / "out" / "runs")) == 4
+
+
+def test_a_changed_experiment_file_is_refused_for_the_same_folder(tmp_path, capsys):
+    path = experiment_file(tmp_path, "[parameters]\nstandardisation = [0.1, 0.6]\n")
+    assert cli.main(["sweep", path, "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    experiment_file(tmp_path, "[parameters]\nstandardisation = [0.1, 0.7]\n")
+    assert cli.main(["sweep", path, "--out", str(tmp_path / "out"), "--workers", "1"]) == 2
+    assert "holds results of a different experiment" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
+    path = tmp_path / "long.toml"   # runs of about 0.3 s, so the kill lands mid-way
+    path.write_text(TOP + "[parameters]\nstandardisation = {low = 0.0, high = 0.8, levels = 30}"
+                    "\n[fixed]\nprofessionals = 10\narrivals_per_week = 10.0\n")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "experiments", "sweep", str(path), "--out", str(out),
+               "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("runs/*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)  # the sweep and its workers, mid-way
+    process.wait()
+    partial = pd.read_parquet(out / "runs")
+    assert 0 < len(partial) < 60
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    runs = pd.read_parquet(out / "runs")
+    assert sorted(runs["run_id"]) == list(range(60))
+    assert f"{len(set(partial['run_id']))} already done" in done.stdout
+
+
+# --- analysis --------------------------------------------------------------------------
+def test_an_incomplete_sobol_design_is_refused_naming_the_missing_runs():
+    runs = pd.DataFrame({"run_id": [0, 1, 3], "status": ["ok", "ok", "ok"]})
+    with pytest.raises(AnalysisError, match=r"1 of 4 runs missing or failed \(run_id 2\)"):
+        complete_runs(runs, 4, "sobol")
+
+
+def test_analyse_refuses_a_partial_sobol_sweep(tmp_path, capsys):
+    path = experiment_file(tmp_path, 'design = "sobol"\nsamples = 8\n[parameters]\n'
+                                     "standardisation = {low = 0.0, high = 0.8}\n"
+                                     "client_voice = {low = 0.0, high = 1.0}\n")
+    out = tmp_path / "out"
+    sweep.run_sweep(sweep.load_experiment(path), out, SerialExecutor())
+    runs = pd.read_parquet(out / "runs")
+    runs[runs["run_id"] != 5].to_parquet(out / "runs" / "results.parquet", index=False)
+    assert cli.main(["analyse", str(out)]) == 2
+    assert "incomplete sobol design: 1 of 64 runs missing or failed (run_id 5)" in \
+        capsys.readouterr().err
+
+
+def test_a_factorial_sweep_is_analysed_into_a_response_surface(tmp_path):
+    path = experiment_file(tmp_path, "[parameters]\nstandardisation = [0.1, 0.6]\n"
+                                     "client_voice = [0.0, 1.0]\n")
+    sweep.run_sweep(sweep.load_experiment(path), tmp_path / "out", SerialExecutor())
+    written = analyse(tmp_path / "out")
+    means = pd.read_csv(written["point_means"])
+    assert len(means) == 4 and {"goal_share_low", "goal_share_high"} <= set(means)
+    assert written["surface-goal_share"].is_file()
+    assert written["surface-goal_share"].with_suffix(".svg").is_file()
+
+
+# --- paired comparisons ----------------------------------------------------------------
+def test_pairing_narrows_the_interval_of_a_difference():
+    small = {"professionals": 8, "arrivals_per_week": 8.6, "weeks": 80, "warmup_weeks": 20}
+    base = load("care").with_overrides(**small)
+    other = load("care-standardised").with_overrides(**small)
+    paired = run_scenarios([base, other], 12, seed=1)
+    unpaired_other = run_scenarios([other], 12, seed=2)[0]
+    width = {}
+    for label, a, b in (("paired", paired[0], paired[1]), ("independent", paired[0],
+                                                           unpaired_other)):
+        interval = paired_differences(a, b)["goal_share"]["ci95"]
+        width[label] = interval[1] - interval[0]
+    assert width["paired"] < 0.8 * width["independent"]
+    assert mean_ci([1.0, 2.0, 3.0])["ci95"][0] < 2.0  # the same t interval underneath
+
+
+def test_compare_writes_the_comparison_and_its_figures(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert cli.main(["compare", "care", "care-standardised", "--replicates", "3", "--seed",
+                     "1", "--weeks", "40", "--set", "warmup_weeks=10", "--set",
+                     "professionals=6", "--set", "arrivals_per_week=6", "--out", str(out),
+                     "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "care-standardised compared with care (paired, 95% interval):" in printed
+    assert "95% interval" in printed
+    names = {p.name for p in out.iterdir()}
+    assert {"comparison.csv", "weekly.png", "weekly.svg", "differences.png",
+            "differences.svg", "summary.csv"} <= names
+    table = pd.read_csv(out / "comparison.csv")
+    base_rows = table[table["scenario"] == "care"]
+    assert (base_rows["diff_mean"] == 0).all()
+
+
+def test_compare_json_has_the_documented_shape(capsys):
+    assert cli.main(["compare", "care", "care-admin-automation", "--replicates", "2",
+                     "--seed", "1", "--weeks", "30", "--set", "warmup_weeks=5", "--set",
+                     "professionals=5", "--set", "arrivals_per_week=5", "--json",
+                     "--workers", "1"]) == 0
+    import json
+    data = json.loads(capsys.readouterr().out)
+    assert data["base"] == "care"
+    entry = data["scenarios"][1]
+    assert set(entry) >= {"name", "metrics", "diff"}
+    assert set(entry["diff"]["goal_share"]) == {"mean", "ci95"}
+
+
+# --- bad input -------------------------------------------------------------------------
+@pytest.mark.parametrize("body, message", [
+    ('design = "sobbol"\n[parameters]\nstandardisation = {low = 0.0, high = 0.5}\n',
+     "unknown design 'sobbol'; did you mean 'sobol'?"),
+    ("[parameters]\nstandardisation = {low = 0.9, high = 0.1, levels = 3}\n",
+     "low=0.9 is above high=0.1"),
+    ('design = "sobol"\nsamples = 4\n[parameters]\nstandardisation = {low = 0.0, high = 0.5}\n',
+     "a sobol design needs samples = a power of two of at least 8"),
+    ("[parameters]\nstandardisatoin = [0.1]\n", "did you mean 'standardisation'"),
+    ('metrics = ["goal"]\n[parameters]\nstandardisation = [0.1]\n', "unknown metric"),
+])
+def test_bad_experiment_files_exit_2_with_one_line(tmp_path, capsys, body, message):
+    path = experiment_file(tmp_path, body)
+    assert cli.main(["sweep", path, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_fails_fast_with_a_clear_message(tmp_path, capsys):
+    path = experiment_file(tmp_path, "[parameters]\nstandardisation = [0.1]\n")
+    start = time.monotonic()
+    assert cli.main(["sweep", path, "--out", str(tmp_path / "o"), "--scheduler",
+                     "tcp://127.0.0.1:9"]) == 2
+    assert time.monotonic() - start < 30
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
