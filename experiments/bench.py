@@ -13,6 +13,9 @@ Figures:
   professionals, about 30,000 clients) over the same at the standard scale.
 - ``peak_mib_30k``: peak resident memory of a fresh process running that 30,000-client,
   260-week scenario (interpreter and libraries included).
+- with ``--sweep``: runs per second of 24 standard-scenario runs on 1 worker, a pool of
+  2, and a Dask LocalCluster of 2, the speed-up of 2 workers, and Dask's overhead
+  against the pool.
 Each timing is the best of three runs, to damp the noise of a shared machine.
 """
 
@@ -68,8 +71,11 @@ def _large_in_fresh_process() -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(progress=None) -> dict[str, float]:
-    """Run the benchmark and return its figures (see the module docstring)."""
+def measure(progress=None, sweep: bool = False) -> dict[str, float]:
+    """Run the benchmark and return its figures (see the module docstring).
+
+    With ``sweep``, also the sweep throughput figures of :func:`measure_sweep`.
+    """
     say = progress or (lambda line: None)
     say("standard scenario ...")
     ours = min(time_ours(1, seed) for seed in range(REPEATS))
@@ -81,6 +87,7 @@ def measure(progress=None) -> dict[str, float]:
     mesa_rate = MESA_AGENTS * MESA_STEPS / mesa_seconds
     if progress:
         print(file=sys.stderr)
+    sweep_figures = measure_sweep() if sweep else {}
     return {
         "ours_client_steps_per_s": round(ours_rate),
         "mesa_agent_steps_per_s": round(mesa_rate),
@@ -90,7 +97,42 @@ def measure(progress=None) -> dict[str, float]:
         "peak_mib_30k": round(large["peak_kib"] / 1024, 1),
         "clients_per_week_standard": round(ours[1] / Parameters().weeks),
         "clients_per_week_30k": round(large["client_weeks"] / Parameters().weeks),
+        **sweep_figures,
     }
+
+
+def measure_sweep(runs: int = 24) -> dict[str, float]:
+    """Sweep throughput at the standard scenario size: 1 and 2 workers, and Dask.
+
+    ``runs`` replicates of the standard scenario go through each executor, after two
+    untimed runs that start its workers; each rate is runs per second over the batch.
+    """
+    from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor
+    from experiments.runner import replicate_seeds
+    from experiments.sweep import execute
+    from model.metrics import METRIC_NAMES
+
+    jobs = [{"run_id": i, "point": 0, "replicate": i, "seed": seed, "values": {},
+             "overrides": {}, "metrics": METRIC_NAMES, "keep_weekly": False}
+            for i, seed in enumerate(replicate_seeds(1, runs))]
+
+    def rate(executor) -> float:
+        with executor:
+            for _ in executor.run(execute, jobs[:2]):  # start the workers, untimed
+                pass
+            start = time.perf_counter()
+            for _ in executor.run(execute, jobs):
+                pass
+            return runs / (time.perf_counter() - start)
+
+    one = rate(SerialExecutor())
+    two = rate(PoolExecutor(2))
+    dask = rate(DaskExecutor("local", workers=2))
+    return {"sweep_runs_per_s_1_worker": round(one, 2),
+            "sweep_runs_per_s_2_workers": round(two, 2),
+            "sweep_speedup_2_workers": round(two / one, 2),
+            "sweep_runs_per_s_dask_2_workers": round(dask, 2),
+            "dask_overhead_vs_pool": round(two / dask - 1, 3)}
 
 
 def report(figures: dict[str, float]) -> str:
@@ -106,4 +148,10 @@ def report(figures: dict[str, float]) -> str:
         f"{figures['cost_ratio_30k_vs_3k']}x (target <= 1.5)",
         f"peak memory, 260 weeks at ~30,000 clients: {figures['peak_mib_30k']} MiB "
         "(target < 1024)",
+        *([f"sweep, standard scenario: {figures['sweep_runs_per_s_1_worker']} runs/s on 1 "
+           f"worker, {figures['sweep_runs_per_s_2_workers']} on 2: "
+           f"{figures['sweep_speedup_2_workers']}x (target >= 1.7)",
+           f"Dask LocalCluster, 2 workers: {figures['sweep_runs_per_s_dask_2_workers']} "
+           f"runs/s, overhead {100 * figures['dask_overhead_vs_pool']:.1f}% against the "
+           "process pool (target < 10%)"] if "sweep_speedup_2_workers" in figures else []),
     ])

@@ -158,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
     bench.add_argument("--json", action="store_true", help="print JSON")
+    bench.add_argument("--sweep", action="store_true",
+                       help="also measure sweep throughput on 1 and 2 workers and Dask")
 
     commands.add_parser("scenarios", help="list the shipped scenarios")
 
@@ -344,7 +346,7 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
 def _bench(args: argparse.Namespace, argv: list[str]) -> int:
     from experiments import bench
 
-    figures = bench.measure(progress=_progress_printer())
+    figures = bench.measure(progress=_progress_printer(), sweep=args.sweep)
     print(dump_json(figures) if args.json else bench.report(figures))
     return 0
 

@@ -91,6 +91,11 @@ class DaskExecutor(Executor):
         self._cluster = None
         try:
             if address == "local":
+                # Runs are CPU-bound Python: the workers' sampling profiler only takes
+                # the interpreter lock from them.
+                import dask
+
+                dask.config.set({"distributed.worker.profile.enabled": False})
                 self._cluster = LocalCluster(n_workers=workers or default_workers(),
                                              threads_per_worker=1, processes=True,
                                              dashboard_address=None)
