@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := python3.12 python3.13 \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3.13) \
 	python3 python
 
-.PHONY: install test run bench docs lint clean
+.PHONY: install test run bench docs lint clean app browser
 
 install: $(STAMP)
 
@@ -23,11 +23,22 @@ $(STAMP): pyproject.toml constraints.txt
 	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PYTHON_CANDIDATES))" >&2; exit 1; fi; \
 	echo "using $$found ($$("$$found" --version))"; \
 	rm -rf $(VENV); "$$found" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,cluster]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		-e '.[dev,cluster,app,browser]'
+	$(BIN)/python -m ui.assets   # Solara's page assets from npm: no CDN needed
 	@touch $(STAMP)
 
-test: install
-	$(BIN)/ruff check model experiments tests
+# Debian's Chromium for the browser tests (needs root, as in CI; skipped tests otherwise).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "make: could not install chromium (not root?); the browser tests will be skipped"
+
+app: install
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(BIN)/solara run app.py --production \
+		--host localhost --port 8765 --no-open --no-check-version
+
+test: install browser
+	$(BIN)/ruff check model experiments ui tests app.py
 	$(BIN)/verbinding docs --check
 	$(BIN)/python -m pytest
 
@@ -41,7 +52,7 @@ docs: install
 	$(BIN)/verbinding docs
 
 lint: install
-	$(BIN)/ruff check model experiments tests
+	$(BIN)/ruff check model experiments ui tests app.py
 	$(BIN)/ruff format --check model experiments tests
 
 clean:

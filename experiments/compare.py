@@ -87,11 +87,15 @@ def _pyplot():
     return plt
 
 
-def weekly_figure(results: list[ScenarioResult], path: Path) -> None:
-    """Weekly medians with 50% and 90% bands per scenario, a panel per figure."""
+def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
+                  title: str = "Weekly medians with 50% and 90% bands over replicates"):
+    """Weekly medians with 50% and 90% bands per scenario, a panel per figure.
+
+    Saved as PNG and SVG at ``path`` if given; returns the figure.
+    """
     plt = _pyplot()
     figure, grid = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
-    for (name, title), axes in zip(WEEKLY_PANELS, grid.flat, strict=True):
+    for (name, heading), axes in zip(WEEKLY_PANELS, grid.flat, strict=True):
         for i, result in enumerate(results):
             series = np.array([w[name] for w in result.weekly], float)
             weeks = np.arange(1, series.shape[1] + 1)
@@ -100,13 +104,15 @@ def weekly_figure(results: list[ScenarioResult], path: Path) -> None:
             axes.fill_between(weeks, q[0], q[4], color=colour, alpha=0.12)
             axes.fill_between(weeks, q[1], q[3], color=colour, alpha=0.25)
             axes.plot(weeks, q[2], color=colour, label=result.scenario.name)
-        axes.set_title(title, fontsize=11)
+        axes.set_title(heading, fontsize=11)
         axes.grid(alpha=0.3)
     for axes in grid[1]:
         axes.set_xlabel("week")
     grid.flat[0].legend(fontsize=9)
-    figure.suptitle("Weekly medians with 50% and 90% bands over replicates")
-    _save(figure, path)
+    figure.suptitle(title)
+    if path is not None:
+        _save(figure, path)
+    return figure
 
 
 def difference_figure(results: list[ScenarioResult], path: Path) -> None:
@@ -150,4 +156,3 @@ def _save(figure, path: Path) -> None:
     figure.tight_layout()
     for suffix in (".png", ".svg"):
         figure.savefig(path.with_suffix(suffix), dpi=120)
-    _pyplot().close(figure)

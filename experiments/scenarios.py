@@ -193,3 +193,20 @@ def _description(data: dict, path: Path, parent: Scenario | None) -> dict[str, s
         if not isinstance(text, str):
             raise ScenarioError(f"{path.name}: description.{language} must be a string")
     return merged
+
+
+def dumps(scenario: Scenario) -> str:
+    """A scenario as TOML text that :func:`loads` reads back to the same scenario."""
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return repr(v)
+
+    lines = [f"name = {value(scenario.name)}", f"domain = {value(scenario.domain)}", "",
+             "[description]"]
+    lines += [f"{lang} = {value(text)}" for lang, text in scenario.description.items()]
+    lines += ["", "[parameters]"]
+    lines += [f"{name} = {value(v)}" for name, v in scenario.overrides.items()]
+    return "\n".join(lines) + "\n"

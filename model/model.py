@@ -89,6 +89,8 @@ class VerbindingModel(Model):
     Args:
         rng: Integer seed (or its text, or None for a fresh one). The seed is kept
             in ``self.seed``; the same seed and parameters give the same run.
+        scenario: Ignored. Mesa's SolaraViz passes an empty ``mesa`` Scenario when it
+            rebuilds a model; Verbinding's parameters come as keywords.
         **params: Parameter overrides by name; see :class:`Parameters`.
 
     Raises:
@@ -106,7 +108,8 @@ class VerbindingModel(Model):
         week_status: Status of each post when this week's hours were planned.
     """
 
-    def __init__(self, rng=None, **params) -> None:
+    def __init__(self, rng=None, scenario=None, **params) -> None:
+        del scenario  # Mesa's SolaraViz passes its own (empty) Scenario on reset
         p = Parameters.from_mapping(params)
         seed = _seed(rng)
         super().__init__(rng=seed)

@@ -1,0 +1,64 @@
+"""Verbinding in the browser: Explore, Compare and Learn, in English and Dutch.
+
+Serve with ``make app`` (http://localhost:8765). The pages live in :mod:`ui`; this file
+only routes and switches the language, which the page address keeps (``?lang=nl``).
+"""
+
+from urllib.parse import parse_qsl, urlencode
+
+import solara
+
+from ui.compare_page import Compare
+from ui.explore import Explore
+from ui.i18n import LANGUAGES, t
+from ui.learn import Learn
+
+
+def query_of(router) -> dict:
+    """The page address's query as a dict."""
+    return dict(parse_qsl(router.search or ""))
+
+
+@solara.component
+def Layout(children=()):
+    """App bar with the page tabs and the language switch."""
+    router = solara.use_router()
+    query = query_of(router)
+    lang = query.get("lang", "en") if query.get("lang") in LANGUAGES else "en"
+    other = "nl" if lang == "en" else "en"
+    page = router.path.strip("/")
+    with solara.AppLayout(title=t("title", lang), children=children, navigation=False), \
+            solara.AppBar():
+        for name, path in (("explore", ""), ("compare", "compare"), ("learn", "learn")):
+            solara.Button(t(name, lang), text=True, style={"font-size": "18px"},
+                          on_click=lambda path=path: router.push(
+                              f"/{path}?{urlencode({'lang': lang})}"))
+        solara.Button(t("language", lang), text=True, style={"font-size": "18px"},
+                      on_click=lambda: router.push(
+                          f"/{page}?{urlencode({**query, 'lang': other})}"))
+
+
+@solara.component
+def ExplorePage():
+    """The Explore page in the address's language."""
+    Explore(query_of(solara.use_router()).get("lang", "en"))
+
+
+@solara.component
+def ComparePage():
+    """The Compare page, restored from the address."""
+    query = query_of(solara.use_router())
+    Compare(query.get("lang", "en"), query)
+
+
+@solara.component
+def LearnPage():
+    """The Learn page."""
+    Learn(query_of(solara.use_router()).get("lang", "en"))
+
+
+routes = [
+    solara.Route(path="/", component=ExplorePage, label="Explore", layout=Layout),
+    solara.Route(path="compare", component=ComparePage, label="Compare"),
+    solara.Route(path="learn", component=LearnPage, label="Learn"),
+]

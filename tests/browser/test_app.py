@@ -1,0 +1,100 @@
+"""The app in a real browser, as a teacher or a policy maker would use it."""
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+WAIT = 30_000
+
+
+def open_explore(page: Page, url: str, lang: str = "en") -> None:
+    page.goto(f"{url}/?lang={lang}")
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled(timeout=WAIT)
+
+
+def step(page: Page, times: int) -> None:
+    for _ in range(times):
+        page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.get_by_text(re.compile(rf"Time: {times}(\.0)?$"))).to_be_visible(timeout=WAIT)
+
+
+def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
+    open_explore(page, app_url)
+    charts = page.locator(".vue-grid-item img")
+    expect(charts.first).to_be_visible(timeout=WAIT)
+    before = charts.first.screenshot()
+    step(page, 3)
+    page.wait_for_timeout(500)
+    assert charts.first.screenshot() != before  # the charts follow the model
+    shoot(page, "explore-after-3-steps")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.get_by_text(re.compile(r"Time: 0(\.0)?$"))).to_be_visible(timeout=WAIT)
+
+
+def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
+    open_explore(page, app_url)
+    slider = page.get_by_role("slider").nth(2)  # play interval, render interval, then levers
+    value = slider.get_attribute("aria-valuenow")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(slider).not_to_have_attribute("aria-valuenow", value, timeout=WAIT)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    step(page, 1)
+
+
+def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
+    open_explore(page, app_url)
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_text("Contracturen per week (h/week)")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Verkennen")).to_be_visible()
+    assert "lang=nl" in page.url
+    shoot(page, "explore-dutch")
+    page.get_by_role("button", name="Uitleg").click()
+    expect(page.get_by_text("Om in de klas te proberen")).to_be_visible(timeout=WAIT)
+    assert "lang=nl" in page.url
+    shoot(page, "learn-dutch")
+
+
+def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, app_url,
+                                                                     shoot, browser: Browser):
+    link = f"{app_url}/compare?lang=en&s=care,care-admin-automation&r=2&w=30&run=1"
+    page.goto(link)
+    expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"Clients reaching their goal"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"95% interval")).first).to_be_visible()
+    expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
+    shoot(page, "compare")
+    first = page.locator("table").inner_text()
+    other = browser.new_page()   # someone opening the shared link
+    other.goto(link)
+    expect(other.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
+    assert other.locator("table").inner_text() == first
+    other.close()
+
+
+def test_a_bad_scenario_upload_shows_the_error_in_the_page(page: Page, app_url, tmp_path,
+                                                             shoot):
+    open_explore(page, app_url)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\ndomain = "care"\n[parameters]\ncaseload = 5\n')
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text(re.compile(r"^TOML \(0\)")).click()
+    chooser.value.set_files(str(bad))
+    expect(page.get_by_text(re.compile("unknown parameter 'caseload'"))).to_be_visible(
+        timeout=WAIT)
+    shoot(page, "explore-bad-upload")
+    step(page, 1)  # the session goes on
+
+
+def test_five_sessions_keep_independent_models(browser: Browser, app_url):
+    contexts = [browser.new_context() for _ in range(5)]
+    pages = [c.new_page() for c in contexts]
+    for page in pages:
+        open_explore(page, app_url)
+    for k, page in enumerate(pages, start=1):
+        for _ in range(k):
+            page.get_by_role("button", name="Step", exact=True).click()
+    for k, page in enumerate(pages, start=1):
+        expect(page.get_by_text(re.compile(rf"Time: {k}(\.0)?$"))).to_be_visible(timeout=WAIT)
+    for context in contexts:
+        context.close()

@@ -1,0 +1,58 @@
+"""The app's pages rendered headlessly (no browser), and its texts in both languages."""
+
+import pytest
+import solara
+
+from experiments.scenarios import dumps, load, loads
+from model.parameters import specs
+from ui.compare_page import Compare, comparison_table, table_csv
+from ui.explore import Explore, classroom_values, model_params
+from ui.i18n import TEXT, parameter_label, t
+from ui.learn import Learn, odd_sections
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_every_page_renders_in_both_languages(lang):
+    for page in (Explore(lang), Compare(lang, {}), Learn(lang)):
+        box, _ = solara.render(page, handle_error=False)
+        assert box is not None
+
+
+def test_every_text_exists_in_english_and_dutch():
+    for key, (english, dutch) in TEXT.items():
+        assert english.strip() and dutch.strip(), key
+    assert t("explore", "nl") == "Verkennen" and t("explore", "fr") == "Explore"
+
+
+def test_sliders_come_from_the_one_declaration():
+    params = model_params(load("care"), "nl")
+    levers = [n for n, (_, _, spec) in specs().items() if spec.group == "levers"]
+    for name in levers:
+        assert params[name]["label"] == parameter_label(name, "nl")
+    assert params["caseload_cap"]["value"] == 30
+    assert params["professionals"]["value"] == 10   # classroom size: a tenth
+    assert params["group_programme"]["type"] == "Checkbox"
+    assert params["need_hours"] == classroom_values(load("care"))["need_hours"]  # fixed
+
+
+def test_a_scenario_survives_download_and_upload():
+    scenario = load("work-jobs")
+    again = loads(dumps(scenario), label="work-jobs")
+    assert again.overrides == scenario.overrides and again.description == scenario.description
+
+
+def test_the_comparison_table_speaks_plain_words():
+    from experiments.replicates import run_scenarios
+    small = {"professionals": 5, "arrivals_per_week": 5.0, "weeks": 30, "warmup_weeks": 5}
+    results = run_scenarios([load("care").with_overrides(**small),
+                             load("care-admin-automation").with_overrides(**small)], 3, 1)
+    rows = comparison_table(results, "en")
+    assert {r["metric"] for r in rows} >= {"Clients reaching their goal", "Mean bond"}
+    assert all("95% interval" in r["difference"] or r["difference"] == "n/a" for r in rows)
+    assert table_csv(rows).startswith("scenario,metric,base,value,difference")
+
+
+def test_the_learn_page_is_drawn_from_the_odd_document():
+    text = odd_sections("1", "3")
+    assert "## 1. Purpose and patterns" in text and "## 3. Process overview" in text
+    assert "## References" in text

@@ -1,0 +1,153 @@
+"""The Compare page: 2 to 4 scenarios, paired replicates in the background.
+
+Results are weekly medians with bands and every metric's difference from the base in
+plain words, with downloads; the page address encodes the comparison.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from urllib.parse import urlencode
+
+import solara
+
+from experiments import compare
+from experiments.replicates import run_scenarios
+from experiments.scenarios import Scenario, available, load
+from model.metrics import METRICS
+from ui.i18n import metric_label, t
+
+#: Scenarios saved from the Explore page in this browser session.
+saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
+
+
+class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
+    """The user cancelled the comparison."""
+
+
+def resolve(name: str) -> Scenario:
+    """A shipped scenario, or one saved from Explore in this session."""
+    return saved_scenarios.value.get(name) or load(name)
+
+
+def comparison_table(results, lang: str) -> list[dict]:
+    """One row per metric and compared scenario, in words."""
+    data = compare.report(results)
+    base = results[0].summary()
+    rows = []
+    for entry in data["scenarios"][1:]:
+        for metric in METRICS:
+            value = entry["metrics"][metric.name]["mean"]
+            rows.append({
+                "scenario": entry["name"], "metric": metric_label(metric.name, lang),
+                "base": base[metric.name]["mean"], "value": value,
+                "difference": compare.in_words(metric.name, base[metric.name]["mean"],
+                                               entry["diff"][metric.name])})
+    return rows
+
+
+def table_csv(rows: list[dict]) -> str:
+    """The table as CSV text."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@solara.component
+def Compare(lang: str, query: dict):
+    """The Compare page; ``query`` holds the comparison from the page address."""
+    names = available() + sorted(saved_scenarios.value)
+    picks = solara.use_reactive(query.get("s", "care,care-high-caseload").split(","))
+    replicates = solara.use_reactive(int(query.get("r", 10)))
+    weeks = solara.use_reactive(int(query.get("w", 104)))
+    progress = solara.use_reactive(0.0)
+    results = solara.use_reactive(None)
+    error = solara.use_reactive("")
+    cancel = solara.use_memo(threading.Event, [])
+    router = solara.use_router()
+
+    def run():
+        cancel.clear()
+        error.set("")
+        results.set(None)
+        progress.set(0.0)
+
+        def report(done: int, total: int) -> None:
+            progress.set(done / total)
+            if cancel.is_set():
+                raise Cancelled
+
+        try:
+            chosen = [resolve(n).with_overrides(weeks=weeks.value,
+                                                warmup_weeks=min(52, weeks.value // 4))
+                      for n in picks.value]
+            results.set(run_scenarios(chosen, replicates.value, seed=1, progress=report))
+        except Cancelled:
+            error.set(t("cancelled", lang))
+        except Exception as problem:  # shown in the page, the session goes on
+            error.set(f"{t('error', lang)}: {problem}")
+
+    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+    valid = 2 <= len(picks.value) <= 4
+    address = "?" + urlencode({"lang": lang, "s": ",".join(picks.value),
+                               "r": replicates.value, "w": weeks.value, "run": 1})
+
+    def run_if_shared() -> None:   # a shared link opens with its comparison run
+        if query.get("run") == "1" and valid:
+            task()
+
+    solara.use_effect(run_if_shared, [])
+
+    with solara.Column(style={"font-size": "18px", "padding": "12px"}):
+        solara.Markdown(f"## {t('compare', lang)}")
+        solara.SelectMultiple(t("scenarios", lang), all_values=names, values=picks)
+        with solara.Row():
+            solara.SliderInt(t("replicates", lang), value=replicates, min=2, max=40,
+                             thumb_label="always")
+            solara.SliderInt(t("weeks", lang), value=weeks, min=26, max=260,
+                             thumb_label="always")
+        with solara.Row():
+            solara.Button(t("run", lang), color="primary", on_click=task,
+                          disabled=task.pending or not valid)
+            solara.Button(t("cancel", lang), on_click=cancel.set, disabled=not task.pending)
+            solara.Button(t("share", lang), text=True,
+                          on_click=lambda: router.push(f"/compare{address}"))
+        if not valid:
+            solara.Warning(t("pick", lang))
+        if task.pending:
+            solara.Text(f"{t('running', lang)}: {100 * progress.value:.0f}%")
+            solara.ProgressLinear(value=100 * progress.value)
+        if error.value:
+            solara.Error(error.value)
+        if results.value:
+            Results(results.value, lang)
+
+
+@solara.component
+def Results(results, lang: str):
+    """Medians with bands, and the table of differences with downloads."""
+    figure = solara.use_memo(lambda: compare.weekly_figure(
+        results, title=t("weekly_title", lang)), [id(results), lang])
+    rows = comparison_table(results, lang)
+    solara.FigureMatplotlib(figure, format="png")
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=110)
+    with solara.Row():
+        solara.FileDownload(table_csv(rows), filename="comparison.csv",
+                            label=t("download_csv", lang))
+        solara.FileDownload(png.getvalue(), filename="comparison.png",
+                            label=t("download_png", lang))
+    header = (f"| {t('metric', lang)} | scenario | {results[0].scenario.name} | value | "
+              f"{t('difference', lang)} |\n|---|---|---|---|---|\n")
+    body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'])} | "
+                     f"{_fmt(r['value'])} | {r['difference']} |" for r in rows)
+    solara.Markdown(header + body)
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3g}"

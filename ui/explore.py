@@ -1,0 +1,183 @@
+"""The Explore page: Mesa's SolaraViz with the levers as sliders.
+
+Sliders come from the parameter declaration; a preset picker, live charts, the network
+view and one professional's week complete it.
+"""
+
+from __future__ import annotations
+
+import reacton.ipywidgets as widgets
+import solara
+from mesa.visualization import SolaraViz
+
+from experiments.scenarios import (
+    MAX_FILE_BYTES,
+    Scenario,
+    ScenarioError,
+    available,
+    dumps,
+    load,
+    loads,
+)
+from model import VerbindingModel
+from model.parameters import Parameters, specs
+from ui import charts
+from ui.compare_page import saved_scenarios
+from ui.i18n import parameter_label, t
+
+#: Explore runs the presets at classroom size: a tenth of their team and arrivals.
+CLASSROOM = 0.1
+#: Upper end of a slider whose declared range is very wide: this many times the value.
+SLIDER_SPAN = 4
+
+
+def classroom_values(scenario) -> dict:
+    """A shipped preset's parameters scaled to classroom size (others as they are)."""
+    params = scenario.parameters().to_dict()
+    if scenario.path is not None:
+        params["professionals"] = max(1, round(params["professionals"] * CLASSROOM))
+        params["arrivals_per_week"] = round(params["arrivals_per_week"] * CLASSROOM, 1)
+    return params
+
+
+def slider(name: str, value, lang: str) -> dict:
+    """A SolaraViz input for one lever, from its declaration."""
+    _, kind, spec = specs()[name]
+    label = parameter_label(name, lang)
+    if kind is bool:
+        return {"type": "Checkbox", "value": value, "label": label}
+    high = spec.high if spec.high <= 60 else max(SLIDER_SPAN * value, 10)
+    if name == "weeks":
+        high = 520
+    if kind is int:
+        return {"type": "SliderInt", "value": value, "label": label, "min": int(spec.low),
+                "max": int(high), "step": 1}
+    step = 0.01 if high <= 1 else 0.1 if high <= 20 else 1.0
+    return {"type": "SliderFloat", "value": value, "label": label, "min": float(spec.low),
+            "max": float(high), "step": step}
+
+
+def model_params(scenario, lang: str, seed: int = 1) -> dict:
+    """SolaraViz model parameters: sliders for the levers, the rest fixed by the preset."""
+    values = classroom_values(scenario)
+    params = {"rng": {"type": "InputText", "value": str(seed), "label": t("seed", lang)}}
+    for name, (_, _, spec) in specs().items():
+        params[name] = slider(name, values[name], lang) if spec.group == "levers" else (
+            values[name])
+    return params
+
+
+def make_components(lang: str) -> list:
+    """The live charts.
+
+    Plain functions of the model: SolaraViz wraps them in components that redraw after
+    every step.
+    """
+
+    def outcomes(model):
+        solara.FigureMatplotlib(charts.outcomes_figure(model, lang), format="png")
+
+    def time_split(model):
+        solara.FigureMatplotlib(charts.time_split_figure(model, lang), format="png")
+
+    def network(model):
+        solara.FigureMatplotlib(charts.network_figure(model, lang), format="png")
+
+    def one_week(model):
+        post = solara.use_reactive(0)
+        posts = list(range(len(model.posts)))
+        solara.Markdown(f"### {t('one_week', lang)}")
+        solara.Select(label=t("inspect", lang), values=posts,
+                      value=min(post.value, posts[-1]), on_value=post.set)
+        solara.FigureMatplotlib(charts.week_figure(model, post.value, lang), format="png")
+        agent = model.posts.agent[post.value]
+        if agent is None:
+            solara.Info(t("vacant", lang))
+            return
+        clients = agent.clients
+        rows = [f"| {c.unique_id} | {c.bond:.2f} | {c.motivation:.2f} | {c.progress:.2f} | "
+                f"{c.handovers} |" for c in clients[:6]]
+        solara.Markdown(
+            f"**{t(agent.status, lang)}**, stress {agent.stress:.2f}, "
+            f"{agent.experience_weeks:.0f} wk, {len(clients)} clients\n\n"
+            "| client | bond | motivation | progress | handovers |\n|---|---|---|---|---|\n"
+            + "\n".join(rows))
+
+    def scenario_files(model):
+        scenario = current_scenario(model, name.value)
+        solara.Markdown(f"### {t('save_as', lang)}")
+        solara.InputText(t("save_as", lang), value=name)
+        solara.Button(t("save_as", lang), on_click=lambda: save(scenario), color="primary")
+        solara.FileDownload(dumps(scenario), filename=f"{scenario.name}.toml",
+                            label=t("download_scenario", lang))
+        if message.value:
+            solara.Info(message.value)
+
+    def save(scenario) -> None:
+        saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
+        message.set(f"{t('saved', lang)}: {scenario.name}")
+
+    name = solara.reactive("my-scenario")
+    message = solara.reactive("")
+    return [(outcomes, 0), (time_split, 0), (network, 0), (one_week, 0),
+            (scenario_files, 0)]
+
+
+def current_scenario(model, name: str) -> Scenario:
+    """The running model's settings as a scenario (overrides of the defaults)."""
+    defaults = Parameters().to_dict()
+    overrides = {k: v for k, v in model.p.to_dict().items() if v != defaults[k]}
+    return Scenario(name or "my-scenario", "care",
+                    {"en": "Saved from Explore.", "nl": "Bewaard vanuit Verkennen."},
+                    overrides)
+
+
+@solara.component
+def Upload(lang: str):
+    """Upload a scenario file: checked like the command line, saved for Compare."""
+    problem = solara.use_reactive("")
+    done = solara.use_reactive("")
+
+    def received(files) -> None:
+        problem.set("")
+        done.set("")
+        if not files:
+            return
+        file = files[0]
+        try:
+            data = bytes(file["content"])
+            if len(data) > MAX_FILE_BYTES:
+                raise ScenarioError(f"{file['name']}: larger than {MAX_FILE_BYTES // 1024} KiB")
+            scenario = loads(data.decode("utf-8", errors="replace"),
+                             label=file["name"].removesuffix(".toml"))
+        except ScenarioError as error:
+            problem.set(str(error))
+            return
+        saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
+        done.set(f"{t('saved', lang)}: {scenario.name}")
+
+    solara.Text(t("upload", lang))
+    widgets.FileUpload(accept=".toml", multiple=False, on_value=received,
+                       description="TOML")
+    if problem.value:
+        solara.Error(f"{t('error', lang)}: {problem.value}")
+    if done.value:
+        solara.Success(done.value)
+
+
+@solara.component
+def Explore(lang: str):
+    """The Explore page."""
+    preset = solara.use_reactive("care")
+    scenario = saved_scenarios.value.get(preset.value) or load(preset.value)
+    params = solara.use_memo(lambda: model_params(scenario, lang), [preset.value, lang])
+    model = solara.use_memo(lambda: VerbindingModel(rng=1, **classroom_values(scenario)),
+                            [preset.value])
+    components = solara.use_memo(lambda: make_components(lang), [lang])
+    with solara.Sidebar():
+        solara.Select(label=t("preset", lang), values=available() + sorted(
+            saved_scenarios.value), value=preset)
+        solara.Markdown(scenario.description.get(lang, scenario.description.get("en", "")))
+        Upload(lang)
+    SolaraViz(model, components=components, model_params=params,
+              name=t("title", lang), play_interval=150).key(f"{preset.value}-{lang}")

@@ -1,0 +1,91 @@
+"""Every piece of UI text in English and Dutch.
+
+Parameter labels come from their declaration in :mod:`model.parameters`, metric labels
+from :mod:`model.metrics`.
+"""
+
+from __future__ import annotations
+
+from model.metrics import METRICS
+from model.parameters import specs
+
+LANGUAGES = ("en", "nl")
+
+TEXT = {
+    "title": ("Verbinding: workload versus connection", "Verbinding: werkdruk versus verbinding"),
+    "explore": ("Explore", "Verkennen"),
+    "compare": ("Compare", "Vergelijken"),
+    "learn": ("Learn", "Uitleg"),
+    "language": ("Nederlands", "English"),
+    "preset": ("Preset", "Voorinstelling"),
+    "seed": ("Seed", "Startgetal (seed)"),
+    "week": ("Week", "Week"),
+    "outcomes": ("Clients", "Cliënten"),
+    "staff": ("Professionals", "Professionals"),
+    "time_split": ("Where professional time goes (hours per week)",
+                   "Waar de tijd van professionals heen gaat (uren per week)"),
+    "network": ("Professionals and their clients", "Professionals en hun cliënten"),
+    "one_week": ("One professional's week", "De week van één professional"),
+    "inspect": ("Inspect a professional", "Bekijk een professional"),
+    "mean_bond": ("mean bond", "gemiddelde band"),
+    "mean_motivation": ("mean motivation", "gemiddelde motivatie"),
+    "goals": ("goals reached (per week)", "doel bereikt (per week)"),
+    "dropouts": ("drop-outs (per week)", "uitvallers (per week)"),
+    "waiting": ("waiting", "wachtend"),
+    "in_care": ("in care", "in zorg"),
+    "mean_stress": ("mean stress", "gemiddelde stress"),
+    "burnout_share": ("burnout (share of staff)", "burn-out (aandeel)"),
+    "admin": ("admin", "administratie"),
+    "network_hours": ("network", "netwerk"),
+    "open": ("open contact", "open contact"),
+    "scripted": ("scripted contact", "gescript contact"),
+    "group": ("group", "groep"),
+    "slack": ("unused", "onbenut"),
+    "overtime": ("of which overtime", "waarvan overwerk"),
+    "working": ("working", "werkt"),
+    "sick": ("on sick leave", "ziek"),
+    "vacant": ("vacant", "vacature"),
+    "no_model": ("Press Reset to start.", "Druk op Reset om te beginnen."),
+    "scenarios": ("Scenarios (the first is the base)", "Scenario's (de eerste is de basis)"),
+    "replicates": ("Replicates", "Herhalingen"),
+    "weeks": ("Weeks", "Weken"),
+    "run": ("Run comparison", "Vergelijking starten"),
+    "cancel": ("Cancel", "Annuleren"),
+    "running": ("Running", "Bezig"),
+    "cancelled": ("Cancelled.", "Geannuleerd."),
+    "pick": ("Pick 2 to 4 scenarios.", "Kies 2 tot 4 scenario's."),
+    "metric": ("Outcome", "Uitkomst"),
+    "difference": ("Difference from the base (paired 95% interval)",
+                   "Verschil met de basis (gepaard 95%-interval)"),
+    "download_csv": ("Download table (CSV)", "Tabel downloaden (CSV)"),
+    "download_png": ("Download chart (PNG)", "Grafiek downloaden (PNG)"),
+    "share": ("Link to this comparison", "Link naar deze vergelijking"),
+    "upload": ("Upload a scenario file (TOML)", "Scenariobestand uploaden (TOML)"),
+    "download_scenario": ("Download these settings as a scenario (TOML)",
+                          "Deze instellingen downloaden als scenario (TOML)"),
+    "save_as": ("Save these settings for Compare as",
+                "Bewaar deze instellingen voor Vergelijken als"),
+    "saved": ("Saved as scenario", "Bewaard als scenario"),
+    "error": ("Problem", "Probleem"),
+    "weekly_title": ("Weekly medians with 50% and 90% bands over replicates",
+                     "Wekelijkse medianen met 50%- en 90%-banden over herhalingen"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The text ``key`` in ``lang`` (English if the language is unknown)."""
+    english, dutch = TEXT[key]
+    return dutch if lang == "nl" else english
+
+
+def parameter_label(name: str, lang: str) -> str:
+    """A parameter's label with its unit, from its declaration."""
+    _, _, spec = specs()[name]
+    label = spec.nl if lang == "nl" else spec.en
+    return label if spec.unit in ("on/off", "0..1") else f"{label} ({spec.unit})"
+
+
+def metric_label(name: str, lang: str) -> str:
+    """A metric's label, from its declaration."""
+    metric = next(m for m in METRICS if m.name == name)
+    return metric.nl if lang == "nl" else metric.en
