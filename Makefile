@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := python3.12 python3.13 \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3.13) \
 	python3 python
 
-.PHONY: install test run bench docs lint clean app browser
+.PHONY: install test run bench bench-app docs lint clean app browser
 
 install: $(STAMP)
 
@@ -46,7 +46,10 @@ run: install
 	$(BIN)/verbinding run care --replicates 10 --seed 1
 
 bench: install
-	$(BIN)/verbinding bench
+	$(BIN)/verbinding bench --sweep
+
+bench-app: install browser
+	$(BIN)/python -m ui.bench
 
 docs: install
 	$(BIN)/verbinding docs
