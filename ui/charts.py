@@ -1,33 +1,32 @@
-"""Matplotlib figures of a running model.
+"""Charts of a running model as Vega-Lite specifications, drawn by the browser.
 
-Sized and styled to be read from the back of a classroom: large type, strong contrast,
-few colours.
+Building a specification is a few milliseconds of Python, so a Step redraws quickly.
+Sized and styled to be read from the back of a classroom: large type, thick lines,
+colour-blind-safe colours (Okabe-Ito).
 """
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 
-from model.state import IN_CARE, SICK, VACANT, WAITING, Posts
+from model.state import IN_CARE, SICK, VACANT, WAITING
 from ui.i18n import t
 
-STYLE = {"font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "legend.fontsize": 12,
-         "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.grid": True, "grid.alpha": 0.3}
-#: Colours of the kinds of hours (colour-blind safe, Okabe-Ito).
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+CONFIG = {"axis": {"labelFontSize": 14, "titleFontSize": 15, "gridOpacity": 0.4},
+          "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom",
+                     "columns": 3, "symbolStrokeWidth": 4},
+          "header": {"labelFontSize": 15, "titleFontSize": 15},
+          "title": {"fontSize": 17}, "view": {"stroke": None}}
+#: Colours of the kinds of hours.
 HOUR_COLOURS = {"admin": "#E69F00", "network_hours": "#56B4E9", "open": "#009E73",
                 "scripted": "#0072B2", "group": "#CC79A7", "slack": "#BBBBBB"}
-
-
-def _figure(rows: int = 1, cols: int = 1, size=(11, 4.2)) -> tuple[Figure, np.ndarray]:
-    with plt.rc_context(STYLE):
-        figure = Figure(figsize=size, dpi=90)
-        axes = figure.subplots(rows, cols, squeeze=False)
-    return figure, axes
+#: The four panels of the outcomes chart: title key and the weekly figures drawn.
+PANELS = (("panel_bond", ("mean_bond", "mean_motivation")),
+          ("panel_exits", ("goals", "dropouts")),
+          ("panel_queue", ("waiting", "in_care")),
+          ("panel_staff", ("mean_stress", "burnout_share")))
+STATUS_COLOURS = {"working": "#D55E00", "sick": "#E69F00", "vacant": "#BBBBBB"}
 
 
 def weekly(model, name: str) -> np.ndarray:
@@ -35,121 +34,157 @@ def weekly(model, name: str) -> np.ndarray:
     return np.asarray(model.datacollector.model_vars.get(name, []), float)
 
 
-def outcomes_figure(model, lang: str) -> Figure:
+def _spec(title: str, body: dict) -> dict:
+    return {"$schema": SCHEMA, "title": title, "config": CONFIG, **body}
+
+
+def outcomes_spec(model, lang: str) -> dict:
     """Bond and motivation, goals and drop-outs, waiting and in care, stress and burnout."""
-    with plt.rc_context(STYLE):
-        figure, axes = _figure(2, 2, size=(7, 4.6))
-        panels = ((("mean_bond", "mean_motivation"), (0, 1)),
-                  (("goals", "dropouts"), None),
-                  (("waiting", "in_care"), None),
-                  (("mean_stress", "burnout_share"), (0, 1)))
-        for ax, (names, limits) in zip(axes.flat, panels, strict=True):
-            for i, name in enumerate(names):
-                values = weekly(model, name)
-                ax.plot(np.arange(1, len(values) + 1), values, linewidth=2.5,
-                        color=("#0072B2", "#D55E00")[i], label=t(name, lang))
-            if limits:
-                ax.set_ylim(*limits)
-            ax.legend(loc="upper left", fontsize=10)
-        for ax in axes[1]:
-            ax.set_xlabel(t("week", lang))
-        figure.tight_layout()
-    return figure
+    rows = []
+    for panel, names in PANELS:
+        for name in names:
+            rows += [{"week": week, "value": round(float(v), 4), "series": t(name, lang),
+                      "panel": t(panel, lang)}
+                     for week, v in enumerate(weekly(model, name), start=1)]
+    return _spec(t("outcomes", lang), {
+        "data": {"values": rows},
+        "facet": {"field": "panel", "type": "nominal", "title": None,
+                  "sort": [t(p, lang) for p, _ in PANELS]},
+        "columns": 2,
+        "spec": {"width": 190, "height": 105, "mark": {"type": "line", "strokeWidth": 3},
+                 "encoding": {
+                     "x": {"field": "week", "type": "quantitative", "title": t("week", lang)},
+                     "y": {"field": "value", "type": "quantitative", "title": None},
+                     "color": {"field": "series", "type": "nominal", "title": None,
+                               "scale": {"range": ["#0072B2", "#D55E00", "#009E73",
+                                                   "#CC79A7", "#E69F00", "#56B4E9",
+                                                   "#000000", "#999999"]}}}},
+        "resolve": {"scale": {"y": "independent"}}})
 
 
-def time_split_figure(model, lang: str) -> Figure:
-    """Hours per working professional per week, stacked by kind."""
-    with plt.rc_context(STYLE):
-        figure, axes = _figure(size=(7, 4.4))
-        ax = axes[0, 0]
-        working = np.maximum(weekly(model, "working"), 1)
-        if len(working):
-            weeks = np.arange(1, len(working) + 1)
-            contact_open = weekly(model, "open_hours")
-            layers = {"admin": weekly(model, "admin_hours"),
-                      "network_hours": weekly(model, "network_hours"),
-                      "open": contact_open, "scripted": weekly(model, "scripted_hours"),
-                      "group": weekly(model, "group_hours"),
-                      "slack": weekly(model, "slack_hours")}
-            ax.stackplot(weeks, *(v / working for v in layers.values()),
-                         colors=[HOUR_COLOURS[k] for k in layers],
-                         labels=[t(k, lang) for k in layers])
-            ax.plot(weeks, model.p.hours_per_week + weekly(model, "overtime_hours") / working,
-                    color="black", linewidth=2, label=t("overtime", lang))
-            ax.axhline(model.p.hours_per_week, color="black", linestyle=":", linewidth=1)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize=10)
-        ax.set_xlabel(t("week", lang))
-        ax.set_title(t("time_split", lang), fontsize=13)
-        figure.tight_layout()
-    return figure
+def time_split_spec(model, lang: str) -> dict:
+    """Hours per working professional per week, stacked by kind, with the contract line."""
+    working = np.maximum(weekly(model, "working"), 1)
+    figures = {"admin": "admin_hours", "network_hours": "network_hours",
+               "open": "open_hours", "scripted": "scripted_hours", "group": "group_hours",
+               "slack": "slack_hours"}
+    rows = []
+    for order, (kind, figure) in enumerate(figures.items()):
+        rows += [{"week": week, "hours": round(float(v), 3), "kind": t(kind, lang),
+                  "order": order}
+                 for week, v in enumerate(weekly(model, figure) / working, start=1)]
+    return _spec(t("time_split", lang), {
+        "width": 440, "height": 210,
+        "layer": [
+            {"data": {"values": rows}, "mark": "area",
+             "encoding": {
+                 "x": {"field": "week", "type": "quantitative", "title": t("week", lang)},
+                 "y": {"field": "hours", "type": "quantitative", "stack": "zero",
+                       "title": "h"},
+                 "order": {"field": "order"},
+                 "color": {"field": "kind", "type": "nominal", "title": None,
+                           "sort": [t(k, lang) for k in figures],
+                           "scale": {"domain": [t(k, lang) for k in figures],
+                                     "range": list(HOUR_COLOURS.values())}}}},
+            {"mark": {"type": "rule", "strokeDash": [6, 4], "strokeWidth": 2},
+             "encoding": {"y": {"datum": model.p.hours_per_week}}}]})
 
 
-def network_figure(model, lang: str, max_posts: int = 12) -> Figure:
-    """Professionals on a ring with their clients around them; line width is the bond.
+def network_layout(model, max_posts: int = 12) -> tuple[list[dict], list[dict]]:
+    """Positions of professionals (on a ring) and clients (around their professional).
 
-    Sick professionals are orange, vacant posts grey; clients are coloured by bond.
-    Waiting clients sit in the middle. At most ``max_posts`` posts are drawn.
+    Returns:
+        ``(professionals, clients)`` as lists of dicts for the chart and for clicks.
     """
     live, posts = model.clients.live, model.posts
     shown = min(len(posts), max_posts)
-    with plt.rc_context(STYLE):
-        figure, axes = _figure(size=(6.2, 4.6))
-        ax = axes[0, 0]
-        ax.set_aspect("equal")
-        ax.axis("off")
-        angles = 2 * np.pi * np.arange(shown) / max(shown, 1)
-        centres = np.column_stack([np.cos(angles), np.sin(angles)]) * 3.0
-        rng = np.random.default_rng(0)  # fixed layout, not model randomness
-        status = live["status"]
-        for post in range(shown):
-            mine = np.flatnonzero((status == IN_CARE) & (live["post"] == post))
-            spots = centres[post] + rng.normal(0, 0.55, (len(mine), 2))
-            for spot, bond in zip(spots, live["bond"][mine], strict=True):
-                ax.plot(*zip(centres[post], spot, strict=True), color="#0072B2",
-                        linewidth=0.3 + 4 * bond, alpha=0.6)
-            ax.scatter(spots[:, 0], spots[:, 1], c=live["bond"][mine], cmap="viridis",
-                       vmin=0, vmax=1, s=40, zorder=3, edgecolors="white", linewidths=0.5)
-            colour = {SICK: "#E69F00", VACANT: "#BBBBBB"}.get(posts.status[post], "#D55E00")
-            ax.scatter(*centres[post], s=500, color=colour, zorder=4, edgecolors="black")
-            ax.annotate(str(post), centres[post], ha="center", va="center", color="white",
-                        fontsize=12, fontweight="bold", zorder=5)
-        waiting = np.flatnonzero(status == WAITING)
-        spots = rng.normal(0, 0.5, (len(waiting), 2))
-        ax.scatter(spots[:, 0], spots[:, 1], color="#999999", s=25, zorder=3,
-                   label=f"{t('waiting', lang)}: {len(waiting)}")
-        for label, colour in (("working", "#D55E00"), ("sick", "#E69F00"),
-                              ("vacant", "#BBBBBB")):
-            ax.scatter([], [], s=150, color=colour, edgecolors="black", label=t(label, lang))
-        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=10)
-        ax.set_title(t("network", lang), fontsize=13)
-        figure.tight_layout()
-    return figure
+    angles = 2 * np.pi * np.arange(shown) / max(shown, 1)
+    centres = np.column_stack([np.cos(angles), np.sin(angles)]) * 3.0
+    jitter = np.random.default_rng(0)  # a fixed layout, not model randomness
+    status_name = {SICK: "sick", VACANT: "vacant"}
+    professionals, clients = [], []
+    for post in range(shown):
+        x, y = centres[post]
+        professionals.append({"post": post, "x": x, "y": y,
+                              "status": status_name.get(posts.status[post], "working")})
+        mine = np.flatnonzero((live["status"] == IN_CARE) & (live["post"] == post))
+        spots = centres[post] + jitter.normal(0, 0.55, (len(mine), 2))
+        for row, (cx, cy) in zip(mine, spots, strict=True):
+            clients.append({"client": int(live["serial"][row]), "post": post,
+                            "x": float(cx), "y": float(cy), "x0": float(x), "y0": float(y),
+                            "bond": round(float(live["bond"][row]), 3)})
+    waiting = np.flatnonzero(live["status"] == WAITING)
+    for row, (cx, cy) in zip(waiting, jitter.normal(0, 0.5, (len(waiting), 2)), strict=True):
+        clients.append({"client": int(live["serial"][row]), "post": -1, "x": float(cx),
+                        "y": float(cy), "x0": float(cx), "y0": float(cy), "bond": 0.0})
+    return professionals, clients
 
 
-def week_figure(model, post: int, lang: str) -> Figure:
+def network_spec(model, lang: str) -> dict:
+    """Professionals and their clients; line width and client colour show the bond.
+
+    Click a professional or a client to inspect it.
+    """
+    professionals, clients = network_layout(model)
+    hidden = {"axis": None, "scale": {"domain": [-4.2, 4.2]}}
+    statuses = [t(s, lang) for s in STATUS_COLOURS]
+    for p in professionals:
+        p["label"] = t(p["status"], lang)
+    return _spec(t("network", lang), {
+        "width": 370, "height": 370,
+        "layer": [
+            {"data": {"values": clients}, "mark": {"type": "rule", "opacity": 0.6},
+             "encoding": {"x": {"field": "x0", "type": "quantitative", **hidden},
+                          "y": {"field": "y0", "type": "quantitative", **hidden},
+                          "x2": {"field": "x"}, "y2": {"field": "y"},
+                          "strokeWidth": {"field": "bond", "type": "quantitative",
+                                          "scale": {"domain": [0, 1], "range": [0.3, 5]},
+                                          "legend": None},
+                          "color": {"value": "#0072B2"}}},
+            {"data": {"values": clients}, "mark": {"type": "circle", "size": 90,
+                                                   "stroke": "white", "cursor": "pointer"},
+             "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
+                          "y": {"field": "y", "type": "quantitative", **hidden},
+                          "color": {"field": "bond", "type": "quantitative",
+                                    "scale": {"scheme": "viridis", "domain": [0, 1]},
+                                    "title": t("mean_bond", lang)},
+                          "tooltip": [{"field": "client"}, {"field": "bond"}]}},
+            {"data": {"values": professionals},
+             "mark": {"type": "circle", "size": 900, "stroke": "black", "opacity": 1,
+                      "cursor": "pointer"},
+             "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
+                          "y": {"field": "y", "type": "quantitative", **hidden},
+                          "color": {"field": "label", "type": "nominal", "title": None,
+                                    "scale": {"domain": statuses,
+                                              "range": list(STATUS_COLOURS.values())}}}},
+            {"data": {"values": professionals},
+             "mark": {"type": "text", "fontSize": 16, "fontWeight": "bold",
+                      "color": "white"},
+             "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
+                          "y": {"field": "y", "type": "quantitative", **hidden},
+                          "text": {"field": "post"}}}],
+        "resolve": {"scale": {"color": "independent"}}})
+
+
+def week_spec(model, post: int, lang: str) -> dict:
     """One professional's hours this week as a single stacked bar."""
-    hours = {kind: float(model.week_hours[kind][post]) for kind in Posts.HOUR_KINDS}
-    parts = {"admin": hours["admin"], "network_hours": hours["network"],
-             "open": hours["open"], "scripted": hours["scripted"], "group": hours["group"],
-             "slack": hours["slack"]}
-    with plt.rc_context(STYLE):
-        figure, axes = _figure(size=(7, 2.2))
-        ax = axes[0, 0]
-        left = 0.0
-        for kind, value in parts.items():
-            ax.barh([0], [value], left=left, color=HOUR_COLOURS[kind], label=t(kind, lang),
-                    edgecolor="white")
-            if value >= 1.5:
-                ax.text(left + value / 2, 0, f"{value:.0f}", ha="center", va="center",
-                        fontsize=13, fontweight="bold")
-            left += value
-        ax.axvline(model.p.hours_per_week, color="black", linewidth=2)
-        if hours["overtime"] > 0:
-            ax.annotate(f"+{hours['overtime']:.1f} h {t('overtime', lang)}",
-                        (model.p.hours_per_week, 0.45), fontsize=12)
-        ax.set_yticks([])
-        ax.set_xlim(0, max(left, model.p.hours_per_week) * 1.05 + 1)
-        ax.set_xlabel("h")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, fontsize=10)
-        figure.tight_layout()
-    return figure
+    hours = {"admin": "admin", "network_hours": "network", "open": "open",
+             "scripted": "scripted", "group": "group", "slack": "slack"}
+    rows = [{"kind": t(k, lang), "hours": round(float(model.week_hours[v][post]), 2),
+             "order": i} for i, (k, v) in enumerate(hours.items())]
+    overtime = float(model.week_hours["overtime"][post])
+    title = f"{t('one_week', lang)}: {post}" + (
+        f" (+{overtime:.1f} h {t('overtime', lang)})" if overtime > 0 else "")
+    return _spec(title, {
+        "width": 440, "height": 50,
+        "layer": [
+            {"data": {"values": rows}, "mark": "bar",
+             "encoding": {"x": {"field": "hours", "type": "quantitative", "stack": "zero",
+                                "title": "h"},
+                          "order": {"field": "order"},
+                          "color": {"field": "kind", "type": "nominal", "title": None,
+                                    "scale": {"domain": [t(k, lang) for k in hours],
+                                              "range": list(HOUR_COLOURS.values())}},
+                          "tooltip": [{"field": "kind"}, {"field": "hours"}]}},
+            {"mark": {"type": "rule", "strokeWidth": 3, "color": "black"},
+             "encoding": {"x": {"datum": model.p.hours_per_week}}}]})

@@ -21,6 +21,7 @@ from experiments.scenarios import (
 )
 from model import VerbindingModel
 from model.parameters import Parameters, specs
+from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import saved_scenarios
 from ui.i18n import parameter_label, t
@@ -67,41 +68,57 @@ def model_params(scenario, lang: str, seed: int = 1) -> dict:
     return params
 
 
+def chart(spec: dict, on_click=None):
+    """A Vega-Lite chart, drawn in the browser."""
+    return solara.widgets.VegaLite.element(spec=spec, on_click=on_click,
+                                           listen_to_click=on_click is not None)
+
+
 def make_components(lang: str) -> list:
     """The live charts.
 
     Plain functions of the model: SolaraViz wraps them in components that redraw after
     every step.
     """
+    selected_post = solara.reactive(0)
+    selected_client = solara.reactive(None)
+
+    def clicked(datum) -> None:
+        if not datum:
+            return
+        if "client" in datum:
+            selected_client.set(int(datum["client"]))
+            if datum.get("post", -1) >= 0:
+                selected_post.set(int(datum["post"]))
+        elif "post" in datum:
+            selected_post.set(int(datum["post"]))
+            selected_client.set(None)
 
     def outcomes(model):
-        solara.FigureMatplotlib(charts.outcomes_figure(model, lang), format="png")
+        chart(charts.outcomes_spec(model, lang))
 
     def time_split(model):
-        solara.FigureMatplotlib(charts.time_split_figure(model, lang), format="png")
+        chart(charts.time_split_spec(model, lang))
 
     def network(model):
-        solara.FigureMatplotlib(charts.network_figure(model, lang), format="png")
+        chart(charts.network_spec(model, lang), on_click=clicked)
+        solara.Text(t("click_hint", lang), style={"font-size": "16px"})
 
     def one_week(model):
-        post = solara.use_reactive(0)
-        posts = list(range(len(model.posts)))
-        solara.Markdown(f"### {t('one_week', lang)}")
-        solara.Select(label=t("inspect", lang), values=posts,
-                      value=min(post.value, posts[-1]), on_value=post.set)
-        solara.FigureMatplotlib(charts.week_figure(model, post.value, lang), format="png")
-        agent = model.posts.agent[post.value]
+        post = min(selected_post.value, len(model.posts) - 1)
+        solara.Select(label=t("inspect", lang), values=list(range(len(model.posts))),
+                      value=post, on_value=selected_post.set)
+        chart(charts.week_spec(model, post, lang))
+        agent = model.posts.agent[post]
         if agent is None:
             solara.Info(t("vacant", lang))
-            return
-        clients = agent.clients
-        rows = [f"| {c.unique_id} | {c.bond:.2f} | {c.motivation:.2f} | {c.progress:.2f} | "
-                f"{c.handovers} |" for c in clients[:6]]
-        solara.Markdown(
-            f"**{t(agent.status, lang)}**, stress {agent.stress:.2f}, "
-            f"{agent.experience_weeks:.0f} wk, {len(clients)} clients\n\n"
-            "| client | bond | motivation | progress | handovers |\n|---|---|---|---|---|\n"
-            + "\n".join(rows))
+        else:
+            solara.Markdown(f"**{t(agent.status, lang)}**: stress {agent.stress:.2f}, "
+                            f"{agent.experience_weeks:.0f} wk, {len(agent.clients)} "
+                            f"clients, {agent.burnout_episodes} burnout(s)")
+        if selected_client.value is not None:
+            client = client_summary(model, selected_client.value)
+            solara.Markdown(f"**{t('client', lang)} {selected_client.value}**: {client}")
 
     def scenario_files(model):
         scenario = current_scenario(model, name.value)
@@ -121,6 +138,17 @@ def make_components(lang: str) -> list:
     message = solara.reactive("")
     return [(outcomes, 0), (time_split, 0), (network, 0), (one_week, 0),
             (scenario_files, 0)]
+
+
+def client_summary(model, serial: int) -> str:
+    """One client's state in a line (the exit reason once the client has left)."""
+    row = model.clients.row_of(serial)
+    if row is None:
+        return f"left ({CLIENT_STATUS[model.clients.record['exit_reason'][serial]]})"
+    live = model.clients.live
+    return (f"bond {live['bond'][row]:.2f}, motivation {live['motivation'][row]:.2f}, "
+            f"self-efficacy {live['efficacy'][row]:.2f}, openness {live['openness'][row]:.2f}, "
+            f"progress {live['progress'][row]:.2f}, handovers {live['handovers'][row]}")
 
 
 def current_scenario(model, name: str) -> Scenario:

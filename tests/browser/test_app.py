@@ -20,7 +20,7 @@ def step(page: Page, times: int) -> None:
 
 def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
     open_explore(page, app_url)
-    charts = page.locator(".vue-grid-item img")
+    charts = page.locator(".vue-grid-item .vega-embed")
     expect(charts.first).to_be_visible(timeout=WAIT)
     before = charts.first.screenshot()
     step(page, 3)
