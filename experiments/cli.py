@@ -153,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--odd", action="store_true",
                      help="also write the report (and screen) into docs/ODD.md")
     val.add_argument("--screen", action="store_true",
-                     help="also screen the sensitivity of each pattern, one parameter at "
-                          "a time (slower)")
+                     help="also run a Morris screen of each pattern's sensitivity "
+                          "(about 5 minutes on 2 cores)")
 
     bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
     bench.add_argument("--json", action="store_true", help="print JSON")
@@ -325,9 +325,9 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
     table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale)
     screen = None
     if args.screen:
-        rows = validation.screen(max(2, args.replicates // 4), args.seed, args.scale,
-                                 args.workers)
-        screen = validation.screen_table(rows)
+        screened = validation.screen(replicates=max(2, args.replicates // 10),
+                                     seed=args.seed, scale=args.scale, workers=args.workers)
+        screen = validation.screen_table(screened)
         print("\n" + screen)
     if args.out is not None:
         with Staging(args.out) as staging:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from experiments.runner import RunOutput, replicate_seeds, run_many
 from experiments.scenarios import load
@@ -302,7 +303,7 @@ SCREENED = ("bond_growth", "bond_weight", "unhurried_hours", "rupture_rate", "dr
 
 def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCALE,
              workers: int | None = None, patterns: tuple[Pattern, ...] = PATTERNS,
-             changes: tuple[tuple[str, float] | None, ...] = (None,),
+             changes: tuple[dict[str, float] | None, ...] = (None,),
              ) -> list[list[tuple[Pattern, Result]]]:
     """Run every pattern experiment and judge each, all runs in one batch.
 
@@ -313,7 +314,7 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
         workers: Processes (None: all cores).
         patterns: The patterns to run.
         changes: Variants of the whole report to run: None for the calibrated model, or
-            ``(parameter, factor)`` multiplying that parameter in every arm (for the
+            ``{parameter: factor}`` multiplying parameters in every arm (for the
             sensitivity screen).
 
     Returns:
@@ -331,58 +332,75 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
             for c in range(len(changes))]
 
 
-def _changed(arm: tuple[str, dict], change: tuple[str, float] | None) -> dict:
+def _changed(arm: tuple[str, dict], change: dict[str, float] | None) -> dict:
+    """The arm's overrides with each named parameter multiplied by its factor."""
     scenario, overrides = arm
-    if change is None:
+    if not change:
         return overrides
-    name, factor = change
-    _, kind, spec = specs()[name]
-    value = getattr(load(scenario).parameters(**overrides), name) * factor
-    value = min(max(value, spec.low), spec.high)
-    return {**overrides, name: round(value) if kind is int else value}
+    resolved = load(scenario).parameters(**overrides)
+    changed = dict(overrides)
+    for name, factor in change.items():
+        _, kind, spec = specs()[name]
+        value = min(max(getattr(resolved, name) * factor, spec.low), spec.high)
+        changed[name] = round(value) if kind is int else value
+    return changed
 
 
-def screen(replicates: int = 5, seed: int = 2024, scale: float = DEFAULT_SCALE,
-           workers: int | None = None, factor: float = 0.25,
-           parameters: tuple[str, ...] = SCREENED) -> list[dict]:
-    """One-at-a-time sensitivity of every pattern's statistic.
+def screen(trajectories: int = 4, replicates: int = 2, seed: int = 2024,
+           scale: float = DEFAULT_SCALE, workers: int | None = None, factor: float = 0.25,
+           parameters: tuple[str, ...] = SCREENED) -> dict:
+    """Morris screen of every pattern's statistic over the calibrated parameters.
 
-    Each parameter is multiplied by ``1 - factor`` and ``1 + factor`` in every arm; the
-    effect is the change of the statistic between the two, relative to its size at the
-    calibrated values.
+    Each parameter is multiplied by a factor between ``1 - factor`` and ``1 + factor``
+    (the same in every arm) along Morris trajectories; the elementary effects give mu*
+    (how much the statistic depends on it) and sigma (interactions, non-linearity).
 
     Returns:
-        One row per pattern and parameter: ``pattern, parameter, low, base, high,
-        effect, holds`` (whether the pattern still holds at both ends).
+        ``{"rows": [...], "holds": {pattern: share of points where it holds}}``, each row
+        ``pattern, parameter, mu_star, mu_star_conf, sigma, relative`` (mu* over the
+        statistic's calibrated value).
     """
-    changes = (None, *((name, f) for name in parameters for f in (1 - factor, 1 + factor)))
-    base, *changed = validate(replicates, seed, scale, workers, changes=changes)
-    rows = []
-    for i, name in enumerate(parameters):
-        low, high = changed[2 * i], changed[2 * i + 1]
-        for (pattern, b), (_, lo), (_, hi) in zip(base, low, high, strict=True):
-            rows.append({"pattern": pattern.number, "parameter": name, "low": lo.value,
-                         "base": b.value, "high": hi.value,
-                         "effect": (hi.value - lo.value) / max(abs(b.value), 1e-9),
-                         "holds": lo.passed and hi.passed})
-    return rows
+    from experiments.analysis import morris_indices
+    from experiments.samplers import morris
+    from experiments.space import Dimension, Space
+
+    space = Space(tuple(Dimension(n, float, 1 - factor, 1 + factor) for n in parameters))
+    points = morris(space, trajectories, seed)
+    base, *reports = validate(replicates, seed, scale, workers,
+                              changes=(None, *points))
+    rows, holds = [], {}
+    for i, (pattern, calibrated) in enumerate(base):
+        values = pd.DataFrame(points)
+        values["statistic"] = [report[i][1].value for report in reports]
+        holds[pattern.number] = float(np.mean([report[i][1].passed for report in reports]))
+        indices = morris_indices(values, space, ["statistic"])
+        for _, row in indices.iterrows():
+            rows.append({"pattern": pattern.number, "parameter": row["parameter"],
+                         "mu_star": row["mu_star"], "mu_star_conf": row["mu_star_conf"],
+                         "sigma": row["sigma"],
+                         "relative": row["mu_star"] / max(abs(calibrated.value), 1e-9)})
+    return {"rows": rows, "holds": holds, "points": len(points),
+            "parameters": list(parameters)}
 
 
-def screen_table(rows: list[dict], factor: float = 0.25, top: int = 3) -> str:
+def screen_table(screened: dict, factor: float = 0.25, top: int = 3) -> str:
     """The screen as Markdown: per pattern, the parameters it depends on most."""
-    lines = [f"Each parameter multiplied by {1 - factor:g} and {1 + factor:g} in every arm, "
-             "one at a time (`verbinding validate --screen`). Effect: change of the "
-             "pattern's statistic between the two, relative to its calibrated value.", "",
-             "| # | pattern | depends most on (effect) | breaks when changed |",
-             "|---|---|---|---|"]
+    lines = [f"Morris screen (`verbinding validate --screen`): "
+             f"{len(screened['parameters'])} parameters, "
+             f"each multiplied by a factor in [{1 - factor:g}, {1 + factor:g}] in every arm, "
+             f"{screened['points']} points on Morris trajectories. mu* is the mean absolute "
+             "elementary effect on the pattern's statistic, shown relative to its calibrated "
+             "value; 'holds' is the share of screened points where the pattern is still "
+             "reproduced.", "",
+             "| # | pattern | depends most on (relative mu*) | holds |", "|---|---|---|---|"]
     for pattern in PATTERNS:
-        mine = [r for r in rows if r["pattern"] == pattern.number]
+        mine = [r for r in screened["rows"] if r["pattern"] == pattern.number]
         if not mine:
             continue
-        ranked = sorted(mine, key=lambda r: -abs(r["effect"]))[:top]
-        strongest = ", ".join(f"`{r['parameter']}` ({r['effect']:+.2f})" for r in ranked)
-        fragile = ", ".join(f"`{r['parameter']}`" for r in mine if not r["holds"]) or "none"
-        lines.append(f"| {pattern.number} | {pattern.title} | {strongest} | {fragile} |")
+        ranked = sorted(mine, key=lambda r: -r["mu_star"])[:top]
+        strongest = ", ".join(f"`{r['parameter']}` ({r['relative']:.2f})" for r in ranked)
+        lines.append(f"| {pattern.number} | {pattern.title} | {strongest} | "
+                     f"{100 * screened['holds'][pattern.number]:.0f}% |")
     return "\n".join(lines)
 
 

@@ -113,11 +113,12 @@ def make_components(lang: str) -> list:
         if agent is None:
             solara.Info(t("vacant", lang))
         else:
-            solara.Markdown(f"**{t(agent.status, lang)}**: stress {agent.stress:.2f}, "
-                            f"{agent.experience_weeks:.0f} wk, {len(agent.clients)} "
-                            f"clients, {agent.burnout_episodes} burnout(s)")
+            state = t("professional_state", lang).format(
+                stress=agent.stress, weeks=agent.experience_weeks,
+                clients=len(agent.clients), burnouts=agent.burnout_episodes)
+            solara.Markdown(f"**{t(agent.status, lang)}**: {state}")
         if selected_client.value is not None:
-            client = client_summary(model, selected_client.value)
+            client = client_summary(model, selected_client.value, lang)
             solara.Markdown(f"**{t('client', lang)} {selected_client.value}**: {client}")
 
     def scenario_files(model):
@@ -140,15 +141,16 @@ def make_components(lang: str) -> list:
             (scenario_files, 0)]
 
 
-def client_summary(model, serial: int) -> str:
+def client_summary(model, serial: int, lang: str) -> str:
     """One client's state in a line (the exit reason once the client has left)."""
     row = model.clients.row_of(serial)
     if row is None:
-        return f"left ({CLIENT_STATUS[model.clients.record['exit_reason'][serial]]})"
+        reason = CLIENT_STATUS[model.clients.record["exit_reason"][serial]]
+        return t("client_left", lang).format(reason=reason)
     live = model.clients.live
-    return (f"bond {live['bond'][row]:.2f}, motivation {live['motivation'][row]:.2f}, "
-            f"self-efficacy {live['efficacy'][row]:.2f}, openness {live['openness'][row]:.2f}, "
-            f"progress {live['progress'][row]:.2f}, handovers {live['handovers'][row]}")
+    return t("client_state", lang).format(
+        **{k: live[k][row] for k in ("bond", "motivation", "efficacy", "openness",
+                                     "progress", "handovers")})
 
 
 def current_scenario(model, name: str) -> Scenario:

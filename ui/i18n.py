@@ -28,6 +28,17 @@ TEXT = {
     "click_hint": ("Click a professional or a client to inspect it.",
                    "Klik op een professional of cliënt om die te bekijken."),
     "client": ("Client", "Cliënt"),
+    "professional_state": ("stress {stress:.2f}, {weeks:.0f} weeks of experience, {clients} "
+                           "clients, {burnouts} burnout(s)",
+                           "stress {stress:.2f}, {weeks:.0f} weken ervaring, {clients} "
+                           "cliënten, {burnouts} keer burn-out"),
+    "client_state": ("bond {bond:.2f}, motivation {motivation:.2f}, self-efficacy "
+                     "{efficacy:.2f}, openness {openness:.2f}, progress {progress:.2f}, "
+                     "handovers {handovers}",
+                     "band {bond:.2f}, motivatie {motivation:.2f}, vertrouwen in eigen "
+                     "kunnen {efficacy:.2f}, openheid {openness:.2f}, voortgang "
+                     "{progress:.2f}, overdrachten {handovers}"),
+    "client_left": ("has left: {reason}", "is vertrokken: {reason}"),
     "staff": ("Professionals", "Professionals"),
     "time_split": ("Where professional time goes (hours per week)",
                    "Waar de tijd van professionals heen gaat (uren per week)"),
