@@ -77,6 +77,24 @@ def _assignment(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+def _scenario_options(command: argparse.ArgumentParser, scenarios_help: str,
+                      replicates: int, out_help: str) -> None:
+    """The options shared by ``run`` and ``compare``."""
+    command.add_argument("scenarios", nargs="+", metavar="SCENARIO", help=scenarios_help)
+    command.add_argument("--replicates", type=_positive("--replicates"), default=replicates,
+                         help=f"replicates per scenario, paired (default {replicates})")
+    command.add_argument("--seed", type=_seed, default=None,
+                         help="root seed (default: a fresh one, printed with the results)")
+    command.add_argument("--weeks", type=_positive("--weeks"), default=None,
+                         help="weeks to simulate (overrides the scenarios)")
+    command.add_argument("--set", type=_assignment, action="append", default=[],
+                         metavar="NAME=VALUE", help="override a parameter in every scenario")
+    command.add_argument("--out", type=Path, default=None, help=out_help)
+    command.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    command.add_argument("--workers", type=_positive("--workers"), default=None,
+                         help="processes (default: all cores)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of all subcommands."""
     parser = _Parser(prog="verbinding", description="Workload versus connection: an "
@@ -85,40 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run scenarios with replicates and summarise")
-    run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                     help="scenario name (see 'verbinding scenarios') or .toml file")
-    run.add_argument("--replicates", type=_positive("--replicates"), default=10,
-                     help="replicates per scenario (default 10)")
-    run.add_argument("--seed", type=_seed, default=None,
-                     help="root seed (default: a fresh one, printed with the results)")
-    run.add_argument("--weeks", type=_positive("--weeks"), default=None,
-                     help="weeks to simulate (overrides the scenarios)")
-    run.add_argument("--set", type=_assignment, action="append", default=[],
-                     metavar="NAME=VALUE", help="override a parameter in every scenario")
-    run.add_argument("--out", type=Path, default=None,
-                     help="new folder for summary.csv, weekly.csv, clients.csv, "
-                          "professionals.csv and run.json")
-    run.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    run.add_argument("--workers", type=_positive("--workers"), default=None,
-                     help="processes (default: all cores)")
-
+    _scenario_options(run, "scenario name (see 'verbinding scenarios') or .toml file", 10,
+                      "new folder for summary.csv, weekly.csv, clients.csv, "
+                      "professionals.csv and run.json")
     cmp = commands.add_parser("compare", help="paired comparison of scenarios with a base")
-    cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                     help="the base scenario first, then one or more to compare with it")
-    cmp.add_argument("--replicates", type=_positive("--replicates"), default=20,
-                     help="paired replicates per scenario (default 20)")
-    cmp.add_argument("--seed", type=_seed, default=None,
-                     help="root seed (default: a fresh one, printed with the results)")
-    cmp.add_argument("--weeks", type=_positive("--weeks"), default=None,
-                     help="weeks to simulate (overrides the scenarios)")
-    cmp.add_argument("--set", type=_assignment, action="append", default=[],
-                     metavar="NAME=VALUE", help="override a parameter in every scenario")
-    cmp.add_argument("--out", type=Path, default=None,
-                     help="new folder for the files of 'run' plus comparison.csv and "
-                          "figures")
-    cmp.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    cmp.add_argument("--workers", type=_positive("--workers"), default=None,
-                     help="processes (default: all cores)")
+    _scenario_options(cmp, "the base scenario first, then one or more to compare with it",
+                      20, "new folder for the files of 'run' plus comparison.csv and figures")
 
     swp = commands.add_parser("sweep", help="run an experiment file (resumable)")
     swp.add_argument("experiment", metavar="EXPERIMENT",

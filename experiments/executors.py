@@ -9,14 +9,19 @@ differs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
-from experiments.runner import default_workers
-
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 10
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
 
 
 class ExecutorError(RuntimeError):

@@ -6,10 +6,7 @@ it can run in this process, a process pool or a cluster worker alike.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,31 +94,26 @@ def _professional_rows(model: VerbindingModel) -> list[tuple]:
     return rows
 
 
-def default_workers() -> int:
-    """All cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-
-
 def simulate_job(job: tuple[dict[str, Any], int, bool]) -> RunOutput:
-    """:func:`simulate` on one ``(overrides, seed, records)`` tuple (for pools)."""
+    """:func:`simulate` on one ``(overrides, seed, records)`` tuple (for executors)."""
     return simulate(*job)
 
 
 def run_many(jobs: Sequence[tuple[dict[str, Any], int, bool]],
              workers: int | None = None) -> list[RunOutput]:
-    """Run many replicates, in this process or a local process pool.
+    """Run many replicates, in this process or a local process pool, in ``jobs`` order.
 
-    Results come back in the order of ``jobs`` whatever the number of workers, and
-    each run depends only on its own job, so they are the same as a serial run.
+    Each run depends only on its own job, so the results are the same whatever the
+    number of workers.
 
     Args:
         jobs: ``(overrides, seed, records)`` per run.
         workers: Processes to use; None for all cores, 1 to run here.
     """
-    workers = default_workers() if workers is None else workers
-    if workers <= 1 or len(jobs) <= 1:
-        return [simulate_job(job) for job in jobs]
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(simulate_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    from experiments.executors import make_executor
+
+    results: list[RunOutput | None] = [None] * len(jobs)
+    with make_executor(1 if len(jobs) <= 1 else workers) as executor:
+        for index, output in executor.run(simulate_job, jobs):
+            results[index] = output
+    return results
