@@ -98,3 +98,23 @@ def test_five_sessions_keep_independent_models(browser: Browser, app_url):
         expect(page.get_by_text(re.compile(rf"Time: {k}(\.0)?$"))).to_be_visible(timeout=WAIT)
     for context in contexts:
         context.close()
+
+
+def test_clicking_a_professional_in_the_network_view_inspects_it(page: Page, app_url):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    open_explore(page, app_url)
+    step(page, 2)
+    canvas = page.locator(".vue-grid-item .vega-embed").nth(2).locator("canvas")
+    expect(canvas).to_be_visible(timeout=WAIT)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    inspected = page.locator(".v-select__selection").last
+    assert inspected.inner_text() == "0"
+    # Professionals sit on a ring; sweep a band across its left half until one is hit.
+    for fx in [i / 40 for i in range(2, 20)]:
+        for fy in (0.40, 0.45, 0.50, 0.55):
+            page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            page.wait_for_timeout(80)  # the click goes to the server and back
+            if inspected.inner_text() != "0":
+                return
+    raise AssertionError("no click on the network view changed the inspected professional")
