@@ -56,3 +56,15 @@ def test_the_learn_page_is_drawn_from_the_odd_document():
     text = odd_sections("1", "3")
     assert "## 1. Purpose and patterns" in text and "## 3. Process overview" in text
     assert "## References" in text
+
+
+def test_a_shared_link_carries_scenarios_saved_in_the_session():
+    from experiments.scenarios import Scenario
+    from ui.compare_page import decode_saved, encode_saved, saved_scenarios
+
+    mine = Scenario("mine", "care", {"en": "Saved from Explore."},
+                    {**load("care").overrides, "caseload_cap": 33})
+    saved_scenarios.set({"mine": mine})
+    text = encode_saved(["care", "mine"])
+    assert decode_saved(text)["mine"].overrides == mine.overrides
+    assert decode_saved("not-a-link") == {}

@@ -6,15 +6,18 @@ plain words, with downloads; the page address encodes the comparison.
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import threading
+import zlib
 from urllib.parse import urlencode
 
 import solara
 
 from experiments import compare
 from experiments.replicates import run_scenarios
-from experiments.scenarios import Scenario, available, load
+from experiments.scenarios import Scenario, ScenarioError, available, dumps, load, loads
 from model.metrics import METRICS
 from ui.i18n import metric_label, t
 
@@ -29,6 +32,25 @@ class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
 def resolve(name: str) -> Scenario:
     """A shipped scenario, or one saved from Explore in this session."""
     return saved_scenarios.value.get(name) or load(name)
+
+
+def encode_saved(names: list[str]) -> str:
+    """The saved scenarios among ``names`` as address-safe text (for shared links)."""
+    chosen = [dumps(saved_scenarios.value[n]) for n in names if n in saved_scenarios.value]
+    if not chosen:
+        return ""
+    return base64.urlsafe_b64encode(zlib.compress(json.dumps(chosen).encode())).decode()
+
+
+def decode_saved(text: str) -> dict[str, Scenario]:
+    """Scenarios from a shared link, each checked like an upload; bad ones are skipped."""
+    if not text:
+        return {}
+    try:
+        files = json.loads(zlib.decompress(base64.urlsafe_b64decode(text.encode())))
+        return {s.name: s for s in (loads(f, label="shared") for f in files[:4])}
+    except (ValueError, zlib.error, ScenarioError, TypeError):
+        return {}
 
 
 def comparison_table(results, lang: str) -> list[dict]:
@@ -61,7 +83,8 @@ def table_csv(rows: list[dict]) -> str:
 @solara.component
 def Compare(lang: str, query: dict):
     """The Compare page; ``query`` holds the comparison from the page address."""
-    names = available() + sorted(saved_scenarios.value)
+    shared = solara.use_memo(lambda: decode_saved(query.get("x", "")), [])
+    names = available() + sorted({*saved_scenarios.value, *shared})
     picks = solara.use_reactive(query.get("s", "care,care-high-caseload").split(","))
     replicates = solara.use_reactive(int(query.get("r", 10)))
     weeks = solara.use_reactive(int(query.get("w", 104)))
@@ -95,9 +118,12 @@ def Compare(lang: str, query: dict):
     task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
     valid = 2 <= len(picks.value) <= 4
     address = "?" + urlencode({"lang": lang, "s": ",".join(picks.value),
-                               "r": replicates.value, "w": weeks.value, "run": 1})
+                               "r": replicates.value, "w": weeks.value, "run": 1,
+                               "x": encode_saved(picks.value)})
 
     def run_if_shared() -> None:   # a shared link opens with its comparison run
+        if shared:
+            saved_scenarios.set({**saved_scenarios.value, **shared})
         if query.get("run") == "1" and valid:
             task()
 

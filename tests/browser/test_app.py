@@ -118,3 +118,16 @@ def test_clicking_a_professional_in_the_network_view_inspects_it(page: Page, app
             if inspected.inner_text() != "0":
                 return
     raise AssertionError("no click on the network view changed the inspected professional")
+
+
+def test_a_shared_link_restores_a_scenario_saved_in_another_session(page: Page, app_url):
+    from experiments.scenarios import Scenario, load
+    from ui.compare_page import encode_saved, saved_scenarios
+
+    mine = Scenario("our-pilot", "care", {"en": "Saved from Explore."},
+                    {**load("care").overrides, "client_voice": 0.9})
+    saved_scenarios.set({"our-pilot": mine})
+    page.goto(f"{app_url}/compare?lang=en&s=care,our-pilot&r=2&w=30&run=1"
+              f"&x={encode_saved(['care', 'our-pilot'])}")
+    expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
+    expect(page.locator("table").get_by_text("our-pilot").first).to_be_visible()
