@@ -19,7 +19,6 @@ from experiments.replicates import run_scenarios
 from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
 from experiments.scenarios import load
 from experiments.space import Dimension, Space, SpaceError
-from experiments.stats import mean_ci
 
 TOP = 'scenario = "care"\nreplicates = 2\nseed = 5\n'
 FIXED = "\n[fixed]\nprofessionals = 4\narrivals_per_week = 4.0\nweeks = 30\nwarmup_weeks = 5\n"
@@ -215,7 +214,6 @@ def test_pairing_narrows_the_interval_of_a_difference():
         interval = paired_differences(a, b)["goal_share"]["ci95"]
         width[label] = interval[1] - interval[0]
     assert width["paired"] < 0.8 * width["independent"]
-    assert mean_ci([1.0, 2.0, 3.0])["ci95"][0] < 2.0  # the same t interval underneath
 
 
 def test_compare_writes_the_comparison_and_its_figures(tmp_path, capsys):
