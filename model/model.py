@@ -150,7 +150,7 @@ class VerbindingModel(Model):
         placed, connection = self._contact(budget, members)     # 3, 4, 5
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, connection, week)               # 7
-        self._observe(budget)                                   # 8
+        self._observe()                                         # 8
         if week >= self.p.weeks:
             self.running = False
 
@@ -414,7 +414,7 @@ class VerbindingModel(Model):
         self.arrivals = self.started = self.goals = self.dropouts = 0
         self.burnouts = self.quits = self.handovers = 0
 
-    def _observe(self, budget: dict[str, np.ndarray]) -> None:
+    def _observe(self) -> None:
         p, posts, live = self.p, self.posts, self.clients.live
         in_care = live["status"] == IN_CARE
         self.waiting, self.in_care = np.bincount(live["status"], minlength=4)[:2].tolist()
