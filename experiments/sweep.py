@@ -35,7 +35,7 @@ import math
 import time
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +203,6 @@ def _quick(data, replicates, samples, space, fixed, design):
 
 
 def _thin(dimension):
-    from dataclasses import replace
-
     levels = dimension.levels
     if levels is None or len(levels) <= QUICK_LEVELS:
         return dimension

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.runner import RunOutput, replicate_seeds, run_many
+from experiments.runner import CLIENT_COLUMNS, RunOutput, replicate_seeds, run_many
 from experiments.scenarios import load
 from experiments.stats import mean_ci
 from model.parameters import specs
@@ -163,7 +163,6 @@ def _tipping_judge(runs: Runs) -> Result:
 # --- 4. Relationships matter, moderately ---------------------------------------------
 def _ended(run: RunOutput) -> tuple[np.ndarray, np.ndarray]:
     """Early bond and goal (1) or drop-out (0) of episodes ended in the window."""
-    from experiments.runner import CLIENT_COLUMNS
     col = {name: i + 1 for i, name in enumerate(CLIENT_COLUMNS)}
     rows = [r for r in run.clients if r[col["exit_reason"]] in ("goal", "dropout")
             and r[col["exit_week"]] > run.parameters["warmup_weeks"]]

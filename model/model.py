@@ -145,9 +145,9 @@ class VerbindingModel(Model):
         self._wait()
         runs_group, members = self._group_members()             # 2
         self.week_status = self.posts.status.copy()
-        budget = mech.time_budget(self._caseload(), runs_group,
-                                  self.week_status == WORKING, self.p)
-        placed, connection = self._contact(budget, members)     # 3, 4, 5
+        caseload = self._caseload()
+        budget = mech.time_budget(caseload, runs_group, self.week_status == WORKING, self.p)
+        placed, connection = self._contact(budget, members, caseload)  # 3, 4, 5
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, connection, week)               # 7
         self._observe()                                         # 8
@@ -258,9 +258,14 @@ class VerbindingModel(Model):
         return runs, members
 
     # ----------------------------------------------------------------- 3-5 contact
-    def _contact(self, budget: dict[str, np.ndarray],
-                 members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _contact(self, budget: dict[str, np.ndarray], members: np.ndarray,
+                 caseload: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contact, bond, progress and motivation for every client in care.
+
+        Args:
+            budget: This week's hours per post (:func:`mechanisms.time_budget`).
+            members: Live rows attending a group session this week.
+            caseload: Clients in care per post.
 
         Returns:
             A boolean mask over live rows of the clients placed (goal reached) this
@@ -277,7 +282,6 @@ class VerbindingModel(Model):
 
         # 3. Contact: each client's share of the contact time, if they show up.
         shows = u_show < mech.show_probability(bond, motivation, p)
-        caseload = np.bincount(post, minlength=len(posts))
         share = budget["contact"] / np.maximum(caseload, 1)
         hours = np.where(shows, np.minimum(share[post], p.max_contact_hours), 0.0)
         scripted, open_hours = mech.split_contact(hours, p)
