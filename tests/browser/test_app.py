@@ -3,6 +3,7 @@
 import re
 
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 WAIT = 30_000
 
@@ -105,9 +106,16 @@ def test_clicking_a_professional_in_the_network_view_inspects_it(page: Page, app
     open_explore(page, app_url)
     step(page, 2)
     canvas = page.locator(".vue-grid-item .vega-embed").nth(2).locator("canvas")
-    expect(canvas).to_be_visible(timeout=WAIT)
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
+    for _ in range(5):  # the charts are redrawn after each Step: wait until it settles
+        page.wait_for_timeout(500)
+        try:
+            canvas.scroll_into_view_if_needed(timeout=WAIT)
+            box = canvas.bounding_box()
+            break
+        except PlaywrightError:
+            continue
+    else:
+        raise AssertionError("the network chart kept being redrawn")
     inspected = page.locator(".v-select__selection").last
     assert inspected.inner_text() == "0"
     # Professionals sit on a ring; sweep a band across its left half until one is hit.
