@@ -33,7 +33,7 @@ def seats_in_order(load: np.ndarray, room: np.ndarray, tiebreak: np.ndarray) -> 
     posts = np.repeat(np.arange(len(room)), room)
     first_seat = np.repeat(np.cumsum(room) - room, room)
     level = np.arange(len(posts)) - first_seat + np.repeat(load, room)
-    return posts[np.lexsort((tiebreak[posts], level))]
+    return posts[np.argsort(level * len(room) + tiebreak[posts])]
 
 
 # --- 2. Time budget ------------------------------------------------------------------
@@ -147,9 +147,9 @@ def rupture_probability(bond: np.ndarray, scripted: np.ndarray, open_hours: np.n
     the bond (below ``rupture_safe_bond``) and the less open time surrounds it:
     ``rate * standardisation * (1 - bond / safe)+ * (1 - open / norm)+``.
     """
-    weak = np.clip(1 - bond / p.rupture_safe_bond, 0.0, 1.0)
-    abrupt = np.clip(1 - open_hours / p.contact_norm_hours, 0.0, 1.0)
-    return np.where(scripted > 0, p.rupture_rate * p.standardisation * weak * abrupt, 0.0)
+    weak = np.maximum(1 - bond / p.rupture_safe_bond, 0.0)  # bond and hours are >= 0
+    abrupt = np.maximum(1 - open_hours / p.contact_norm_hours, 0.0)
+    return p.rupture_rate * p.standardisation * weak * abrupt * (scripted > 0)
 
 
 # --- 5. Motivation and progress ------------------------------------------------------
@@ -225,7 +225,7 @@ def stress_target(overload: np.ndarray, connection: np.ndarray, p: Parameters) -
     target = (p.stress_base + p.stress_overload * overload
               + p.stress_autonomy * p.standardisation
               - p.stress_connection_relief * connection)
-    return np.clip(target, 0.0, 1.0)
+    return np.minimum(np.maximum(target, 0.0), 1.0)
 
 
 def burnout_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:

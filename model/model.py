@@ -141,11 +141,10 @@ class VerbindingModel(Model):
         self._reset_counts()
         self._staffing()                                        # 0
         self._arrive(week)                                      # 1
-        self._assign(week)
+        caseload = self._assign(week)
         self._wait()
         runs_group, members = self._group_members()             # 2
         self.week_status = self.posts.status.copy()
-        caseload = self._caseload()
         budget = mech.time_budget(caseload, runs_group, self.week_status == WORKING, self.p)
         placed, connection = self._contact(budget, members, caseload)  # 3, 4, 5
         self._exit(placed, week)                                # 6
@@ -191,7 +190,7 @@ class VerbindingModel(Model):
             return
         traits = self._draw_traits(n)
         serials = self.clients.append(traits, week)
-        self.clients.live["agent"][-n:] = [Client(self, int(s)) for s in serials]
+        self.clients.live["agent"][-n:] = [Client(self, s) for s in serials.tolist()]
 
     def _draw_traits(self, n: int) -> dict[str, np.ndarray]:
         """Client traits at arrival: lognormal need, beta-distributed states."""
@@ -204,22 +203,25 @@ class VerbindingModel(Model):
         return {"need": need, "bond": np.full(n, p.bond_initial), "openness": openness,
                 "motivation": motivation, "efficacy": efficacy}
 
-    def _assign(self, week: int) -> None:
+    def _assign(self, week: int) -> np.ndarray:
+        """Assign waiting clients to seats; returns the caseload per post afterwards."""
         live, posts = self.clients.live, self.posts
+        load = self._caseload()
         waiting = np.flatnonzero(live["status"] == WAITING)
         if len(waiting) == 0:
-            return
-        load = self._caseload()
+            return load
         room = np.where(posts.status == WORKING, np.maximum(self.p.caseload_cap - load, 0), 0)
         if not room.any():
-            return
+            return load
         seats = mech.seats_in_order(load, room, self.contact_rng.permutation(len(posts)))
         chosen = waiting[: len(seats)]
-        live["post"][chosen] = seats[: len(chosen)]
+        given = seats[: len(chosen)]
+        live["post"][chosen] = given
         live["status"][chosen] = IN_CARE
         first_start = self.clients.record["start_week"][live["serial"][chosen]] < 0
         self.clients.record["start_week"][live["serial"][chosen[first_start]]] = week
         self.started += int(first_start.sum())
+        return load + np.bincount(given, minlength=len(posts))
 
     def _wait(self) -> None:
         live = self.clients.live
@@ -274,7 +276,6 @@ class VerbindingModel(Model):
         """
         p, live, posts = self.p, self.clients.live, self.posts
         rows = np.flatnonzero(live["status"] == IN_CARE)
-        placed = np.zeros(len(live["status"]), bool)
         post = live["post"][rows]
         bond, motivation = live["bond"][rows], live["motivation"][rows]
         efficacy, openness = live["efficacy"][rows], live["openness"][rows]
@@ -282,43 +283,48 @@ class VerbindingModel(Model):
 
         # 3. Contact: each client's share of the contact time, if they show up.
         shows = u_show < mech.show_probability(bond, motivation, p)
-        share = budget["contact"] / np.maximum(caseload, 1)
-        hours = np.where(shows, np.minimum(share[post], p.max_contact_hours), 0.0)
+        share = np.minimum(budget["contact"] / np.maximum(caseload, 1), p.max_contact_hours)
+        hours = share[post] * shows
         scripted, open_hours = mech.split_contact(hours, p)
 
         # 4. Bond: growth from unhurried open time, decay without contact, ruptures.
         attune = mech.attunement(posts.experience, posts.stress, p)[post]
         growth = mech.bond_growth(bond, open_hours, attune,
                                   mech.effective_openness(openness, p), p)
-        rupture = shows & (u_rupture < mech.rupture_probability(bond, scripted, open_hours, p))
-        new_bond = np.where(shows & ~rupture, bond + growth, bond * (1 - p.bond_decay))
-        openness = np.where(rupture, openness * (1 - p.rupture_openness_loss), openness)
+        bonding = shows
+        if p.standardisation > 0:  # no scripted work, no rupture
+            rupture = shows & (u_rupture < mech.rupture_probability(bond, scripted,
+                                                                   open_hours, p))
+            bonding = shows & ~rupture
+            openness[rupture] *= 1 - p.rupture_openness_loss
+            live["openness"][rows] = openness
+        new_bond = np.where(bonding, bond + growth, bond * (1 - p.bond_decay))
 
         # 5. Progress, placement, motivation and self-efficacy.
         in_group = members[rows]
-        group_hours = np.where(in_group, budget["group"][post], 0.0)
+        group_hours = budget["group"][post] * in_group
         gain = mech.progress_gain(hours, new_bond, motivation, group_hours,
                                   live["need"][rows], p)
         progress = np.minimum(live["progress"][rows] + gain, 1.0)
         ready = progress >= 1.0
-        is_placed = ready & (u_place < mech.placement_probability(posts.ties[post], p))
+        is_placed = ready & (u_place < mech.placement_probability(posts.ties, p)[post])
         setback = u_setback < np.where(ready & ~is_placed, p.rejection_rate, p.setback_rate)
         new_motivation = motivation + mech.motivation_change(
             motivation, efficacy, new_bond, gain, setback, p)
         new_efficacy = efficacy + mech.efficacy_change(efficacy, gain, setback, p)
-        new_motivation += np.where(in_group, mech.group_lift(new_motivation, p), 0.0)
-        new_efficacy += np.where(in_group, mech.group_lift(new_efficacy, p), 0.0)
+        if in_group.any():
+            new_motivation += mech.group_lift(new_motivation, p) * in_group
+            new_efficacy += mech.group_lift(new_efficacy, p) * in_group
+            live["sessions"][rows] += in_group
 
         live["bond"][rows] = np.clip(new_bond, 0.0, 1.0)
-        live["openness"][rows] = openness
         live["progress"][rows] = progress
         live["motivation"][rows] = np.clip(new_motivation, 0.0, 1.0)
         live["efficacy"][rows] = np.clip(new_efficacy, 0.0, 1.0)
-        live["sessions"][rows] += in_group
-        care_weeks = live["care_weeks"][rows] + 1
-        live["care_weeks"][rows] = care_weeks
-        early = care_weeks == EARLY_BOND_WEEKS
-        self.clients.record["early_bond"][live["serial"][rows[early]]] = new_bond[early]
+        live["care_weeks"][rows] += 1
+        early = rows[live["care_weeks"][rows] == EARLY_BOND_WEEKS]
+        self.clients.record["early_bond"][live["serial"][early]] = live["bond"][early]
+        placed = np.zeros(len(live["status"]), bool)
         placed[rows] = is_placed
         self._account_hours(budget, post, hours, scripted, open_hours)
         bond_sum = np.bincount(post, weights=new_bond, minlength=len(posts))
@@ -341,14 +347,14 @@ class VerbindingModel(Model):
             "group": budget["group"], "slack": budget["contact"] - given,
             "overtime": budget["overtime"],
         }
-        self.posts.hours += np.column_stack([self.week_hours[k] for k in Posts.HOUR_KINDS])
+        self.posts.hours += np.array([self.week_hours[k] for k in Posts.HOUR_KINDS]).T
         self.connective_hours = float(open_hours[open_hours >= self.p.unhurried_hours].sum())
 
     # ----------------------------------------------------------------- 6 exits
     def _exit(self, placed: np.ndarray, week: int) -> None:
         live = self.clients.live
         status = live["status"]
-        bond = np.where(status == IN_CARE, live["bond"], 0.0)
+        bond = live["bond"] * (status == IN_CARE)
         hazard = mech.dropout_hazard(bond, live["motivation"], self.p)
         at_risk = (status <= IN_CARE) & ~placed
         dropped = (self.contact_rng.random(len(status)) < hazard) & at_risk
@@ -372,7 +378,7 @@ class VerbindingModel(Model):
         u_burnout, u_quit = self.staff_rng.random((2, n_posts))
         filled = working | sick
         stress = posts.stress + p.stress_adaptation * (target - posts.stress) + noise * working
-        posts.stress = np.where(filled, np.clip(stress, 0.0, 1.0), 0.0)
+        posts.stress = np.minimum(np.maximum(stress, 0.0), 1.0) * filled
         posts.experience += working
         posts.ties = np.where(filled, posts.ties + mech.ties_change(
             posts.ties, budget["network"], p), 0.0)
@@ -430,7 +436,7 @@ class VerbindingModel(Model):
         self.mean_motivation = _mean_where(live["motivation"], in_care, self.in_care)
         self.mean_stress = _mean_where(posts.stress, working, self.working)
         strained = sick | (working & (posts.stress >= p.burnout_threshold))
-        self.burnout_share = strained.sum() / employed if employed else 0.0
+        self.burnout_share = np.count_nonzero(strained) / employed if employed else 0.0
         for kind, hours in self.week_hours.items():  # admin_hours, network_hours, ...
             setattr(self, f"{kind}_hours", float(hours.sum()))
         self.paid_hours = employed * p.hours_per_week + self.overtime_hours

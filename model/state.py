@@ -108,7 +108,6 @@ class ClientTable:
             return
         self._write_records(leaving, self.record)
         self.record["exit_week"][self.live["serial"][leaving]] = week
-        self.live["agent"][leaving] = None
         self._departed += int(leaving.sum())
         if 4 * self._departed > len(self):
             keep = self.live["status"] <= IN_CARE
