@@ -34,8 +34,7 @@ browser:
 		|| echo "make: could not install chromium (not root?); the browser tests will be skipped"
 
 app: install
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(BIN)/solara run app.py --production \
-		--host localhost --port 8765 --no-open --no-check-version
+	$(BIN)/python -m ui.serve --host localhost --port 8765
 
 test: install browser
 	$(BIN)/ruff check model experiments ui tests app.py

@@ -29,6 +29,7 @@ def Layout(children=()):
     page = router.path.strip("/")
     with solara.AppLayout(title=t("title", lang), children=children, navigation=False), \
             solara.AppBar():
+        solara.AppBarTitle(t("title", lang))
         for name, path in (("explore", ""), ("compare", "compare"), ("learn", "learn")):
             solara.Button(t(name, lang), text=True, style={"font-size": "18px"},
                           on_click=lambda path=path: router.push(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.metrics import METRICS
-from model.parameters import GROUPS, specs
+from model.parameters import GROUPS, LIMITS, specs
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -30,6 +30,9 @@ def parameter_table() -> str:
             allowed = "true / false" if kind is bool else f"{spec.low:g} to {spec.high:g}"
             lines.append(f"| `{name}` | {shown} | {spec.unit} | {allowed} | {spec.en} / "
                          f"{spec.nl} | {spec.source} |")
+    lines += ["\n**Combinations that cannot be** (refused like a value out of range)\n"]
+    lines += [f"- `{limit.low}` {'below' if limit.strict else 'at most'} `{limit.high}`: "
+              f"{limit.en}." for limit in LIMITS]
     return "\n".join(lines).strip("\n")
 
 

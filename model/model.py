@@ -72,14 +72,22 @@ MIN_GROUP = 2
 def _seed(rng) -> int:
     """A recordable integer seed from what the caller passed as ``rng``.
 
-    SolaraViz passes its seed box as text; None draws a fresh seed from entropy.
+    A seed box in the browser passes text; None draws a fresh seed from entropy.
+
+    Raises:
+        ValueError: For text that is not a whole number, or a negative seed.
+        TypeError: For anything else that is not an integer.
     """
     if rng is None:
         return int(np.random.SeedSequence().entropy % 2**63)
     if isinstance(rng, str):
+        if not rng.strip().isdigit():
+            raise ValueError(f"the seed must be a whole number of 0 or more, not {rng!r}")
         return int(rng.strip())
     if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
         raise TypeError(f"rng must be an integer seed or None, not {type(rng).__name__}")
+    if rng < 0:
+        raise ValueError(f"the seed must be a whole number of 0 or more, not {rng}")
     return int(rng)
 
 

@@ -51,7 +51,45 @@ def param(default: Any, unit: str, low: float, high: float, source: str, en: str
 
 
 class ParameterError(ValueError):
-    """A parameter name or value that is not allowed; the message says what is."""
+    """A parameter name or value that is not allowed; the message says what is.
+
+    Attributes:
+        limit: The :class:`Limit` broken, when a combination of values is the problem.
+    """
+
+    def __init__(self, message: str, limit: Limit | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A combination that cannot be: ``low`` must stay below (or at) ``high``.
+
+    Attributes:
+        low: Name of the parameter that must not exceed the other.
+        high: Name of the parameter that bounds it.
+        strict: Whether ``low`` must be strictly below ``high``.
+        en: Why, in English.
+        nl: Why, in Dutch.
+    """
+
+    low: str
+    high: str
+    strict: bool
+    en: str
+    nl: str
+
+    def broken(self, p: Parameters) -> bool:
+        """Whether the parameters break this limit."""
+        low, high = getattr(p, self.low), getattr(p, self.high)
+        return low >= high if self.strict else low > high
+
+    def message(self, p: Parameters) -> str:
+        """The one-line refusal, naming both values."""
+        relation = "must be below" if self.strict else "exceeds"
+        return (f"{self.low}={getattr(p, self.low):g} {relation} {self.high}="
+                f"{getattr(p, self.high):g}; {self.en}")
 
 
 @dataclass(frozen=True)
@@ -404,18 +442,9 @@ class Parameters:
             check_value(name, value)
             if kind is not bool:
                 object.__setattr__(self, name, kind(value))  # 36 and 36.0 alike
-        if self.admin_hours_fixed > self.hours_per_week:
-            raise ParameterError(
-                f"admin_hours_fixed={self.admin_hours_fixed:g} exceeds hours_per_week="
-                f"{self.hours_per_week:g}; fixed admin must fit in the contract week")
-        if self.attunement_new > self.attunement_max:
-            raise ParameterError(
-                f"attunement_new={self.attunement_new:g} exceeds attunement_max="
-                f"{self.attunement_max:g}; new hires cannot be more attuned than veterans")
-        if self.warmup_weeks >= self.weeks:
-            raise ParameterError(
-                f"warmup_weeks={self.warmup_weeks} must be below weeks={self.weeks}; "
-                "metrics are measured after the warm-up")
+        for limit in LIMITS:
+            if limit.broken(self):
+                raise ParameterError(limit.message(self), limit)
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Parameters:
@@ -432,6 +461,20 @@ class Parameters:
     def to_dict(self) -> dict[str, Any]:
         """The parameters as a plain ``{name: value}`` dict, in declaration order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+#: The combinations of values that cannot be, checked whenever parameters are built.
+LIMITS = (
+    Limit("admin_hours_fixed", "hours_per_week", False,
+          "fixed admin must fit in the contract week",
+          "de vaste administratie moet binnen de contracturen passen"),
+    Limit("attunement_new", "attunement_max", False,
+          "new hires cannot be more attuned than veterans",
+          "nieuwe medewerkers kunnen niet beter afgestemd zijn dan ervaren collega's"),
+    Limit("warmup_weeks", "weeks", True,
+          "metrics are measured after the warm-up",
+          "de uitkomsten worden pas na de inloopperiode gemeten"),
+)
 
 
 def specs() -> dict[str, tuple[Any, type, Spec]]:

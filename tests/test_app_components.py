@@ -4,10 +4,10 @@ import pytest
 import solara
 
 from experiments.scenarios import dumps, load, loads
-from model.parameters import specs
+from model.parameters import ParameterError, Parameters, specs
 from ui.compare_page import Compare, comparison_table, table_csv
 from ui.explore import Explore, classroom_values, model_params
-from ui.i18n import TEXT, parameter_label, t
+from ui.i18n import TEXT, UNITS_NL, parameter_label, refusal, t
 from ui.learn import Learn, odd_sections
 
 
@@ -22,6 +22,14 @@ def test_every_text_exists_in_english_and_dutch():
     for key, (english, dutch) in TEXT.items():
         assert english.strip() and dutch.strip(), key
     assert t("explore", "nl") == "Verkennen" and t("explore", "fr") == "Explore"
+
+
+def test_every_slider_label_is_dutch_down_to_its_unit():
+    for name, (_, _, spec) in specs().items():
+        if spec.group == "levers" and spec.unit not in ("on/off", "0..1"):
+            assert spec.unit in UNITS_NL, name
+    assert parameter_label("hours_per_week", "nl") == "Contracturen per week (uur/week)"
+    assert parameter_label("hours_per_week", "en") == "Contract hours per week (h/week)"
 
 
 def test_sliders_come_from_the_one_declaration():
@@ -68,3 +76,12 @@ def test_a_shared_link_carries_scenarios_saved_in_the_session():
     text = encode_saved(["care", "mine"])
     assert decode_saved(text)["mine"].overrides == mine.overrides
     assert decode_saved("not-a-link") == {}
+
+
+def test_an_impossible_combination_is_explained_in_the_page_language():
+    with pytest.raises(ParameterError) as refused:
+        Parameters(admin_hours_fixed=40)
+    assert refusal(refused.value, "nl") == (
+        "Vaste administratie-uren (uur/week) is hoger dan Contracturen per week (uur/week): "
+        "de vaste administratie moet binnen de contracturen passen")
+    assert "Contract hours per week (h/week)" in refusal(refused.value, "en")

@@ -3,7 +3,7 @@
 Starts ``solara run app.py`` on a free port and drives Debian's Chromium:
 
 - ``step_ms_median``: one Step at classroom size (10 professionals, about 250 clients)
-  until the page shows the new time, redraw of every chart included; median of 20.
+  until the page shows the new week, redraw of every chart included; median of 20.
 - ``compare_s``: a comparison of 3 scenarios x 20 replicates x 104 weeks at the standard
   size, from opening its address to the table of differences.
 """
@@ -11,68 +11,38 @@ Starts ``solara run app.py`` on a free port and drives Debian's Chromium:
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def serve() -> tuple[subprocess.Popen, str]:
-    """Start the app on a free port; return the process and its address."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "solara", "run", "app.py", "--production", "--host",
-         "127.0.0.1", "--port", str(port), "--no-open", "--no-check-version"], cwd=ROOT,
-        env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return server, url
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("the app did not start")
+from ui import serve
 
 
 def measure(steps: int = 20) -> dict[str, float]:
     """Run both measurements and return their figures."""
     from playwright.sync_api import expect, sync_playwright
 
-    server, url = serve()
+    server, url = serve.start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=serve.CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(url)
             button = page.get_by_role("button", name="Step", exact=True)
             expect(button).to_be_enabled(timeout=60_000)
             times = []
             for k in range(1, steps + 1):
-                start = time.perf_counter()
+                clicked = time.perf_counter()
                 button.click()
-                expect(page.get_by_text(re.compile(rf"Time: {k}(\.0)?$"))).to_be_visible(
-                    timeout=30_000)
-                times.append(1000 * (time.perf_counter() - start))
-            start = time.perf_counter()
+                expect(page.get_by_text(f"Week {k}", exact=True)).to_be_visible(timeout=30_000)
+                times.append(1000 * (time.perf_counter() - clicked))
+            opened = time.perf_counter()
             page.goto(f"{url}/compare?s=care,care-high-caseload,care-admin-automation&r=20"
                       "&w=104&run=1")
             expect(page.get_by_text("Difference from the base")).to_be_visible(
                 timeout=600_000)
-            compare_s = time.perf_counter() - start
+            compare_s = time.perf_counter() - opened
             browser.close()
     finally:
         server.terminate()

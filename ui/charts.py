@@ -34,6 +34,12 @@ def weekly(model, name: str) -> np.ndarray:
     return np.asarray(model.datacollector.model_vars.get(name, []), float)
 
 
+def week_axis(lang: str) -> dict:
+    """The x encoding of a weekly chart: whole weeks only."""
+    return {"field": "week", "type": "quantitative", "title": t("week", lang),
+            "axis": {"format": "d", "tickMinStep": 1}}
+
+
 def _spec(title: str, body: dict) -> dict:
     return {"$schema": SCHEMA, "title": title, "config": CONFIG, **body}
 
@@ -46,16 +52,20 @@ def outcomes_spec(model, lang: str) -> dict:
             rows += [{"week": week, "value": round(float(v), 4), "series": t(name, lang),
                       "panel": t(panel, lang)}
                      for week, v in enumerate(weekly(model, name), start=1)]
+        if not model.steps:  # no week yet: empty panels, so the view does not jump
+            rows += [{"week": 0, "value": None, "series": t(name, lang),
+                      "panel": t(panel, lang)} for name in names]
     return _spec(t("outcomes", lang), {
         "data": {"values": rows},
         "facet": {"field": "panel", "type": "nominal", "title": None,
                   "sort": [t(p, lang) for p, _ in PANELS]},
         "columns": 2,
-        "spec": {"width": 190, "height": 105, "mark": {"type": "line", "strokeWidth": 3},
+        "spec": {"width": 150, "height": 105, "mark": {"type": "line", "strokeWidth": 3},
                  "encoding": {
-                     "x": {"field": "week", "type": "quantitative", "title": t("week", lang)},
+                     "x": week_axis(lang),
                      "y": {"field": "value", "type": "quantitative", "title": None},
                      "color": {"field": "series", "type": "nominal", "title": None,
+                               "legend": {"columns": 2},
                                "scale": {"range": ["#0072B2", "#D55E00", "#009E73",
                                                    "#CC79A7", "#E69F00", "#56B4E9",
                                                    "#000000", "#999999"]}}}},
@@ -74,11 +84,11 @@ def time_split_spec(model, lang: str) -> dict:
                   "order": order}
                  for week, v in enumerate(weekly(model, figure) / working, start=1)]
     return _spec(t("time_split", lang), {
-        "width": 440, "height": 210,
+        "width": "container", "height": 210,
         "layer": [
             {"data": {"values": rows}, "mark": "area",
              "encoding": {
-                 "x": {"field": "week", "type": "quantitative", "title": t("week", lang)},
+                 "x": week_axis(lang),
                  "y": {"field": "hours", "type": "quantitative", "stack": "zero",
                        "title": "h"},
                  "order": {"field": "order"},
@@ -131,7 +141,7 @@ def network_spec(model, lang: str) -> dict:
     for p in professionals:
         p["label"] = t(p["status"], lang)
     return _spec(t("network", lang), {
-        "width": 370, "height": 370,
+        "width": "container", "height": 340,
         "layer": [
             {"data": {"values": clients}, "mark": {"type": "rule", "opacity": 0.6},
              "encoding": {"x": {"field": "x0", "type": "quantitative", **hidden},
@@ -176,7 +186,7 @@ def week_spec(model, post: int, lang: str) -> dict:
     title = f"{t('one_week', lang)}: {post}" + (
         f" (+{overtime:.1f} h {t('overtime', lang)})" if overtime > 0 else "")
     return _spec(title, {
-        "width": 440, "height": 50,
+        "width": "container", "height": 50,
         "layer": [
             {"data": {"values": rows}, "mark": "bar",
              "encoding": {"x": {"field": "hours", "type": "quantitative", "stack": "zero",

@@ -1,14 +1,14 @@
-"""The Explore page: Mesa's SolaraViz with the levers as sliders.
+"""The Explore page: a live model with the levers as sliders.
 
 Sliders come from the parameter declaration; a preset picker, live charts, the network
-view and one professional's week complete it.
+view and one professional's week complete it. The live view is :func:`ui.viz.LiveModel`:
+Mesa's SolaraViz arrangement with its controls in the page's language.
 """
 
 from __future__ import annotations
 
 import reacton.ipywidgets as widgets
 import solara
-from mesa.visualization import SolaraViz
 
 from experiments.scenarios import (
     MAX_FILE_BYTES,
@@ -25,6 +25,7 @@ from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import saved_scenarios
 from ui.i18n import parameter_label, t
+from ui.viz import LiveModel
 
 #: Explore runs the presets at classroom size: a tenth of their team and arrivals.
 CLASSROOM = 0.1
@@ -42,7 +43,7 @@ def classroom_values(scenario) -> dict:
 
 
 def slider(name: str, value, lang: str) -> dict:
-    """A SolaraViz input for one lever, from its declaration."""
+    """A slider or switch for one lever, from its declaration (Mesa's input form)."""
     _, kind, spec = specs()[name]
     label = parameter_label(name, lang)
     if kind is bool:
@@ -59,7 +60,7 @@ def slider(name: str, value, lang: str) -> dict:
 
 
 def model_params(scenario, lang: str, seed: int = 1) -> dict:
-    """SolaraViz model parameters: sliders for the levers, the rest fixed by the preset."""
+    """The model's inputs: sliders for the levers, the rest fixed by the preset."""
     values = classroom_values(scenario)
     params = {"rng": {"type": "InputText", "value": str(seed), "label": t("seed", lang)}}
     for name, (_, _, spec) in specs().items():
@@ -74,12 +75,8 @@ def chart(spec: dict, on_click=None):
                                            listen_to_click=on_click is not None)
 
 
-def make_components(lang: str) -> list:
-    """The live charts.
-
-    Plain functions of the model: SolaraViz wraps them in components that redraw after
-    every step.
-    """
+def make_parts(lang: str) -> list:
+    """The live charts and panels: functions of the model, redrawn after every step."""
     selected_post = solara.reactive(0)
     selected_client = solara.reactive(None)
 
@@ -137,8 +134,8 @@ def make_components(lang: str) -> list:
 
     name = solara.reactive("my-scenario")
     message = solara.reactive("")
-    return [(outcomes, 0), (time_split, 0), (network, 0), (one_week, 0),
-            (scenario_files, 0)]
+    return [(outcomes, 12), (time_split, 9), (network, 13), (one_week, 11),
+            (scenario_files, 7)]
 
 
 def client_summary(model, serial: int, lang: str) -> str:
@@ -203,11 +200,10 @@ def Explore(lang: str):
     params = solara.use_memo(lambda: model_params(scenario, lang), [preset.value, lang])
     model = solara.use_memo(lambda: VerbindingModel(rng=1, **classroom_values(scenario)),
                             [preset.value])
-    components = solara.use_memo(lambda: make_components(lang), [lang])
+    parts = solara.use_memo(lambda: make_parts(lang), [lang])
     with solara.Sidebar():
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
         solara.Markdown(scenario.description.get(lang, scenario.description.get("en", "")))
         Upload(lang)
-    SolaraViz(model, components=components, model_params=params,
-              name=t("title", lang), play_interval=150).key(f"{preset.value}-{lang}")
+    LiveModel(model, params, parts, lang).key(f"{preset.value}-{lang}")

@@ -40,8 +40,7 @@ TEXT = {
                      "{progress:.2f}, overdrachten {handovers}"),
     "client_left": ("has left: {reason}", "is vertrokken: {reason}"),
     "staff": ("Professionals", "Professionals"),
-    "time_split": ("Where professional time goes (hours per week)",
-                   "Waar de tijd van professionals heen gaat (uren per week)"),
+    "time_split": ("Hours per professional per week", "Uren per professional per week"),
     "network": ("Professionals and their clients", "Professionals en hun cliënten"),
     "one_week": ("One professional's week", "De week van één professional"),
     "inspect": ("Inspect a professional", "Bekijk een professional"),
@@ -63,7 +62,22 @@ TEXT = {
     "working": ("working", "werkt"),
     "sick": ("on sick leave", "ziek"),
     "vacant": ("vacant", "vacature"),
-    "no_model": ("Press Reset to start.", "Druk op Reset om te beginnen."),
+    "no_model": ("Press Reset to start.", "Druk op Opnieuw om te beginnen."),
+    "controls": ("Controls", "Bediening"),
+    "settings": ("Settings", "Instellingen"),
+    "settings_hint": ("New settings take effect at the next Reset.",
+                      "Nieuwe instellingen gelden vanaf de volgende keer Opnieuw."),
+    "reset": ("Reset", "Opnieuw"),
+    "play": ("Play", "Afspelen"),
+    "pause": ("Pause", "Pauze"),
+    "step": ("Step", "Stap"),
+    "pause_ms": ("Pause between steps (ms)", "Pauze tussen stappen (ms)"),
+    "weeks_per_step": ("Weeks per step", "Weken per stap"),
+    "not_started": ("Not started", "Niet gestart"),
+    "bad_seed": ("the seed must be a whole number of 0 or more",
+                 "het startgetal moet een geheel getal van 0 of meer zijn"),
+    "must_be_below": ("must be below", "moet lager zijn dan"),
+    "exceeds": ("exceeds", "is hoger dan"),
     "scenarios": ("Scenarios (the first is the base)", "Scenario's (de eerste is de basis)"),
     "replicates": ("Replicates", "Herhalingen"),
     "weeks": ("Weeks", "Weken"),
@@ -96,14 +110,40 @@ def t(key: str, lang: str) -> str:
     return dutch if lang == "nl" else english
 
 
+#: Units in Dutch, for those the app shows (the levers' units); others stay as declared.
+UNITS_NL = {
+    "persons": "personen", "clients": "cliënten", "clients/professional": "cliënten per "
+    "professional", "clients/week": "cliënten/week", "h": "uur", "h/week": "uur/week",
+    "h/client/week": "uur per cliënt per week", "weeks": "weken", "sessions": "sessies",
+    "EUR/h": "euro/uur",
+}
+
+
 def parameter_label(name: str, lang: str) -> str:
     """A parameter's label with its unit, from its declaration."""
     _, _, spec = specs()[name]
-    label = spec.nl if lang == "nl" else spec.en
-    return label if spec.unit in ("on/off", "0..1") else f"{label} ({spec.unit})"
+    if spec.unit in ("on/off", "0..1"):
+        return spec.nl if lang == "nl" else spec.en
+    if lang == "nl":
+        return f"{spec.nl} ({UNITS_NL.get(spec.unit, spec.unit)})"
+    return f"{spec.en} ({spec.unit})"
 
 
 def metric_label(name: str, lang: str) -> str:
     """A metric's label, from its declaration."""
     metric = next(m for m in METRICS if m.name == name)
     return metric.nl if lang == "nl" else metric.en
+
+
+def refusal(error: ValueError, lang: str) -> str:
+    """Why a model could not be built from the settings, in the page's language.
+
+    A broken :class:`~model.parameters.Limit` is explained with the sliders' labels and
+    its declared reason; other messages are shown as the model gives them (in English).
+    """
+    limit = getattr(error, "limit", None)
+    if limit is None:
+        return str(error)
+    relation = t("must_be_below" if limit.strict else "exceeds", lang)
+    return (f"{parameter_label(limit.low, lang)} {relation} "
+            f"{parameter_label(limit.high, lang)}: {limit.nl if lang == 'nl' else limit.en}")

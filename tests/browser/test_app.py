@@ -1,11 +1,15 @@
 """The app in a real browser, as a teacher or a policy maker would use it."""
 
+import math
 import re
 
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 WAIT = 30_000
+#: Labels Mesa's own SolaraViz shows in English whatever the language.
+ENGLISH_ONLY = ("Controls", "Play Interval", "Render Interval", "Use Threads",
+                "Model Parameters", "Time:", "Page 0", "Step", "Reset")
 
 
 def open_explore(page: Page, url: str, lang: str = "en") -> None:
@@ -16,7 +20,7 @@ def open_explore(page: Page, url: str, lang: str = "en") -> None:
 def step(page: Page, times: int) -> None:
     for _ in range(times):
         page.get_by_role("button", name="Step", exact=True).click()
-    expect(page.get_by_text(re.compile(rf"Time: {times}(\.0)?$"))).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(f"Week {times}", exact=True)).to_be_visible(timeout=WAIT)
 
 
 def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
@@ -29,7 +33,7 @@ def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
     assert charts.first.screenshot() != before  # the charts follow the model
     shoot(page, "explore-after-3-steps")
     page.get_by_role("button", name="Reset", exact=True).click()
-    expect(page.get_by_text(re.compile(r"Time: 0(\.0)?$"))).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
 
 
 def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
@@ -46,9 +50,16 @@ def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
 def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
     open_explore(page, app_url)
     page.get_by_role("button", name="Nederlands").click()
-    expect(page.get_by_text("Contracturen per week (h/week)")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Contracturen per week (uur/week)")).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("button", name="Verkennen")).to_be_visible()
     assert "lang=nl" in page.url
+    for control in ("Opnieuw", "Afspelen", "Stap"):
+        expect(page.get_by_role("button", name=control, exact=True)).to_be_visible()
+    page.get_by_role("button", name="Stap", exact=True).click()
+    expect(page.get_by_text("Week 1", exact=True)).to_be_visible(timeout=WAIT)
+    shown = page.locator("body").inner_text()
+    for english in ENGLISH_ONLY:
+        assert english not in shown
     shoot(page, "explore-dutch")
     page.get_by_role("button", name="Uitleg").click()
     expect(page.get_by_text("Om in de klas te proberen")).to_be_visible(timeout=WAIT)
@@ -96,15 +107,37 @@ def test_five_sessions_keep_independent_models(browser: Browser, app_url):
         for _ in range(k):
             page.get_by_role("button", name="Step", exact=True).click()
     for k, page in enumerate(pages, start=1):
-        expect(page.get_by_text(re.compile(rf"Time: {k}(\.0)?$"))).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text(f"Week {k}", exact=True)).to_be_visible(timeout=WAIT)
     for context in contexts:
         context.close()
 
 
-def test_clicking_a_professional_in_the_network_view_inspects_it(page: Page, app_url):
-    page.set_viewport_size({"width": 1600, "height": 1000})
+def test_an_impossible_combination_is_explained_and_the_session_goes_on(page: Page,
+                                                                        app_url, shoot):
     open_explore(page, app_url)
-    step(page, 2)
+    hours = page.get_by_role("slider").nth(5)  # pause, weeks per step, then the levers
+    expect(page.get_by_text("Contract hours per week (h/week)")).to_be_visible()
+    hours.focus()
+    page.keyboard.press("Home")  # 1 contract hour, less than the fixed admin
+    expect(hours).to_have_attribute("aria-valuenow", "1", timeout=WAIT)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.get_by_text("Not started: Fixed admin hours (h/week) exceeds Contract hours "
+                            "per week (h/week): fixed admin must fit in the contract week")
+           ).to_be_visible(timeout=WAIT)
+    shoot(page, "explore-impossible")
+    step(page, 1)  # the model shown before keeps running
+
+
+def assert_not_clipped(page: Page) -> None:
+    """Every part of the Explore view fits its box in the grid: nothing is cut off."""
+    parts = page.locator(".vue-grid-item")
+    for i in range(parts.count()):
+        overflow = parts.nth(i).evaluate("e => e.scrollHeight - e.clientHeight")
+        assert overflow <= 2, f"part {i} is cut off by {overflow} px"
+
+
+def network_canvas(page: Page):
+    """The network chart's canvas and its box, once it has settled after a Step."""
     canvas = page.locator(".vue-grid-item .vega-embed").nth(2).locator("canvas")
     for _ in range(5):  # the charts are redrawn after each Step: wait until it settles
         page.wait_for_timeout(500)
@@ -116,16 +149,42 @@ def test_clicking_a_professional_in_the_network_view_inspects_it(page: Page, app
             continue
     else:
         raise AssertionError("the network chart kept being redrawn")
+    return box
+
+
+def click_a_professional(page: Page, box) -> tuple[float, float]:
+    """Click the network view until a professional is hit; where it was hit."""
     inspected = page.locator(".v-select__selection").last
     assert inspected.inner_text() == "0"
     # Professionals sit on a ring; sweep a band across its left half until one is hit.
     for fx in [i / 40 for i in range(2, 20)]:
         for fy in (0.40, 0.45, 0.50, 0.55):
-            page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+            page.mouse.click(x, y)
             page.wait_for_timeout(80)  # the click goes to the server and back
             if inspected.inner_text() != "0":
-                return
+                return x, y
     raise AssertionError("no click on the network view changed the inspected professional")
+
+
+def test_clicking_a_professional_or_a_client_in_the_network_view_inspects_it(
+        page: Page, app_url, shoot):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    open_explore(page, app_url)
+    step(page, 2)
+    x, y = click_a_professional(page, network_canvas(page))
+    client = page.get_by_text(re.compile(r"^Client \d+: bond \d\.\d\d"))
+    # Its clients sit around it, outside its own disc: sweep rings around the hit point.
+    for radius in (24, 30, 36, 20):
+        for k in range(16):
+            angle = 2 * math.pi * k / 16
+            page.mouse.click(x + radius * math.cos(angle), y + radius * math.sin(angle))
+            page.wait_for_timeout(80)
+            if client.count():
+                shoot(page, "explore-inspect-client")
+                assert_not_clipped(page)
+                return
+    raise AssertionError("no click around a professional selected one of its clients")
 
 
 def test_a_shared_link_restores_a_scenario_saved_in_another_session(page: Page, app_url):
