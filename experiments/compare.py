@@ -42,21 +42,38 @@ def report(results: list[ScenarioResult]) -> dict:
          "diff": paired_differences(base, r)} for r in results]}
 
 
-def in_words(metric: str, base_mean: float | None, diff: dict) -> str:
-    """A difference in plain words, e.g. '12% more (95% interval 8% to 16%)'."""
+#: The words of :func:`in_words`; the app passes the same keys in Dutch.
+WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
+         "unclear": "not clearly different", "single": "one replicate: no interval",
+         "missing": "n/a"}
+
+
+def in_words(metric: str, base_mean: float | None, diff: dict,
+             words: dict[str, str] = WORDS) -> str:
+    """A difference in plain words, e.g. '12% more (95% interval 8% to 16%)'.
+
+    Args:
+        metric: The metric's name.
+        base_mean: The base scenario's mean of the metric.
+        diff: The paired difference: ``mean`` and ``ci95`` (see
+            :func:`paired_differences`).
+        words: The words to use (:data:`WORDS` in another language).
+    """
     if diff["mean"] is None or base_mean is None:
-        return "n/a"
+        return words["missing"]
     if diff["ci95"] is None:
-        return f"{diff['mean']:+.3g} (one replicate: no interval)"
+        return f"{diff['mean']:+.3g} ({words['single']})"
     low, high = diff["ci95"]
     if base_mean:
         rel = [100 * v / abs(base_mean) for v in (diff["mean"], low, high)]
-        word = "more" if rel[0] >= 0 else "less"
-        text = (f"{abs(rel[0]):.0f}% {word} (95% interval {rel[1]:+.0f}% to {rel[2]:+.0f}%)")
+        word = words["more"] if rel[0] >= 0 else words["less"]
+        text = (f"{abs(rel[0]):.0f}% {word} ({words['interval']} {rel[1]:+.0f}% "
+                f"{words['to']} {rel[2]:+.0f}%)")
     else:
-        text = f"{diff['mean']:+.3g} (95% interval {low:+.3g} to {high:+.3g})"
+        text = (f"{diff['mean']:+.3g} ({words['interval']} {low:+.3g} {words['to']} "
+                f"{high:+.3g})")
     if low <= 0 <= high:
-        text += "; not clearly different"
+        text += f"; {words['unclear']}"
     return text
 
 
@@ -88,14 +105,18 @@ def _pyplot():
 
 
 def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
-                  title: str = "Weekly medians with 50% and 90% bands over replicates"):
+                  title: str = "Weekly medians with 50% and 90% bands over replicates",
+                  headings: dict[str, str] | None = None, week: str = "week"):
     """Weekly medians with 50% and 90% bands per scenario, a panel per figure.
 
-    Saved as PNG and SVG at ``path`` if given; returns the figure.
+    Saved as PNG and SVG at ``path`` if given; returns the figure. ``headings`` (by
+    figure name, see :data:`WEEKLY_PANELS`) and ``week`` label the panels in another
+    language.
     """
     plt = _pyplot()
     figure, grid = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
     for (name, heading), axes in zip(WEEKLY_PANELS, grid.flat, strict=True):
+        heading = (headings or {}).get(name, heading)
         for i, result in enumerate(results):
             series = np.array([w[name] for w in result.weekly], float)
             weeks = np.arange(1, series.shape[1] + 1)
@@ -107,7 +128,7 @@ def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
         axes.set_title(heading, fontsize=11)
         axes.grid(alpha=0.3)
     for axes in grid[1]:
-        axes.set_xlabel("week")
+        axes.set_xlabel(week)
     grid.flat[0].legend(fontsize=9)
     figure.suptitle(title)
     if path is not None:

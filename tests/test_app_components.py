@@ -58,6 +58,10 @@ def test_the_comparison_table_speaks_plain_words():
     assert {r["metric"] for r in rows} >= {"Clients reaching their goal", "Mean bond"}
     assert all("95% interval" in r["difference"] or r["difference"] == "n/a" for r in rows)
     assert table_csv(rows).startswith("scenario,metric,base,value,difference")
+    dutch = comparison_table(results, "nl")
+    assert {r["metric"] for r in dutch} >= {"Cliënten die hun doel halen", "Gemiddelde band"}
+    assert all("95%-interval" in r["difference"] or r["difference"] == "n.v.t." for r in dutch)
+    assert not any(word in r["difference"] for r in dutch for word in ("more", "less"))
 
 
 def test_the_learn_page_is_drawn_from_the_odd_document():

@@ -19,7 +19,7 @@ from experiments import compare
 from experiments.replicates import run_scenarios
 from experiments.scenarios import Scenario, ScenarioError, available, dumps, load, loads
 from model.metrics import METRICS
-from ui.i18n import metric_label, t
+from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, t
 
 #: Scenarios saved from the Explore page in this browser session.
 saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
@@ -64,8 +64,9 @@ def comparison_table(results, lang: str) -> list[dict]:
             rows.append({
                 "scenario": entry["name"], "metric": metric_label(metric.name, lang),
                 "base": base[metric.name]["mean"], "value": value,
-                "difference": compare.in_words(metric.name, base[metric.name]["mean"],
-                                               entry["diff"][metric.name])})
+                "difference": compare.in_words(
+                    metric.name, base[metric.name]["mean"], entry["diff"][metric.name],
+                    COMPARISON_WORDS.get(lang, compare.WORDS))})
     return rows
 
 
@@ -158,7 +159,8 @@ def Compare(lang: str, query: dict):
 def Results(results, lang: str):
     """Medians with bands, and the table of differences with downloads."""
     figure = solara.use_memo(lambda: compare.weekly_figure(
-        results, title=t("weekly_title", lang)), [id(results), lang])
+        results, title=t("weekly_title", lang), headings=figure_headings(lang),
+        week=t("week", lang)), [id(results), lang])
     rows = comparison_table(results, lang)
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()
@@ -168,12 +170,13 @@ def Results(results, lang: str):
                             label=t("download_csv", lang))
         solara.FileDownload(png.getvalue(), filename="comparison.png",
                             label=t("download_png", lang))
-    header = (f"| {t('metric', lang)} | scenario | {results[0].scenario.name} | value | "
+    header = (f"| {t('metric', lang)} | {t('scenario', lang)} | "
+              f"{results[0].scenario.name} ({t('base', lang)}) | {t('value', lang)} | "
               f"{t('difference', lang)} |\n|---|---|---|---|---|\n")
-    body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'])} | "
-                     f"{_fmt(r['value'])} | {r['difference']} |" for r in rows)
+    body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'], lang)} | "
+                     f"{_fmt(r['value'], lang)} | {r['difference']} |" for r in rows)
     solara.Markdown(header + body)
 
 
-def _fmt(value) -> str:
-    return "n/a" if value is None else f"{value:.3g}"
+def _fmt(value, lang: str) -> str:
+    return t("missing", lang) if value is None else f"{value:.3g}"

@@ -6,6 +6,7 @@ from :mod:`model.metrics`.
 
 from __future__ import annotations
 
+from experiments.compare import WEEKLY_PANELS, WORDS
 from model.metrics import METRICS
 from model.parameters import specs
 
@@ -99,6 +100,17 @@ TEXT = {
                 "Bewaar deze instellingen voor Vergelijken als"),
     "saved": ("Saved as scenario", "Bewaard als scenario"),
     "error": ("Problem", "Probleem"),
+    "scenario": ("Scenario", "Scenario"),
+    "value": ("Value", "Waarde"),
+    "base": ("base", "basis"),
+    "missing": ("n/a", "n.v.t."),
+    "fig_mean_bond": ("Mean bond (clients in care)", "Gemiddelde band (cliënten in zorg)"),
+    "fig_goals": ("Goals reached per week", "Doelen bereikt per week"),
+    "fig_waiting": ("Clients waiting", "Wachtende cliënten"),
+    "fig_mean_stress": ("Mean stress (working professionals)",
+                        "Gemiddelde stress (werkende professionals)"),
+    "fig_burnout_share": ("Burnout (share of staff)", "Burn-out (aandeel personeel)"),
+    "fig_connective_hours": ("Connective hours per week", "Verbindende uren per week"),
     "weekly_title": ("Weekly medians with 50% and 90% bands over replicates",
                      "Wekelijkse medianen met 50%- en 90%-banden over herhalingen"),
 }
@@ -147,3 +159,17 @@ def refusal(error: ValueError, lang: str) -> str:
     relation = t("must_be_below" if limit.strict else "exceeds", lang)
     return (f"{parameter_label(limit.low, lang)} {relation} "
             f"{parameter_label(limit.high, lang)}: {limit.nl if lang == 'nl' else limit.en}")
+
+
+#: The plain words of a comparison (``experiments.compare.in_words``) per language.
+COMPARISON_WORDS = {
+    "en": WORDS,
+    "nl": {"more": "meer", "less": "minder", "interval": "95%-interval", "to": "tot",
+           "unclear": "geen duidelijk verschil", "single": "één herhaling: geen interval",
+           "missing": "n.v.t."},
+}
+
+
+def figure_headings(lang: str) -> dict[str, str]:
+    """The panel headings of the weekly comparison figure, by figure name."""
+    return {name: t(f"fig_{name}", lang) for name, _ in WEEKLY_PANELS}

@@ -16,10 +16,11 @@ ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 EXERCISES = {
     "en": """## Things to try in class
 
-1. **Where does the time go?** Load `care`, press play, and watch the time split: about
+1. **Where does the time go?** Load `care`, press Play, and watch the time split: about
    a third goes to admin. Now load `care-admin-automation`. What happens to the bond and
    the waiting list?
-2. **The tipping point.** In `care`, raise *arrivals per week* a little at a time and reset.
+2. **The tipping point.** In `care`, raise *arrivals per week* a little at a time and press
+   Reset.
    Outcomes hold, then suddenly fall. Why does a small rise tip the system?
 3. **Scripts and bonds.** Compare `care` with `care-standardised`. The same hours, more
    protocol: watch the open contact and the bond in one professional's week.
@@ -30,11 +31,11 @@ EXERCISES = {
 """,
     "nl": """## Om in de klas te proberen
 
-1. **Waar gaat de tijd heen?** Laad `care`, druk op afspelen en kijk naar de tijdsbesteding:
+1. **Waar gaat de tijd heen?** Laad `care`, druk op Afspelen en kijk naar de tijdsbesteding:
    ongeveer een derde gaat naar administratie. Laad nu `care-admin-automation`. Wat gebeurt
    er met de band en de wachtlijst?
 2. **Het kantelpunt.** Verhoog in `care` stap voor stap de *instroom per week* en druk op
-   Reset. De uitkomsten houden stand en vallen dan ineens terug. Waarom kantelt het systeem?
+   Opnieuw. De uitkomsten houden stand en vallen dan ineens terug. Waarom kantelt het systeem?
 3. **Protocollen en de band.** Vergelijk `care` met `care-standardised`. Dezelfde uren, meer
    protocol: let op het open contact en de band in de week van één professional.
 4. **Wie zorgt voor de zorgverleners?** Laad `care-high-caseload`. Let op stress, burn-out en

@@ -61,6 +61,10 @@ def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
     for english in ENGLISH_ONLY:
         assert english not in shown
     shoot(page, "explore-dutch")
+    page.get_by_role("button", name="Vergelijken", exact=True).click()
+    expect(page.get_by_role("button", name="Vergelijking starten")).to_be_visible(
+        timeout=WAIT)
+    assert "lang=nl" in page.url
     page.get_by_role("button", name="Uitleg").click()
     expect(page.get_by_text("Om in de klas te proberen")).to_be_visible(timeout=WAIT)
     assert "lang=nl" in page.url
@@ -82,6 +86,17 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     expect(other.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
     assert other.locator("table").inner_text() == first
     other.close()
+
+
+def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
+    page.goto(f"{app_url}/compare?lang=nl&s=care,care-admin-automation&r=2&w=30&run=1")
+    expect(page.get_by_text("Verschil met de basis (gepaard 95%-interval)")).to_be_visible(
+        timeout=60_000)
+    table = page.locator("table").inner_text()
+    assert "Cliënten die hun doel halen" in table and "95%-interval" in table
+    for english in (" more ", " less ", "(95% interval", "not clearly", "Value"):
+        assert english not in table
+    shoot(page, "compare-dutch")
 
 
 def test_a_bad_scenario_upload_shows_the_error_in_the_page(page: Page, app_url, tmp_path,
