@@ -89,3 +89,17 @@ def test_an_impossible_combination_is_explained_in_the_page_language():
         "Vaste administratie-uren (uur/week) is hoger dan Contracturen per week (uur/week): "
         "de vaste administratie moet binnen de contracturen passen")
     assert "Contract hours per week (h/week)" in refusal(refused.value, "en")
+
+
+def test_a_failed_scenario_leaves_the_rest_of_the_comparison():
+    from experiments.replicates import run_scenarios
+    from ui.compare_page import run_comparison
+
+    ran, failed = run_comparison(["care", "no-such-scenario", "care-admin-automation"],
+                                 replicates=2, weeks=30)
+    assert [r.scenario.name for r in ran] == ["care", "care-admin-automation"]
+    assert "no-such-scenario" in failed["no-such-scenario"]
+    # one scenario at a time, the replicates stay paired as in a joint run
+    joint = run_scenarios([load(n).with_overrides(weeks=30, warmup_weeks=7)
+                           for n in ("care", "care-admin-automation")], 2, seed=1)
+    assert [r.metrics for r in ran] == [r.metrics for r in joint]

@@ -11,6 +11,7 @@ import io
 import json
 import threading
 import zlib
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import solara
@@ -32,6 +33,42 @@ class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
 def resolve(name: str) -> Scenario:
     """A shipped scenario, or one saved from Explore in this session."""
     return saved_scenarios.value.get(name) or load(name)
+
+
+def run_comparison(names: list[str], replicates: int, weeks: int,
+                   progress: Callable[[int, int], None] | None = None,
+                   ) -> tuple[list, dict[str, str]]:
+    """Run each scenario's replicates, one scenario after the other.
+
+    Every scenario gets the same replicate seeds (common random numbers), so the paired
+    differences hold as in one run. A scenario whose run fails is left out and its error
+    kept, so the rest of the comparison still shows.
+
+    Args:
+        names: Scenario names, the base first.
+        replicates: Replicates per scenario.
+        weeks: Weeks per run (the warm-up is a quarter of them, at most 52).
+        progress: Called with ``(done, total)`` replicates; may raise to cancel.
+
+    Returns:
+        The results of the scenarios that ran, and the error of each that failed.
+    """
+    results, failed = [], {}
+    total = len(names) * replicates
+    for i, name in enumerate(names):
+        def report(done: int, _: int, before: int = i * replicates) -> None:
+            if progress is not None:
+                progress(before + done, total)
+
+        try:
+            scenario = resolve(name).with_overrides(weeks=weeks,
+                                                    warmup_weeks=min(52, weeks // 4))
+            results += run_scenarios([scenario], replicates, seed=1, progress=report)
+        except Cancelled:
+            raise
+        except Exception as error:  # any failure is shown, the rest kept
+            failed[name] = str(error)
+    return results, failed
 
 
 def encode_saved(names: list[str]) -> str:
@@ -91,14 +128,13 @@ def Compare(lang: str, query: dict):
     weeks = solara.use_reactive(int(query.get("w", 104)))
     progress = solara.use_reactive(0.0)
     results = solara.use_reactive(None)
-    error = solara.use_reactive("")
+    problems = solara.use_reactive([])
     cancel = solara.use_memo(threading.Event, [])
     router = solara.use_router()
 
     def run():
         cancel.clear()
-        error.set("")
-        results.set(None)
+        problems.set([])
         progress.set(0.0)
 
         def report(done: int, total: int) -> None:
@@ -107,14 +143,16 @@ def Compare(lang: str, query: dict):
                 raise Cancelled
 
         try:
-            chosen = [resolve(n).with_overrides(weeks=weeks.value,
-                                                warmup_weeks=min(52, weeks.value // 4))
-                      for n in picks.value]
-            results.set(run_scenarios(chosen, replicates.value, seed=1, progress=report))
+            ran, failed = run_comparison(picks.value, replicates.value, weeks.value, report)
         except Cancelled:
-            error.set(t("cancelled", lang))
-        except Exception as problem:  # shown in the page, the session goes on
-            error.set(f"{t('error', lang)}: {problem}")
+            problems.set([t("cancelled", lang)])  # the comparison shown before is kept
+            return
+        shown = [f"{t('error', lang)} ({name}): {problem}" for name, problem in failed.items()]
+        if len(ran) >= 2 and ran[0].scenario.name == picks.value[0]:
+            results.set(ran)
+        else:
+            shown.append(t("nothing_to_compare", lang))
+        problems.set(shown)
 
     task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
     valid = 2 <= len(picks.value) <= 4
@@ -149,8 +187,8 @@ def Compare(lang: str, query: dict):
         if task.pending:
             solara.Text(f"{t('running', lang)}: {100 * progress.value:.0f}%")
             solara.ProgressLinear(value=100 * progress.value)
-        if error.value:
-            solara.Error(error.value)
+        for problem in problems.value:
+            solara.Error(problem)
         if results.value:
             Results(results.value, lang)
 

@@ -100,6 +100,11 @@ TEXT = {
                 "Bewaar deze instellingen voor Vergelijken als"),
     "saved": ("Saved as scenario", "Bewaard als scenario"),
     "error": ("Problem", "Probleem"),
+    "nothing_to_compare": ("Without the base and one other scenario there is nothing to "
+                           "compare; the comparison shown before (if any) is kept.",
+                           "Zonder de basis en nog een scenario valt er niets te "
+                           "vergelijken; de vorige vergelijking (als die er was) blijft "
+                           "staan."),
     "scenario": ("Scenario", "Scenario"),
     "value": ("Value", "Waarde"),
     "base": ("base", "basis"),

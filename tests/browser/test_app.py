@@ -88,6 +88,13 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     other.close()
 
 
+def test_a_failed_scenario_is_reported_and_the_rest_compared(page: Page, app_url):
+    page.goto(f"{app_url}/compare?lang=en&s=care,gone,care-admin-automation&r=2&w=30&run=1")
+    expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^Problem \(gone\): "))).to_be_visible()
+    expect(page.locator("table").get_by_text("care-admin-automation").first).to_be_visible()
+
+
 def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
     page.goto(f"{app_url}/compare?lang=nl&s=care,care-admin-automation&r=2&w=30&run=1")
     expect(page.get_by_text("Verschil met de basis (gepaard 95%-interval)")).to_be_visible(
