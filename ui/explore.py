@@ -76,7 +76,11 @@ def chart(spec: dict, on_click=None):
 
 
 def make_parts(lang: str) -> list:
-    """The live charts and panels: functions of the model, redrawn after every step."""
+    """The live charts and panels, each with its height in grid rows.
+
+    Each is a function of the model, redrawn after every step (see
+    :func:`ui.viz.LiveModel`).
+    """
     selected_post = solara.reactive(0)
     selected_client = solara.reactive(None)
 

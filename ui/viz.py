@@ -99,7 +99,8 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
     def play() -> None:
         while playing.value and model.value.running:
             time.sleep(pause.value / 1000)
-            advance()
+            if playing.value:  # not paused while asleep
+                advance()
         playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)

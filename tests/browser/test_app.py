@@ -36,6 +36,19 @@ def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
     expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
 
 
+def test_play_runs_weeks_until_paused(page: Page, app_url):
+    open_explore(page, app_url)
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(page.get_by_text(re.compile(r"^Week ([3-9]|\d\d+)$"))).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled(timeout=WAIT)
+    page.wait_for_timeout(300)  # a week already under way may still land
+    week = page.get_by_text(re.compile(r"^Week \d+$")).inner_text()
+    page.wait_for_timeout(1000)  # a few play intervals: nothing moves while paused
+    assert page.get_by_text(re.compile(r"^Week \d+$")).inner_text() == week
+
+
 def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
     open_explore(page, app_url)
     slider = page.get_by_role("slider").nth(2)  # play interval, render interval, then levers
