@@ -76,11 +76,7 @@ def chart(spec: dict, on_click=None):
 
 
 def make_parts(lang: str) -> list:
-    """The live charts and panels, each with its height in grid rows.
-
-    Each is a function of the model, redrawn after every step (see
-    :func:`ui.viz.LiveModel`).
-    """
+    """The live charts and panels: functions of the model, redrawn after every step."""
     selected_post = solara.reactive(0)
     selected_client = solara.reactive(None)
 
@@ -138,8 +134,7 @@ def make_parts(lang: str) -> list:
 
     name = solara.reactive("my-scenario")
     message = solara.reactive("")
-    return [(outcomes, 12), (time_split, 9), (network, 13), (one_week, 11),
-            (scenario_files, 7)]
+    return [outcomes, time_split, network, one_week, scenario_files]
 
 
 def client_summary(model, serial: int, lang: str) -> str:

@@ -27,13 +27,11 @@ from ui.i18n import refusal, t
 SLIDER_CSS = """
 .v-input__slider .v-input__slot { flex-wrap: wrap; }
 .v-input__slider .v-input__slot > .v-label {
-    flex: 1 0 100%; max-width: 100%; margin: 8px 0 36px 0; white-space: normal;
+    flex: 1 0 100%; max-width: 100%; margin: 8px 0 44px 0; white-space: normal;
     font-size: 17px; color: rgba(0, 0, 0, 0.87); }
 .v-input__slider .v-slider__thumb-label-container { display: block !important; }
 .v-input__slider .v-slider__thumb-label { font-size: 13px; }
 """
-#: Height of one grid row, in pixels (the grid's 30 px rows and 10 px margins).
-ROW_PX = 40
 #: Slowest pause between steps while playing, in ms.
 MAX_PAUSE_MS = 1000
 #: Most weeks per step (and per redraw while playing).
@@ -41,17 +39,16 @@ MAX_WEEKS_PER_STEP = 52
 
 
 @solara.component
-def LiveModel(model: Model, inputs: dict, parts: list[tuple[Callable[[Model], None], int]],
-              lang: str, pause_ms: int = 150):
-    """The model's controls and inputs in the sidebar, its parts in a grid.
+def LiveModel(model: Model, inputs: dict, parts: list[Callable[[Model], None]], lang: str,
+              pause_ms: int = 150):
+    """The model's controls and inputs in the sidebar, its parts beside them.
 
     Args:
         model: The model shown until the first reset.
         inputs: Input declarations in Mesa's ``model_params`` form; their values are the
             keyword arguments of the model built on reset.
-        parts: Functions that draw one part of the view from the model (charts, text),
-            each with its height in grid rows (:data:`ROW_PX` each); every part is
-            redrawn after every step.
+        parts: Functions that draw one part of the view from the model (charts, text);
+            each is redrawn after every step.
         lang: ``"en"`` or ``"nl"``.
         pause_ms: Pause between steps while playing, in ms, until the user changes it.
     """
@@ -130,28 +127,21 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
         solara.Error(f"{t('not_started', lang)}: {problem.value}")
 
 
-def two_columns(heights: list[int]) -> list[dict]:
-    """A grid layout of two columns, each part going to the shorter one (rows high)."""
-    bottom = [0, 0]
-    layout = []
-    for i, height in enumerate(heights):
-        column = bottom.index(min(bottom))
-        layout.append({"i": i, "x": 6 * column, "y": bottom[column], "w": 6, "h": height,
-                       "moved": False})
-        bottom[column] += height
-    return layout
-
-
 @solara.component
-def Parts(parts: list[tuple[Callable[[Model], None], int]], model: Model):
-    """The parts in a grid the user may rearrange and resize."""
-    layout, set_layout = solara.use_state(two_columns([height for _, height in parts]))
-    solara.GridDraggable(items=[Part(draw, model) for draw, _ in parts], grid_layout=layout,
-                         resizable=True, draggable=True, on_grid_layout=set_layout)
+def Parts(parts: list[Callable[[Model], None]], model: Model):
+    """The parts two by two on a wide screen, one under the other on a narrow one.
+
+    A projector of 1280 pixels or more is wide; below that the sidebar leaves too
+    little room for two charts side by side.
+    """
+    with solara.ColumnsResponsive(default=12, large=6):
+        for draw in parts:
+            Part(draw, model)
 
 
 @solara.component
 def Part(draw: Callable[[Model], None], model: Model):
     """One part, redrawn after every step."""
     update_counter.get()
-    draw(model)
+    with solara.Column(classes=["live-part"]):
+        draw(model)
