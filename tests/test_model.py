@@ -1,6 +1,7 @@
 """The model as a whole: invariants every week, real Mesa agents, determinism."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,6 +136,12 @@ def test_seed_given_as_text_like_the_app_seed_box(small):
     b = VerbindingModel(rng=21, **small).run()
     assert a.seed == b.seed == 21
     assert summarise(a) == summarise(b)
+
+
+@pytest.mark.parametrize("seed", ["abc", "1.5", "-3", -3])
+def test_a_seed_that_is_no_whole_number_is_refused_clearly(seed):
+    with pytest.raises(ValueError, match="the seed must be a whole number of 0 or more"):
+        VerbindingModel(rng=seed)
 
 
 def test_every_metric_is_reported(small):
