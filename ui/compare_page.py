@@ -35,6 +35,15 @@ def resolve(name: str) -> Scenario:
     return saved_scenarios.value.get(name) or load(name)
 
 
+def describe(name: str, lang: str) -> str:
+    """What a scenario is, in the page's language (empty if it cannot be found)."""
+    try:
+        description = resolve(name).description
+    except ScenarioError:
+        return ""
+    return description.get(lang) or description.get("en", "")
+
+
 def run_comparison(names: list[str], replicates: int, weeks: int,
                    progress: Callable[[int, int], None] | None = None,
                    ) -> tuple[list, dict[str, str]]:
@@ -171,6 +180,9 @@ def Compare(lang: str, query: dict):
     with solara.Column(style={"font-size": "18px", "padding": "12px"}):
         solara.Markdown(f"## {t('compare', lang)}")
         solara.SelectMultiple(t("scenarios", lang), all_values=names, values=picks)
+        solara.Markdown("\n".join(f"- **{name}**: {describe(name, lang)}"
+                                   for name in picks.value))
+        solara.Div(style={"height": "28px"})  # room for the sliders' value bubbles
         with solara.Row():
             solara.SliderInt(t("replicates", lang), value=replicates, min=2, max=40,
                              thumb_label="always")

@@ -92,6 +92,7 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     expect(page.get_by_text(re.compile(r"Clients reaching their goal"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"95% interval")).first).to_be_visible()
     expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
+    expect(page.get_by_role("button", name="Run comparison")).to_be_enabled(timeout=WAIT)
     shoot(page, "compare")
     first = page.locator("table").inner_text()
     other = browser.new_page()   # someone opening the shared link
@@ -112,10 +113,13 @@ def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
     page.goto(f"{app_url}/compare?lang=nl&s=care,care-admin-automation&r=2&w=30&run=1")
     expect(page.get_by_text("Verschil met de basis (gepaard 95%-interval)")).to_be_visible(
         timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^care-admin-automation: De helft van de admin"))
+           ).to_be_visible()  # what each scenario is, in Dutch
     table = page.locator("table").inner_text()
     assert "Cliënten die hun doel halen" in table and "95%-interval" in table
     for english in (" more ", " less ", "(95% interval", "not clearly", "Value"):
         assert english not in table
+    expect(page.get_by_role("button", name="Vergelijking starten")).to_be_enabled(timeout=WAIT)
     shoot(page, "compare-dutch")
 
 
