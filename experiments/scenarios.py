@@ -155,9 +155,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: malformed TOML: {error}") from None
+        raise ScenarioError(f"{path.name}: malformed TOML: {error}") from None
     except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not UTF-8 text") from None
+        raise ScenarioError(f"{path.name}: not UTF-8 text") from None
 
 
 def _table(data: dict, key: str, path: Path) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 import pytest
 import solara
 
-from experiments.scenarios import dumps, load, loads
+from experiments.scenarios import MAX_FILE_BYTES, ScenarioError, dumps, load, loads
 from model.parameters import ParameterError, Parameters, specs
 from ui.compare_page import Compare, comparison_table, table_csv
 from ui.explore import Explore, classroom_values, model_params
@@ -103,3 +103,46 @@ def test_a_failed_scenario_leaves_the_rest_of_the_comparison():
     joint = run_scenarios([load(n).with_overrides(weeks=30, warmup_weeks=7)
                            for n in ("care", "care-admin-automation")], 2, seed=1)
     assert [r.metrics for r in ran] == [r.metrics for r in joint]
+
+
+BAD_FILES = {  # every way a scenario file is refused, as an upload
+    "malformed": "name = \n",
+    "unknown key": 'domain = "care"\ncolour = 1\n',
+    "not a table": 'domain = "care"\nparameters = 5\n',
+    "empty name": 'domain = "care"\nname = ""\n',
+    "domain": 'domain = "space"\n',
+    "language": 'domain = "care"\n[description]\nfr = "x"\n',
+    "description type": 'domain = "care"\n[description]\nnl = 5\n',
+    "close name": 'domain = "care"\n[parameters]\ncaseload = 5\n',
+    "unknown name": 'domain = "care"\n[parameters]\nzzqqxx = 5\n',
+    "switch": 'domain = "care"\n[parameters]\ngroup_programme = 3\n',
+    "whole number": 'domain = "care"\n[parameters]\nprofessionals = 2.5\n',
+    "number": 'domain = "care"\n[parameters]\nhours_per_week = "lots"\n',
+    "range": 'domain = "care"\n[parameters]\nstandardisation = 2\n',
+    "combination": 'domain = "care"\n[parameters]\nadmin_hours_fixed = 50\n',
+    "loop": 'domain = "care"\nextends = "loop.toml"\n',
+    "too large": "#" * (MAX_FILE_BYTES + 1),
+}
+ENGLISH = ("must", "unknown", "allowed", "not found", "larger than", "extends itself", "exceeds",
+           "malformed", "out of range", "did you mean", "not UTF-8")
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_every_refused_upload_is_explained_in_dutch(kind):
+    with pytest.raises(ScenarioError) as refused:
+        loads(BAD_FILES[kind], label="loop")
+    dutch = refusal(refused.value, "nl")
+    assert not any(word in dutch for word in ENGLISH), dutch
+    assert refusal(refused.value, "en") == str(refused.value)
+
+
+def test_missing_and_unreadable_scenarios_are_explained_in_dutch(tmp_path):
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00name")
+    for reference in ("no-such-scenario", str(binary)):
+        with pytest.raises(ScenarioError) as refused:
+            load(reference)
+        dutch = refusal(refused.value, "nl")
+        assert not any(word in dutch for word in ENGLISH), dutch
+    assert "out of range" not in refusal("standardisation=2 is out of range; allowed "
+                                         "[0, 1]", "nl")

@@ -20,7 +20,7 @@ from experiments import compare
 from experiments.replicates import run_scenarios
 from experiments.scenarios import Scenario, ScenarioError, available, dumps, load, loads
 from model.metrics import METRICS
-from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, t
+from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, refusal, t
 
 #: Scenarios saved from the Explore page in this browser session.
 saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
@@ -156,7 +156,8 @@ def Compare(lang: str, query: dict):
         except Cancelled:
             problems.set([t("cancelled", lang)])  # the comparison shown before is kept
             return
-        shown = [f"{t('error', lang)} ({name}): {problem}" for name, problem in failed.items()]
+        shown = [f"{t('error', lang)} ({name}): {refusal(problem, lang)}"
+                 for name, problem in failed.items()]
         if len(ran) >= 2 and ran[0].scenario.name == picks.value[0]:
             results.set(ran)
         else:

@@ -24,7 +24,7 @@ from model.parameters import Parameters, specs
 from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import saved_scenarios
-from ui.i18n import parameter_label, t
+from ui.i18n import parameter_label, refusal, t
 from ui.viz import LiveModel
 
 #: Explore runs the presets at classroom size: a tenth of their team and arrivals.
@@ -177,7 +177,7 @@ def Upload(lang: str):
             scenario = loads(data.decode("utf-8", errors="replace"),
                              label=file["name"].removesuffix(".toml"))
         except ScenarioError as error:
-            problem.set(str(error))
+            problem.set(refusal(error, lang))
             return
         saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
         done.set(f"{t('saved', lang)}: {scenario.name}")

@@ -6,9 +6,11 @@ from :mod:`model.metrics`.
 
 from __future__ import annotations
 
+import re
+
 from experiments.compare import WEEKLY_PANELS, WORDS
 from model.metrics import METRICS
-from model.parameters import specs
+from model.parameters import LIMITS, specs
 
 LANGUAGES = ("en", "nl")
 
@@ -152,18 +154,84 @@ def metric_label(name: str, lang: str) -> str:
     return metric.nl if lang == "nl" else metric.en
 
 
-def refusal(error: ValueError, lang: str) -> str:
-    """Why a model could not be built from the settings, in the page's language.
+#: Optional "file: " before a parameter's refusal inside a scenario file's refusal.
+_IN = r"(?P<file>(?:[^:]+: )?)"
+#: Dutch for the messages that refuse a scenario file or a setting, matched on their
+#: English wording (the way gettext keys translations on the original text). A test
+#: produces every kind, so a reworded English message cannot slip through untranslated.
+DUTCH_REFUSALS = tuple((re.compile(pattern), dutch) for pattern, dutch in (
+    (r"(?P<file>[^:]+): larger than (?P<n>\d+) KiB", "{file}: groter dan {n} KiB"),
+    (r"(?P<file>.+): malformed TOML: .*\(at line (?P<line>\d+), column (?P<column>\d+)\)",
+     "{file}: geen geldige TOML op regel {line}, kolom {column}"),
+    (r"(?P<file>.+): malformed TOML: .*", "{file}: geen geldige TOML"),
+    (r"(?P<file>.+): not UTF-8 text", "{file}: geen UTF-8-tekst"),
+    (r"scenario '(?P<name>[^']*)' not found; give a \.toml path or one of: (?P<names>.*)",
+     "scenario '{name}' niet gevonden; geef een .toml-bestand of een van: {names}"),
+    (r"(?P<file>[^:]+): scenario extends itself \((?P<cycle>.*)\)",
+     "{file}: het scenario bouwt op zichzelf voort ({cycle})"),
+    (r"(?P<file>[^:]+): unknown key '(?P<key>[^']*)'; allowed keys are (?P<keys>.*)",
+     "{file}: onbekende sleutel '{key}'; toegestaan zijn {keys}"),
+    (r"(?P<file>[^:]+): '(?P<key>[^']*)' must be a table \(\[[^]]*\]\)",
+     "{file}: '{key}' moet een tabel zijn ([{key}])"),
+    (r"(?P<file>[^:]+): '(?P<key>[^']*)' must be a non-empty string",
+     "{file}: '{key}' moet een niet-lege tekst zijn"),
+    (r"(?P<file>[^:]+): domain must be one of (?P<domains>.*), not (?P<value>.*)",
+     "{file}: het domein moet een van {domains} zijn, niet {value}"),
+    (r"(?P<file>[^:]+): description languages are en and nl, not '(?P<lang>[^']*)'",
+     "{file}: beschrijvingen zijn er in en en nl, niet in '{lang}'"),
+    (r"(?P<file>[^:]+): description\.(?P<lang>\w+) must be a string",
+     "{file}: description.{lang} moet tekst zijn"),
+    (_IN + r"unknown parameter '(?P<name>[^']*)'; did you mean '(?P<close>[^']*)'\?",
+     "{file}onbekende parameter '{name}'; bedoelt u '{close}'?"),
+    (_IN + r"unknown parameter '(?P<name>[^']*)'; see docs/ODD\.md for the list",
+     "{file}onbekende parameter '{name}'; de lijst staat in docs/ODD.md"),
+    (_IN + r"(?P<name>\w+)=(?P<value>.*) must be true or false",
+     "{file}{name}={value} moet true of false zijn"),
+    (_IN + r"(?P<name>\w+)=(?P<value>.*) must be a whole number in (?P<allowed>.*)",
+     "{file}{name}={value} moet een geheel getal zijn in {allowed}"),
+    (_IN + r"(?P<name>\w+)=(?P<value>.*) must be a number in (?P<allowed>.*)",
+     "{file}{name}={value} moet een getal zijn in {allowed}"),
+    (_IN + r"(?P<name>\w+)=(?P<value>\S*) is out of range; allowed (?P<allowed>.*)",
+     "{file}{name}={value} valt buiten het bereik; toegestaan is {allowed}"),
+    (_IN + r"(?P<low>\w+)=(?P<a>\S+) (?:exceeds|must be below) (?P<high>\w+)=(?P<b>\S+); .*",
+     "{file}{low}={a} {relation} {high}={b}: {why}"),
+))
+
+
+def refusal(error: Exception | str, lang: str) -> str:
+    """Why a model, a setting or a scenario file was refused, in the page's language.
 
     A broken :class:`~model.parameters.Limit` is explained with the sliders' labels and
-    its declared reason; other messages are shown as the model gives them (in English).
+    its declared reason; other refusals are put in Dutch by :data:`DUTCH_REFUSALS`.
     """
     limit = getattr(error, "limit", None)
-    if limit is None:
-        return str(error)
-    relation = t("must_be_below" if limit.strict else "exceeds", lang)
-    return (f"{parameter_label(limit.low, lang)} {relation} "
-            f"{parameter_label(limit.high, lang)}: {limit.nl if lang == 'nl' else limit.en}")
+    if limit is not None:
+        relation = t("must_be_below" if limit.strict else "exceeds", lang)
+        return (f"{parameter_label(limit.low, lang)} {relation} "
+                f"{parameter_label(limit.high, lang)}: "
+                f"{limit.nl if lang == 'nl' else limit.en}")
+    text = str(error)
+    return _in_dutch(text) if lang == "nl" else text
+
+
+def _in_dutch(text: str) -> str:
+    for pattern, dutch in DUTCH_REFUSALS:
+        found = pattern.fullmatch(text)
+        if found:
+            return dutch.format(**_dutch_fields(found.groupdict()))
+    return text
+
+
+def _dutch_fields(fields: dict[str, str]) -> dict[str, str]:
+    """Units in an allowed range, and a broken limit's relation and reason, in Dutch."""
+    if "allowed" in fields:
+        bounds, _, unit = fields["allowed"].partition("] ")
+        fields["allowed"] = f"{bounds}] {UNITS_NL.get(unit, unit)}" if unit else bounds
+    if "low" in fields:
+        limit = next(x for x in LIMITS if (x.low, x.high) == (fields["low"], fields["high"]))
+        fields["relation"] = t("must_be_below" if limit.strict else "exceeds", "nl")
+        fields["why"] = limit.nl
+    return fields
 
 
 #: The plain words of a comparison (``experiments.compare.in_words``) per language.
