@@ -40,8 +40,16 @@ def week_axis(lang: str) -> dict:
             "axis": {"format": "d", "tickMinStep": 1}}
 
 
-def _spec(title: str, body: dict) -> dict:
-    return {"$schema": SCHEMA, "title": title, "config": CONFIG, **body}
+def _spec(title: str, body: dict, lang: str) -> dict:
+    """A whole chart: its title, the shared look and a menu that only saves the picture.
+
+    The menu speaks the page's language; Vega's other entries need the internet or show
+    code.
+    """
+    menu = {"export": True, "source": False, "compiled": False, "editor": False}
+    words = {"PNG_ACTION": t("save_png", lang), "SVG_ACTION": t("save_svg", lang)}
+    return {"$schema": SCHEMA, "title": title, "config": CONFIG,
+            "usermeta": {"embedOptions": {"actions": menu, "i18n": words}}, **body}
 
 
 def outcomes_spec(model, lang: str) -> dict:
@@ -69,7 +77,7 @@ def outcomes_spec(model, lang: str) -> dict:
                                "scale": {"range": ["#0072B2", "#D55E00", "#009E73",
                                                    "#CC79A7", "#E69F00", "#56B4E9",
                                                    "#000000", "#999999"]}}}},
-        "resolve": {"scale": {"y": "independent"}}})
+        "resolve": {"scale": {"y": "independent"}}}, lang)
 
 
 def time_split_spec(model, lang: str) -> dict:
@@ -97,7 +105,7 @@ def time_split_spec(model, lang: str) -> dict:
                            "scale": {"domain": [t(k, lang) for k in figures],
                                      "range": list(HOUR_COLOURS.values())}}}},
             {"mark": {"type": "rule", "strokeDash": [6, 4], "strokeWidth": 2},
-             "encoding": {"y": {"datum": model.p.hours_per_week}}}]})
+             "encoding": {"y": {"datum": model.p.hours_per_week}}}]}, lang)
 
 
 def network_layout(model, max_posts: int = 12) -> tuple[list[dict], list[dict]]:
@@ -173,7 +181,7 @@ def network_spec(model, lang: str) -> dict:
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
                           "y": {"field": "y", "type": "quantitative", **hidden},
                           "text": {"field": "post"}}}],
-        "resolve": {"scale": {"color": "independent"}}})
+        "resolve": {"scale": {"color": "independent"}}}, lang)
 
 
 def week_spec(model, post: int, lang: str) -> dict:
@@ -197,4 +205,4 @@ def week_spec(model, post: int, lang: str) -> dict:
                                               "range": list(HOUR_COLOURS.values())}},
                           "tooltip": [{"field": "kind"}, {"field": "hours"}]}},
             {"mark": {"type": "rule", "strokeWidth": 3, "color": "black"},
-             "encoding": {"x": {"datum": model.p.hours_per_week}}}]})
+             "encoding": {"x": {"datum": model.p.hours_per_week}}}]}, lang)

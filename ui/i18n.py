@@ -93,6 +93,8 @@ TEXT = {
     "difference": ("Difference from the base (paired 95% interval)",
                    "Verschil met de basis (gepaard 95%-interval)"),
     "download_csv": ("Download table (CSV)", "Tabel downloaden (CSV)"),
+    "save_png": ("Save as PNG", "Opslaan als PNG"),
+    "save_svg": ("Save as SVG", "Opslaan als SVG"),
     "download_png": ("Download chart (PNG)", "Grafiek downloaden (PNG)"),
     "share": ("Link to this comparison", "Link naar deze vergelijking"),
     "upload": ("Upload a scenario file (TOML)", "Scenariobestand uploaden (TOML)"),

@@ -9,7 +9,8 @@ from playwright.sync_api import Error as PlaywrightError
 WAIT = 30_000
 #: Labels Mesa's own SolaraViz shows in English whatever the language.
 ENGLISH_ONLY = ("Controls", "Play Interval", "Render Interval", "Use Threads",
-                "Model Parameters", "Time:", "Page 0", "Step", "Reset")
+                "Model Parameters", "Time:", "Page 0", "Step", "Reset", "Save as",
+                "View Source", "Open in Vega Editor")
 
 
 def open_explore(page: Page, url: str, lang: str = "en") -> None:
@@ -70,6 +71,8 @@ def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
         expect(page.get_by_role("button", name=control, exact=True)).to_be_visible()
     page.get_by_role("button", name="Stap", exact=True).click()
     expect(page.get_by_text("Week 1", exact=True)).to_be_visible(timeout=WAIT)
+    page.locator(".live-part .vega-embed details summary").first.click()  # a chart's menu
+    expect(page.get_by_text("Opslaan als PNG").first).to_be_visible()
     shown = page.locator("body").inner_text()
     for english in ENGLISH_ONLY:
         assert english not in shown
