@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 WAIT = 30_000
-#: Labels Mesa's own SolaraViz shows in English whatever the language.
+#: English that must not show on the Dutch page (the defaults of SolaraViz and Vega menus).
 ENGLISH_ONLY = ("Controls", "Play Interval", "Render Interval", "Use Threads",
                 "Model Parameters", "Time:", "Page 0", "Step", "Reset", "Save as",
                 "View Source", "Open in Vega Editor")
