@@ -42,20 +42,25 @@ def classroom_values(scenario) -> dict:
     return params
 
 
-def slider(name: str, value, lang: str) -> dict:
-    """A slider or switch for one lever, from its declaration (Mesa's input form)."""
+def slider(name: str, values: dict, lang: str) -> dict:
+    """A slider or switch for one lever, from its declaration (Mesa's input form).
+
+    A very wide declared range is cut to a few times the preset's value; the weeks run
+    from just past the warm-up (so there is always something to measure) to ten years.
+    """
     _, kind, spec = specs()[name]
-    label = parameter_label(name, lang)
+    value, label = values[name], parameter_label(name, lang)
     if kind is bool:
         return {"type": "Checkbox", "value": value, "label": label}
+    low = spec.low
     high = spec.high if spec.high <= 60 else max(SLIDER_SPAN * value, 10)
     if name == "weeks":
-        high = 520
+        low, high = values["warmup_weeks"] + 1, 520
     if kind is int:
-        return {"type": "SliderInt", "value": value, "label": label, "min": int(spec.low),
+        return {"type": "SliderInt", "value": value, "label": label, "min": int(low),
                 "max": int(high), "step": 1}
     step = 0.01 if high <= 1 else 0.1 if high <= 20 else 1.0
-    return {"type": "SliderFloat", "value": value, "label": label, "min": float(spec.low),
+    return {"type": "SliderFloat", "value": value, "label": label, "min": float(low),
             "max": float(high), "step": step}
 
 
@@ -64,7 +69,7 @@ def model_params(scenario, lang: str, seed: int = 1) -> dict:
     values = classroom_values(scenario)
     params = {"rng": {"type": "InputText", "value": str(seed), "label": t("seed", lang)}}
     for name, (_, _, spec) in specs().items():
-        params[name] = slider(name, values[name], lang) if spec.group == "levers" else (
+        params[name] = slider(name, values, lang) if spec.group == "levers" else (
             values[name])
     return params
 
