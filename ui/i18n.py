@@ -42,7 +42,6 @@ TEXT = {
                      "kunnen {efficacy:.2f}, openheid {openness:.2f}, voortgang "
                      "{progress:.2f}, overdrachten {handovers}"),
     "client_left": ("has left: {reason}", "is vertrokken: {reason}"),
-    "staff": ("Professionals", "Professionals"),
     "time_split": ("Hours per professional per week", "Uren per professional per week"),
     "network": ("Professionals and their clients", "Professionals en hun cliënten"),
     "one_week": ("One professional's week", "De week van één professional"),
@@ -65,7 +64,6 @@ TEXT = {
     "working": ("working", "werkt"),
     "sick": ("on sick leave", "ziek"),
     "vacant": ("vacant", "vacature"),
-    "no_model": ("Press Reset to start.", "Druk op Opnieuw om te beginnen."),
     "controls": ("Controls", "Bediening"),
     "settings": ("Settings", "Instellingen"),
     "settings_hint": ("New settings take effect at the next Reset.",
