@@ -158,7 +158,7 @@ def Compare(lang: str, query: dict):
             return
         shown = [f"{t('error', lang)} ({name}): {refusal(problem, lang)}"
                  for name, problem in failed.items()]
-        if len(ran) >= 2 and ran[0].scenario.name == picks.value[0]:
+        if len(ran) >= 2 and picks.value[0] not in failed:  # the base and one more ran
             results.set(ran)
         else:
             shown.append(t("nothing_to_compare", lang))
