@@ -53,7 +53,9 @@ def LiveModel(model: Model, inputs: dict, parts: list[Callable[[Model], None]], 
         pause_ms: Pause between steps while playing, in ms, until the user changes it.
     """
     current = solara.use_reactive(model)
-    settings = solara.use_reactive({})
+    # Filled here, not left to ModelCreator's first render: when the preset changes, the
+    # sidebar keeps its ModelCreator, which then never fills the new settings.
+    settings = solara.use_reactive(solara.use_memo(lambda: starting_values(inputs), []))
     pause = solara.use_reactive(pause_ms)
     weeks_per_step = solara.use_reactive(1)
     solara.Style(SLIDER_CSS)
@@ -68,6 +70,12 @@ def LiveModel(model: Model, inputs: dict, parts: list[Callable[[Model], None]], 
             solara.Text(t("settings_hint", lang))
             ModelCreator(current, inputs, model_parameters=settings)
     Parts(parts, current.value)
+
+
+def starting_values(inputs: dict) -> dict:
+    """The model's keyword arguments before any input is touched."""
+    return {name: spec["value"] if isinstance(spec, dict) else spec
+            for name, spec in inputs.items()}
 
 
 @solara.component

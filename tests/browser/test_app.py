@@ -61,6 +61,32 @@ def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
     step(page, 1)
 
 
+def professionals_in_the_model(page: Page) -> int:
+    """How many professionals the inspect list offers: the model's team size."""
+    page.locator(".v-select__selections").last.click()
+    page.wait_for_timeout(300)
+    count = page.get_by_role("option").count()
+    page.keyboard.press("Escape")
+    return count
+
+
+def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_url):
+    open_explore(page, app_url)
+    page.locator(".v-select__selections").first.click()
+    page.get_by_role("option", name="work", exact=True).click()
+    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_timeout(500)
+    assert professionals_in_the_model(page) == 5  # the work preset at classroom size
+    team = page.get_by_role("slider", name="Professionals (persons)")
+    team.focus()
+    page.keyboard.press("ArrowRight")
+    expect(team).to_have_attribute("aria-valuenow", "6", timeout=WAIT)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_timeout(500)
+    assert professionals_in_the_model(page) == 6
+
+
 def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
     open_explore(page, app_url)
     page.get_by_role("button", name="Nederlands").click()
