@@ -108,7 +108,12 @@ def time_split_spec(model, lang: str) -> dict:
              "encoding": {"y": {"datum": model.p.hours_per_week}}}]}, lang)
 
 
-def network_layout(model, max_posts: int = 12) -> tuple[list[dict], list[dict]]:
+#: The network view draws at most this many professionals (and their clients), so that
+#: it stays readable on a projector.
+NETWORK_POSTS = 12
+
+
+def network_layout(model, max_posts: int = NETWORK_POSTS) -> tuple[list[dict], list[dict]]:
     """Positions of professionals (on a ring) and clients (around their professional).
 
     Returns:

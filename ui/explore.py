@@ -104,7 +104,11 @@ def make_parts(lang: str) -> list:
 
     def network(model):
         chart(charts.network_spec(model, lang), on_click=clicked)
-        solara.Text(t("click_hint", lang), style={"font-size": "16px"})
+        hint = t("click_hint", lang)
+        if len(model.posts) > charts.NETWORK_POSTS:
+            hint += " " + t("network_shows", lang).format(
+                shown=charts.NETWORK_POSTS, total=len(model.posts))
+        solara.Text(hint, style={"font-size": "16px"})
 
     def one_week(model):
         post = min(selected_post.value, len(model.posts) - 1)

@@ -30,6 +30,8 @@ TEXT = {
     "panel_staff": ("Stress and burnout (0..1)", "Stress en burn-out (0..1)"),
     "click_hint": ("Click a professional or a client to inspect it.",
                    "Klik op een professional of cliënt om die te bekijken."),
+    "network_shows": ("It shows the first {shown} of {total} professionals.",
+                      "Het toont de eerste {shown} van {total} professionals."),
     "client": ("Client", "Cliënt"),
     "professional_state": ("stress {stress:.2f}, {weeks:.0f} weeks of experience, {clients} "
                            "clients, {burnouts} burnout(s)",
