@@ -113,8 +113,10 @@ class Parameters:
         "Caseload cap", "Maximale caseload", "levers")
     arrivals_per_week: float = param(
         108.0, "clients/week", 0, 10000,
-        "Assumption: chosen so the standard scenario runs near, not over, full capacity "
-        "(about 27 of 30 places per professional filled).",
+        "Assumption: about 3,000 clients in care once settled, as in the standard "
+        "municipal scenario. Places fill over the first two to three years (27 of 30 per "
+        "professional on average over weeks 53-260); after that the team runs at capacity "
+        "with a waiting list of about a tenth of its places (docs/ODD.md, section 5).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,
