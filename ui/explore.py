@@ -129,9 +129,10 @@ def make_parts(lang: str) -> list:
 
     def scenario_files(model):
         scenario = current_scenario(model, name.value)
-        solara.Markdown(f"### {t('save_as', lang)}")
-        solara.InputText(t("save_as", lang), value=name)
-        solara.Button(t("save_as", lang), on_click=lambda: save(scenario), color="primary")
+        solara.Markdown(f"### {t('these_settings', lang)}")
+        solara.InputText(t("scenario_name", lang), value=name)
+        solara.Button(t("save_for_compare", lang), on_click=lambda: save(scenario),
+                      color="primary")
         solara.FileDownload(dumps(scenario), filename=f"{scenario.name}.toml",
                             label=t("download_scenario", lang))
         if message.value:

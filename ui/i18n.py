@@ -100,8 +100,9 @@ TEXT = {
     "upload": ("Upload a scenario file (TOML)", "Scenariobestand uploaden (TOML)"),
     "download_scenario": ("Download these settings as a scenario (TOML)",
                           "Deze instellingen downloaden als scenario (TOML)"),
-    "save_as": ("Save these settings for Compare as",
-                "Bewaar deze instellingen voor Vergelijken als"),
+    "these_settings": ("These settings as a scenario", "Deze instellingen als scenario"),
+    "scenario_name": ("Scenario name", "Naam van het scenario"),
+    "save_for_compare": ("Save for Compare", "Bewaren voor Vergelijken"),
     "saved": ("Saved as scenario", "Bewaard als scenario"),
     "error": ("Problem", "Probleem"),
     "nothing_to_compare": ("Without the base and one other scenario there is nothing to "

@@ -87,6 +87,19 @@ def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_
     assert professionals_in_the_model(page) == 6
 
 
+def test_settings_saved_in_explore_can_be_compared(page: Page, app_url):
+    open_explore(page, app_url)
+    name = page.get_by_label("Scenario name")
+    name.fill("our-pilot")
+    name.press("Enter")
+    page.get_by_role("button", name="Save for Compare").click()
+    expect(page.get_by_text("Saved as scenario: our-pilot")).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.get_by_role("button", name="Run comparison")).to_be_visible(timeout=WAIT)
+    page.locator(".v-select__selections").first.click()
+    expect(page.get_by_role("option", name="our-pilot")).to_be_visible(timeout=WAIT)
+
+
 def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
     open_explore(page, app_url)
     page.get_by_role("button", name="Nederlands").click()
