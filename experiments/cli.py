@@ -8,6 +8,7 @@ error and exit code 2, before anything is written.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -172,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("verbinding: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`verbinding scenarios | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 0
 
 
 def _scenarios_from(args: argparse.Namespace) -> list:

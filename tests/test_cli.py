@@ -198,3 +198,12 @@ def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys)
 def test_validate_refuses_bad_flags(capsys, args, message):
     assert cli.main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_output_cut_short_by_a_reader_like_head_is_no_error():
+    child = subprocess.Popen([sys.executable, "-m", "experiments", "run", "care", *QUICK],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()  # the reader has gone before the table is printed
+    child.stdout = None
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 0 and b"Traceback" not in err
