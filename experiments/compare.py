@@ -48,6 +48,14 @@ WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "missing": "n/a"}
 
 
+def clearly_different(diff: dict) -> bool:
+    """Whether a paired difference's 95% interval leaves out zero."""
+    if diff["ci95"] is None:
+        return False
+    low, high = diff["ci95"]
+    return not low <= 0 <= high
+
+
 def in_words(metric: str, base_mean: float | None, diff: dict,
              words: dict[str, str] = WORDS) -> str:
     """A difference in plain words, e.g. '12% more (95% interval 8% to 16%)'.
@@ -72,7 +80,7 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
     else:
         text = (f"{diff['mean']:+.3g} ({words['interval']} {low:+.3g} {words['to']} "
                 f"{high:+.3g})")
-    if low <= 0 <= high:
+    if not clearly_different(diff):
         text += f"; {words['unclear']}"
     return text
 
@@ -106,12 +114,13 @@ def _pyplot():
 
 def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
                   title: str = "Weekly medians with 50% and 90% bands over replicates",
-                  headings: dict[str, str] | None = None, week: str = "week"):
+                  headings: dict[str, str] | None = None, week: str = "week",
+                  decimal_comma: bool = False):
     """Weekly medians with 50% and 90% bands per scenario, a panel per figure.
 
     Saved as PNG and SVG at ``path`` if given; returns the figure. ``headings`` (by
-    figure name, see :data:`WEEKLY_PANELS`) and ``week`` label the panels in another
-    language.
+    figure name, see :data:`WEEKLY_PANELS`), ``week`` and ``decimal_comma`` (for the
+    axes' numbers) draw it for another language.
     """
     plt = _pyplot()
     figure, grid = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
@@ -127,6 +136,8 @@ def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
             axes.plot(weeks, q[2], color=colour, label=result.scenario.name)
         axes.set_title(heading, fontsize=11)
         axes.grid(alpha=0.3)
+        if decimal_comma:
+            axes.yaxis.set_major_formatter(_comma_decimals)
     for axes in grid[1]:
         axes.set_xlabel(week)
     grid.flat[0].legend(fontsize=9)
@@ -134,6 +145,11 @@ def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
     if path is not None:
         _save(figure, path)
     return figure
+
+
+def _comma_decimals(value: float, _position: int) -> str:
+    """An axis number with a decimal comma (Dutch)."""
+    return f"{value:g}".replace(".", ",")
 
 
 def difference_figure(results: list[ScenarioResult], path: Path) -> None:

@@ -7,7 +7,7 @@ from experiments.scenarios import MAX_FILE_BYTES, ScenarioError, dumps, load, lo
 from model.parameters import ParameterError, Parameters, specs
 from ui.compare_page import Compare, comparison_table, table_csv
 from ui.explore import Explore, classroom_values, model_params
-from ui.i18n import TEXT, UNITS_NL, parameter_label, refusal, t
+from ui.i18n import TEXT, UNITS_NL, number, parameter_label, refusal, t
 from ui.learn import Learn, odd_sections
 
 
@@ -58,7 +58,12 @@ def test_the_comparison_table_speaks_plain_words():
     rows = comparison_table(results, "en")
     assert {r["metric"] for r in rows} >= {"Clients reaching their goal", "Mean bond"}
     assert all("95% interval" in r["difference"] or r["difference"] == "n/a" for r in rows)
-    assert table_csv(rows).startswith("scenario,metric,base,value,difference")
+    assert table_csv(rows).startswith("scenario,metric,base,value,difference,"
+                                      "clearly_different")
+    admin = next(r for r in rows if r["metric"] == "Share of time on admin")
+    assert admin["clearly_different"]  # automation halves admin, beyond doubt
+    assert all(r["clearly_different"] != ("not clearly different" in r["difference"])
+               for r in rows if r["difference"] != "n/a")
     dutch = comparison_table(results, "nl")
     assert {r["metric"] for r in dutch} >= {"Cliënten die hun doel halen", "Gemiddelde band"}
     assert all("95%-interval" in r["difference"] or r["difference"] == "n.v.t." for r in dutch)
@@ -147,3 +152,23 @@ def test_missing_and_unreadable_scenarios_are_explained_in_dutch(tmp_path):
         assert not any(word in dutch for word in ENGLISH), dutch
     assert "out of range" not in refusal("standardisation=2 is out of range; allowed "
                                          "[0, 1]", "nl")
+
+
+def test_figures_are_written_the_dutch_way_in_dutch():
+    assert [number(v, "nl") for v in (0.0928, 16.3, 2660.4)] == ["0,0928", "16,3", "2.660"]
+    assert [number(v, "en") for v in (0.0928, 16.3, 2660.4)] == ["0.0928", "16.3", "2,660"]
+
+
+def test_an_inspected_client_reads_in_dutch():
+    from model import VerbindingModel
+    from ui.explore import client_summary
+
+    model = VerbindingModel(rng=1, **classroom_values(load("care")))
+    for _ in range(30):
+        model.step()
+    serial = int(model.clients.live["serial"][-1])  # one still waiting or in care
+    assert "band 0," in client_summary(model, serial, "nl")
+    assert "bond 0." in client_summary(model, serial, "en")
+    gone = int((model.clients.record["exit_week"] >= 0).argmax())  # the first who left
+    assert client_summary(model, gone, "nl") in ("is vertrokken: doel bereikt",
+                                                 "is vertrokken: uitgevallen")

@@ -18,6 +18,8 @@ CONFIG = {"axis": {"labelFontSize": 14, "titleFontSize": 15, "gridOpacity": 0.4}
                      "columns": 3, "symbolStrokeWidth": 4},
           "header": {"labelFontSize": 15, "titleFontSize": 15},
           "title": {"fontSize": 17}, "view": {"stroke": None}}
+#: Numbers on Dutch axes: a decimal comma, points between thousands.
+DUTCH_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 #: Colours of the kinds of hours.
 HOUR_COLOURS = {"admin": "#E69F00", "network_hours": "#56B4E9", "open": "#009E73",
                 "scripted": "#0072B2", "group": "#CC79A7", "slack": "#BBBBBB"}
@@ -48,7 +50,8 @@ def _spec(title: str, body: dict, lang: str) -> dict:
     """
     menu = {"export": True, "source": False, "compiled": False, "editor": False}
     words = {"PNG_ACTION": t("save_png", lang), "SVG_ACTION": t("save_svg", lang)}
-    return {"$schema": SCHEMA, "title": title, "config": CONFIG,
+    config = {**CONFIG, "locale": {"number": DUTCH_NUMBERS}} if lang == "nl" else CONFIG
+    return {"$schema": SCHEMA, "title": title, "config": config,
             "usermeta": {"embedOptions": {"actions": menu, "i18n": words}}, **body}
 
 

@@ -20,7 +20,7 @@ from experiments import compare
 from experiments.replicates import run_scenarios
 from experiments.scenarios import Scenario, ScenarioError, available, dumps, load, loads
 from model.metrics import METRICS
-from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, refusal, t
+from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, number, refusal, t
 
 #: Scenarios saved from the Explore page in this browser session.
 saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
@@ -100,7 +100,10 @@ def decode_saved(text: str) -> dict[str, Scenario]:
 
 
 def comparison_table(results, lang: str) -> list[dict]:
-    """One row per metric and compared scenario, in words."""
+    """One row per metric and compared scenario, in words.
+
+    ``clearly_different`` says whether the paired 95% interval leaves out zero.
+    """
     data = compare.report(results)
     base = results[0].summary()
     rows = []
@@ -112,7 +115,8 @@ def comparison_table(results, lang: str) -> list[dict]:
                 "base": base[metric.name]["mean"], "value": value,
                 "difference": compare.in_words(
                     metric.name, base[metric.name]["mean"], entry["diff"][metric.name],
-                    COMPARISON_WORDS.get(lang, compare.WORDS))})
+                    COMPARISON_WORDS.get(lang, compare.WORDS)),
+                "clearly_different": compare.clearly_different(entry["diff"][metric.name])})
     return rows
 
 
@@ -211,7 +215,7 @@ def Results(results, lang: str):
     """Medians with bands, and the table of differences with downloads."""
     figure = solara.use_memo(lambda: compare.weekly_figure(
         results, title=t("weekly_title", lang), headings=figure_headings(lang),
-        week=t("week", lang)), [id(results), lang])
+        week=t("week", lang), decimal_comma=lang == "nl"), [id(results), lang])
     rows = comparison_table(results, lang)
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()
@@ -225,9 +229,14 @@ def Results(results, lang: str):
               f"{results[0].scenario.name} ({t('base', lang)}) | {t('value', lang)} | "
               f"{t('difference', lang)} |\n|---|---|---|---|---|\n")
     body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'], lang)} | "
-                     f"{_fmt(r['value'], lang)} | {r['difference']} |" for r in rows)
+                     f"{_fmt(r['value'], lang)} | {_marked(r)} |" for r in rows)
     solara.Markdown(header + body)
 
 
+def _marked(row: dict) -> str:
+    """The difference in words, in bold where it is clear (the interval leaves out 0)."""
+    return f"**{row['difference']}**" if row["clearly_different"] else row["difference"]
+
+
 def _fmt(value, lang: str) -> str:
-    return t("missing", lang) if value is None else f"{value:.3g}"
+    return t("missing", lang) if value is None else number(value, lang)

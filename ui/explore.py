@@ -24,7 +24,7 @@ from model.parameters import Parameters, specs
 from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import saved_scenarios
-from ui.i18n import parameter_label, refusal, t
+from ui.i18n import decimal_mark, parameter_label, refusal, t
 from ui.viz import LiveModel
 
 #: Explore runs the presets at classroom size: a tenth of their team and arrivals.
@@ -122,7 +122,7 @@ def make_parts(lang: str) -> list:
             state = t("professional_state", lang).format(
                 stress=agent.stress, weeks=agent.experience_weeks,
                 clients=len(agent.clients), burnouts=agent.burnout_episodes)
-            solara.Markdown(f"**{t(agent.status, lang)}**: {state}")
+            solara.Markdown(f"**{t(agent.status, lang)}**: {decimal_mark(state, lang)}")
         if selected_client.value is not None:
             client = client_summary(model, selected_client.value, lang)
             solara.Markdown(f"**{t('client', lang)} {selected_client.value}**: {client}")
@@ -152,11 +152,11 @@ def client_summary(model, serial: int, lang: str) -> str:
     row = model.clients.row_of(serial)
     if row is None:
         reason = CLIENT_STATUS[model.clients.record["exit_reason"][serial]]
-        return t("client_left", lang).format(reason=reason)
+        return t("client_left", lang).format(reason=t(reason, lang))
     live = model.clients.live
-    return t("client_state", lang).format(
+    return decimal_mark(t("client_state", lang).format(
         **{k: live[k][row] for k in ("bond", "motivation", "efficacy", "openness",
-                                     "progress", "handovers")})
+                                     "progress", "handovers")}), lang)
 
 
 def current_scenario(model, name: str) -> Scenario:

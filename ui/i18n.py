@@ -43,6 +43,8 @@ TEXT = {
                      "band {bond:.2f}, motivatie {motivation:.2f}, vertrouwen in eigen "
                      "kunnen {efficacy:.2f}, openheid {openness:.2f}, voortgang "
                      "{progress:.2f}, overdrachten {handovers}"),
+    "goal": ("goal reached", "doel bereikt"),
+    "dropout": ("dropped out", "uitgevallen"),
     "client_left": ("has left: {reason}", "is vertrokken: {reason}"),
     "time_split": ("Hours per professional per week", "Uren per professional per week"),
     "network": ("Professionals and their clients", "Professionals en hun cliënten"),
@@ -139,6 +141,23 @@ UNITS_NL = {
     "h/client/week": "uur per cliënt per week", "weeks": "weken", "sessions": "sessies",
     "EUR/h": "euro/uur",
 }
+
+
+def number(value: float, lang: str) -> str:
+    """A figure for a table: three significant digits, or whole and grouped from 1,000.
+
+    Dutch writes a decimal comma and groups thousands with points.
+    """
+    text = f"{value:,.0f}" if abs(value) >= 999.5 else f"{value:.3g}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
+
+
+def decimal_mark(sentence: str, lang: str) -> str:
+    """A sentence's numbers with the language's decimal mark.
+
+    Only for sentences whose points are all decimal points, such as Explore's state lines.
+    """
+    return sentence.replace(".", ",") if lang == "nl" else sentence
 
 
 def parameter_label(name: str, lang: str) -> str:
