@@ -174,7 +174,8 @@ def network_spec(model, lang: str) -> dict:
                           "color": {"field": "bond", "type": "quantitative",
                                     "scale": {"scheme": "viridis", "domain": [0, 1]},
                                     "title": t("mean_bond", lang)},
-                          "tooltip": [{"field": "client"}, {"field": "bond"}]}},
+                          "tooltip": [{"field": "client", "title": t("client", lang)},
+                                      {"field": "bond", "title": t("bond", lang)}]}},
             {"data": {"values": professionals},
              "mark": {"type": "circle", "size": 900, "stroke": "black", "opacity": 1,
                       "cursor": "pointer"},
@@ -211,6 +212,7 @@ def week_spec(model, post: int, lang: str) -> dict:
                           "color": {"field": "kind", "type": "nominal", "title": None,
                                     "scale": {"domain": [t(k, lang) for k in hours],
                                               "range": list(HOUR_COLOURS.values())}},
-                          "tooltip": [{"field": "kind"}, {"field": "hours"}]}},
+                          "tooltip": [{"field": "kind", "title": t("kind", lang)},
+                                      {"field": "hours", "title": t("hours", lang)}]}},
             {"mark": {"type": "rule", "strokeWidth": 3, "color": "black"},
              "encoding": {"x": {"datum": model.p.hours_per_week}}}]}, lang)

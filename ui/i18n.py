@@ -33,6 +33,9 @@ TEXT = {
     "network_shows": ("It shows the first {shown} of {total} professionals.",
                       "Het toont de eerste {shown} van {total} professionals."),
     "client": ("Client", "Cliënt"),
+    "bond": ("bond", "band"),
+    "kind": ("time for", "tijd voor"),
+    "hours": ("hours", "uren"),
     "professional_state": ("stress {stress:.2f}, {weeks:.0f} weeks of experience, {clients} "
                            "clients, {burnouts} burnout(s)",
                            "stress {stress:.2f}, {weeks:.0f} weken ervaring, {clients} "
