@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.state import IN_CARE, SICK, VACANT, WAITING
-from ui.i18n import t
+from ui.i18n import number, t
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 CONFIG = {"axis": {"labelFontSize": 14, "titleFontSize": 15, "gridOpacity": 0.4},
@@ -101,7 +101,7 @@ def time_split_spec(model, lang: str) -> dict:
              "encoding": {
                  "x": week_axis(lang),
                  "y": {"field": "hours", "type": "quantitative", "stack": "zero",
-                       "title": "h"},
+                       "title": t("hours_unit", lang)},
                  "order": {"field": "order"},
                  "color": {"field": "kind", "type": "nominal", "title": None,
                            "sort": [t(k, lang) for k in figures],
@@ -201,13 +201,14 @@ def week_spec(model, post: int, lang: str) -> dict:
              "order": i} for i, (k, v) in enumerate(hours.items())]
     overtime = float(model.week_hours["overtime"][post])
     title = f"{t('one_week', lang)}: {post}" + (
-        f" (+{overtime:.1f} h {t('overtime', lang)})" if overtime > 0 else "")
+        f" (+{number(round(overtime, 1), lang)} {t('hours_unit', lang)} "
+        f"{t('overtime', lang)})" if overtime > 0 else "")
     return _spec(title, {
         "width": "container", "height": 50,
         "layer": [
             {"data": {"values": rows}, "mark": "bar",
              "encoding": {"x": {"field": "hours", "type": "quantitative", "stack": "zero",
-                                "title": "h"},
+                                "title": t("hours_unit", lang)},
                           "order": {"field": "order"},
                           "color": {"field": "kind", "type": "nominal", "title": None,
                                     "scale": {"domain": [t(k, lang) for k in hours],

@@ -36,6 +36,7 @@ TEXT = {
     "bond": ("bond", "band"),
     "kind": ("time for", "tijd voor"),
     "hours": ("hours", "uren"),
+    "hours_unit": ("h", "uur"),
     "professional_state": ("stress {stress:.2f}, {weeks:.0f} weeks of experience, {clients} "
                            "clients, {burnouts} burnout(s)",
                            "stress {stress:.2f}, {weeks:.0f} weken ervaring, {clients} "
