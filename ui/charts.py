@@ -71,7 +71,8 @@ def outcomes_spec(model, lang: str) -> dict:
         "facet": {"field": "panel", "type": "nominal", "title": None,
                   "sort": [t(p, lang) for p, _ in PANELS]},
         "columns": 2,
-        "spec": {"width": 150, "height": 105, "mark": {"type": "line", "strokeWidth": 3},
+        "spec": {"width": 150, "height": 105,
+                 "mark": {"type": "line", "strokeWidth": 3, "point": model.steps <= 2},
                  "encoding": {
                      "x": week_axis(lang),
                      "y": {"field": "value", "type": "quantitative", "title": None},

@@ -110,12 +110,13 @@ def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
         expect(page.get_by_role("button", name=control, exact=True)).to_be_visible()
     page.get_by_role("button", name="Stap", exact=True).click()
     expect(page.get_by_text("Week 1", exact=True)).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(1000)  # the charts redraw after the step
+    shoot(page, "explore-dutch")
     page.locator(".live-part .vega-embed details summary").first.click()  # a chart's menu
     expect(page.get_by_text("Opslaan als PNG").first).to_be_visible()
     shown = page.locator("body").inner_text()
     for english in ENGLISH_ONLY:
         assert english not in shown
-    shoot(page, "explore-dutch")
     page.get_by_role("button", name="Vergelijken", exact=True).click()
     expect(page.get_by_role("button", name="Vergelijking starten")).to_be_visible(
         timeout=WAIT)
