@@ -306,7 +306,8 @@ class VerbindingModel(Model):
             bonding = shows & ~rupture
             openness[rupture] *= 1 - p.rupture_openness_loss
             live["openness"][rows] = openness
-        new_bond = np.where(bonding, bond + growth, bond * (1 - p.bond_decay))
+        new_bond = np.clip(np.where(bonding, bond + growth, bond * (1 - p.bond_decay)),
+                           0.0, 1.0)
 
         # 5. Progress, placement, motivation and self-efficacy.
         in_group = members[rows]
@@ -325,13 +326,14 @@ class VerbindingModel(Model):
             new_efficacy += mech.group_lift(new_efficacy, p) * in_group
             live["sessions"][rows] += in_group
 
-        live["bond"][rows] = np.clip(new_bond, 0.0, 1.0)
+        live["bond"][rows] = new_bond
         live["progress"][rows] = progress
         live["motivation"][rows] = np.clip(new_motivation, 0.0, 1.0)
         live["efficacy"][rows] = np.clip(new_efficacy, 0.0, 1.0)
-        live["care_weeks"][rows] += 1
-        early = rows[live["care_weeks"][rows] == EARLY_BOND_WEEKS]
-        self.clients.record["early_bond"][live["serial"][early]] = live["bond"][early]
+        care_weeks = live["care_weeks"][rows] + 1
+        live["care_weeks"][rows] = care_weeks
+        early = care_weeks == EARLY_BOND_WEEKS
+        self.clients.record["early_bond"][live["serial"][rows[early]]] = new_bond[early]
         placed = np.zeros(len(live["status"]), bool)
         placed[rows] = is_placed
         self._account_hours(budget, post, hours, scripted, open_hours)
