@@ -4,6 +4,7 @@ import pytest
 import solara
 
 from experiments.scenarios import MAX_FILE_BYTES, ScenarioError, dumps, load, loads
+from model import VerbindingModel
 from model.parameters import ParameterError, Parameters, specs
 from ui.compare_page import Compare, comparison_table, table_csv
 from ui.explore import Explore, classroom_values, model_params
@@ -95,6 +96,10 @@ def test_an_impossible_combination_is_explained_in_the_page_language():
         "Vaste administratie-uren (uur/week) is hoger dan Contracturen per week (uur/week): "
         "de vaste administratie moet binnen de contracturen passen")
     assert "Contract hours per week (h/week)" in refusal(refused.value, "en")
+    with pytest.raises(ValueError) as bad_seed:
+        VerbindingModel(rng="abc")  # what the seed box may hold
+    assert refusal(bad_seed.value, "nl") == (
+        "het startgetal moet een geheel getal van 0 of meer zijn, niet 'abc'")
 
 
 def test_a_failed_scenario_leaves_the_rest_of_the_comparison():

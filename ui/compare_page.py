@@ -239,4 +239,6 @@ def _marked(row: dict) -> str:
 
 
 def _fmt(value, lang: str) -> str:
-    return t("missing", lang) if value is None else number(value, lang)
+    if value is None:
+        return COMPARISON_WORDS.get(lang, compare.WORDS)["missing"]
+    return number(value, lang)

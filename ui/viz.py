@@ -112,12 +112,9 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
 
     def reset() -> None:
         playing.set(False)
-        if not str(settings.value.get("rng", "0")).strip().isdigit():  # the seed box
-            problem.set(t("bad_seed", lang))
-            return
         try:
             model.set(type(model.value)(**settings.value))
-        except ValueError as error:  # an impossible combination of settings
+        except ValueError as error:  # an impossible combination, or a seed that is no number
             problem.set(refusal(error, lang))
             return
         problem.set("")
