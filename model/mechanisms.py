@@ -1,20 +1,26 @@
 """The mechanisms of MODEL.md as pure functions on arrays, one function each.
 
-Each function takes numpy arrays (one entry per client or per post) and the run's
-:class:`~model.parameters.Parameters` ``p``, and returns new arrays; none draws
-random numbers or changes its inputs, so each can be read, tested and cited on its
-own. ``docs/ODD.md`` ("Submodels") gives the same equations with their sources.
-Hours are per week; states (bond, motivation, ...) are on 0..1.
+Each function takes numpy arrays (one entry per client or per post) or single
+values, and the run's :class:`~model.parameters.Parameters` ``p``, and returns new
+values; none draws random numbers or changes its inputs, so each can be read, tested
+and cited on its own. Called from Python they are plain numpy; the weekly loops of
+:mod:`model.kernels` call the same functions compiled (``@jitable``).
+``docs/ODD.md`` ("Submodels") gives the same equations with their sources. Hours are
+per week; states (bond, motivation, ...) are on 0..1.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numba.extending import register_jitable as jitable
 
 from model.parameters import Parameters
 
 
 # --- 1. Assignment -------------------------------------------------------------------
+@jitable
 def seats_in_order(load: np.ndarray, room: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """The posts of all free seats, least-loaded first, for first-come first-served.
 
@@ -37,6 +43,25 @@ def seats_in_order(load: np.ndarray, room: np.ndarray, tiebreak: np.ndarray) -> 
 
 
 # --- 2. Time budget ------------------------------------------------------------------
+class Budget(NamedTuple):
+    """A week's hours (h/week) per post, from :func:`time_budget`.
+
+    Each is an array over posts, or a single value for one post.
+
+    Attributes:
+        admin, network, group, contact, overtime: Hours of each kind.
+        overload: Hours the caseload requires above the contract, as a share of it.
+    """
+
+    admin: np.ndarray
+    network: np.ndarray
+    group: np.ndarray
+    contact: np.ndarray
+    overtime: np.ndarray
+    overload: np.ndarray
+
+
+@jitable
 def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
     """Administration a post's caseload demands, in hours per week.
 
@@ -48,8 +73,9 @@ def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
     return base * (1 + p.standardisation_admin_uplift * p.standardisation) * (1 - p.automation)
 
 
+@jitable
 def time_budget(caseload: np.ndarray, runs_group: np.ndarray, working: np.ndarray,
-                p: Parameters) -> dict[str, np.ndarray]:
+                p: Parameters) -> Budget:
     """Split each working professional's week over admin, network, group and contact.
 
     Admin comes first, then the granted network hours, then a running group session;
@@ -59,42 +85,42 @@ def time_budget(caseload: np.ndarray, runs_group: np.ndarray, working: np.ndarra
     ``admin + network + group + contact = hours_per_week + overtime``.
 
     Args:
-        caseload: Clients in care per post.
+        caseload: Clients in care per post (an array, or one post's number).
         runs_group: Whether the post runs a group session this week.
         working: Whether the post is filled by a working professional.
         p: Parameters.
 
     Returns:
-        Arrays per post: ``admin``, ``network``, ``group``, ``contact``, ``overtime``
-        (hours) and ``overload`` (required hours above contract, as a share of it).
+        The hours per post, as a :class:`Budget`.
     """
     admin = admin_hours(caseload, p)
-    network = np.full(len(caseload), p.network_hours)
-    group = np.where(runs_group, p.group_hours, 0.0)
+    group = p.group_hours * runs_group
     minimum_contact = caseload * p.minimum_contact_hours * (1 - p.automated_contact_share)
-    required = admin + network + group + minimum_contact
-    overtime = np.clip(required - p.hours_per_week, 0.0, p.max_overtime_hours)
-    available = np.where(working, p.hours_per_week + overtime, 0.0)
+    required = admin + p.network_hours + group + minimum_contact
+    beyond_contract = np.maximum(required - p.hours_per_week, 0.0)
+    overtime = np.minimum(beyond_contract, p.max_overtime_hours)
+    available = (p.hours_per_week + overtime) * working
     admin_done = np.minimum(admin, available)
-    network_done = np.minimum(network, available - admin_done)
+    network_done = np.minimum(p.network_hours, available - admin_done)
     group_done = np.minimum(group, available - admin_done - network_done)
-    return {
-        "admin": admin_done,
-        "network": network_done,
-        "group": group_done,
-        "contact": available - admin_done - network_done - group_done,
-        "overtime": np.where(working, overtime, 0.0),
-        "overload": np.where(working, np.maximum(required - p.hours_per_week, 0.0), 0.0)
-        / p.hours_per_week,
-    }
+    return Budget(
+        admin=admin_done,
+        network=network_done,
+        group=group_done,
+        contact=available - admin_done - network_done - group_done,
+        overtime=overtime * working,
+        overload=beyond_contract * working / p.hours_per_week,
+    )
 
 
 # --- 3. Contact ----------------------------------------------------------------------
+@jitable
 def show_probability(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> np.ndarray:
     """Chance a client in care shows up: ``floor + (1 - floor) * (bond + motivation) / 2``."""
     return p.show_floor + (1 - p.show_floor) * 0.5 * (bond + motivation)
 
 
+@jitable
 def split_contact(hours: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
     """Split a client's human contact into scripted and open time.
 
@@ -109,11 +135,13 @@ def split_contact(hours: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.ndar
     return scripted, hours - scripted
 
 
+@jitable
 def effective_openness(openness: np.ndarray, p: Parameters) -> np.ndarray:
     """Openness raised by client voice: ``o + voice * gain * (1 - o)`` [001][002]."""
     return openness + p.client_voice * p.voice_openness_gain * (1 - openness)
 
 
+@jitable
 def attunement(experience: np.ndarray, stress: np.ndarray, p: Parameters) -> np.ndarray:
     """Connective skill: grows with experience, blunted by exhaustion.
 
@@ -126,6 +154,7 @@ def attunement(experience: np.ndarray, stress: np.ndarray, p: Parameters) -> np.
 
 
 # --- 4. Bond -------------------------------------------------------------------------
+@jitable
 def bond_growth(bond: np.ndarray, open_hours: np.ndarray, attune: np.ndarray,
                 openness: np.ndarray, p: Parameters) -> np.ndarray:
     """Growth of the bond from one week's open contact.
@@ -139,6 +168,7 @@ def bond_growth(bond: np.ndarray, open_hours: np.ndarray, attune: np.ndarray,
     return p.bond_growth * dose * attune * openness * (1 - bond)
 
 
+@jitable
 def rupture_probability(bond: np.ndarray, scripted: np.ndarray, open_hours: np.ndarray,
                         p: Parameters) -> np.ndarray:
     """Chance an abrupt standard question makes the client close off [000].
@@ -153,6 +183,7 @@ def rupture_probability(bond: np.ndarray, scripted: np.ndarray, open_hours: np.n
 
 
 # --- 5. Motivation and progress ------------------------------------------------------
+@jitable
 def progress_gain(human_hours: np.ndarray, bond: np.ndarray, motivation: np.ndarray,
                   group_hours: np.ndarray, need: np.ndarray, p: Parameters) -> np.ndarray:
     """Progress toward the goal from one week's work.
@@ -168,6 +199,7 @@ def progress_gain(human_hours: np.ndarray, bond: np.ndarray, motivation: np.ndar
     return motivation * (human + automated + group_hours * p.group_cohesion) / need
 
 
+@jitable
 def motivation_change(motivation: np.ndarray, efficacy: np.ndarray, bond: np.ndarray,
                       progress: np.ndarray, setback: np.ndarray,
                       p: Parameters) -> np.ndarray:
@@ -180,6 +212,7 @@ def motivation_change(motivation: np.ndarray, efficacy: np.ndarray, bond: np.nda
     return rise * (1 - motivation) - setback * p.setback_loss * motivation * (1 - efficacy)
 
 
+@jitable
 def efficacy_change(efficacy: np.ndarray, progress: np.ndarray, setback: np.ndarray,
                     p: Parameters) -> np.ndarray:
     """Self-efficacy grows with mastery (progress) and erodes with setbacks [002]."""
@@ -187,6 +220,7 @@ def efficacy_change(efficacy: np.ndarray, progress: np.ndarray, setback: np.ndar
             - setback * p.setback_loss * efficacy)
 
 
+@jitable
 def group_lift(state: np.ndarray, p: Parameters) -> np.ndarray:
     """Rise of motivation or self-efficacy from one JOBS session [002].
 
@@ -195,12 +229,14 @@ def group_lift(state: np.ndarray, p: Parameters) -> np.ndarray:
     return p.group_lift * (1 - state)
 
 
+@jitable
 def placement_probability(ties: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly chance a ready client reaches the goal: ``base + gain * ties`` [003]."""
     return np.minimum(p.placement_base + p.placement_network_gain * ties, 1.0)
 
 
 # --- 6. Exits ------------------------------------------------------------------------
+@jitable
 def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly drop-out chance, log-linear in bond, motivation and client voice.
 
@@ -215,6 +251,7 @@ def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> n
 
 
 # --- 7. Professional wellbeing -------------------------------------------------------
+@jitable
 def stress_target(overload: np.ndarray, connection: np.ndarray, p: Parameters) -> np.ndarray:
     """The stress level a professional's week pushes toward, 0..1 [004].
 
@@ -228,18 +265,21 @@ def stress_target(overload: np.ndarray, connection: np.ndarray, p: Parameters) -
     return np.minimum(np.maximum(target, 0.0), 1.0)
 
 
+@jitable
 def burnout_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly burnout chance: ``hazard * (stress - threshold)+ / (1 - threshold)``."""
     excess = np.maximum(stress - p.burnout_threshold, 0.0)
     return p.burnout_hazard * excess / max(1 - p.burnout_threshold, 1e-9)
 
 
+@jitable
 def quit_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly chance to quit: ``base / 52 * exp(k * (stress - base_stress))``."""
     weekly = p.quit_rate_base / 52 * np.exp(p.quit_stress_effect * (stress - p.stress_base))
     return np.minimum(weekly, 1.0)
 
 
+@jitable
 def ties_change(ties: np.ndarray, network_hours: np.ndarray, p: Parameters) -> np.ndarray:
     """Network ties built by network hours, saturating, and lost when unkept [003]."""
     return p.tie_gain * network_hours * (1 - ties) - p.tie_decay * ties

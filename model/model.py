@@ -41,10 +41,11 @@ import numpy as np
 from mesa import Model
 from mesa.datacollection import DataCollector
 
+from model import kernels
 from model import mechanisms as mech
 from model.agents import Client, Professional
 from model.parameters import Parameters
-from model.state import DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING, ClientTable, Posts
+from model.state import IN_CARE, WAITING, WORKING, ClientTable, Posts
 
 #: Model-level figures collected every week (attribute names of the model).
 WEEKLY_FIGURES = (
@@ -122,6 +123,7 @@ class VerbindingModel(Model):
         seed = _seed(rng)
         super().__init__(rng=seed)
         self.p = p
+        self.packed = kernels.packed(p)
         self.seed = seed
         # Separate streams, so scenarios run with the same seed share their arrivals
         # and client traits (common random numbers).
@@ -153,7 +155,7 @@ class VerbindingModel(Model):
         self._wait()
         runs_group, members = self._group_members()             # 2
         self.week_status = self.posts.status.copy()
-        budget = mech.time_budget(caseload, runs_group, self.week_status == WORKING, self.p)
+        budget = kernels.time_budget(self.packed, caseload, runs_group, self.week_status)
         placed, connection = self._contact(budget, members, caseload)  # 3, 4, 5
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, connection, week)               # 7
@@ -169,12 +171,7 @@ class VerbindingModel(Model):
 
     # ----------------------------------------------------------------- 0 staffing
     def _staffing(self) -> None:
-        posts = self.posts
-        waiting_out = posts.status != WORKING
-        posts.weeks_left[waiting_out] -= 1
-        due = waiting_out & (posts.weeks_left <= 0)
-        posts.status[due & (posts.status == SICK)] = WORKING
-        for post in np.flatnonzero(due & (posts.status == VACANT)):
+        for post in kernels.staffing(self.posts.status, self.posts.weeks_left):
             self._hire(post, 0.0)
 
     def _hire(self, post: int, experience: float) -> None:
@@ -214,35 +211,21 @@ class VerbindingModel(Model):
     def _assign(self, week: int) -> np.ndarray:
         """Assign waiting clients to seats; returns the caseload per post afterwards."""
         live, posts = self.clients.live, self.posts
-        load = self._caseload()
-        waiting = np.flatnonzero(live["status"] == WAITING)
-        if len(waiting) == 0:
-            return load
+        waiting, load = kernels.census(live["status"], live["post"], len(posts))
         room = np.where(posts.status == WORKING, np.maximum(self.p.caseload_cap - load, 0), 0)
-        if not room.any():
+        if waiting == 0 or not room.any():
             return load
         seats = mech.seats_in_order(load, room, self.contact_rng.permutation(len(posts)))
-        chosen = waiting[: len(seats)]
-        given = seats[: len(chosen)]
-        live["post"][chosen] = given
-        live["status"][chosen] = IN_CARE
-        first_start = self.clients.record["start_week"][live["serial"][chosen]] < 0
-        self.clients.record["start_week"][live["serial"][chosen[first_start]]] = week
-        self.started += int(first_start.sum())
-        return load + np.bincount(given, minlength=len(posts))
+        self.started += kernels.assign(live["status"], live["post"], live["serial"],
+                                       self.clients.record["start_week"], load, seats, week)
+        return load
 
     def _wait(self) -> None:
         live = self.clients.live
-        waiting = live["status"] == WAITING
-        live["weeks_waiting"][waiting] += 1
-        live["motivation"][waiting] *= 1 - self.p.waiting_motivation_loss
+        kernels.wait(live["status"], live["weeks_waiting"], live["motivation"],
+                     self.p.waiting_motivation_loss)
 
     # ----------------------------------------------------------------- 2 time budget
-    def _caseload(self) -> np.ndarray:
-        live = self.clients.live
-        in_care = live["post"][live["status"] == IN_CARE]
-        return np.bincount(in_care, minlength=len(self.posts))
-
     def _group_members(self) -> tuple[np.ndarray, np.ndarray]:
         """Which posts run a JOBS session this week, and which live rows attend.
 
@@ -268,7 +251,7 @@ class VerbindingModel(Model):
         return runs, members
 
     # ----------------------------------------------------------------- 3-5 contact
-    def _contact(self, budget: dict[str, np.ndarray], members: np.ndarray,
+    def _contact(self, budget: mech.Budget, members: np.ndarray,
                  caseload: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contact, bond, progress and motivation for every client in care.
 
@@ -282,129 +265,71 @@ class VerbindingModel(Model):
             week, and per post the mean bond with the clients in care this week (the
             connection that gives a professional energy [004]).
         """
-        p, live, posts = self.p, self.clients.live, self.posts
-        rows = np.flatnonzero(live["status"] == IN_CARE)
-        post = live["post"][rows]
-        bond, motivation = live["bond"][rows], live["motivation"][rows]
-        efficacy, openness = live["efficacy"][rows], live["openness"][rows]
-        u_show, u_rupture, u_place, u_setback = self.contact_rng.random((4, len(rows)))
-
-        # 3. Contact: each client's share of the contact time, if they show up.
-        shows = u_show < mech.show_probability(bond, motivation, p)
-        share = np.minimum(budget["contact"] / np.maximum(caseload, 1), p.max_contact_hours)
-        hours = share[post] * shows
-        scripted, open_hours = mech.split_contact(hours, p)
-
-        # 4. Bond: growth from unhurried open time, decay without contact, ruptures.
-        attune = mech.attunement(posts.experience, posts.stress, p)[post]
-        growth = mech.bond_growth(bond, open_hours, attune,
-                                  mech.effective_openness(openness, p), p)
-        bonding = shows
-        if p.standardisation > 0:  # no scripted work, no rupture
-            rupture = shows & (u_rupture < mech.rupture_probability(bond, scripted,
-                                                                   open_hours, p))
-            bonding = shows & ~rupture
-            openness[rupture] *= 1 - p.rupture_openness_loss
-            live["openness"][rows] = openness
-        new_bond = np.clip(np.where(bonding, bond + growth, bond * (1 - p.bond_decay)),
-                           0.0, 1.0)
-
-        # 5. Progress, placement, motivation and self-efficacy.
-        in_group = members[rows]
-        group_hours = budget["group"][post] * in_group
-        gain = mech.progress_gain(hours, new_bond, motivation, group_hours,
-                                  live["need"][rows], p)
-        progress = np.minimum(live["progress"][rows] + gain, 1.0)
-        ready = progress >= 1.0
-        is_placed = ready & (u_place < mech.placement_probability(posts.ties, p)[post])
-        setback = u_setback < np.where(ready & ~is_placed, p.rejection_rate, p.setback_rate)
-        new_motivation = motivation + mech.motivation_change(
-            motivation, efficacy, new_bond, gain, setback, p)
-        new_efficacy = efficacy + mech.efficacy_change(efficacy, gain, setback, p)
-        if in_group.any():
-            new_motivation += mech.group_lift(new_motivation, p) * in_group
-            new_efficacy += mech.group_lift(new_efficacy, p) * in_group
-            live["sessions"][rows] += in_group
-
-        live["bond"][rows] = new_bond
-        live["progress"][rows] = progress
-        live["motivation"][rows] = np.clip(new_motivation, 0.0, 1.0)
-        live["efficacy"][rows] = np.clip(new_efficacy, 0.0, 1.0)
-        care_weeks = live["care_weeks"][rows] + 1
-        live["care_weeks"][rows] = care_weeks
-        early = care_weeks == EARLY_BOND_WEEKS
-        self.clients.record["early_bond"][live["serial"][rows[early]]] = new_bond[early]
+        live, posts = self.clients.live, self.posts
+        uniforms = self.contact_rng.random((4, int(caseload.sum())))
+        totals = np.zeros((4, len(posts)))  # hours given, open, scripted; sum of bonds
         placed = np.zeros(len(live["status"]), bool)
-        placed[rows] = is_placed
-        self._account_hours(budget, post, hours, scripted, open_hours)
-        bond_sum = np.bincount(post, weights=new_bond, minlength=len(posts))
+        self.connective_hours = kernels.contact_week(
+            self.packed, live["status"], live["post"], live["bond"], live["motivation"],
+            live["efficacy"], live["openness"], live["need"], live["progress"],
+            live["sessions"], live["care_weeks"], members, live["serial"],
+            self.clients.record["early_bond"], EARLY_BOND_WEEKS, budget.contact, caseload,
+            posts.experience, posts.stress, posts.ties, budget.group, uniforms, placed,
+            totals)
+        given, open_given, scripted_given, bond_sum = totals
+        self._account_hours(budget, given, open_given, scripted_given)
         return placed, bond_sum / np.maximum(caseload, 1)
 
-    def _account_hours(self, budget: dict[str, np.ndarray], post: np.ndarray,
-                       hours: np.ndarray, scripted: np.ndarray, open_hours: np.ndarray) -> None:
+    def _account_hours(self, budget: mech.Budget, given: np.ndarray,
+                       open_given: np.ndarray, scripted_given: np.ndarray) -> None:
         """Record the week's hours per post (``week_hours``) and add them to the totals.
 
         ``contact`` counts one-to-one time given plus group sessions; ``slack`` is
         contact time nobody used (no-shows, or more time than clients can take).
         """
-        n_posts = len(self.posts)
-        given = np.bincount(post, weights=hours, minlength=n_posts)
         self.week_hours = {
-            "admin": budget["admin"], "network": budget["network"],
-            "contact": given + budget["group"],
-            "open": np.bincount(post, weights=open_hours, minlength=n_posts),
-            "scripted": np.bincount(post, weights=scripted, minlength=n_posts),
-            "group": budget["group"], "slack": budget["contact"] - given,
-            "overtime": budget["overtime"],
+            "admin": budget.admin, "network": budget.network,
+            "contact": given + budget.group, "open": open_given,
+            "scripted": scripted_given, "group": budget.group,
+            "slack": budget.contact - given, "overtime": budget.overtime,
         }
-        self.posts.hours += np.array([self.week_hours[k] for k in Posts.HOUR_KINDS]).T
-        self.connective_hours = float(open_hours[open_hours >= self.p.unhurried_hours].sum())
+        hours = np.array([self.week_hours[k] for k in Posts.HOUR_KINDS])
+        self.posts.hours += hours.T
+        self.week_totals = hours.sum(axis=1).tolist()
 
     # ----------------------------------------------------------------- 6 exits
     def _exit(self, placed: np.ndarray, week: int) -> None:
         live = self.clients.live
         status = live["status"]
-        bond = live["bond"] * (status == IN_CARE)
-        hazard = mech.dropout_hazard(bond, live["motivation"], self.p)
-        at_risk = (status <= IN_CARE) & ~placed
-        dropped = (self.contact_rng.random(len(status)) < hazard) & at_risk
-        status[placed] = GOAL
-        status[dropped] = DROPOUT
-        self.goals, self.dropouts = int(placed.sum()), int(dropped.sum())
-        leaving = placed | dropped
+        leaving = kernels.exits(self.packed, status, live["bond"], live["motivation"], placed,
+                                self.contact_rng.random(len(status)))
+        self.goals = int(placed.sum())
+        self.dropouts = int(leaving.sum()) - self.goals
         for agent in live["agent"][leaving]:
             agent.remove()
         self.clients.remove(leaving, week)
 
     # ----------------------------------------------------------------- 7 wellbeing
-    def _wellbeing(self, budget: dict[str, np.ndarray], connection: np.ndarray,
+    def _wellbeing(self, budget: mech.Budget, connection: np.ndarray,
                    week: int) -> None:
         p, posts = self.p, self.posts
-        working, sick = posts.status == WORKING, posts.status == SICK
         n_posts = len(posts)
-        target = np.where(working, mech.stress_target(budget["overload"], connection, p)
-                          + posts.strain, p.stress_base)  # sick leave is rest
         noise = self.staff_rng.normal(0.0, p.stress_noise, n_posts)
         u_burnout, u_quit = self.staff_rng.random((2, n_posts))
-        filled = working | sick
-        stress = posts.stress + p.stress_adaptation * (target - posts.stress) + noise * working
-        posts.stress = np.minimum(np.maximum(stress, 0.0), 1.0) * filled
-        posts.experience += working
-        posts.ties = np.where(filled, posts.ties + mech.ties_change(
-            posts.ties, budget["network"], p), 0.0)
-
-        burnout = working & (u_burnout < mech.burnout_probability(posts.stress, p))
-        quits = filled & (u_quit < mech.quit_probability(posts.stress, p))
-        posts.status[burnout] = SICK
-        posts.burnouts[burnout] += 1
-        posts.weeks_left[burnout] = self._duration(p.sick_leave_weeks, burnout.sum())
-        for post in np.flatnonzero(quits):
-            posts.agent[post].leave(week)
-            posts.agent[post] = None
-        posts.status[quits] = VACANT
-        posts.weeks_left[quits] = self._duration(p.vacancy_weeks, quits.sum())
-        self.burnouts, self.quits = int(burnout.sum()), int(quits.sum())
-        self._hand_over(burnout | quits, week)
+        burnout, quits = np.zeros(n_posts, bool), np.zeros(n_posts, bool)
+        self.burnouts, self.quits = kernels.wellbeing(
+            self.packed, posts.status, posts.stress, posts.strain, posts.experience,
+            posts.ties, posts.burnouts, budget.overload, budget.network, connection, noise,
+            u_burnout, u_quit, burnout, quits)
+        if self.burnouts:
+            posts.weeks_left[burnout] = self._duration(p.sick_leave_weeks, self.burnouts)
+        if self.quits:
+            for post in np.flatnonzero(quits):
+                posts.agent[post].leave(week)
+                posts.agent[post] = None
+            posts.weeks_left[quits] = self._duration(p.vacancy_weeks, self.quits)
+        if self.burnouts or self.quits:
+            self._hand_over(burnout | quits, week)
 
     def _duration(self, mean_weeks: float, n: int) -> np.ndarray:
         """Weeks of sick leave or vacancy: geometric with the given mean (0 if 0)."""
@@ -436,22 +361,17 @@ class VerbindingModel(Model):
 
     def _observe(self) -> None:
         p, posts, live = self.p, self.posts, self.clients.live
-        in_care = live["status"] == IN_CARE
-        self.waiting, self.in_care = np.bincount(live["status"], minlength=4)[:2].tolist()
-        self.working, self.sick, self.vacant = np.bincount(posts.status,
-                                                           minlength=3).tolist()
-        working, sick = posts.status == WORKING, posts.status == SICK
+        self.waiting, self.in_care, bond_sum, motivation_sum = kernels.client_totals(
+            live["status"], live["bond"], live["motivation"])
+        self.mean_bond = bond_sum / self.in_care if self.in_care else 0.0
+        self.mean_motivation = motivation_sum / self.in_care if self.in_care else 0.0
+        self.working, self.sick, self.vacant, stress_sum, strained = kernels.post_totals(
+            posts.status, posts.stress, p.burnout_threshold)
         employed = self.working + self.sick
-        self.mean_bond = _mean_where(live["bond"], in_care, self.in_care)
-        self.mean_motivation = _mean_where(live["motivation"], in_care, self.in_care)
-        self.mean_stress = _mean_where(posts.stress, working, self.working)
-        strained = sick | (working & (posts.stress >= p.burnout_threshold))
-        self.burnout_share = np.count_nonzero(strained) / employed if employed else 0.0
-        for kind, hours in self.week_hours.items():  # admin_hours, network_hours, ...
-            setattr(self, f"{kind}_hours", float(hours.sum()))
+        self.mean_stress = stress_sum / self.working if self.working else 0.0
+        self.burnout_share = strained / employed if employed else 0.0
+        for kind, hours in zip(Posts.HOUR_KINDS, self.week_totals, strict=True):
+            setattr(self, f"{kind}_hours", hours)  # admin_hours, network_hours, ...
         self.paid_hours = employed * p.hours_per_week + self.overtime_hours
         self.datacollector.collect(self)
 
-
-def _mean_where(values: np.ndarray, where: np.ndarray, count: int) -> float:
-    return float(np.sum(values, where=where)) / count if count else 0.0

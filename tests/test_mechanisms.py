@@ -22,13 +22,13 @@ def test_time_budget_gives_contact_the_rest_and_overtime_under_overload():
     caseload = np.array([10, 60, 0])
     budget = mech.time_budget(caseload, np.zeros(3, bool), np.array([True, True, False]), p)
     # light load: 36 - (5 + 2) admin - 2 network = 27 contact, no overtime
-    assert budget["contact"][0] == pytest.approx(27.0)
-    assert budget["overtime"][0] == 0.0
+    assert budget.contact[0] == pytest.approx(27.0)
+    assert budget.overtime[0] == 0.0
     # 60 clients: admin 17 + network 2 + minimum contact 30 = 49 > 36: 6 h overtime cap
-    assert budget["overtime"][1] == pytest.approx(6.0)
-    assert budget["overload"][1] == pytest.approx(13 / 36)
-    total = budget["admin"] + budget["network"] + budget["group"] + budget["contact"]
-    assert total[:2] == pytest.approx(36 + budget["overtime"][:2])
+    assert budget.overtime[1] == pytest.approx(6.0)
+    assert budget.overload[1] == pytest.approx(13 / 36)
+    total = budget.admin + budget.network + budget.group + budget.contact
+    assert total[:2] == pytest.approx(36 + budget.overtime[:2])
     assert total[2] == 0.0  # a post without a working professional has no hours
 
 

@@ -1,0 +1,344 @@
+"""The weekly passes over clients and posts, compiled to machine code with numba.
+
+The equations are the functions of :mod:`model.mechanisms`; the loops below apply
+them client by client and post by post, in the weekly order of
+:meth:`model.model.VerbindingModel.step`, which calls them. A week touches every
+client a few dozen times: one compiled loop does that in microseconds, where one
+numpy expression per equation costs a Python call each (README, "Performance").
+
+Random numbers are drawn by the model's own numpy generators and passed in, so a
+seed gives the same run whatever runs it. The parameters come as a one-row numpy
+record (:func:`packed`), which the loops read by name like :class:`Parameters`.
+Set ``NUMBA_DISABLE_JIT=1`` to run the loops as plain Python (slow, debuggable).
+
+The machine code is kept on disk (``model/__pycache__``), so only the first run after
+an install or an edit compiles (about ten seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from model import mechanisms as mech
+from model.parameters import Parameters
+from model.state import DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING
+
+#: Source files compiled into the loops below.
+SOURCES = ("kernels.py", "mechanisms.py", "state.py")
+_DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64}
+_RECORD = np.dtype([(f.name, _DTYPES[f.type]) for f in fields(Parameters)])
+
+
+def packed(p: Parameters) -> np.ndarray:
+    """The parameters as a one-row record array: the form the compiled loops take."""
+    return np.array([tuple(p.to_dict().values())], dtype=_RECORD)
+
+
+def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
+    """Delete cached machine code compiled from other versions of :data:`SOURCES`.
+
+    Numba checks only the file a compiled function is defined in; the mechanisms
+    and status codes compiled into these loops live in other files. A fingerprint of
+    all of them, kept beside the cache, tells when the cache no longer fits.
+    """
+    cache = folder / "__pycache__"
+    digest = hashlib.sha256(b"".join((folder / name).read_bytes() for name in SOURCES))
+    stamp = cache / "kernels.sources"
+    if stamp.is_file() and stamp.read_text() == digest.hexdigest():
+        return
+    try:
+        cache.mkdir(exist_ok=True)
+        for old in cache.glob("kernels.*.nb[ci]"):
+            old.unlink(missing_ok=True)
+        stamp.write_text(digest.hexdigest())
+    except OSError:  # a read-only install: numba then caches elsewhere, per version
+        pass
+
+
+_forget_stale_machine_code()
+compiled = numba.njit(cache=True)
+
+
+@compiled
+def _unit(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
+
+
+# --- 0. Staffing ---------------------------------------------------------------------
+@compiled
+def staffing(status, weeks_left):
+    """Count down sick leave and vacancies; the sick whose leave is over return.
+
+    Returns:
+        The vacant posts whose vacancy is over (to be filled by a new hire).
+    """
+    hires = []
+    for k in range(len(status)):
+        if status[k] == WORKING:
+            continue
+        weeks_left[k] -= 1
+        if weeks_left[k] <= 0:
+            if status[k] == SICK:
+                status[k] = WORKING
+            else:
+                hires.append(k)
+    return hires
+
+
+# --- 1. Assignment -------------------------------------------------------------------
+@compiled
+def census(status, post, n_posts):
+    """The number of clients waiting, and the caseload (clients in care) of each post."""
+    load = np.zeros(n_posts, np.int64)
+    waiting = 0
+    for r in range(len(status)):
+        if status[r] == IN_CARE:
+            load[post[r]] += 1
+        elif status[r] == WAITING:
+            waiting += 1
+    return waiting, load
+
+
+@compiled
+def assign(status, post, serial, start_week, load, seats, week):
+    """Give ``seats`` (posts, in :func:`model.mechanisms.seats_in_order`) to the waitlist.
+
+    The longest waiting first.
+
+    Updates ``status``, ``post``, ``load`` and the record ``start_week`` in place.
+
+    Returns:
+        The number of clients starting care for the first time (the others come back
+        after a handover).
+    """
+    given, started = 0, 0
+    for r in range(len(status)):
+        if given == len(seats):
+            break
+        if status[r] != WAITING:
+            continue
+        k = seats[given]
+        given += 1
+        status[r], post[r] = IN_CARE, k
+        load[k] += 1
+        if start_week[serial[r]] < 0:
+            start_week[serial[r]] = week
+            started += 1
+    return started
+
+
+@compiled
+def wait(status, weeks_waiting, motivation, motivation_loss):
+    """A week on the waitlist: counted, and a share of motivation lost."""
+    for r in range(len(status)):
+        if status[r] == WAITING:
+            weeks_waiting[r] += 1
+            motivation[r] *= 1 - motivation_loss
+
+
+# --- 2. Time budget -----------------------------------------------------------------
+@compiled
+def time_budget(params, caseload, runs_group, status):
+    """:func:`model.mechanisms.time_budget` of every post, by its status this week.
+
+    Returns:
+        A :class:`model.mechanisms.Budget` of arrays over posts.
+    """
+    p = params[0]
+    hours = np.zeros((6, len(status)))
+    for k in range(len(status)):
+        week = mech.time_budget(caseload[k], runs_group[k], status[k] == WORKING, p)
+        for kind in range(6):
+            hours[kind, k] = week[kind]
+    return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5])
+
+
+# --- 3-5. Contact, bond, progress ----------------------------------------------------
+@compiled
+def contact_week(params, status, post, bond, motivation, efficacy, openness, need,
+                 progress, sessions, care_weeks, member, serial, early_bond, early_weeks,
+                 contact_hours, caseload, experience, stress, ties, group_hours, uniforms,
+                 placed, totals):
+    """Steps 3-5 for every client in care: contact, bond, progress and motivation.
+
+    Args:
+        params: :func:`packed` parameters.
+        status: Live column: status code (only ``IN_CARE`` rows take part).
+        post: Live column: the post in charge.
+        bond: Live column: bond 0..1, updated.
+        motivation: Live column: motivation 0..1, updated.
+        efficacy: Live column: self-efficacy 0..1, updated.
+        openness: Live column: openness 0..1, lowered by ruptures.
+        need: Live column: hours of effective work to the goal (h).
+        progress: Live column: progress 0..1, updated.
+        sessions: Live column: group sessions attended, updated.
+        care_weeks: Live column: weeks in care, updated.
+        member: Per live row, whether the client attends a group session this week.
+        serial: Live column: serial numbers (rows of the records).
+        early_bond: Record: gets the bond of clients in their ``early_weeks``-th week.
+        early_weeks: Week of care at which the early bond is recorded.
+        contact_hours: Per post, hours for one-to-one contact this week (h).
+        caseload: Per post, clients in care.
+        experience: Per post, the holder's experience (weeks).
+        stress: Per post, the holder's stress 0..1.
+        ties: Per post, network ties 0..1.
+        group_hours: Per post, hours of this week's group session (h).
+        uniforms: Shape ``(4, clients in care)``: draws for showing up, rupture,
+            placement and setback.
+        placed: Per live row, set true for clients placed (goal reached) this week.
+        totals: Shape ``(4, posts)``, incremented per post by the contact hours
+            given, their open and scripted parts, and the clients' new bonds.
+
+    Returns:
+        Open hours given in unhurried contacts (the week's connective hours, h).
+    """
+    p = params[0]
+    share = np.minimum(contact_hours / np.maximum(caseload, 1), p.max_contact_hours)
+    attune = mech.attunement(experience, stress, p)
+    placement = mech.placement_probability(ties, p)
+    scripted_part = p.standardisation * p.contact_norm_hours
+    connective = 0.0
+    i = 0
+    for r in range(len(status)):
+        if status[r] != IN_CARE:
+            continue
+        k, b, m, e = post[r], bond[r], motivation[r], efficacy[r]
+        shows = uniforms[0, i] < mech.show_probability(b, m, p)
+        hours = share[k] if shows else 0.0
+        scripted = min(hours, scripted_part)
+        open_hours = hours - scripted
+        bonding = shows
+        if (shows and p.standardisation > 0  # no scripted work, no rupture
+                and uniforms[1, i] < mech.rupture_probability(b, scripted, open_hours, p)):
+            bonding = False
+            openness[r] *= 1 - p.rupture_openness_loss
+        if bonding:
+            new_bond = _unit(b + mech.bond_growth(b, open_hours, attune[k],
+                                             mech.effective_openness(openness[r], p), p))
+        else:
+            new_bond = _unit(b * (1 - p.bond_decay))
+        gain = mech.progress_gain(hours, new_bond, m, group_hours[k] * member[r], need[r], p)
+        progress[r] = min(progress[r] + gain, 1.0)
+        ready = progress[r] >= 1.0
+        placed[r] = ready and uniforms[2, i] < placement[k]
+        setback = uniforms[3, i] < (p.rejection_rate if ready and not placed[r]
+                                    else p.setback_rate)
+        new_m = m + mech.motivation_change(m, e, new_bond, gain, setback, p)
+        new_e = e + mech.efficacy_change(e, gain, setback, p)
+        if member[r]:
+            new_m += mech.group_lift(new_m, p)
+            new_e += mech.group_lift(new_e, p)
+            sessions[r] += 1
+        bond[r], motivation[r], efficacy[r] = new_bond, _unit(new_m), _unit(new_e)
+        care_weeks[r] += 1
+        if care_weeks[r] == early_weeks:
+            early_bond[serial[r]] = new_bond
+        totals[0, k] += hours
+        totals[1, k] += open_hours
+        totals[2, k] += scripted
+        totals[3, k] += new_bond
+        if open_hours >= p.unhurried_hours:
+            connective += open_hours
+        i += 1
+    return connective
+
+
+# --- 6. Exits ------------------------------------------------------------------------
+@compiled
+def exits(params, status, bond, motivation, placed, uniforms):
+    """Placed clients reach their goal; others drop out at their weekly hazard.
+
+    Updates ``status`` in place (waiting clients have no bond to hold them).
+
+    Returns:
+        A boolean mask of the live rows leaving this week.
+    """
+    p = params[0]
+    leaving = np.zeros(len(status), np.bool_)
+    for r in range(len(status)):
+        if status[r] > IN_CARE:
+            continue
+        if placed[r]:
+            status[r], leaving[r] = GOAL, True
+            continue
+        b = bond[r] if status[r] == IN_CARE else 0.0
+        if uniforms[r] < mech.dropout_hazard(b, motivation[r], p):
+            status[r], leaving[r] = DROPOUT, True
+    return leaving
+
+
+# --- 8. Observation ------------------------------------------------------------------
+@compiled
+def client_totals(status, bond, motivation):
+    """Clients waiting and in care, and the sums of bond and motivation in care."""
+    waiting, in_care, bond_sum, motivation_sum = 0, 0, 0.0, 0.0
+    for r in range(len(status)):
+        if status[r] == WAITING:
+            waiting += 1
+        elif status[r] == IN_CARE:
+            in_care += 1
+            bond_sum += bond[r]
+            motivation_sum += motivation[r]
+    return waiting, in_care, bond_sum, motivation_sum
+
+
+# --- 7. Professional wellbeing -------------------------------------------------------
+@compiled
+def wellbeing(params, status, stress, strain, experience, ties, burnouts, overload, network,
+              connection, noise, u_burnout, u_quit, burnout, quits):
+    """Stress, experience and network ties of every post; who burns out or quits.
+
+    Updates the posts' columns in place: working professionals who burn out go on
+    sick leave (``burnout`` marks them, ``burnouts`` counts their episodes); working
+    or sick professionals who quit leave their post vacant (``quits`` marks them).
+
+    Returns:
+        The number of burnouts and of quits.
+    """
+    p = params[0]
+    n_burnout, n_quit = 0, 0
+    for k in range(len(status)):
+        if status[k] == VACANT:
+            stress[k], ties[k] = 0.0, 0.0
+            continue
+        working = status[k] == WORKING
+        if working:
+            target = mech.stress_target(overload[k], connection[k], p) + strain[k]
+            stress[k] = stress[k] + p.stress_adaptation * (target - stress[k]) + noise[k]
+        else:  # sick leave is rest
+            stress[k] = stress[k] + p.stress_adaptation * (p.stress_base - stress[k])
+        stress[k] = _unit(stress[k])
+        experience[k] += working
+        ties[k] += mech.ties_change(ties[k], network[k], p)
+        if working and u_burnout[k] < mech.burnout_probability(stress[k], p):
+            burnout[k], status[k] = True, SICK
+            burnouts[k] += 1
+            n_burnout += 1
+        if u_quit[k] < mech.quit_probability(stress[k], p):
+            quits[k], status[k] = True, VACANT
+            n_quit += 1
+    return n_burnout, n_quit
+
+
+# --- 8. Observation (posts) -----------------------------------------------------------
+@compiled
+def post_totals(status, stress, burnout_threshold):
+    """Posts working, sick and vacant; the working's summed stress; the strained.
+
+    Strained are the sick and the working at or above the burnout threshold.
+    """
+    working, sick, stress_sum, strained = 0, 0, 0.0, 0
+    for k in range(len(status)):
+        if status[k] == WORKING:
+            working += 1
+            stress_sum += stress[k]
+            strained += stress[k] >= burnout_threshold
+        elif status[k] == SICK:
+            sick += 1
+            strained += 1
+    return working, sick, len(status) - working - sick, stress_sum, strained
