@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
 		-e '.[dev,cluster,app,browser]'
 	$(BIN)/python -m ui.assets   # Solara's page assets from npm: no CDN needed
+	$(BIN)/python -c 'from model.kernels import warm_up; warm_up()'  # compile the weekly passes once
 	@touch $(STAMP)
 
 # Debian's Chromium for the browser tests (needs root, as in CI; skipped tests otherwise).

@@ -36,7 +36,10 @@ _RECORD = np.dtype([(f.name, _DTYPES[f.type]) for f in fields(Parameters)])
 
 def packed(p: Parameters) -> np.ndarray:
     """The parameters as a one-row record array: the form the compiled loops take."""
-    return np.array([tuple(p.to_dict().values())], dtype=_RECORD)
+    record = np.array([tuple(p.to_dict().values())], dtype=_RECORD)
+    # Run as plain Python (NUMBA_DISABLE_JIT=1), fields read as attributes need a
+    # recarray, which compiled code takes more slowly.
+    return record.view(np.recarray) if numba.config.DISABLE_JIT else record
 
 
 def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
@@ -62,6 +65,13 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
 
 _forget_stale_machine_code()
 compiled = numba.njit(cache=True)
+
+
+def warm_up() -> None:
+    """Compile (or load from disk) every loop below, with a short run of a small team."""
+    from model.model import VerbindingModel
+
+    VerbindingModel(rng=0, professionals=10, arrivals_per_week=10.0, weeks=60).run()
 
 
 @compiled

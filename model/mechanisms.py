@@ -14,9 +14,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numba.extending import register_jitable as jitable
+from numba.extending import register_jitable
 
 from model.parameters import Parameters
+
+#: Marks a mechanism as callable from compiled code too (inlined into the loops).
+jitable = register_jitable(inline="always")
 
 
 # --- 1. Assignment -------------------------------------------------------------------

@@ -62,6 +62,8 @@ def test_out_writes_the_five_files(tmp_path):
     assert summary[2]["group_programme"] == "true" and summary[0]["weeks"] == "30"
     weekly = read_csv(out / "weekly.csv")
     assert len(weekly) == 4 * 30 and weekly[0]["week"] == "1"
+    assert all(float(value) >= 0 for row in weekly for column, value in row.items()
+               if column != "scenario")  # plain numbers, readable by any tool
     clients = read_csv(out / "clients.csv")
     assert {c["exit_reason"] for c in clients} <= {"goal", "dropout", "in_care", "waiting"}
     assert list(clients[0])[:4] == ["scenario", "replicate", "client_id", "arrival_week"]

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from model import kernels
 from model import mechanisms as mech
 from model.parameters import Parameters
+from model.state import SICK, WORKING
 
 
 def test_admin_grows_with_caseload_and_standardisation_and_falls_with_automation():
@@ -92,3 +94,14 @@ def test_stress_rises_with_overload_and_falls_with_connection():
     p = Parameters()
     target = mech.stress_target(np.array([0.0, 0.3, 0.0]), np.array([0.5, 0.5, 0.9]), p)
     assert target[1] > target[0] > target[2]
+
+
+def test_the_compiled_loops_use_the_same_time_budget_as_numpy():
+    p = Parameters(standardisation=0.5, network_hours=2.0, group_programme=True)
+    caseload = np.array([0, 10, 30, 60, 25])
+    runs_group = np.array([False, True, False, True, True])
+    status = np.array([WORKING, WORKING, WORKING, WORKING, SICK], np.int8)
+    compiled = kernels.time_budget(kernels.packed(p), caseload, runs_group, status)
+    plain = mech.time_budget(caseload, runs_group, status == WORKING, p)
+    for kind in mech.Budget._fields:
+        assert getattr(compiled, kind).tolist() == pytest.approx(getattr(plain, kind).tolist())

@@ -1,11 +1,16 @@
 """The model as a whole: invariants every week, real Mesa agents, determinism."""
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import Client, Professional, VerbindingModel
+from model import Client, Professional, VerbindingModel, kernels
 from model.metrics import METRIC_NAMES, summarise
 from model.state import DROPOUT, GOAL, IN_CARE, VACANT, WAITING, WORKING
 
@@ -156,3 +161,45 @@ def test_an_empty_world_runs_and_reports_nothing_to_measure():
     metrics = summarise(model)
     assert model.clients.count == 0
     assert np.isnan(metrics["goal_share"]) and metrics["waitlist_mean"] == 0
+
+
+def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small):
+    """The weekly passes compiled by numba agree with running their Python source."""
+    script = ("import json, sys, numba; from model import VerbindingModel; "
+              "from model.metrics import summarise; "
+              "m = VerbindingModel(rng=5, **json.loads(sys.argv[1])).run(); "
+              "print(json.dumps([summarise(m), m.datacollector.model_vars['goals'], "
+              "numba.config.DISABLE_JIT]))")
+
+    def run(disable_jit: str):
+        done = subprocess.run([sys.executable, "-c", script, json.dumps(small)], check=True,
+                              capture_output=True, text=True,
+                              env={**os.environ, "NUMBA_DISABLE_JIT": disable_jit})
+        return json.loads(done.stdout)
+
+    (compiled, goals, was_interpreted), (interpreted, same_goals, is_interpreted) = (
+        run("0"), run("1"))
+    assert not was_interpreted and is_interpreted
+    assert goals == same_goals  # the same clients reach their goal in the same weeks
+    assert compiled == pytest.approx(interpreted, rel=1e-9, nan_ok=True)
+
+
+def test_cached_machine_code_is_dropped_when_a_compiled_source_changes(tmp_path):
+    for name in kernels.SOURCES:
+        (tmp_path / name).write_text(f"# {name}\n")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    compiled = [cache / "kernels.census-90.py312.nbi", cache / "kernels.census-90.py312.1.nbc"]
+    other = cache / "model.cpython-312.pyc"
+    for path in [*compiled, other]:
+        path.write_text("")
+
+    kernels._forget_stale_machine_code(tmp_path)  # first sight: no fingerprint yet
+    assert not any(path.exists() for path in compiled) and other.exists()
+    for path in compiled:
+        path.write_text("")
+    kernels._forget_stale_machine_code(tmp_path)  # nothing changed: the cache is kept
+    assert all(path.exists() for path in compiled)
+    (tmp_path / "mechanisms.py").write_text("# an edited mechanism\n")
+    kernels._forget_stale_machine_code(tmp_path)
+    assert not any(path.exists() for path in compiled)
