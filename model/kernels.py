@@ -12,7 +12,7 @@ record (:func:`packed`), which the loops read by name like :class:`Parameters`.
 Set ``NUMBA_DISABLE_JIT=1`` to run the loops as plain Python (slow, debuggable).
 
 The machine code is kept on disk (``model/__pycache__``), so only the first run after
-an install or an edit compiles (about ten seconds).
+an install or an edit of a compiled source compiles (a few seconds).
 """
 
 from __future__ import annotations
@@ -211,7 +211,6 @@ def contact_week(params, status, post, bond, motivation, efficacy, openness, nee
     share = np.minimum(contact_hours / np.maximum(caseload, 1), p.max_contact_hours)
     attune = mech.attunement(experience, stress, p)
     placement = mech.placement_probability(ties, p)
-    scripted_part = p.standardisation * p.contact_norm_hours
     connective = 0.0
     i = 0
     for r in range(len(status)):
@@ -220,16 +219,15 @@ def contact_week(params, status, post, bond, motivation, efficacy, openness, nee
         k, b, m, e = post[r], bond[r], motivation[r], efficacy[r]
         shows = uniforms[0, i] < mech.show_probability(b, m, p)
         hours = share[k] if shows else 0.0
-        scripted = min(hours, scripted_part)
-        open_hours = hours - scripted
+        scripted, open_hours = mech.split_contact(hours, p)
         bonding = shows
         if (shows and p.standardisation > 0  # no scripted work, no rupture
                 and uniforms[1, i] < mech.rupture_probability(b, scripted, open_hours, p)):
             bonding = False
             openness[r] *= 1 - p.rupture_openness_loss
         if bonding:
-            new_bond = _unit(b + mech.bond_growth(b, open_hours, attune[k],
-                                             mech.effective_openness(openness[r], p), p))
+            openness_now = mech.effective_openness(openness[r], p)
+            new_bond = _unit(b + mech.bond_growth(b, open_hours, attune[k], openness_now, p))
         else:
             new_bond = _unit(b * (1 - p.bond_decay))
         gain = mech.progress_gain(hours, new_bond, m, group_hours[k] * member[r], need[r], p)
@@ -282,21 +280,6 @@ def exits(params, status, bond, motivation, placed, uniforms):
     return leaving
 
 
-# --- 8. Observation ------------------------------------------------------------------
-@compiled
-def client_totals(status, bond, motivation):
-    """Clients waiting and in care, and the sums of bond and motivation in care."""
-    waiting, in_care, bond_sum, motivation_sum = 0, 0, 0.0, 0.0
-    for r in range(len(status)):
-        if status[r] == WAITING:
-            waiting += 1
-        elif status[r] == IN_CARE:
-            in_care += 1
-            bond_sum += bond[r]
-            motivation_sum += motivation[r]
-    return waiting, in_care, bond_sum, motivation_sum
-
-
 # --- 7. Professional wellbeing -------------------------------------------------------
 @compiled
 def wellbeing(params, status, stress, strain, experience, ties, burnouts, overload, network,
@@ -335,7 +318,21 @@ def wellbeing(params, status, stress, strain, experience, ties, burnouts, overlo
     return n_burnout, n_quit
 
 
-# --- 8. Observation (posts) -----------------------------------------------------------
+# --- 8. Observation ------------------------------------------------------------------
+@compiled
+def client_totals(status, bond, motivation):
+    """Clients waiting and in care, and the sums of bond and motivation in care."""
+    waiting, in_care, bond_sum, motivation_sum = 0, 0, 0.0, 0.0
+    for r in range(len(status)):
+        if status[r] == WAITING:
+            waiting += 1
+        elif status[r] == IN_CARE:
+            in_care += 1
+            bond_sum += bond[r]
+            motivation_sum += motivation[r]
+    return waiting, in_care, bond_sum, motivation_sum
+
+
 @compiled
 def post_totals(status, stress, burnout_threshold):
     """Posts working, sick and vacant; the working's summed stress; the strained.
