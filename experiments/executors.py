@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from model.kernels import warm_up
+
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 10
 #: Dask settings for a local cluster of CPU-bound runs lasting seconds: the defaults
@@ -65,13 +67,15 @@ class SerialExecutor(Executor):
 class PoolExecutor(Executor):
     """A local pool of processes (default: one per core).
 
-    At most ``2 * workers`` runs are in flight, so an interrupted sweep loses few.
+    Each worker loads the model's compiled loops as it starts. At most
+    ``2 * workers`` runs are in flight, so an interrupted sweep loses few.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
         context = multiprocessing.get_context("forkserver")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                         initializer=warm_up)
 
     def run(self, fn, jobs):  # noqa: D102
         pending, queue = {}, iter(enumerate(jobs))
@@ -114,6 +118,7 @@ class DaskExecutor(Executor):
                 self.client = Client(self._cluster, timeout=CONNECT_TIMEOUT)
             else:
                 self.client = Client(address, timeout=CONNECT_TIMEOUT)
+            self.client.run(warm_up)  # each worker loads the compiled loops once
         except (OSError, TimeoutError) as error:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address} within "
                                 f"{CONNECT_TIMEOUT} s ({type(error).__name__}); check the "

@@ -1,5 +1,6 @@
 """The model as a whole: invariants every week, real Mesa agents, determinism."""
 
+import gc
 import json
 import os
 import subprocess
@@ -161,6 +162,16 @@ def test_an_empty_world_runs_and_reports_nothing_to_measure():
     metrics = summarise(model)
     assert model.clients.count == 0
     assert np.isnan(metrics["goal_share"]) and metrics["waitlist_mean"] == 0
+
+
+def test_a_run_leaves_no_reference_cycles_behind(small):
+    """What lets ``run`` pause Python's cycle collector: there is nothing to collect."""
+    kernels.warm_up()  # loading the compiled loops, once a process, leaves some garbage
+    model = VerbindingModel(rng=3, **small)
+    gc.collect()
+    model.run()
+    assert gc.isenabled()
+    assert gc.collect() == 0
 
 
 def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small):
