@@ -70,13 +70,28 @@ def time_mesa() -> float:
 
 def peak_mib_in_fresh_process(scale: int) -> float:
     """Peak resident memory (MiB) of a new process running the scenario at ``scale``."""
-    code = ("from model.kernels import warm_up; from experiments.bench import time_ours; "
-            f"warm_up(); time_ours({scale}); "
-            "print(next(line.split()[1] for line in open('/proc/self/status') "
-            "if line.startswith('VmHWM')))")
+    code = ("from model.kernels import warm_up; from experiments.bench import time_ours, "
+            f"own_peak_mib; warm_up(); time_ours({scale}); print(own_peak_mib())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    return int(done.stdout.strip().splitlines()[-1]) / 1024
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def own_peak_mib() -> float:
+    """This process's peak resident memory in MiB.
+
+    Linux's ``VmHWM`` counts this process only; ``ru_maxrss`` (elsewhere, and in
+    kilobytes on Linux but bytes on macOS) may include the parent's memory at the fork.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status
+                        if line.startswith("VmHWM")) / 1024
+    except (OSError, StopIteration):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def measure(progress=None, sweep: bool = False) -> dict[str, float]:

@@ -273,3 +273,11 @@ def test_an_unreachable_scheduler_fails_fast_with_a_clear_message(tmp_path, caps
                      "tcp://127.0.0.1:9"]) == 2
     assert time.monotonic() - start < 30
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_the_benchmark_measures_the_memory_of_its_own_run_not_of_the_caller():
+    from experiments.bench import peak_mib_in_fresh_process
+
+    ballast = np.ones(60_000_000)  # 458 MiB held by this process while the child runs
+    peak = peak_mib_in_fresh_process(1)
+    assert 50 < peak < ballast.nbytes / 2**20
