@@ -46,13 +46,19 @@ def _spec(title: str, body: dict, lang: str) -> dict:
     """A whole chart: its title, the shared look and a menu that only saves the picture.
 
     The menu speaks the page's language; Vega's other entries need the internet or show
-    code.
+    code. Every dataset has a name: when a Step changes only the data, the browser
+    updates them in the chart drawn already instead of drawing it anew
+    (``ui/vegachart.vue``).
     """
     menu = {"export": True, "source": False, "compiled": False, "editor": False}
     words = {"PNG_ACTION": t("save_png", lang), "SVG_ACTION": t("save_svg", lang)}
     config = {**CONFIG, "locale": {"number": DUTCH_NUMBERS}} if lang == "nl" else CONFIG
-    return {"$schema": SCHEMA, "title": title, "config": config,
+    spec = {"$schema": SCHEMA, "title": title, "config": config,
             "usermeta": {"embedOptions": {"actions": menu, "i18n": words}}, **body}
+    if body.get("width") == "container":  # lay out anew when the width or data change,
+        # or a legend that wraps onto a second row is cut off
+        spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    return spec
 
 
 def outcomes_spec(model, lang: str) -> dict:
@@ -67,7 +73,7 @@ def outcomes_spec(model, lang: str) -> dict:
             rows += [{"week": 0, "value": None, "series": t(name, lang),
                       "panel": t(panel, lang)} for name in names]
     return _spec(t("outcomes", lang), {
-        "data": {"values": rows},
+        "data": {"name": "outcomes", "values": rows},
         "facet": {"field": "panel", "type": "nominal", "title": None,
                   "sort": [t(p, lang) for p, _ in PANELS]},
         "columns": 2,
@@ -98,7 +104,7 @@ def time_split_spec(model, lang: str) -> dict:
     return _spec(t("time_split", lang), {
         "width": "container", "height": 210,
         "layer": [
-            {"data": {"values": rows}, "mark": "area",
+            {"data": {"name": "hours", "values": rows}, "mark": "area",
              "encoding": {
                  "x": week_axis(lang),
                  "y": {"field": "hours", "type": "quantitative", "stack": "zero",
@@ -160,7 +166,8 @@ def network_spec(model, lang: str) -> dict:
     return _spec(t("network", lang), {
         "width": "container", "height": 340,
         "layer": [
-            {"data": {"values": clients}, "mark": {"type": "rule", "opacity": 0.6},
+            {"data": {"name": "clients", "values": clients},
+             "mark": {"type": "rule", "opacity": 0.6},
              "encoding": {"x": {"field": "x0", "type": "quantitative", **hidden},
                           "y": {"field": "y0", "type": "quantitative", **hidden},
                           "x2": {"field": "x"}, "y2": {"field": "y"},
@@ -168,7 +175,7 @@ def network_spec(model, lang: str) -> dict:
                                           "scale": {"domain": [0, 1], "range": [0.3, 5]},
                                           "legend": None},
                           "color": {"value": "#0072B2"}}},
-            {"data": {"values": clients}, "mark": {"type": "circle", "size": 90,
+            {"data": {"name": "clients", "values": clients}, "mark": {"type": "circle", "size": 90,
                                                    "stroke": "white", "cursor": "pointer"},
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
                           "y": {"field": "y", "type": "quantitative", **hidden},
@@ -177,7 +184,7 @@ def network_spec(model, lang: str) -> dict:
                                     "title": t("mean_bond", lang)},
                           "tooltip": [{"field": "client", "title": t("client", lang)},
                                       {"field": "bond", "title": t("bond", lang)}]}},
-            {"data": {"values": professionals},
+            {"data": {"name": "professionals", "values": professionals},
              "mark": {"type": "circle", "size": 900, "stroke": "black", "opacity": 1,
                       "cursor": "pointer"},
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
@@ -185,7 +192,7 @@ def network_spec(model, lang: str) -> dict:
                           "color": {"field": "label", "type": "nominal", "title": None,
                                     "scale": {"domain": statuses,
                                               "range": list(STATUS_COLOURS.values())}}}},
-            {"data": {"values": professionals},
+            {"data": {"name": "professionals", "values": professionals},
              "mark": {"type": "text", "fontSize": 16, "fontWeight": "bold",
                       "color": "white"},
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
@@ -207,7 +214,7 @@ def week_spec(model, post: int, lang: str) -> dict:
     return _spec(title, {
         "width": "container", "height": 50,
         "layer": [
-            {"data": {"values": rows}, "mark": "bar",
+            {"data": {"name": "week", "values": rows}, "mark": "bar",
              "encoding": {"x": {"field": "hours", "type": "quantitative", "stack": "zero",
                                 "title": t("hours_unit", lang)},
                           "order": {"field": "order"},

@@ -7,6 +7,8 @@ Mesa's SolaraViz arrangement with its controls in the page's language.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import reacton.ipywidgets as widgets
 import solara
 
@@ -74,10 +76,19 @@ def model_params(scenario, lang: str, seed: int = 1) -> dict:
     return params
 
 
+class VegaChart(solara.widgets.VegaLite):
+    """Solara's Vega-Lite widget, redrawn as soon as its specification changes.
+
+    Solara's own waits 100 ms after every change before drawing, which a Step in
+    class would show as lag (``ui/vegachart.vue``).
+    """
+
+    template_file = str(Path(__file__).with_name("vegachart.vue"))
+
+
 def chart(spec: dict, on_click=None):
     """A Vega-Lite chart, drawn in the browser."""
-    return solara.widgets.VegaLite.element(spec=spec, on_click=on_click,
-                                           listen_to_click=on_click is not None)
+    return VegaChart.element(spec=spec, on_click=on_click, listen_to_click=on_click is not None)
 
 
 def make_parts(lang: str) -> list:

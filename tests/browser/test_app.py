@@ -37,6 +37,26 @@ def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
     expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
 
 
+def settled(page: Page) -> None:
+    """Wait until no chart is still redrawing."""
+    page.wait_for_function("() => !document.querySelector('.verbinding-chart[data-pending]')",
+                           polling="raf", timeout=WAIT)
+
+
+def test_a_step_updates_the_charts_drawn_already_with_the_new_week(page: Page, app_url):
+    open_explore(page, app_url)
+    step(page, 3)  # past the first weeks, which are drawn as points
+    settled(page)
+    hours = page.locator(".live-part .vega-embed").nth(1)
+    hours.locator("canvas").evaluate("canvas => canvas.dataset.drawnAt = 'week 3'")
+    before = hours.screenshot()
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.get_by_text("Week 4", exact=True)).to_be_visible(timeout=WAIT)
+    settled(page)
+    assert hours.screenshot() != before  # the new week is shown ...
+    assert hours.locator("canvas").get_attribute("data-drawn-at") == "week 3"  # ... in place
+
+
 def test_play_runs_weeks_until_paused(page: Page, app_url):
     open_explore(page, app_url)
     page.get_by_role("button", name="Play", exact=True).click()
