@@ -8,10 +8,13 @@ from urllib.parse import parse_qsl, urlencode
 
 import solara
 
+from model.kernels import warm_up
 from ui.compare_page import Compare
 from ui.explore import Explore
 from ui.i18n import LANGUAGES, t
 from ui.learn import Learn
+
+warm_up()  # the model's compiled loops in memory before the first Step in class
 
 
 def query_of(router) -> dict:

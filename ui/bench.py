@@ -37,6 +37,7 @@ def measure(steps: int = 20) -> dict[str, float]:
             page.goto(url)
             button = page.get_by_role("button", name="Step", exact=True)
             expect(button).to_be_enabled(timeout=60_000)
+            page.wait_for_function(SETTLED, polling="raf", timeout=60_000)  # page loaded
             times, week_times = [], []
             for k in range(1, steps + 1):
                 clicked = time.perf_counter()
