@@ -42,6 +42,25 @@ def packed(p: Parameters) -> np.ndarray:
     return record.view(np.recarray) if numba.config.DISABLE_JIT else record
 
 
+def warm_up() -> None:
+    """Compile (or load from disk) every loop below, with a short run of a small team."""
+    from model.model import VerbindingModel
+
+    VerbindingModel(rng=0, professionals=10, arrivals_per_week=10.0, weeks=60).run()
+
+
+def cache_folder(folder: Path = Path(__file__).parent) -> Path:
+    """Where numba keeps the machine code of the loops defined in ``folder``.
+
+    Beside the sources, or under ``NUMBA_CACHE_DIR`` when that is set.
+    """
+    if not numba.config.CACHE_DIR:
+        return folder / "__pycache__"
+    from numba.core.caching import UserProvidedCacheLocator
+
+    return Path(UserProvidedCacheLocator(warm_up, str(folder / "kernels.py")).get_cache_path())
+
+
 def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
     """Delete cached machine code compiled from other versions of :data:`SOURCES`.
 
@@ -49,13 +68,13 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
     and status codes compiled into these loops live in other files. A fingerprint of
     all of them, kept beside the cache, tells when the cache no longer fits.
     """
-    cache = folder / "__pycache__"
+    cache = cache_folder(folder)
     digest = hashlib.sha256(b"".join((folder / name).read_bytes() for name in SOURCES))
     stamp = cache / "kernels.sources"
     if stamp.is_file() and stamp.read_text() == digest.hexdigest():
         return
     try:
-        cache.mkdir(exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
         for old in cache.glob("kernels.*.nb[ci]"):
             old.unlink(missing_ok=True)
         stamp.write_text(digest.hexdigest())
@@ -65,13 +84,6 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
 
 _forget_stale_machine_code()
 compiled = numba.njit(cache=True)
-
-
-def warm_up() -> None:
-    """Compile (or load from disk) every loop below, with a short run of a small team."""
-    from model.model import VerbindingModel
-
-    VerbindingModel(rng=0, professionals=10, arrivals_per_week=10.0, weeks=60).run()
 
 
 @compiled

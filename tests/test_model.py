@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -214,3 +215,15 @@ def test_cached_machine_code_is_dropped_when_a_compiled_source_changes(tmp_path)
     (tmp_path / "mechanisms.py").write_text("# an edited mechanism\n")
     kernels._forget_stale_machine_code(tmp_path)
     assert not any(path.exists() for path in compiled)
+
+
+def test_the_freshness_check_looks_where_numba_caches_under_numba_cache_dir(tmp_path):
+    """Clusters often point NUMBA_CACHE_DIR elsewhere; the stale-code check follows it."""
+    script = ("from model.kernels import cache_folder, warm_up; warm_up(); "
+              "print(cache_folder())")
+    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
+                          text=True, env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)})
+    cache = Path(done.stdout.strip().splitlines()[-1])
+    assert cache.is_relative_to(tmp_path)
+    assert (cache / "kernels.sources").is_file()
+    assert list(cache.glob("kernels.contact_week-*.nbi"))  # numba wrote its code there
