@@ -17,8 +17,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from model.kernels import warm_up
-
 ROOT = Path(__file__).resolve().parent.parent
 #: Flags for Debian's Chromium driving the app headless (browser tests and benchmark):
 #: no sandbox or GPU in containers, and no calls home.
@@ -45,7 +43,6 @@ def start(timeout_s: float = 60.0) -> tuple[subprocess.Popen, str]:
     Raises:
         RuntimeError: If the app does not answer within ``timeout_s`` seconds.
     """
-    warm_up()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -72,7 +69,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     os.chdir(ROOT)
-    warm_up()  # the first Step in class should not wait for the compiler
     os.execve(sys.executable, command(args.host, args.port), {**os.environ, **SOLARA_SETTINGS})
 
 
