@@ -276,20 +276,24 @@ def exits(params, status, bond, motivation, placed, uniforms):
     Updates ``status`` in place (waiting clients have no bond to hold them).
 
     Returns:
-        A boolean mask of the live rows leaving this week.
+        A boolean mask of the live rows leaving this week, the number reaching their
+        goal and the number dropping out.
     """
     p = params[0]
     leaving = np.zeros(len(status), np.bool_)
+    goals, dropouts = 0, 0
     for r in range(len(status)):
         if status[r] > IN_CARE:
             continue
         if placed[r]:
             status[r], leaving[r] = GOAL, True
+            goals += 1
             continue
         b = bond[r] if status[r] == IN_CARE else 0.0
         if uniforms[r] < mech.dropout_hazard(b, motivation[r], p):
             status[r], leaving[r] = DROPOUT, True
-    return leaving
+            dropouts += 1
+    return leaving, goals, dropouts
 
 
 # --- 7. Professional wellbeing -------------------------------------------------------

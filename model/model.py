@@ -209,7 +209,9 @@ class VerbindingModel(Model):
             return
         traits = self._draw_traits(n)
         serials = self.clients.append(traits, week)
-        self.clients.live["agent"][-n:] = [Client(self, s) for s in serials.tolist()]
+        agents = (Client(self, serial) for serial in serials.tolist())
+        # From an iterator, not a list: numpy would probe every agent for being a sequence.
+        self.clients.live["agent"][-n:] = np.fromiter(agents, dtype=object, count=n)
 
     def _draw_traits(self, n: int) -> dict[str, np.ndarray]:
         """Client traits at arrival: lognormal need, beta-distributed states."""
@@ -315,10 +317,9 @@ class VerbindingModel(Model):
     def _exit(self, placed: np.ndarray, week: int) -> None:
         live = self.clients.live
         status = live["status"]
-        leaving = kernels.exits(self.packed, status, live["bond"], live["motivation"], placed,
-                                self.contact_rng.random(len(status)))
-        self.goals = int(placed.sum())
-        self.dropouts = int(leaving.sum()) - self.goals
+        leaving, self.goals, self.dropouts = kernels.exits(
+            self.packed, status, live["bond"], live["motivation"], placed,
+            self.contact_rng.random(len(status)))
         for agent in live["agent"][leaving]:
             agent.remove()
         self.clients.remove(leaving, week)
