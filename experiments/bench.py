@@ -16,7 +16,7 @@ Figures:
   260-week scenario (interpreter and libraries included; the process's own high-water
   mark, ``VmHWM``: ``ru_maxrss`` would also count the parent's memory at the fork).
 - with ``--sweep``: runs per second of 24 standard-scenario runs on 1 worker, a pool of
-  2, and a Dask LocalCluster of 2 (taking turns, best of two rounds), the speed-up of
+  2, and a Dask LocalCluster of 2 (taking turns, best of three rounds), the speed-up of
   2 workers, and Dask's overhead against the pool.
 Ours and Mesa's runs take turns, five of each, and each figure is the best of its
 five (for ours, the fastest per client-week): on a shared machine, load that comes and
@@ -130,7 +130,7 @@ def measure(progress=None, sweep: bool = False) -> dict[str, float]:
     }
 
 
-def measure_sweep(runs: int = 24, rounds: int = 2) -> dict[str, float]:
+def measure_sweep(runs: int = 24, rounds: int = 3) -> dict[str, float]:
     """Sweep throughput at the standard scenario size: 1 and 2 workers, and Dask.
 
     ``runs`` replicates of the standard scenario go through each executor, after two
