@@ -171,7 +171,7 @@ class VerbindingModel(Model):
         Python's cycle collector is paused meanwhile. The weeks create no reference
         cycles (a test checks it), so it would find nothing, but it rescans every live
         object, agents included, as agents come and go: at 30,000 clients that was
-        about a third of the run (README, "Performance").
+        up to a quarter of the run (README, "Performance").
         """
         collecting = gc.isenabled()
         gc.disable()
