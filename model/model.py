@@ -301,7 +301,8 @@ class VerbindingModel(Model):
         """Record the week's hours per post (``week_hours``) and add them to the totals.
 
         ``contact`` counts one-to-one time given plus group sessions; ``slack`` is
-        contact time nobody used (no-shows, or more time than clients can take).
+        contact time nobody used (no-shows, or more time than clients can take). The
+        week's figures ``admin_hours``, ``network_hours``, ... are the sums over posts.
         """
         self.week_hours = {
             "admin": budget.admin, "network": budget.network,
@@ -311,7 +312,8 @@ class VerbindingModel(Model):
         }
         hours = np.array([self.week_hours[k] for k in Posts.HOUR_KINDS])
         self.posts.hours += hours.T
-        self.week_totals = hours.sum(axis=1).tolist()
+        for kind, total in zip(Posts.HOUR_KINDS, hours.sum(axis=1).tolist(), strict=True):
+            setattr(self, f"{kind}_hours", total)
 
     # ----------------------------------------------------------------- 6 exits
     def _exit(self, placed: np.ndarray, week: int) -> None:
@@ -385,8 +387,6 @@ class VerbindingModel(Model):
         employed = self.working + self.sick
         self.mean_stress = stress_sum / self.working if self.working else 0.0
         self.burnout_share = strained / employed if employed else 0.0
-        for kind, hours in zip(Posts.HOUR_KINDS, self.week_totals, strict=True):
-            setattr(self, f"{kind}_hours", hours)  # admin_hours, network_hours, ...
         self.paid_hours = employed * p.hours_per_week + self.overtime_hours
         self.datacollector.collect(self)
 

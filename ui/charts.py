@@ -55,8 +55,9 @@ def _spec(title: str, body: dict, lang: str) -> dict:
     config = {**CONFIG, "locale": {"number": DUTCH_NUMBERS}} if lang == "nl" else CONFIG
     spec = {"$schema": SCHEMA, "title": title, "config": config,
             "usermeta": {"embedOptions": {"actions": menu, "i18n": words}}, **body}
-    if body.get("width") == "container":  # lay out anew when the width or data change,
-        # or a legend that wraps onto a second row is cut off
+    if body.get("width") == "container":
+        # Laid out anew when the width or the data change; else a legend that wraps
+        # onto a second row is cut off.
         spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
     return spec
 
