@@ -19,9 +19,7 @@ import statistics
 import time
 
 from ui import serve
-
-#: True once no chart of the page is redrawing.
-SETTLED = "() => !document.querySelector('.verbinding-chart[data-pending]')"
+from ui.explore import SETTLED
 
 
 def measure(steps: int = 20) -> dict[str, float]:

@@ -87,6 +87,10 @@ class VegaChart(solara.widgets.VegaLite):
     template_file = str(Path(__file__).with_name("vegachart.vue"))
 
 
+#: For a browser (tests, benchmark): true once no chart of the page is redrawing.
+SETTLED = "() => !document.querySelector('.verbinding-chart[data-pending]')"
+
+
 def chart(spec: dict, on_click=None):
     """A Vega-Lite chart, drawn in the browser."""
     return VegaChart.element(spec=spec, on_click=on_click, listen_to_click=on_click is not None)

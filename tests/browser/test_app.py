@@ -6,6 +6,8 @@ import re
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from ui.explore import SETTLED
+
 WAIT = 30_000
 #: English that must not show on the Dutch page (the defaults of SolaraViz and Vega menus).
 ENGLISH_ONLY = ("Controls", "Play Interval", "Render Interval", "Use Threads",
@@ -39,8 +41,7 @@ def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
 
 def settled(page: Page) -> None:
     """Wait until no chart is still redrawing."""
-    page.wait_for_function("() => !document.querySelector('.verbinding-chart[data-pending]')",
-                           polling="raf", timeout=WAIT)
+    page.wait_for_function(SETTLED, polling="raf", timeout=WAIT)
 
 
 def test_a_step_updates_the_charts_drawn_already_with_the_new_week(page: Page, app_url):
