@@ -91,8 +91,13 @@ class PoolExecutor(Executor):
             for future in done:
                 yield pending.pop(future), future.result()
 
-    def close(self) -> None:  # noqa: D102
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def close(self) -> None:
+        """Cancel runs not started and wait for those under way (one per worker at most).
+
+        Not waiting (``wait=False``) lets Python 3.12's exit race the pool's own
+        shutdown, which now and then prints an ``OSError`` after a finished run.
+        """
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor(Executor):
