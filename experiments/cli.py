@@ -19,7 +19,8 @@ from experiments import analysis, compare, docs, validation
 from experiments.executors import ExecutorError, make_executor
 from experiments.output import OutputError, Staging, check_target, dump_json
 from experiments.progress import Progress
-from experiments.replicates import package_version, run_scenarios
+from experiments.provenance import package_version
+from experiments.replicates import run_scenarios
 from experiments.scenarios import ScenarioError, available, load
 from experiments.space import SpaceError
 from experiments.sweep import ExperimentError, load_experiment, run_sweep

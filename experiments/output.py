@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import math
+import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,43 +18,173 @@ class OutputError(ValueError):
     """An output folder that cannot be used."""
 
 
-def check_target(target: Path) -> None:
-    """Refuse an output folder that exists and holds files, or is a file.
+#: Filesystems of the kernel, not of the user: never an output folder or an input file.
+SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+#: Prefix of the hidden staging folders beside an output folder.
+STAGING_PREFIX = ".verbinding-staging-"
+#: The lock file inside a folder in use (staging or sweep results).
+LOCK_NAME = ".lock"
+
+
+def on_system_filesystem(path: Path) -> Path | None:
+    """The system root (``/proc``, ``/sys``, ``/dev``) ``path`` lies in, if any."""
+    real = Path(os.path.realpath(path))
+    return next((root for root in SYSTEM_ROOTS if real.is_relative_to(root)), None)
+
+
+def check_writable_folder(target: Path, flag: str = "--out") -> None:
+    """Refuse a folder that could not be created or written, whatever it holds.
+
+    Refused: an empty name, the current folder or one above it, a path on a system
+    filesystem, a symbolic link (dangling or not), an existing file, a path under a
+    file, and a folder whose nearest existing ancestor is not writable.
+
+    Raises:
+        OutputError: Naming the folder, the problem and what is allowed.
+    """
+    if not str(target).strip() or str(target) in (".", ".."):
+        raise OutputError(f"{flag} needs the name of a new folder (e.g. {flag} "
+                          "results/run1), not the current folder")
+    system = on_system_filesystem(target)
+    if system is not None:
+        raise OutputError(f"{flag} {target} is on the system filesystem {system}; give a "
+                          "folder for results")
+    absolute = Path(os.path.abspath(target))
+    if Path.cwd().is_relative_to(absolute):
+        raise OutputError(f"{flag} {target} holds the current folder; give a new folder")
+    if target.is_symlink():
+        raise OutputError(f"{flag} {target} is a symbolic link; give a real folder")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{flag} {target} is a file; give a new or empty folder")
+    ancestor = absolute.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(f"{flag} {target}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(f"{flag} {target}: no permission to write in {ancestor}")
+
+
+def check_target(target: Path, flag: str = "--out") -> None:
+    """Refuse an output folder that cannot be written or already holds files.
 
     Raises:
         OutputError: Naming the folder and what is allowed.
     """
-    if target.is_file():
-        raise OutputError(f"--out {target} is a file; give a new or empty folder")
+    check_writable_folder(target, flag)
     if target.is_dir() and any(target.iterdir()):
-        raise OutputError(f"--out {target} already holds files; give a new or empty folder "
+        raise OutputError(f"{flag} {target} already holds files; give a new or empty folder "
                           "(results are never overwritten)")
 
 
-class Staging:
-    """A temporary folder beside the target, renamed onto it only when complete.
+class FolderLock:
+    """An exclusive lock on a folder for as long as a process works in it.
 
-    Use as a context manager: on an exception the staging folder is deleted and the
-    target is left as it was.
+    The lock is an ``flock`` on ``FOLDER/.lock``: the operating system releases it when
+    the process ends, however it ends, so ``kill -9`` leaves no stale lock.
     """
 
-    def __init__(self, target: Path) -> None:
-        check_target(target)
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._file = None
+
+    def acquire(self) -> bool:
+        """Take the lock if it is free; False if another process holds it."""
+        handle = open(self.folder / LOCK_NAME, "a+")  # noqa: SIM115 (held while locked)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+        return True
+
+    def holder(self) -> str:
+        """The process id written by the holder of the lock (or "unknown")."""
+        try:
+            return (self.folder / LOCK_NAME).read_text().strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def release(self) -> None:
+        """Give the lock up (closing the file releases it)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> FolderLock:
+        if not self.acquire():
+            raise OutputError(f"{self.folder} is in use by another verbinding process (pid "
+                              f"{self.holder()}); wait for it to finish or give another "
+                              "--out")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def remove_stale_staging(parent: Path) -> None:
+    """Delete the staging folders in ``parent`` whose process has ended.
+
+    A staging folder is locked by its process for its whole life; one whose lock can be
+    taken was left by a process that was killed.
+    """
+    for folder in parent.glob(f"{STAGING_PREFIX}*"):
+        lock = FolderLock(folder)
+        if folder.is_dir() and not folder.is_symlink() and lock.acquire():
+            shutil.rmtree(folder, ignore_errors=True)
+            lock.release()
+
+
+class Staging:
+    """A hidden folder beside the target, renamed onto it only when complete.
+
+    Use as a context manager: on an exception the staging folder is deleted and the
+    target is left as it was. The folder gets the user's usual permissions (umask), and
+    staging folders left by killed processes are cleared when the next one starts.
+    """
+
+    def __init__(self, target: Path, flag: str = "--out") -> None:
+        check_target(target, flag)
         self.target = target
+        self.flag = flag
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        remove_stale_staging(target.parent)
+        self.path = _new_folder(target.parent, f"{STAGING_PREFIX}{os.getpid()}-")
+        self._lock = FolderLock(self.path)
+        self._lock.acquire()
 
     def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
+        self._lock.release()
         if kind is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             return
-        check_target(self.target)  # nobody wrote there meanwhile
+        try:
+            check_target(self.target, self.flag)  # nobody wrote there meanwhile
+        except OutputError:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
+        (self.path / LOCK_NAME).unlink()
         if self.target.is_dir():
             self.target.rmdir()
         self.path.rename(self.target)
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder with a unique name, created with the user's umask (not 0700)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
 
 
 def cell(value: Any) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from experiments.executors import Executor, SerialExecutor
 from experiments.output import CsvTable, Staging, dump_json
+from experiments.provenance import provenance
 from experiments.runner import (
     CLIENT_COLUMNS,
     PROFESSIONAL_COLUMNS,
@@ -27,14 +27,6 @@ from experiments.stats import mean_ci
 from model.metrics import METRIC_NAMES
 from model.model import WEEKLY_FIGURES
 from model.parameters import specs
-
-
-def package_version() -> str:
-    """The installed version of Verbinding."""
-    try:
-        return version("verbinding")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 @dataclass
@@ -83,7 +75,7 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
         finally:
             for table in files.values():
                 table.close()
-        manifest = {"version": package_version(), "command": command, "root_seed": seed,
+        manifest = {**provenance(), "command": command, "root_seed": seed,
                     "replicates": replicates,
                     "scenarios": [{"name": r.scenario.name, "domain": r.scenario.domain,
                                    "file": str(r.scenario.path) if r.scenario.path else None,

@@ -76,11 +76,23 @@ def simulate(overrides: dict[str, Any], seed: int, records: bool = True) -> RunO
     )
 
 
+#: Week columns where the model marks "not yet" with -1 (never started, still here).
+_UNSET_WEEK = -1
+
+
 def _client_rows(model: VerbindingModel) -> list[tuple]:
+    """One tuple per client; a value that does not exist (yet) is None, an empty cell."""
     record = model.clients.final_records()
-    columns = [record[name].tolist() if name != "exit_reason"
-               else [CLIENT_STATUS[r] for r in record[name]] for name in CLIENT_COLUMNS]
+    columns = [[CLIENT_STATUS[r] for r in record[name]] if name == "exit_reason"
+               else _missing_as_none(name, record[name].tolist()) for name in CLIENT_COLUMNS]
     return list(zip(range(model.clients.count), *columns, strict=True))
+
+
+def _missing_as_none(name: str, values: list) -> list:
+    """Replace the model's markers of a missing value (-1 weeks, NaN) by None."""
+    if name.endswith("_week"):
+        return [None if v == _UNSET_WEEK else v for v in values]
+    return [None if v != v else v for v in values]  # NaN is the only value unequal to itself
 
 
 def _professional_rows(model: VerbindingModel) -> list[tuple]:

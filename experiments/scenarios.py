@@ -15,18 +15,21 @@ A scenario file is TOML::
     caseload_cap = 45
 
 A variant takes everything of the scenario it extends and overrides what it names.
-``extends`` and the command line accept a scenario's name (a file in ``scenarios/``)
-or a path to a ``.toml`` file.
+On the command line, ``extends`` and a scenario may be a shipped scenario's name (a
+file in ``scenarios/``) or a path to a ``.toml`` file; a scenario uploaded to the app
+or carried by a link is parsed from its text and may extend a shipped scenario only.
 """
 
 from __future__ import annotations
 
-import tempfile
+import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from experiments.output import on_system_filesystem
 from model.parameters import ParameterError, Parameters
 
 #: The folder of shipped scenario files.
@@ -34,6 +37,8 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DOMAINS = ("care", "education", "work")
 #: Largest scenario file accepted (bytes); a scenario is a few hundred.
 MAX_FILE_BYTES = 64 * 1024
+#: Longest scenario name (characters): names head table columns and file contents.
+MAX_NAME = 80
 _KEYS = {"name", "domain", "extends", "description", "parameters"}
 
 
@@ -82,8 +87,11 @@ def available() -> list[str]:
 def locate(reference: str, relative_to: Path | None = None) -> Path:
     """The file a scenario reference points to: a path, or a shipped scenario's name.
 
+    Only regular files are read, never one on a system filesystem (``/proc``, ``/sys``,
+    ``/dev``), whose files can block or claim a size of zero.
+
     Raises:
-        ScenarioError: If no such file exists.
+        ScenarioError: If no such file exists or it is on a system filesystem.
     """
     candidates = [Path(reference)]
     if relative_to is not None:
@@ -91,17 +99,22 @@ def locate(reference: str, relative_to: Path | None = None) -> Path:
     if not reference.endswith(".toml"):
         candidates.append(SCENARIO_DIR / f"{reference}.toml")
     for candidate in candidates:
+        system = on_system_filesystem(candidate)
+        if system is not None:
+            raise ScenarioError(f"scenario '{shown(reference)}' is on the system filesystem "
+                                f"{system}; give a .toml file or a shipped scenario's name")
         if candidate.is_file():
             return candidate.resolve()
-    raise ScenarioError(f"scenario '{reference}' not found; give a .toml path or one of: "
-                        f"{', '.join(available())}")
+    raise ScenarioError(f"scenario '{shown(reference)}' not found; give a .toml path or one "
+                        f"of: {', '.join(available())}")
 
 
 def load(reference: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
-    """Read, check and resolve a scenario file, following ``extends``.
+    """Read, check and resolve a scenario file, following ``extends`` (command line).
 
     Args:
-        reference: A path or the name of a shipped scenario.
+        reference: A path or the name of a shipped scenario. ``extends`` in a file may
+            also name a path, relative to that file.
 
     Raises:
         ScenarioError: For a missing or malformed file, unknown keys, a bad domain, an
@@ -112,86 +125,153 @@ def load(reference: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
     if path in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, path))
         raise ScenarioError(f"{path.name}: scenario extends itself ({cycle})")
-    data = _read_toml(path)
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ScenarioError(f"{path.name}: unknown key '{sorted(unknown)[0]}'; allowed keys "
-                            f"are {', '.join(sorted(_KEYS))}")
-    parent = load(data["extends"], (*_chain, path)) if "extends" in data else None
-    overrides = _table(data, "parameters", path)
-    try:
-        Parameters.from_mapping({**(parent.overrides if parent else {}), **overrides})
-    except ParameterError as error:
-        raise ScenarioError(f"{path.name}: {error}") from None
-    return Scenario(
-        name=_text(data, "name", path, default=path.stem),
-        domain=_domain(data, path, parent),
-        description=_description(data, path, parent),
-        overrides={**(parent.overrides if parent else {}), **overrides},
-        path=path,
-    )
+    data = _parse(_read_bounded(path), path.name)
+    return _resolve(data, path.name, path,
+                    lambda parent: load(parent, (*_chain, path)))
+
+
+def load_shipped(name: str) -> Scenario:
+    """A shipped scenario by its name: the only scenarios the app reads from disk.
+
+    Raises:
+        ScenarioError: If ``name`` is not a shipped scenario (a path never is).
+    """
+    if name not in available():
+        raise ScenarioError(f"unknown scenario '{shown(name)}'; shipped: "
+                            f"{', '.join(available())}")
+    return load(SCENARIO_DIR / f"{name}.toml")
 
 
 def loads(text: str, label: str = "uploaded scenario") -> Scenario:
-    """Parse a scenario from text (no ``extends`` to other files than shipped ones).
+    """Parse a scenario from text (an upload or a shared link), touching no file.
+
+    ``extends`` may name a shipped scenario only.
+
+    Args:
+        text: The TOML text.
+        label: What the text is called in messages (a file name, say).
 
     Raises:
         ScenarioError: As :func:`load`, or if the text is too large.
     """
+    label = shown(label)
     if len(text.encode()) > MAX_FILE_BYTES:
         raise ScenarioError(f"{label}: larger than {MAX_FILE_BYTES // 1024} KiB")
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{label.replace(' ', '_')}.toml"
-        path.write_text(text, encoding="utf-8")
-        scenario = load(path)
-    return Scenario(scenario.name, scenario.domain, scenario.description,
-                    scenario.overrides, None)
+    def shipped_parent(reference: str) -> Scenario:
+        if reference not in available():
+            raise ScenarioError(f"{label}: extends '{shown(reference)}', but an uploaded or "
+                                f"shared scenario can extend only a shipped one: "
+                                f"{', '.join(available())}")
+        return load_shipped(reference)
+
+    return _resolve(_parse(text, label), label, None, shipped_parent)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if path.stat().st_size > MAX_FILE_BYTES:
+def shown(text: str, limit: int = 60) -> str:
+    """Text from outside as a message may show it: printable characters, cut short."""
+    clean = "".join(c if c.isprintable() else "?" for c in str(text))
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
+def _read_bounded(path: Path) -> str:
+    """A file's text, reading at most the size limit whatever the file claims."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path.name}: malformed TOML: {error}") from None
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(f"{path.name}: not UTF-8 text") from None
 
 
-def _table(data: dict, key: str, path: Path) -> dict[str, Any]:
+def _parse(text: str, label: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{label}: malformed TOML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(f"{label}: malformed TOML: nested too deeply") from None
+
+
+def _resolve(data: dict[str, Any], label: str, path: Path | None,
+             parent_of: Callable[[str], Scenario]) -> Scenario:
+    """Check a parsed scenario and merge it onto the scenario it extends."""
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise ScenarioError(f"{label}: unknown key '{shown(sorted(unknown)[0])}'; allowed "
+                            f"keys are {', '.join(sorted(_KEYS))}")
+    parent = None
+    if "extends" in data:
+        if not isinstance(data["extends"], str):
+            raise ScenarioError(f"{label}: 'extends' must be a scenario's name")
+        parent = parent_of(data["extends"])
+    overrides = {**(parent.overrides if parent else {}), **_table(data, "parameters", label)}
+    try:
+        Parameters.from_mapping(overrides)
+    except ParameterError as error:
+        raise ScenarioError(f"{label}: {error}") from None
+    default_name = path.stem if path is not None else "uploaded"
+    return Scenario(
+        name=_name(data, label, default_name),
+        domain=_domain(data, label, parent),
+        description=_description(data, label, parent),
+        overrides=overrides,
+        path=path,
+    )
+
+
+def _table(data: dict, key: str, label: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise ScenarioError(f"{path.name}: '{key}' must be a table ([{key}])")
+        raise ScenarioError(f"{label}: '{key}' must be a table ([{key}])")
     return value
 
 
-def _text(data: dict, key: str, path: Path, default: str) -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise ScenarioError(f"{path.name}: '{key}' must be a non-empty string")
-    return value
+def check_name(name: Any, label: str = "scenario") -> str:
+    """A scenario's name: printable, no path separators, at most :data:`MAX_NAME` long.
+
+    Names appear in tables, file contents and terminals, so escape sequences and
+    control characters are refused.
+
+    Raises:
+        ScenarioError: Naming what is allowed.
+    """
+    allowed = (f"letters, digits, spaces and punctuation other than / and \\, at most "
+               f"{MAX_NAME} characters")
+    if not isinstance(name, str) or not name.strip():
+        raise ScenarioError(f"{label}: 'name' must be a non-empty string ({allowed})")
+    if len(name) > MAX_NAME or not name.isprintable() or set(name) & {"/", "\\"}:
+        raise ScenarioError(f"{label}: name '{shown(name)}' is not allowed; use {allowed}")
+    return name.strip()
 
 
-def _domain(data: dict, path: Path, parent: Scenario | None) -> str:
+def _name(data: dict, label: str, default: str) -> str:
+    return check_name(data.get("name", default), label)
+
+
+def _domain(data: dict, label: str, parent: Scenario | None) -> str:
     domain = data.get("domain", parent.domain if parent else None)
     if domain not in DOMAINS:
-        raise ScenarioError(f"{path.name}: domain must be one of {', '.join(DOMAINS)}, "
-                            f"not {domain!r}")
+        raise ScenarioError(f"{label}: domain must be one of {', '.join(DOMAINS)}, "
+                            f"not {shown(repr(domain))}")
     return domain
 
 
-def _description(data: dict, path: Path, parent: Scenario | None) -> dict[str, str]:
-    own = _table(data, "description", path)
+def _description(data: dict, label: str, parent: Scenario | None) -> dict[str, str]:
+    own = _table(data, "description", label)
     unknown = set(own) - {"en", "nl"}
     if unknown:
-        raise ScenarioError(f"{path.name}: description languages are en and nl, not "
-                            f"'{sorted(unknown)[0]}'")
+        raise ScenarioError(f"{label}: description languages are en and nl, not "
+                            f"'{shown(sorted(unknown)[0])}'")
     merged = {**(parent.description if parent else {}), **own}
     for language, text in merged.items():
         if not isinstance(text, str):
-            raise ScenarioError(f"{path.name}: description.{language} must be a string")
+            raise ScenarioError(f"{label}: description.{language} must be a string")
+        if not text.replace("\n", " ").replace("\t", " ").isprintable():
+            raise ScenarioError(f"{label}: description.{language} holds control "
+                                "characters; plain text only")
     return merged
 
 
@@ -201,7 +281,7 @@ def dumps(scenario: Scenario) -> str:
         if isinstance(v, bool):
             return "true" if v else "false"
         if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return json.dumps(v, ensure_ascii=False)  # JSON's escapes are TOML's too
         return repr(v)
 
     lines = [f"name = {value(scenario.name)}", f"domain = {value(scenario.domain)}", "",

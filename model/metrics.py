@@ -53,6 +53,9 @@ METRICS = (
            "Contact hours / hours worked."),
     Metric("network_share", "share", "Share of time on network", "Aandeel netwerk",
            "Network hours / hours worked."),
+    Metric("idle_share", "share", "Share of time unused", "Aandeel onbenut",
+           "Contact hours budgeted but not used (no client to see) / hours worked; with "
+           "the admin, contact and network shares it sums to 1."),
     Metric("waitlist_mean", "clients", "Mean waitlist", "Gemiddelde wachtlijst",
            "Mean over window weeks of clients waiting at the end of the week."),
     Metric("wait_weeks_mean", "weeks", "Mean wait", "Gemiddelde wachttijd",
@@ -113,6 +116,7 @@ def summarise(model) -> dict[str, float]:
         "admin_share": _ratio(weekly["admin_hours"].sum(), worked),
         "contact_share": _ratio(weekly["contact_hours"].sum(), worked),
         "network_share": _ratio(weekly["network_hours"].sum(), worked),
+        "idle_share": _ratio(weekly["slack_hours"].sum(), worked),
         "waitlist_mean": _mean(weekly["waiting"]),
         "wait_weeks_mean": _mean(waited),
         "stress_mean": _mean(weekly["mean_stress"]),

@@ -511,12 +511,25 @@ def check_value(name: str, value: Any) -> None:
             raise ParameterError(f"{name}={value!r} must be true or false")
         return
     wrong_type = isinstance(value, bool) or not isinstance(value, int | float) or (
-        kind is int and not float(value).is_integer())
+        kind is int and isinstance(value, float) and not value.is_integer())
     if wrong_type:
         expected = "a whole number" if kind is int else "a number"
-        raise ParameterError(f"{name}={value!r} must be {expected} in {_allowed(spec)}")
-    if not spec.low <= value <= spec.high:
-        raise ParameterError(f"{name}={value:g} is out of range; allowed {_allowed(spec)}")
+        raise ParameterError(f"{name}={_shown(value)} must be {expected} in "
+                             f"{_allowed(spec)}")
+    if not spec.low <= value <= spec.high:  # exact for ints of any size; false for NaN
+        raise ParameterError(f"{name}={_shown(value)} is out of range; allowed "
+                             f"{_allowed(spec)}")
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: short, whatever its size or type."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        digits = str(abs(value))  # too large for a float: scientific notation by hand
+        return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _allowed(spec: Spec) -> str:

@@ -1,12 +1,16 @@
 """The app's pages rendered headlessly (no browser), and its texts in both languages."""
 
+import base64
+import json
+import zlib
+
 import pytest
 import solara
 
 from experiments.scenarios import MAX_FILE_BYTES, ScenarioError, dumps, load, loads
 from model import VerbindingModel
 from model.parameters import ParameterError, Parameters, specs
-from ui.compare_page import Compare, comparison_table, table_csv
+from ui.compare_page import Compare, LinkError, comparison_table, table_csv
 from ui.explore import Explore, classroom_values, model_params
 from ui.i18n import TEXT, UNITS_NL, number, parameter_label, refusal, t
 from ui.learn import Learn, odd_sections
@@ -86,7 +90,46 @@ def test_a_shared_link_carries_scenarios_saved_in_the_session():
     saved_scenarios.set({"mine": mine})
     text = encode_saved(["care", "mine"])
     assert decode_saved(text)["mine"].overrides == mine.overrides
-    assert decode_saved("not-a-link") == {}
+    with pytest.raises(LinkError):
+        decode_saved("not-a-link")
+
+
+def pack(payload: bytes) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(payload, 9)).decode()
+
+
+def test_a_page_address_names_no_file_and_asks_for_no_more_than_the_sliders():
+    from ui.compare_page import REPLICATES, WEEKS, read_address
+
+    request = read_address({"s": "care,/etc/passwd,../pyproject.toml,pyproject.toml,work",
+                            "r": "500", "w": "abc"}, "en")
+    assert request.picks == ["care", "work"]
+    assert (request.replicates, request.weeks) == (REPLICATES[-1], WEEKS[1])
+    assert len(request.problems) == 5
+    assert "'/etc/passwd', which is no shipped or saved scenario" in request.problems[0]
+    assert "Replicates = '500'; allowed are whole numbers from 2 to 40. Using 40." in (
+        request.problems[3])
+    assert not any("TOML" in p or "not found" in p for p in request.problems)
+    dutch = read_address({"s": "care,work", "r": "1", "w": "1" * 5000}, "nl").problems
+    assert dutch[0].startswith("Het paginaadres vraagt om Herhalingen = '1'")
+    assert "Gebruikt wordt 104." in dutch[1]
+
+
+@pytest.mark.parametrize("payload, problem", [
+    (b"\0" * 2**30, "more than 260 KiB"),           # a 1 MB link that unpacks to 1 GiB
+    (b"\0" * 10**7, "more than 260 KiB"),           # a 13 KB link that unpacks to 10 MB
+    (json.dumps(['name = "x"\nextends = "/proc/kmsg"\ndomain = "care"\n']).encode(),
+     "can extend only a shipped one"),
+    (json.dumps(['name = "care"\ndomain = "care"\n']).encode(),
+     "'care' is the name of a shipped scenario"),
+    (json.dumps({"a": 1}).encode(), "damaged"),
+])
+def test_scenarios_in_a_link_are_unpacked_with_a_bound_and_checked(payload, problem):
+    from ui.compare_page import read_address
+
+    request = read_address({"s": "care,work", "x": pack(payload)}, "en")
+    assert request.shared == {} and request.picks == ["care", "work"]
+    assert len(request.problems) == 1 and problem in request.problems[0], request.problems
 
 
 def test_an_impossible_combination_is_explained_in_the_page_language():
@@ -133,9 +176,17 @@ BAD_FILES = {  # every way a scenario file is refused, as an upload
     "combination": 'domain = "care"\n[parameters]\nadmin_hours_fixed = 50\n',
     "loop": 'domain = "care"\nextends = "loop.toml"\n',
     "too large": "#" * (MAX_FILE_BYTES + 1),
+    "escape in name": 'domain = "care"\nname = "x\\u001b[2Jy"\n',
+    "path in name": 'domain = "care"\nname = "../x"\n',
+    "extends a path": 'domain = "care"\nextends = "/etc/passwd"\n',
+    "extends a number": 'domain = "care"\nextends = 5\n',
+    "control in description": 'domain = "care"\n[description]\nen = "a\\u0007b"\n',
+    "nested arrays": "x = " + "[" * 20_000 + "]" * 20_000 + "\n",
+    "nested tables": "x = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n",
+    "huge number": 'domain = "care"\n[parameters]\nprofessionals = 1' + "0" * 400 + "\n",
 }
 ENGLISH = ("must", "unknown", "allowed", "not found", "larger than", "extends itself", "exceeds",
-           "malformed", "out of range", "did you mean", "not UTF-8")
+           "malformed", "out of range", "did you mean", "not UTF-8", "shipped", "control")
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)

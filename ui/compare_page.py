@@ -12,18 +12,38 @@ import json
 import threading
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import solara
 
 from experiments import compare
 from experiments.replicates import run_scenarios
-from experiments.scenarios import Scenario, ScenarioError, available, dumps, load, loads
+from experiments.scenarios import (
+    MAX_FILE_BYTES,
+    Scenario,
+    ScenarioError,
+    available,
+    check_name,
+    dumps,
+    load_shipped,
+    loads,
+    shown,
+)
 from model.metrics import METRICS
 from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, number, refusal, t
 
-#: Scenarios saved from the Explore page in this browser session.
+#: Scenarios saved from the Explore page or uploaded, in this browser session.
 saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
+#: The replicates and weeks a comparison may ask for: (lowest, default, highest). The
+#: sliders and the page address share them, so a link cannot hold the server longer
+#: than the page's own controls can.
+REPLICATES = (2, 10, 40)
+WEEKS = (26, 104, 260)
+#: Longest text of scenarios a link may carry (``x=``), and the most it may unpack to:
+#: four scenario files at their size limit, with room for the list around them.
+MAX_LINK_CHARS = 128 * 1024
+MAX_LINK_BYTES = 4 * MAX_FILE_BYTES + 4096
 
 
 class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
@@ -31,8 +51,30 @@ class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
 
 
 def resolve(name: str) -> Scenario:
-    """A shipped scenario, or one saved from Explore in this session."""
-    return saved_scenarios.value.get(name) or load(name)
+    """A scenario of this session (saved or uploaded), or a shipped one; never a path."""
+    return saved_scenarios.value.get(name) or load_shipped(name)
+
+
+def check_own_name(name: str) -> None:
+    """Refuse a session scenario named like a shipped one, which it would hide.
+
+    Raises:
+        ScenarioError: Naming the clash.
+    """
+    check_name(name)
+    if name in available():
+        raise ScenarioError(f"'{name}' is the name of a shipped scenario; give yours "
+                            "another name")
+
+
+def keep(scenario: Scenario) -> None:
+    """Keep a scenario of this session for Compare (and Explore's picker).
+
+    Raises:
+        ScenarioError: If its name is not allowed or is a shipped scenario's.
+    """
+    check_own_name(scenario.name)
+    saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
 
 
 def describe(name: str, lang: str) -> str:
@@ -88,15 +130,104 @@ def encode_saved(names: list[str]) -> str:
     return base64.urlsafe_b64encode(zlib.compress(json.dumps(chosen).encode())).decode()
 
 
+class LinkError(ValueError):
+    """Scenarios in a link that cannot be used; ``key`` and ``fields`` make the message."""
+
+    def __init__(self, key: str, **fields) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
 def decode_saved(text: str) -> dict[str, Scenario]:
-    """Scenarios from a shared link, each checked like an upload; bad ones are skipped."""
+    """Scenarios from a shared link, each checked like an upload, touching no file.
+
+    The link is unpacked with a bound, so a small link cannot expand to gigabytes.
+
+    Raises:
+        LinkError: If the text is damaged, too large, or holds a refused scenario.
+    """
     if not text:
         return {}
+    if len(text) > MAX_LINK_CHARS:
+        raise LinkError("link_too_large", n=MAX_LINK_BYTES // 1024)
     try:
-        files = json.loads(zlib.decompress(base64.urlsafe_b64decode(text.encode())))
-        return {s.name: s for s in (loads(f, label="shared") for f in files[:4])}
-    except (ValueError, zlib.error, ScenarioError, TypeError):
-        return {}
+        unpacker = zlib.decompressobj()
+        data = unpacker.decompress(base64.urlsafe_b64decode(text.encode()), MAX_LINK_BYTES)
+    except (ValueError, zlib.error):
+        raise LinkError("link_damaged") from None
+    if unpacker.unconsumed_tail:
+        raise LinkError("link_too_large", n=MAX_LINK_BYTES // 1024)
+    try:
+        files = json.loads(data) if unpacker.eof else None
+    except ValueError:
+        files = None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise LinkError("link_damaged")
+    shared = {}
+    for file in files[:4]:
+        scenario = loads(file, label="shared link")
+        check_own_name(scenario.name)
+        shared[scenario.name] = scenario
+    return shared
+
+
+@dataclass
+class Request:
+    """A comparison asked for by a page address, and what in it was refused."""
+
+    picks: list[str]
+    replicates: int
+    weeks: int
+    shared: dict[str, Scenario]
+    problems: list[str]
+
+
+def read_address(query: dict[str, str], lang: str) -> Request:
+    """The comparison a page address asks for, every value checked like its control.
+
+    A value out of range or not a number is replaced by the nearest allowed (or the
+    default) and said in ``problems``; a scenario that is neither shipped, saved in this
+    session nor carried by the link is left out; nothing names a file.
+    """
+    problems: list[str] = []
+    try:
+        shared = decode_saved(query.get("x", ""))
+    except LinkError as error:
+        shared = {}
+        why = t(error.key, lang).format(**error.fields)
+        problems.append(t("address_link", lang).format(why=why))
+    except ScenarioError as error:
+        shared = {}
+        problems.append(t("address_link", lang).format(why=refusal(error, lang)))
+    known = {*available(), *saved_scenarios.value, *shared}
+    picks = []
+    for name in query.get("s", "care,care-high-caseload").split(","):
+        if name in known:
+            picks.append(name)
+        else:
+            problems.append(t("address_scenario", lang).format(name=shown(name)))
+    replicates = _address_number(query, "r", "replicates", REPLICATES, lang, problems)
+    weeks = _address_number(query, "w", "weeks", WEEKS, lang, problems)
+    return Request(picks, replicates, weeks, shared, problems)
+
+
+def _address_number(query: dict[str, str], key: str, label: str, allowed: tuple[int, ...],
+                    lang: str, problems: list[str]) -> int:
+    """A whole number from the address within ``allowed = (low, default, high)``."""
+    low, default, high = allowed
+    if key not in query:
+        return default
+    text = query[key]
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is not None and low <= value <= high:
+        return value
+    used = default if value is None else min(max(value, low), high)
+    problems.append(t("address_number", lang).format(
+        name=t(label, lang), value=shown(text, 20), low=low, high=high, used=used))
+    return used
 
 
 def comparison_table(results, lang: str) -> list[dict]:
@@ -134,11 +265,12 @@ def table_csv(rows: list[dict]) -> str:
 @solara.component
 def Compare(lang: str, query: dict):
     """The Compare page; ``query`` holds the comparison from the page address."""
-    shared = solara.use_memo(lambda: decode_saved(query.get("x", "")), [])
+    request = solara.use_memo(lambda: read_address(query, lang), [])
+    shared = request.shared
     names = available() + sorted({*saved_scenarios.value, *shared})
-    picks = solara.use_reactive(query.get("s", "care,care-high-caseload").split(","))
-    replicates = solara.use_reactive(int(query.get("r", 10)))
-    weeks = solara.use_reactive(int(query.get("w", 104)))
+    picks = solara.use_reactive(request.picks)
+    replicates = solara.use_reactive(request.replicates)
+    weeks = solara.use_reactive(request.weeks)
     progress = solara.use_reactive(0.0)
     results = solara.use_reactive(None)
     problems = solara.use_reactive([])
@@ -175,8 +307,8 @@ def Compare(lang: str, query: dict):
                                "x": encode_saved(picks.value)})
 
     def run_if_shared() -> None:   # a shared link opens with its comparison run
-        if shared:
-            saved_scenarios.set({**saved_scenarios.value, **shared})
+        for scenario in shared.values():
+            keep(scenario)
         if query.get("run") == "1" and valid:
             task()
 
@@ -184,14 +316,16 @@ def Compare(lang: str, query: dict):
 
     with solara.Column(style={"font-size": "18px", "padding": "12px"}):
         solara.Markdown(f"## {t('compare', lang)}")
+        for problem in request.problems:
+            solara.Warning(problem)
         solara.SelectMultiple(t("scenarios", lang), all_values=names, values=picks)
         solara.Markdown("\n".join(f"- **{name}**: {describe(name, lang)}"
                                    for name in picks.value))
         solara.Div(style={"height": "28px"})  # room for the sliders' value bubbles
         with solara.Row():
-            solara.SliderInt(t("replicates", lang), value=replicates, min=2, max=40,
-                             thumb_label="always")
-            solara.SliderInt(t("weeks", lang), value=weeks, min=26, max=260,
+            solara.SliderInt(t("replicates", lang), value=replicates, min=REPLICATES[0],
+                             max=REPLICATES[-1], thumb_label="always")
+            solara.SliderInt(t("weeks", lang), value=weeks, min=WEEKS[0], max=WEEKS[-1],
                              thumb_label="always")
         with solara.Row():
             solara.Button(t("run", lang), color="primary", on_click=task,

@@ -7,10 +7,11 @@ Mesa's SolaraViz arrangement with its controls in the page's language.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import reacton.ipywidgets as widgets
 import solara
+from ipyvuetify.extra import FileInput
 
 from experiments.scenarios import (
     MAX_FILE_BYTES,
@@ -18,14 +19,15 @@ from experiments.scenarios import (
     ScenarioError,
     available,
     dumps,
-    load,
+    load_shipped,
     loads,
+    shown,
 )
 from model import VerbindingModel
 from model.parameters import Parameters, specs
 from model.state import CLIENT_STATUS
 from ui import charts
-from ui.compare_page import saved_scenarios
+from ui.compare_page import keep, saved_scenarios
 from ui.i18n import decimal_mark, parameter_label, refusal, t
 from ui.viz import LiveModel
 
@@ -149,13 +151,17 @@ def make_parts(lang: str) -> list:
         solara.InputText(t("scenario_name", lang), value=name)
         solara.Button(t("save_for_compare", lang), on_click=lambda: save(scenario),
                       color="primary")
-        solara.FileDownload(dumps(scenario), filename=f"{scenario.name}.toml",
+        solara.FileDownload(dumps(scenario), filename=f"{file_stem(scenario.name)}.toml",
                             label=t("download_scenario", lang))
         if message.value:
             solara.Info(message.value)
 
     def save(scenario) -> None:
-        saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
+        try:
+            keep(scenario)
+        except ScenarioError as error:
+            message.set(f"{t('error', lang)}: {refusal(error, lang)}")
+            return
         message.set(f"{t('saved', lang)}: {scenario.name}")
 
     name = solara.reactive("my-scenario")
@@ -184,44 +190,70 @@ def current_scenario(model, name: str) -> Scenario:
                     overrides)
 
 
+def file_stem(name: str) -> str:
+    """A scenario name as a safe file name: letters, digits, '.', '-' and '_' only."""
+    return re.sub(r"[^\w.-]+", "-", name).strip(".-") or "scenario"
+
+
+def read_upload(file: dict) -> Scenario:
+    """The scenario in an uploaded file, refused by its size before any byte is read.
+
+    Args:
+        file: ``{"name", "size", "file_obj"}`` as the browser announced it; the file's
+            bytes come from the browser only when read, and at most the size limit is.
+
+    Raises:
+        ScenarioError: If the file is too large, not UTF-8 or not a valid scenario.
+    """
+    label = shown(str(file["name"]).removesuffix(".toml"))
+    if file["size"] > MAX_FILE_BYTES:
+        raise ScenarioError(f"{label}: larger than {MAX_FILE_BYTES // 1024} KiB")
+    data = file["file_obj"].read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{label}: larger than {MAX_FILE_BYTES // 1024} KiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{label}: not UTF-8 text") from None
+    return loads(text, label=label)
+
+
 @solara.component
 def Upload(lang: str):
-    """Upload a scenario file: checked like the command line, saved for Compare."""
-    problem = solara.use_reactive("")
-    done = solara.use_reactive("")
+    """Upload a scenario file: checked like the command line, kept for Compare.
 
-    def received(files) -> None:
-        problem.set("")
-        done.set("")
-        if not files:
-            return
-        file = files[0]
-        try:
-            data = bytes(file["content"])
-            if len(data) > MAX_FILE_BYTES:
-                raise ScenarioError(f"{file['name']}: larger than {MAX_FILE_BYTES // 1024} KiB")
-            scenario = loads(data.decode("utf-8", errors="replace"),
-                             label=file["name"].removesuffix(".toml"))
-        except ScenarioError as error:
-            problem.set(refusal(error, lang))
-            return
-        saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
-        done.set(f"{t('saved', lang)}: {scenario.name}")
-
+    The browser announces the file's name and size first; a file above the size limit
+    is refused without being sent, so a large upload cannot stall the connection.
+    """
+    announced, announce = solara.use_state(None)
     solara.Text(t("upload", lang))
-    widgets.FileUpload(accept=".toml", multiple=False, on_value=received,
-                       description="TOML")
-    if problem.value:
-        solara.Error(f"{t('error', lang)}: {problem.value}")
-    if done.value:
-        solara.Success(done.value)
+    field = FileInput.element(accept=".toml", multiple=False, show_progress=False,
+                              on_file_info=announce)
+
+    def receive(cancel) -> str | None:
+        if not announced:
+            return None
+        widget = solara.get_widget(field)
+        widget.version += 1  # as Solara's FileDrop: the listeners of this announcement
+        widget.reset_stats()
+        scenario = read_upload(widget.get_files()[0])
+        keep(scenario)
+        return scenario.name
+
+    result = solara.use_thread(receive, [announced])
+    if result.error is not None:
+        why = result.error if isinstance(result.error, ScenarioError) else t("upload_failed",
+                                                                            lang)
+        solara.Error(f"{t('error', lang)}: {refusal(why, lang)}")
+    elif result.value:
+        solara.Success(f"{t('saved', lang)}: {result.value}")
 
 
 @solara.component
 def Explore(lang: str):
     """The Explore page."""
     preset = solara.use_reactive("care")
-    scenario = saved_scenarios.value.get(preset.value) or load(preset.value)
+    scenario = saved_scenarios.value.get(preset.value) or load_shipped(preset.value)
     params = solara.use_memo(lambda: model_params(scenario, lang), [preset.value, lang])
     model = solara.use_memo(lambda: VerbindingModel(rng=1, **classroom_values(scenario)),
                             [preset.value])

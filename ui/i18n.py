@@ -93,6 +93,21 @@ TEXT = {
     "running": ("Running", "Bezig"),
     "cancelled": ("Cancelled.", "Geannuleerd."),
     "pick": ("Pick 2 to 4 scenarios.", "Kies 2 tot 4 scenario's."),
+    "address_number": ("The page address asks for {name} = '{value}'; allowed are whole "
+                       "numbers from {low} to {high}. Using {used}.",
+                       "Het paginaadres vraagt om {name} = '{value}'; toegestaan zijn hele "
+                       "getallen van {low} tot {high}. Gebruikt wordt {used}."),
+    "address_scenario": ("The page address names '{name}', which is no shipped or saved "
+                         "scenario; it is left out.",
+                         "Het paginaadres noemt '{name}', geen meegeleverd of bewaard "
+                         "scenario; het blijft weg."),
+    "address_link": ("The scenarios carried by this link cannot be read: {why}",
+                     "De scenario's in deze link zijn niet te lezen: {why}"),
+    "upload_failed": ("the file could not be received; try again",
+                      "het bestand kwam niet aan; probeer het opnieuw"),
+    "link_damaged": ("the link is damaged or cut short", "de link is beschadigd of afgekapt"),
+    "link_too_large": ("they would unpack to more than {n} KiB", "ze zouden uitpakken tot meer "
+                       "dan {n} KiB"),
     "metric": ("Outcome", "Uitkomst"),
     "difference": ("Difference from the base (paired 95% interval)",
                    "Verschil met de basis (gepaard 95%-interval)"),
@@ -196,8 +211,23 @@ DUTCH_REFUSALS = tuple((re.compile(pattern), dutch) for pattern, dutch in (
      "{file}: onbekende sleutel '{key}'; toegestaan zijn {keys}"),
     (r"(?P<file>[^:]+): '(?P<key>[^']*)' must be a table \(\[[^]]*\]\)",
      "{file}: '{key}' moet een tabel zijn ([{key}])"),
-    (r"(?P<file>[^:]+): '(?P<key>[^']*)' must be a non-empty string",
+    (r"(?P<file>[^:]+): '(?P<key>[^']*)' must be a non-empty string(?: \(.*\))?",
      "{file}: '{key}' moet een niet-lege tekst zijn"),
+    (r"(?P<file>[^:]+): name '(?P<name>.*)' is not allowed; use .*",
+     "{file}: de naam '{name}' kan niet; gebruik letters, cijfers, spaties en leestekens "
+     "behalve / en \\, hoogstens 80 tekens"),
+    (r"(?P<file>[^:]+): 'extends' must be a scenario's name",
+     "{file}: 'extends' moet de naam van een scenario zijn"),
+    (r"(?P<file>[^:]+): extends '(?P<name>.*)', but an uploaded or shared scenario can "
+     r"extend only a shipped one: (?P<names>.*)",
+     "{file}: bouwt voort op '{name}', maar een geüpload of gedeeld scenario kan alleen "
+     "voortbouwen op een meegeleverd scenario: {names}"),
+    (r"(?P<file>[^:]+): description\.(?P<lang>\w+) holds control characters; plain text only",
+     "{file}: description.{lang} bevat stuurtekens; alleen gewone tekst"),
+    (r"unknown scenario '(?P<name>.*)'; shipped: (?P<names>.*)",
+     "onbekend scenario '{name}'; meegeleverd zijn: {names}"),
+    (r"'(?P<name>.*)' is the name of a shipped scenario; give yours another name",
+     "'{name}' is de naam van een meegeleverd scenario; geef het uwe een andere naam"),
     (r"(?P<file>[^:]+): domain must be one of (?P<domains>.*), not (?P<value>.*)",
      "{file}: het domein moet een van {domains} zijn, niet {value}"),
     (r"(?P<file>[^:]+): description languages are en and nl, not '(?P<lang>[^']*)'",
