@@ -219,34 +219,58 @@ def read_upload(file: dict) -> Scenario:
 
 
 @solara.component
+def FileField(on_file):
+    """A file picker that announces a file (name, size) and reads it only on demand.
+
+    Args:
+        on_file: Called with ``{"name", "size", "file_obj", "reset"}`` for each file
+            picked; reading ``file_obj`` fetches the bytes from the browser, and
+            ``reset()`` empties the picker, so the same file can be picked again.
+    """
+    announced, announce = solara.use_state(None)
+    field = FileInput.element(accept=".toml", multiple=False, show_progress=False,
+                              on_file_info=announce)
+
+    def attach() -> None:
+        if announced:
+            widget = solara.get_widget(field)
+            widget.version += 1  # as Solara's FileDrop: listen for this file's chunks
+            widget.reset_stats()
+            on_file({**widget.get_files()[0], "reset": widget.clear})
+
+    solara.use_effect(attach, [announced])
+    return field
+
+
+@solara.component
 def Upload(lang: str):
     """Upload a scenario file: checked like the command line, kept for Compare.
 
     The browser announces the file's name and size first; a file above the size limit
     is refused without being sent, so a large upload cannot stall the connection.
     """
-    announced, announce = solara.use_state(None)
+    file, set_file = solara.use_state(None)
     solara.Text(t("upload", lang))
-    field = FileInput.element(accept=".toml", multiple=False, show_progress=False,
-                              on_file_info=announce)
+    FileField(on_file=set_file)
 
-    def receive(cancel) -> str | None:
-        if not announced:
+    def receive(cancel) -> tuple[bool, str] | None:  # waits for the browser: not in render
+        if not file:
             return None
-        widget = solara.get_widget(field)
-        widget.version += 1  # as Solara's FileDrop: the listeners of this announcement
-        widget.reset_stats()
-        scenario = read_upload(widget.get_files()[0])
-        keep(scenario)
-        return scenario.name
+        try:
+            scenario = read_upload(file)
+            keep(scenario)
+        except ScenarioError as error:
+            return False, f"{t('error', lang)}: {refusal(error, lang)}"
+        finally:
+            file["reset"]()
+        return True, f"{t('saved', lang)}: {scenario.name}"
 
-    result = solara.use_thread(receive, [announced])
-    if result.error is not None:
-        why = result.error if isinstance(result.error, ScenarioError) else t("upload_failed",
-                                                                            lang)
-        solara.Error(f"{t('error', lang)}: {refusal(why, lang)}")
-    elif result.value:
-        solara.Success(f"{t('saved', lang)}: {result.value}")
+    result = solara.use_thread(receive, [file])
+    if result.error is not None:  # the browser did not send the file
+        solara.Error(f"{t('error', lang)}: {t('upload_failed', lang)}")
+    elif result.value is not None:
+        saved, text = result.value
+        (solara.Success if saved else solara.Error)(text)
 
 
 @solara.component

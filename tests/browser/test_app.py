@@ -166,10 +166,12 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     other.close()
 
 
-def test_a_failed_scenario_is_reported_and_the_rest_compared(page: Page, app_url):
+def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(page: Page,
+                                                                             app_url):
     page.goto(f"{app_url}/compare?lang=en&s=care,gone,care-admin-automation&r=2&w=30&run=1")
     expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text(re.compile(r"^Problem \(gone\): "))).to_be_visible()
+    expect(page.get_by_text("The page address names 'gone', which is no shipped or saved "
+                            "scenario; it is left out.")).to_be_visible()
     expect(page.locator("table").get_by_text("care-admin-automation").first).to_be_visible()
 
 
@@ -187,18 +189,75 @@ def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
     shoot(page, "compare-dutch")
 
 
+def upload(page: Page, path) -> None:
+    page.locator("input[type=file]").set_input_files(str(path))
+
+
 def test_a_bad_scenario_upload_shows_the_error_in_the_page(page: Page, app_url, tmp_path,
                                                              shoot):
     open_explore(page, app_url)
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "bad"\ndomain = "care"\n[parameters]\ncaseload = 5\n')
-    with page.expect_file_chooser() as chooser:
-        page.get_by_text(re.compile(r"^TOML \(0\)")).click()
-    chooser.value.set_files(str(bad))
+    upload(page, bad)
     expect(page.get_by_text(re.compile("unknown parameter 'caseload'"))).to_be_visible(
         timeout=WAIT)
     shoot(page, "explore-bad-upload")
     step(page, 1)  # the session goes on
+
+
+def test_an_upload_is_refused_by_its_size_before_it_is_sent(page: Page, app_url, tmp_path):
+    open_explore(page, app_url)
+    big = tmp_path / "huge.toml"
+    big.write_bytes(b"#" * 30_000_000)
+    upload(page, big)
+    expect(page.get_by_text("Problem: huge: larger than 64 KiB")).to_be_visible(timeout=WAIT)
+    step(page, 1)  # the connection held
+    expect(page.get_by_text(re.compile("Connection lost|reconnecting"))).to_have_count(0)
+
+
+def test_an_uploaded_scenario_extends_only_a_shipped_one(page: Page, app_url, tmp_path):
+    open_explore(page, app_url)
+    for target in ("/etc/passwd", "../pyproject.toml", "/proc/kmsg"):
+        sneaky = tmp_path / "sneaky.toml"
+        sneaky.write_text(f'name = "sneaky"\ndomain = "care"\nextends = "{target}"\n')
+        upload(page, sneaky)
+        expect(page.get_by_text(f"Problem: sneaky: extends '{target}', but an uploaded or "
+                                "shared scenario can extend only a shipped one",
+                                exact=False)).to_be_visible(timeout=WAIT)
+    fine = tmp_path / "fine.toml"
+    fine.write_text('name = "pilot"\nextends = "care"\n[parameters]\ncaseload_cap = 25\n')
+    upload(page, fine)
+    expect(page.get_by_text("Saved as scenario: pilot")).to_be_visible(timeout=WAIT)
+    assert not list(tmp_path.parent.glob("sneaky*"))  # nothing written where a name points
+
+
+def test_a_crafted_compare_address_reads_no_file_and_shows_no_traceback(page: Page,
+                                                                        app_url, shoot):
+    page.goto(f"{app_url}/compare?lang=en&s=care,/etc/passwd,pyproject.toml&r=abc&w=2600")
+    expect(page.get_by_text("The page address names '/etc/passwd', which is no shipped or "
+                            "saved scenario; it is left out.")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("The page address names 'pyproject.toml'", exact=False)
+           ).to_be_visible()
+    expect(page.get_by_text("Replicates = 'abc'; allowed are whole numbers from 2 to 40. "
+                            "Using 10.", exact=False)).to_be_visible()
+    expect(page.get_by_text("Weeks = '2600'", exact=False)).to_be_visible()
+    body = page.locator("body").inner_text()
+    for leak in ("Traceback", "malformed TOML", "not found", "root:", "build-system"):
+        assert leak not in body
+    weeks = page.get_by_role("slider").nth(1)
+    expect(weeks).to_have_attribute("aria-valuenow", "260")
+    shoot(page, "compare-crafted-address")
+
+
+def test_a_link_that_would_unpack_to_gigabytes_is_refused(page: Page, app_url):
+    import base64
+    import zlib
+
+    bomb = base64.urlsafe_b64encode(zlib.compress(b"\0" * 10**7, 9)).decode()
+    page.goto(f"{app_url}/compare?lang=nl&s=care,work&x={bomb}")
+    expect(page.get_by_text("De scenario's in deze link zijn niet te lezen: ze zouden "
+                            "uitpakken tot meer dan 260 KiB")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Vergelijking starten")).to_be_enabled()
 
 
 def test_five_sessions_keep_independent_models(browser: Browser, app_url):
