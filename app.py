@@ -11,6 +11,7 @@ import solara
 from model.kernels import warm_up
 from ui.compare_page import Compare
 from ui.explore import Explore
+from ui.guard import Guarded
 from ui.i18n import LANGUAGES, t
 from ui.learn import Learn
 
@@ -30,8 +31,8 @@ def Layout(children=()):
     lang = query.get("lang", "en") if query.get("lang") in LANGUAGES else "en"
     other = "nl" if lang == "en" else "en"
     page = router.path.strip("/")
-    with solara.AppLayout(title=t("title", lang), children=children, navigation=False), \
-            solara.AppBar():
+    with solara.AppLayout(title=t("title", lang), children=[Guarded(lang, children)],
+                          navigation=False), solara.AppBar():
         solara.AppBarTitle(t("title", lang))
         for name, path in (("explore", ""), ("compare", "compare"), ("learn", "learn")):
             solara.Button(t(name, lang), text=True, style={"font-size": "18px"},

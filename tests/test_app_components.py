@@ -4,6 +4,7 @@ import base64
 import json
 import zlib
 
+import ipyvuetify as v
 import pytest
 import solara
 
@@ -228,3 +229,21 @@ def test_an_inspected_client_reads_in_dutch():
     gone = int((model.clients.record["exit_week"] >= 0).argmax())  # the first who left
     assert client_summary(model, gone, "nl") in ("is vertrokken: doel bereikt",
                                                  "is vertrokken: uitgevallen")
+
+
+def test_a_page_that_fails_shows_a_plain_message_never_a_traceback(caplog):
+    from ui.guard import Guarded
+
+    @solara.component
+    def broken():
+        raise RuntimeError("/secret/path/on/the/server")
+
+    @solara.component
+    def page():
+        Guarded("nl", [broken()])
+
+    box, rc = solara.render(page())
+    shown = str(box)
+    assert "Er ging iets mis" in rc.find(v.Alert).widget.children[0]
+    assert "/secret/path" not in shown and "Traceback" not in shown
+    assert "/secret/path" in caplog.text  # for whoever runs the server

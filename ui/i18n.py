@@ -103,6 +103,10 @@ TEXT = {
                          "scenario; het blijft weg."),
     "address_link": ("The scenarios carried by this link cannot be read: {why}",
                      "De scenario's in deze link zijn niet te lezen: {why}"),
+    "page_failed": ("Something went wrong while drawing this page. Reload it, or go back "
+                    "to the previous page.",
+                    "Er ging iets mis bij het tekenen van deze pagina. Laad haar opnieuw, "
+                    "of ga terug naar de vorige pagina."),
     "upload_failed": ("the file could not be received; try again",
                       "het bestand kwam niet aan; probeer het opnieuw"),
     "link_damaged": ("the link is damaged or cut short", "de link is beschadigd of afgekapt"),
