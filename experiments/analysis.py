@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.space import Space
-from experiments.sweep import load_experiment_from_source
+from experiments.sweep import Experiment, load_experiment_from_source
 
 #: Bootstrap seed of the SALib estimators, so the same results give the same indices.
 BOOTSTRAP_SEED = 2024
@@ -125,18 +125,22 @@ def analyse(folder: Path) -> dict[str, Path]:
         Name to path of every file written.
 
     Raises:
-        AnalysisError: If the folder holds no sweep, or an incomplete Sobol/Morris one.
+        AnalysisError: If the folder holds no sweep, or an incomplete Sobol/Morris one,
+            or ``folder/analysis`` cannot be a folder.
     """
-    manifest = folder / "experiment.json"
-    if not manifest.is_file() or not (folder / "runs").is_dir():
-        raise AnalysisError(f"{folder} holds no sweep results (no experiment.json and runs/)")
-    described = json.loads(manifest.read_text(encoding="utf-8"))
-    experiment = load_experiment_from_source(described["source"], described["quick"])
+    experiment = _experiment(folder)
+    if not any((folder / "runs").glob("*.parquet")):
+        raise AnalysisError(f"{folder} holds no finished runs yet; run the sweep first")
     runs = pd.read_parquet(folder / "runs").sort_values("run_id").reset_index(drop=True)
     runs = complete_runs(runs, len(experiment.jobs()), experiment.design)
     outputs = list(experiment.metrics)
     target = folder / "analysis"
-    target.mkdir(exist_ok=True)
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as error:  # a file of that name, or no permission
+        kind = "is a file" if target.is_file() else f"cannot be created ({error.strerror})"
+        raise AnalysisError(f"{target} {kind}; the analysis is written to a folder of that "
+                            "name: move it away") from None
     written = {}
     means = point_means(runs[runs["status"] == "ok"], experiment.space, outputs)
     written["point_means"] = _csv(means, target / "point_means.csv")
@@ -151,6 +155,24 @@ def analyse(folder: Path) -> dict[str, Path]:
     else:
         written.update(_figures_surface(means, experiment.space, outputs, target))
     return written
+
+
+def _experiment(folder: Path) -> Experiment:
+    """The experiment recorded in a sweep's folder.
+
+    Raises:
+        AnalysisError: If the folder holds no sweep or an unreadable ``experiment.json``.
+    """
+    manifest = folder / "experiment.json"
+    if not manifest.is_file() or not (folder / "runs").is_dir():
+        raise AnalysisError(f"{folder} holds no sweep results (no experiment.json and runs/)")
+    try:
+        described = json.loads(manifest.read_text(encoding="utf-8"))
+        source, quick = described["source"], described["quick"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise AnalysisError(f"{manifest} is not the record of a sweep (unreadable, or "
+                            "without source and quick)") from None
+    return load_experiment_from_source(source, quick is True)
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:

@@ -21,13 +21,16 @@ from experiments.output import OutputError, Staging, check_target, dump_json
 from experiments.progress import Progress
 from experiments.provenance import package_version
 from experiments.replicates import run_scenarios
-from experiments.scenarios import ScenarioError, available, load
+from experiments.scenarios import ScenarioError, available, load, shown
 from experiments.space import SpaceError
+from experiments.store import check_folder
 from experiments.sweep import ExperimentError, load_experiment, run_sweep
 from model.metrics import METRICS
 from model.parameters import ParameterError, parse_value
 
 EXIT_USAGE = 2
+#: Longest refusal printed (characters): one line, whatever the input held.
+MESSAGE_LIMIT = 2000
 
 
 class UsageError(Exception):
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         return _COMMANDS[args.command](args, argv)
     except (UsageError, ParameterError, ScenarioError, OutputError, ExperimentError,
             SpaceError, ExecutorError, analysis.AnalysisError) as error:
-        print(f"verbinding: error: {error}", file=sys.stderr)
+        print(f"verbinding: error: {shown(str(error), MESSAGE_LIMIT)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("verbinding: interrupted; nothing was written", file=sys.stderr)
@@ -242,6 +245,7 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
 def _sweep(args: argparse.Namespace, argv: list[str]) -> int:
     experiment = load_experiment(args.experiment, quick=args.quick)
     out = args.out or Path("results") / (experiment.name + ("-quick" if args.quick else ""))
+    check_folder(out, experiment.fingerprint())  # before a cluster is started for nothing
     with make_executor(args.workers, args.scheduler) as executor:
         try:
             summary = run_sweep(experiment, out, executor, progress=Progress())

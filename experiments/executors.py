@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from model.kernels import warm_up
 
@@ -27,6 +31,12 @@ QUIET_WORKERS = {"distributed.worker.profile.enabled": False,
                  "distributed.admin.system-monitor.interval": "2s",
                  "distributed.worker.memory.monitor-interval": "1s",
                  "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+#: The protocols of a Dask scheduler address (``tcp://host:port`` and the like).
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss")
+#: Seconds between a pool worker's checks that the process that started it still lives:
+#: a worker whose parent was killed (``kill -9``) ends within this, rather than idling
+#: forever with its few hundred MB.
+ORPHAN_CHECK_SECONDS = 1.0
 
 
 def default_workers() -> int:
@@ -37,6 +47,31 @@ def default_workers() -> int:
 
 class ExecutorError(RuntimeError):
     """An executor that cannot be used (e.g. an unreachable scheduler)."""
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a ``--scheduler`` that is neither ``local`` nor ``protocol://host:port``.
+
+    Raises:
+        ExecutorError: Naming the address and what is allowed.
+    """
+    if address == "local" or _is_address(address):
+        return
+    shown = repr(address) if len(address) <= 60 else repr(address[:57]) + "..."
+    raise ExecutorError(f"--scheduler {shown} is not a scheduler address; give 'local' or "
+                        f"an address like tcp://host:8786 (protocols: "
+                        f"{', '.join(SCHEDULER_SCHEMES)})")
+
+
+def _is_address(address: str) -> bool:
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:  # a port that is not a number in 0-65535
+        return False
+    extra = parts.path or parts.query or parts.fragment or parts.username
+    return (address.isprintable() and parts.scheme in SCHEDULER_SCHEMES
+            and bool(parts.hostname) and bool(port) and not extra)
 
 
 class Executor:
@@ -64,6 +99,39 @@ class SerialExecutor(Executor):
             yield index, fn(job)
 
 
+def start_worker(parent: int) -> None:
+    """Prepare a pool worker: load the compiled loops, and end with its parent.
+
+    A pool's workers otherwise outlive a parent killed with ``kill -9``, idling forever.
+
+    Args:
+        parent: The process id of the process that started the pool.
+    """
+    warm_up()
+    threading.Thread(target=_end_with, args=(parent,), daemon=True,
+                     name="end-with-parent").start()
+
+
+def _end_with(parent: int) -> None:
+    """Exit this process once ``parent`` has ended (checked every second)."""
+    while _alive(parent):
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs: neither gone nor a zombie (ended, not yet waited for)."""
+    try:
+        os.kill(pid, 0)
+    except OSError:  # no such process, or another user's: the pid was reused
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:  # no /proc (not Linux): a zombie passes for alive
+        return True
+    return stat.rsplit(b")", 1)[-1].split()[0] != b"Z"
+
+
 class PoolExecutor(Executor):
     """A local pool of processes (default: one per core).
 
@@ -75,7 +143,7 @@ class PoolExecutor(Executor):
         self.workers = workers or default_workers()
         context = multiprocessing.get_context("forkserver")
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                         initializer=warm_up)
+                                         initializer=start_worker, initargs=(os.getpid(),))
 
     def run(self, fn, jobs):  # noqa: D102
         pending, queue = {}, iter(enumerate(jobs))
@@ -107,6 +175,13 @@ class DaskExecutor(Executor):
     """
 
     def __init__(self, address: str, workers: int | None = None) -> None:
+        """Connect to the scheduler at ``address`` (or start a local cluster).
+
+        Raises:
+            ExecutorError: For an address that is not one, a missing Dask, or a scheduler
+                not reached within :data:`CONNECT_TIMEOUT`.
+        """
+        check_scheduler(address)
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -143,8 +218,12 @@ class DaskExecutor(Executor):
 
 
 def make_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:
-    """The executor for the command-line flags ``--workers`` and ``--scheduler``."""
-    if scheduler:
+    """The executor for the command-line flags ``--workers`` and ``--scheduler``.
+
+    Raises:
+        ExecutorError: For an unusable ``--scheduler`` (see :class:`DaskExecutor`).
+    """
+    if scheduler is not None:
         return DaskExecutor(scheduler, workers)
     if workers == 1:
         return SerialExecutor()

@@ -15,6 +15,11 @@ import numpy as np
 
 from model.parameters import ParameterError, check_name, check_value, specs
 
+#: Most evenly spaced levels a range may ask for (``levels = k``). The levels are made
+#: when the file is read, before the size of the design is checked against
+#: :data:`experiments.sweep.MAX_RUNS` (which no design of more levels could meet).
+MAX_LEVELS = 100_000
+
 
 class SpaceError(ValueError):
     """A parameter space that cannot be used; the message says why."""
@@ -67,7 +72,7 @@ def dimension(name: str, spec: Any) -> Dimension:
         if isinstance(spec, dict) and {"low", "high"} <= set(spec):
             unknown = set(spec) - {"low", "high", "levels"}
             if unknown:
-                raise SpaceError(f"parameter '{name}': unknown key '{sorted(unknown)[0]}'; "
+                raise SpaceError(f"parameter '{name}': unknown key {sorted(unknown)[0]!r}; "
                                  "a range has low, high and optionally levels")
             if kind is bool:
                 raise SpaceError(f"parameter '{name}' is true/false: give levels "
@@ -80,9 +85,10 @@ def dimension(name: str, spec: Any) -> Dimension:
             levels = None
             if "levels" in spec:
                 count = spec["levels"]
-                if not isinstance(count, int) or count < 2:
+                if isinstance(count, bool) or not isinstance(count, int) or not (
+                        2 <= count <= MAX_LEVELS):
                     raise SpaceError(f"parameter '{name}': levels must be a whole number "
-                                     "of at least 2")
+                                     f"from 2 to {MAX_LEVELS:,}")
                 levels = tuple(kind(v) if kind is float else round(float(v))
                                for v in np.linspace(low, high, count))
             return Dimension(name, kind, float(low), float(high), levels)

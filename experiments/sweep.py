@@ -32,6 +32,7 @@ import difflib
 import hashlib
 import json
 import math
+import re
 import time
 import tomllib
 from collections.abc import Callable
@@ -42,22 +43,38 @@ from typing import Any
 import pandas as pd
 
 from experiments.executors import Executor
+from experiments.output import on_system_filesystem
 from experiments.runner import replicate_seeds
-from experiments.samplers import DESIGNS, SAMPLERS
+from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
 from experiments.space import Space, SpaceError
 from experiments.store import RunStore
 from model import VerbindingModel
 from model.metrics import METRIC_NAMES, summarise
-from model.parameters import ParameterError, Parameters
+from model.parameters import ParameterError, Parameters, check_name
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 _KEYS = {"name", "description", "scenario", "design", "samples", "replicates", "seed",
          "metrics", "keep_weekly", "parameters", "fixed", "quick"}
+_QUICK_KEYS = {"samples", "replicates", "weeks", "warmup_weeks"}
 #: The reduced run of ``--quick``.
 QUICK_REPLICATES, QUICK_WEEKS, QUICK_WARMUP, QUICK_LEVELS = 2, 104, 26, 3
 #: Finished runs are written at least this often (seconds) or every this many runs.
 FLUSH_SECONDS, FLUSH_RUNS = 2.0, 64
+#: Largest experiment file read (bytes). A real one is about a kilobyte; the cap stops
+#: a wrong file (a log, a data file) from being read whole before it is refused.
+MAX_FILE_BYTES = 256 * 1024
+#: Most runs (design points x replicates) an experiment may plan. Every run's job is
+#: held in memory and every point checked against the model's limits before the first
+#: run starts (measured: about 0.6 kB a run, 0.1 ms a point), so 100,000 runs cost about
+#: 60 MB and seconds of checks; they also take some 13 CPU-hours at half a second a
+#: run. Larger designs are refused before their points are generated.
+MAX_RUNS = 100_000
+#: What a name may be: it becomes the folder ``results/NAME``, so no path separators,
+#: no leading dot (hidden, or ``..``), no spaces or control characters.
+NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+#: Largest whole number a file may hold: what a Parquet (int64) column can store.
+MAX_INT = 2**63 - 1
 
 
 class ExperimentError(ValueError):
@@ -66,7 +83,11 @@ class ExperimentError(ValueError):
 
 @dataclass(frozen=True)
 class Experiment:
-    """A resolved experiment: everything needed to plan and run its runs."""
+    """A resolved experiment: everything needed to plan and run its runs.
+
+    Attributes:
+        base: The overrides of the base scenario, as resolved when the file was read.
+    """
 
     name: str
     description: str
@@ -81,6 +102,12 @@ class Experiment:
     keep_weekly: bool
     quick: bool = False
     source: dict[str, Any] = field(default_factory=dict, compare=False)
+    base: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> int:
+        """The number of runs (design points x replicates), without generating points."""
+        return design_size(self.design, self.space, self.samples) * self.replicates
 
     def points(self) -> list[dict[str, Any]]:
         """The design points, in the design's order."""
@@ -88,18 +115,21 @@ class Experiment:
 
     def jobs(self) -> list[dict[str, Any]]:
         """One job per run: ids, seed and the full overrides."""
-        base = load(self.scenario).overrides
         seeds = replicate_seeds(self.seed, self.replicates)
         return [{"run_id": p * self.replicates + k, "point": p, "replicate": k,
                  "seed": seeds[k], "values": values,
-                 "overrides": {**base, **self.fixed, **values},
+                 "overrides": {**self.base, **self.fixed, **values},
                  "metrics": self.metrics, "keep_weekly": self.keep_weekly}
                 for p, values in enumerate(self.points()) for k in range(self.replicates)]
 
     def fingerprint(self) -> str:
-        """A hash of everything that determines the results."""
-        text = json.dumps({"source": self.source, "quick": self.quick}, sort_keys=True,
-                          default=str)
+        """A hash of everything that determines the results, but the model's code.
+
+        Covers the file as written and the base scenario's overrides (its file may
+        change); the model's code is fingerprinted apart, see :mod:`provenance`.
+        """
+        text = json.dumps({"source": self.source, "quick": self.quick, "base": self.base},
+                          sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def describe(self) -> dict[str, Any]:
@@ -109,90 +139,246 @@ class Experiment:
                 "replicates": self.replicates, "seed": self.seed, "quick": self.quick,
                 "parameters": self.space.names, "fixed": self.fixed,
                 "metrics": list(self.metrics), "keep_weekly": self.keep_weekly,
-                "source": self.source}
+                "scenario_overrides": self.base, "source": self.source}
 
 
 def locate(reference: str) -> Path:
     """An experiment file by path or by the name of a shipped one.
 
+    Only regular files are read, never one on a system filesystem (``/proc``, ``/sys``,
+    ``/dev``), whose files can block or claim a size of zero.
+
     Raises:
-        ExperimentError: If there is no such file.
+        ExperimentError: If there is no such file, or it is on a system filesystem.
     """
     for candidate in (Path(reference), SPEC_DIR / f"{reference}.toml"):
+        system = on_system_filesystem(candidate)
+        if system is not None:
+            raise ExperimentError(f"experiment {reference!r} is on the system filesystem "
+                                  f"{system}; give a .toml file or a shipped experiment's name")
         if candidate.is_file():
             return candidate
     shipped = ", ".join(sorted(p.stem for p in SPEC_DIR.glob("*.toml")))
-    raise ExperimentError(f"experiment '{reference}' not found; give a .toml path or one "
+    raise ExperimentError(f"experiment {reference!r} not found; give a .toml path or one "
                           f"of: {shipped}")
 
 
 def load_experiment(reference: str, quick: bool = False) -> Experiment:
-    """Read and check an experiment file.
+    """Read and check an experiment file: every key, every point, the size of the design.
 
     Raises:
-        ExperimentError: For a malformed file, an unknown key, design, parameter or
-            metric, a bad range or sample size, or a design point the model refuses.
+        ExperimentError: For a file too large, not UTF-8 or malformed; an unknown key,
+            design, parameter or metric; a value of the wrong type; a bad range or
+            sample size; a design of more than :data:`MAX_RUNS` runs; or a design point
+            the model refuses. The message names the file.
     """
     path = locate(reference)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ExperimentError(f"{path}: malformed TOML: {error}") from None
-    try:
-        return _resolve(data, path, quick)
-    except (SpaceError, ParameterError, ScenarioError) as error:
-        raise ExperimentError(f"{path.name}: {error}") from None
+    return _resolve_or_refuse(_read(path), path, quick)
 
 
 def load_experiment_from_source(source: dict[str, Any], quick: bool) -> Experiment:
-    """Rebuild an experiment from the source recorded in ``experiment.json``."""
-    return _resolve(source, Path(f"{source.get('name', 'experiment')}.toml"), quick)
+    """Rebuild an experiment from the source recorded in ``experiment.json``.
+
+    Raises:
+        ExperimentError: As :func:`load_experiment`.
+    """
+    label = source.get("name") if isinstance(source, dict) else None
+    path = Path(f"{label if isinstance(label, str) else 'experiment'}.toml")
+    return _resolve_or_refuse(source, path, quick)
 
 
-def _resolve(data: dict[str, Any], path: Path, quick: bool) -> Experiment:
+def _read(path: Path) -> dict[str, Any]:
+    """The TOML of a file of at most :data:`MAX_FILE_BYTES`, read no further."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ExperimentError(f"{path}: cannot read it ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ExperimentError(f"{path}: larger than {MAX_FILE_BYTES // 1024} KiB; an "
+                              "experiment file is a few hundred bytes of TOML")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ExperimentError(f"{path}: not UTF-8 text; an experiment file is TOML") from None
+    except RecursionError:
+        raise ExperimentError(f"{path}: malformed TOML: arrays or tables nested too "
+                              "deeply") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ExperimentError(f"{path}: malformed TOML: {error}") from None
+    except ValueError:  # an integer of thousands of digits
+        raise ExperimentError(f"{path}: malformed TOML: a number too long to read") from None
+
+
+def _resolve_or_refuse(data: Any, path: Path, quick: bool) -> Experiment:
+    try:
+        return _resolve(data, path, quick)
+    except (ExperimentError, SpaceError, ParameterError, ScenarioError) as error:
+        raise ExperimentError(f"{path.name}: {error}") from None
+    except RecursionError:
+        raise ExperimentError(f"{path.name}: values nested too deeply") from None
+
+
+def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
+    """Check every key of an experiment file and resolve it (messages without the file)."""
+    if not isinstance(data, dict):
+        raise ExperimentError("an experiment is a TOML table of keys")
     unknown = set(data) - _KEYS
     if unknown:
-        raise ExperimentError(f"{path.name}: unknown key '{sorted(unknown)[0]}'; allowed: "
+        raise ExperimentError(f"unknown key {sorted(unknown)[0]!r}; allowed: "
                               f"{', '.join(sorted(_KEYS))}")
+    _check_values(data, "")
+    design, scenario = _design(data), _text(data, "scenario", "care", line=True)
+    space, fixed = Space.from_table(_table(data, "parameters")), _fixed(data)
+    replicates, samples = _whole(data, "replicates", 1, least=1), _samples(data, design)
+    base, reduced = load(scenario).overrides, _quick_table(data)
+    if quick:
+        replicates, samples, space, fixed = _quick(reduced, replicates, samples, space,
+                                                   fixed, design, base)
+    experiment = Experiment(
+        name=_name(data, path), description=_text(data, "description", ""),
+        scenario=scenario, design=design, samples=samples, replicates=replicates,
+        seed=_whole(data, "seed", 2024, least=0), space=space, fixed=fixed,
+        metrics=_metrics(data), keep_weekly=_flag(data, "keep_weekly", False), quick=quick,
+        source=data, base=base)
+    if experiment.runs > MAX_RUNS:
+        raise ExperimentError(f"the {design} design has {experiment.runs:,} runs (points x "
+                              f"replicates), more than the {MAX_RUNS:,} allowed; use fewer "
+                              "levels, samples or replicates")
+    for point in experiment.points():   # refuse impossible combinations before running
+        Parameters.from_mapping({**base, **fixed, **point})
+    return experiment
+
+
+def _check_values(value: Any, where: str) -> None:
+    """Refuse numbers no run can use and keys no message can show, at any depth.
+
+    Numbers: infinities, NaN, integers beyond int64. Keys: with control characters
+    (quoted in a message, they would reach the terminal).
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not key.isprintable():
+                raise ExperimentError(f"key {_shown(key)} holds control characters")
+            _check_values(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_values(item, f"{where}[{index}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ExperimentError(f"{where!r} is {value}; give a finite number")
+    elif isinstance(value, int) and abs(value) > MAX_INT:
+        raise ExperimentError(f"{where!r} is a whole number of {len(str(abs(value)))} "
+                              f"digits; at most {MAX_INT} is allowed")
+
+
+def _shown(value: Any) -> str:
+    """A value as quoted in a message: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(data: dict, key: str, default: str, line: bool = False) -> str:
+    """A string; with ``line``, a non-empty one without control characters."""
+    value = data.get(key, default)
+    if not isinstance(value, str) or (line and not (value.strip() and value.isprintable())):
+        kind = "a non-empty line of text" if line else "a string"
+        raise ExperimentError(f"{key!r} must be {kind}, not {_shown(value)}")
+    return value
+
+
+def _whole(data: dict, key: str, default: int, least: int, table: str = "") -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        where = f"{table}.{key}" if table else key
+        raise ExperimentError(f"{where!r} must be a whole number of at least {least}, not "
+                              f"{_shown(value)}")
+    return value
+
+
+def _flag(data: dict, key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ExperimentError(f"{key!r} must be true or false, not {_shown(value)}")
+    return value
+
+
+def _table(data: dict, key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ExperimentError(f"{key!r} must be a table ([{key}] with one key per line), "
+                              f"not {_shown(value)}")
+    return value
+
+
+def _name(data: dict, path: Path) -> str:
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        origin = "'name'" if "name" in data else "the file name (no 'name' given)"
+        raise ExperimentError(f"{origin} must be 1-100 letters, digits, '-', '_' or '.', "
+                              f"not starting with '.' (it names the results folder), not "
+                              f"{_shown(name)}")
+    return name
+
+
+def _design(data: dict) -> str:
     design = data.get("design", "full_factorial")
     if design not in DESIGNS:
         close = difflib.get_close_matches(str(design), DESIGNS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise ExperimentError(f"{path.name}: unknown design '{design}'{hint} (allowed: "
+        raise ExperimentError(f"unknown design {_shown(design)}{hint} (allowed: "
                               f"{', '.join(DESIGNS)})")
-    metrics = tuple(data.get("metrics", METRIC_NAMES))
+    return design
+
+
+def _samples(data: dict, design: str) -> int:
+    """``samples``: required by every design but the full factorial, which ignores it."""
+    if "samples" not in data and design != "full_factorial":
+        raise ExperimentError(f"the {design} design needs 'samples' (a whole number: "
+                              "points, base samples or trajectories)")
+    return _whole(data, "samples", 0, least=1) if "samples" in data else 0
+
+
+def _metrics(data: dict) -> tuple[str, ...]:
+    metrics = data.get("metrics", list(METRIC_NAMES))
+    if not isinstance(metrics, list) or not metrics:
+        raise ExperimentError(f"'metrics' must be a non-empty list of metric names (a sweep "
+                              f"with no outputs measures nothing), not {_shown(metrics)}")
     for name in metrics:
         if name not in METRIC_NAMES:
-            close = difflib.get_close_matches(name, METRIC_NAMES, n=1)
+            close = difflib.get_close_matches(str(name), METRIC_NAMES, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ExperimentError(f"{path.name}: unknown metric '{name}'{hint}")
-    replicates, samples = data.get("replicates", 1), data.get("samples", 0)
-    for key, value in (("replicates", replicates), ("samples", samples)):
-        if not isinstance(value, int) or value < (1 if key == "replicates" else 0):
-            raise ExperimentError(f"{path.name}: {key} must be a whole number of at least "
-                                  f"{1 if key == 'replicates' else 0}, not {value!r}")
-    space = Space.from_table(data.get("parameters", {}))
-    fixed = dict(data.get("fixed", {}))
-    scenario = data.get("scenario", "care")
-    load(scenario)
-    if quick:
-        replicates, samples, space, fixed = _quick(data, replicates, samples, space, fixed,
-                                                   design)
-    experiment = Experiment(
-        name=str(data.get("name", path.stem)), description=str(data.get("description", "")),
-        scenario=scenario, design=design, samples=samples, replicates=replicates,
-        seed=int(data.get("seed", 2024)), space=space, fixed=fixed, metrics=metrics,
-        keep_weekly=bool(data.get("keep_weekly", False)), quick=quick, source=data)
-    for point in experiment.points():   # refuse impossible combinations before running
-        Parameters.from_mapping({**load(scenario).overrides, **fixed, **point})
-    return experiment
+            raise ExperimentError(f"unknown metric {_shown(name)}{hint}")
+    if len(set(metrics)) < len(metrics):
+        raise ExperimentError("'metrics' names a metric twice")
+    return tuple(metrics)
 
 
-def _quick(data, replicates, samples, space, fixed, design):
+def _fixed(data: dict) -> dict[str, Any]:
+    """The ``[fixed]`` overrides: declared parameters that the design does not vary."""
+    fixed = _table(data, "fixed")
+    for name in fixed:
+        check_name(name)
+        if name in _table(data, "parameters"):
+            raise ExperimentError(f"parameter {name!r} is both varied ([parameters]) and "
+                                  "fixed ([fixed]); keep one")
+    return dict(fixed)
+
+
+def _quick_table(data: dict) -> dict[str, int]:
+    """The ``[quick]`` table, checked whether or not ``--quick`` is given."""
+    quick = _table(data, "quick")
+    unknown = set(quick) - _QUICK_KEYS
+    if unknown:
+        raise ExperimentError(f"unknown key {sorted(unknown)[0]!r} in [quick]; allowed: "
+                              f"{', '.join(sorted(_QUICK_KEYS))}")
+    for key in quick:
+        _whole(quick, key, 0, least=0 if key == "warmup_weeks" else 1, table="quick")
+    return quick
+
+
+def _quick(quick, replicates, samples, space, fixed, design, base):
     """The reduced design of ``--quick``: fewer points, replicates and weeks."""
-    quick = data.get("quick", {})
-    weeks = min(Parameters.from_mapping({**load(data.get("scenario", "care")).overrides,
-                                         **fixed}).weeks, QUICK_WEEKS)
+    weeks = min(Parameters.from_mapping({**base, **fixed}).weeks, QUICK_WEEKS)
     fixed = {**fixed, "weeks": quick.get("weeks", weeks),
              "warmup_weeks": quick.get("warmup_weeks", min(QUICK_WARMUP, weeks // 4))}
     default_samples = 8 if design == "sobol" else max(2, samples // 8)
@@ -249,6 +435,9 @@ def run_sweep(experiment: Experiment, out: Path, executor: Executor,
               progress: Callable[[int, int], None] | None = None) -> SweepSummary:
     """Run every run of the experiment not yet in ``out``, writing as runs finish.
 
+    The folder is created only once the experiment is planned, and locked for the
+    whole sweep.
+
     Args:
         experiment: The resolved experiment.
         out: Its output folder (created, or resumed if it holds this experiment).
@@ -256,10 +445,16 @@ def run_sweep(experiment: Experiment, out: Path, executor: Executor,
         progress: Called with ``(done, total)`` as runs finish.
 
     Raises:
-        OutputError: If ``out`` holds another experiment's results or other files.
+        OutputError: If ``out`` cannot be written, holds another experiment's results,
+            results of another model or other files, or is in use by another process.
     """
-    store = RunStore(out, experiment.fingerprint(), experiment.describe())
     jobs = experiment.jobs()
+    with RunStore(out, experiment.fingerprint(), experiment.describe()) as store:
+        return _run(store, jobs, executor, progress)
+
+
+def _run(store: RunStore, jobs: list[dict[str, Any]], executor: Executor,
+         progress: Callable[[int, int], None] | None) -> SweepSummary:
     finished = store.finished()
     todo = [job for job in jobs if job["run_id"] not in finished]
     start, done = time.monotonic(), len(finished)

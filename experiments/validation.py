@@ -476,9 +476,13 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path,
     from experiments.output import json_safe
 
     (folder / "report.md").write_text(table + "\n", encoding="utf-8")
-    (folder / "report.json").write_text(json.dumps(json_safe([
-        {"pattern": p.number, "title": p.title, "literature": p.literature,
-         "statistic": r.statistic, "value": r.value, "ci95": r.ci95, "target": r.target,
-         "passed": r.passed, "details": r.details, "series": r.series}
-        for p, r in verdicts]), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from experiments.provenance import provenance
+
+    patterns = [{"pattern": p.number, "title": p.title, "literature": p.literature,
+                 "statistic": r.statistic, "value": r.value, "ci95": r.ci95,
+                 "target": r.target, "passed": r.passed, "details": r.details,
+                 "series": r.series} for p, r in verdicts]
+    (folder / "report.json").write_text(json.dumps(json_safe(
+        {**provenance(), "patterns": patterns}), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8")
     write_figures(verdicts, folder)

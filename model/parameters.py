@@ -14,7 +14,10 @@ JOBS; [003] Bosselaar, the networking professional; [004] connection at work.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 #: Parameter groups, in the order the docs and the app show them.
@@ -479,11 +482,15 @@ LIMITS = (
 )
 
 
-def specs() -> dict[str, tuple[Any, type, Spec]]:
-    """Every parameter's ``(default, type, spec)`` by name, in declaration order."""
+@cache
+def specs() -> Mapping[str, tuple[Any, type, Spec]]:
+    """Every parameter's ``(default, type, spec)`` by name, in declaration order.
+
+    Built once (read-only): every parameter set checks its values against it.
+    """
     kinds = {"int": int, "float": float, "bool": bool}
-    return {f.name: (f.default, kinds[f.type], f.metadata["spec"])
-            for f in fields(Parameters) if f.default is not MISSING}
+    return MappingProxyType({f.name: (f.default, kinds[f.type], f.metadata["spec"])
+                             for f in fields(Parameters) if f.default is not MISSING})
 
 
 def check_name(name: str) -> None:

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from experiments import cli, replicates
+from experiments.provenance import model_fingerprint
 from model.metrics import METRIC_NAMES
 from model.parameters import specs
 
@@ -188,8 +189,9 @@ def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys)
     assert printed.count("PASS") + printed.count("FAIL") == 8
     names = {p.name for p in out.iterdir()}
     assert {"report.md", "report.json", "pattern-3.png"} <= names
-    verdicts = json.loads((out / "report.json").read_text())
-    assert [v["pattern"] for v in verdicts] == list(range(1, 9))
+    report = json.loads((out / "report.json").read_text())
+    assert [v["pattern"] for v in report["patterns"]] == list(range(1, 9))
+    assert report["model_fingerprint"] == model_fingerprint()
 
 
 @pytest.mark.parametrize("args, message", [

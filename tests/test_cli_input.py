@@ -158,3 +158,8 @@ def test_a_killed_run_leaves_a_staging_folder_that_the_next_run_clears(tmp_path)
     assert not (tmp_path / "killed").exists()
     assert cli.main(["run", "care", *SMALL, "--out", str(tmp_path / "next")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["next"]
+
+
+def test_escape_sequences_in_the_input_never_reach_the_terminal(folder, capsys):
+    line = refused(capsys, "run", "care\x1b[2J\nrm -rf", *SMALL)
+    assert "\x1b" not in line and "care?[2J?rm -rf" in line
