@@ -17,11 +17,11 @@ import numpy as np
 
 from experiments import analysis, compare, docs, validation
 from experiments.executors import ExecutorError, make_executor
-from experiments.output import OutputError, Staging, check_target, dump_json
+from experiments.output import OutputError, Staging, check_target, dump_json, shown
 from experiments.progress import Progress
 from experiments.provenance import package_version
 from experiments.replicates import run_scenarios
-from experiments.scenarios import ScenarioError, available, load, shown
+from experiments.scenarios import ScenarioError, available, load
 from experiments.space import SpaceError
 from experiments.store import check_folder
 from experiments.sweep import ExperimentError, load_experiment, run_sweep

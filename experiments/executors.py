@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from experiments.output import shown
 from model.kernels import warm_up
 
 #: Seconds to wait for a Dask scheduler before giving up.
@@ -57,9 +58,8 @@ def check_scheduler(address: str) -> None:
     """
     if address == "local" or _is_address(address):
         return
-    shown = repr(address) if len(address) <= 60 else repr(address[:57]) + "..."
-    raise ExecutorError(f"--scheduler {shown} is not a scheduler address; give 'local' or "
-                        f"an address like tcp://host:8786 (protocols: "
+    raise ExecutorError(f"--scheduler {shown(repr(address))} is not a scheduler address; "
+                        f"give 'local' or an address like tcp://host:8786 (protocols: "
                         f"{', '.join(SCHEDULER_SCHEMES)})")
 
 

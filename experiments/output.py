@@ -24,6 +24,14 @@ SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
 STAGING_PREFIX = ".verbinding-staging-"
 #: The lock file inside a folder in use (staging or sweep results).
 LOCK_NAME = ".lock"
+#: The file in a staging folder naming the target it will become.
+TARGET_NAME = ".target"
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Text from outside as a message may show it: printable characters, cut short."""
+    clean = "".join(c if c.isprintable() else "?" for c in str(text))
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
 def on_system_filesystem(path: Path) -> Path | None:
@@ -126,25 +134,43 @@ class FolderLock:
         self.release()
 
 
-def remove_stale_staging(parent: Path) -> None:
-    """Delete the staging folders in ``parent`` whose process has ended.
+def clear_staging(target: Path, flag: str = "--out") -> None:
+    """Delete the staging folders beside ``target`` whose process has ended.
 
     A staging folder is locked by its process for its whole life; one whose lock can be
     taken was left by a process that was killed.
+
+    Raises:
+        OutputError: If a live process is writing the same target.
     """
-    for folder in parent.glob(f"{STAGING_PREFIX}*"):
+    for folder in target.parent.glob(f"{STAGING_PREFIX}*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
         lock = FolderLock(folder)
-        if folder.is_dir() and not folder.is_symlink() and lock.acquire():
+        if lock.acquire():
             shutil.rmtree(folder, ignore_errors=True)
             lock.release()
+        elif _staged_for(folder) == target.name:
+            raise OutputError(f"{flag} {target} is being written by another verbinding "
+                              f"process (pid {lock.holder()}); wait for it to finish or "
+                              f"give another {flag}")
+
+
+def _staged_for(folder: Path) -> str | None:
+    """The name of the target a staging folder will become (None if unknown)."""
+    try:
+        return (folder / TARGET_NAME).read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 class Staging:
     """A hidden folder beside the target, renamed onto it only when complete.
 
     Use as a context manager: on an exception the staging folder is deleted and the
-    target is left as it was. The folder gets the user's usual permissions (umask), and
-    staging folders left by killed processes are cleared when the next one starts.
+    target is left as it was. The folder gets the user's usual permissions (umask),
+    staging folders left by killed processes are cleared when the next one starts, and
+    a second process writing the same target is refused at once.
     """
 
     def __init__(self, target: Path, flag: str = "--out") -> None:
@@ -152,10 +178,11 @@ class Staging:
         self.target = target
         self.flag = flag
         target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(target.parent)
+        clear_staging(target, flag)
         self.path = _new_folder(target.parent, f"{STAGING_PREFIX}{os.getpid()}-")
         self._lock = FolderLock(self.path)
         self._lock.acquire()
+        (self.path / TARGET_NAME).write_text(target.name, encoding="utf-8")
 
     def __enter__(self) -> Staging:
         return self
@@ -170,7 +197,8 @@ class Staging:
         except OutputError:
             shutil.rmtree(self.path, ignore_errors=True)
             raise
-        (self.path / LOCK_NAME).unlink()
+        for own in (LOCK_NAME, TARGET_NAME):
+            (self.path / own).unlink()
         if self.target.is_dir():
             self.target.rmdir()
         self.path.rename(self.target)

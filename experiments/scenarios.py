@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.output import on_system_filesystem
+from experiments.output import on_system_filesystem, shown
 from model.parameters import ParameterError, Parameters
 
 #: The folder of shipped scenario files.
@@ -166,12 +166,6 @@ def loads(text: str, label: str = "uploaded scenario") -> Scenario:
         return load_shipped(reference)
 
     return _resolve(_parse(text, label), label, None, shipped_parent)
-
-
-def shown(text: str, limit: int = 60) -> str:
-    """Text from outside as a message may show it: printable characters, cut short."""
-    clean = "".join(c if c.isprintable() else "?" for c in str(text))
-    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
 def _read_bounded(path: Path) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.executors import Executor
-from experiments.output import on_system_filesystem
+from experiments.output import on_system_filesystem, shown
 from experiments.runner import replicate_seeds
 from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
@@ -272,9 +272,8 @@ def _check_values(value: Any, where: str) -> None:
 
 
 def _shown(value: Any) -> str:
-    """A value as quoted in a message: its repr, cut short."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """A value as quoted in a message: its repr, printable and cut short."""
+    return shown(repr(value), 40)
 
 
 def _text(data: dict, key: str, default: str, line: bool = False) -> str:

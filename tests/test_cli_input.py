@@ -145,6 +145,15 @@ def test_the_shares_of_professional_time_add_up_to_one(preset):
     assert 0 <= metrics["idle_share"] < 1
 
 
+def test_two_runs_into_one_folder_are_refused_at_once(folder, capsys):
+    from experiments.output import Staging
+
+    with Staging(folder / "shared"):  # another process writing there meanwhile
+        assert "is being written by another verbinding process" in refused(
+            capsys, "run", "care", *SMALL, "--out", "shared")
+    assert cli.main(["run", "care", *SMALL, "--out", "shared"]) == 0
+
+
 def test_a_killed_run_leaves_a_staging_folder_that_the_next_run_clears(tmp_path):
     long_run = [sys.executable, "-m", "experiments", "run", "care", "--replicates", "40",
                 "--workers", "1", "--seed", "1", "--out", str(tmp_path / "killed")]

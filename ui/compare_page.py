@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import solara
 
 from experiments import compare
+from experiments.output import shown
 from experiments.replicates import run_scenarios
 from experiments.scenarios import (
     MAX_FILE_BYTES,
@@ -28,7 +29,6 @@ from experiments.scenarios import (
     dumps,
     load_shipped,
     loads,
-    shown,
 )
 from model.metrics import METRICS
 from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, number, refusal, t

@@ -13,6 +13,7 @@ from pathlib import Path
 import solara
 from ipyvuetify.extra import FileInput
 
+from experiments.output import shown
 from experiments.scenarios import (
     MAX_FILE_BYTES,
     Scenario,
@@ -21,7 +22,6 @@ from experiments.scenarios import (
     dumps,
     load_shipped,
     loads,
-    shown,
 )
 from model import VerbindingModel
 from model.parameters import Parameters, specs
