@@ -82,7 +82,7 @@ class Professional(mesa.Agent):
             return []
         live = self.model.clients.live
         rows = (live["post"] == self.post) & (live["status"] == 1)
-        return list(live["agent"][rows])
+        return [self.model.clients.agents[s] for s in live["serial"][rows].tolist()]
 
     def leave(self, week: int) -> None:
         """Quit: freeze the record and leave the model."""

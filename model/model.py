@@ -209,9 +209,7 @@ class VerbindingModel(Model):
             return
         traits = self._draw_traits(n)
         serials = self.clients.append(traits, week)
-        agents = (Client(self, serial) for serial in serials.tolist())
-        # From an iterator, not a list: numpy would probe every agent for being a sequence.
-        self.clients.live["agent"][-n:] = np.fromiter(agents, dtype=object, count=n)
+        self.clients.agents.update((serial, Client(self, serial)) for serial in serials.tolist())
 
     def _draw_traits(self, n: int) -> dict[str, np.ndarray]:
         """Client traits at arrival: lognormal need, beta-distributed states."""
@@ -322,8 +320,8 @@ class VerbindingModel(Model):
         leaving, self.goals, self.dropouts = kernels.exits(
             self.packed, status, live["bond"], live["motivation"], placed,
             self.contact_rng.random(len(status)))
-        for agent in live["agent"][leaving]:
-            agent.remove()
+        for serial in live["serial"][leaving].tolist():
+            self.clients.agents.pop(serial).remove()
         self.clients.remove(leaving, week)
 
     # ----------------------------------------------------------------- 7 wellbeing

@@ -24,7 +24,6 @@ _LIVE = {
     "openness": np.float64, "bond": np.float64, "motivation": np.float64,
     "efficacy": np.float64, "progress": np.float64, "sessions": np.int16,
     "handovers": np.int32, "weeks_waiting": np.int32, "care_weeks": np.int32,
-    "agent": object,
 }
 _RECORD = {
     "arrival_week": (np.int32, -1), "start_week": (np.int32, -1),
@@ -44,12 +43,17 @@ class ClientTable:
             so select rows by status.
         record: Column name to array indexed by serial number (grown as needed).
         count: Number of clients that have arrived so far (the next serial number).
+        agents: The Mesa agent of each client still here, by serial number. A dict,
+            not an object column: numpy arrays are invisible to Python's cycle
+            collector, so agents (which refer to their model) held in one would keep
+            every finished model in memory.
     """
 
     def __init__(self, capacity: int) -> None:
         self.record = {name: np.full(max(capacity, 16), fill, dtype)
                        for name, (dtype, fill) in _RECORD.items()}
         self.count = 0
+        self.agents: dict[int, object] = {}
         self._rows = 0
         self._departed = 0
         self._buffer = {name: np.empty(1024, dtype) for name, dtype in _LIVE.items()}
@@ -78,8 +82,7 @@ class ClientTable:
         self._grow_records(self.count + n)
         self.count += n
         start = {"serial": serials, "status": WAITING, "post": -1, "sessions": 0,
-                 "handovers": 0, "weeks_waiting": 0, "care_weeks": 0, "agent": None,
-                 "progress": 0.0}
+                 "handovers": 0, "weeks_waiting": 0, "care_weeks": 0, "progress": 0.0}
         if self._rows + n > len(self._buffer["serial"]):
             size = 2 * (self._rows + n)
             for name, column in self._buffer.items():
@@ -114,7 +117,6 @@ class ClientTable:
             kept = int(keep.sum())
             for column in self._buffer.values():
                 column[:kept] = column[: self._rows][keep]
-            self._buffer["agent"][kept: self._rows] = None  # let go of departed agents
             self._rows, self._departed = kept, 0
             self._refresh()
 
@@ -164,7 +166,10 @@ class Posts:
             shape ``(posts, 8)``. Contact includes its open and scripted parts and
             group sessions; admin + network + contact + slack = contract + overtime.
         burnouts: Burnout episodes of the current holder.
-        agent: The :class:`~model.agents.Professional` holding the post, or None.
+        agent: The :class:`~model.agents.Professional` holding each post, or None.
+            A list, not an object array: numpy arrays are invisible to Python's cycle
+            collector, so agents (which refer to their model) held in one would keep
+            every finished model in memory.
     """
 
     HOUR_KINDS = ("admin", "network", "contact", "open", "scripted", "group", "slack",
@@ -179,7 +184,7 @@ class Posts:
         self.weeks_left = np.zeros(n, np.int32)
         self.hours = np.zeros((n, len(self.HOUR_KINDS)))
         self.burnouts = np.zeros(n, np.int32)
-        self.agent = np.full(n, None, object)
+        self.agent: list = [None] * n
 
     def __len__(self) -> int:
         return len(self.status)

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -73,8 +74,7 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int) -> None:
     assert np.all(live["post"][status == WAITING] == -1)
     # Every filled post has a Mesa agent; vacant posts none.
     filled = posts.status != VACANT
-    assert all(a is not None for a in posts.agent[filled])
-    assert all(a is None for a in posts.agent[~filled])
+    assert all((a is not None) == f for a, f in zip(posts.agent, filled, strict=True))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -173,6 +173,23 @@ def test_a_run_leaves_no_reference_cycles_behind(small):
     model.run()
     assert gc.isenabled()
     assert gc.collect() == 0
+
+
+def test_a_finished_model_is_freed_once_nobody_holds_it(small):
+    """Agents refer to their model; no container invisible to the collector holds them.
+
+    Numpy object arrays are such containers: with the agents in one, every finished
+    model stayed in memory (1.4 MB for a small run, far more for a large one), which a
+    sweep's workers and the app's server piled up run after run.
+    """
+    model = VerbindingModel(rng=3, **small)
+    for _ in range(20):
+        model.step()
+    assert model.agents_by_type[Client] and model.posts.agent[0] is not None
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None
 
 
 def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small):
