@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 import solara
 
 from model.kernels import warm_up
+from ui.assets import serve_cache_only
 from ui.compare_page import Compare
 from ui.explore import Explore
 from ui.guard import Guarded
@@ -16,6 +17,7 @@ from ui.i18n import LANGUAGES, t
 from ui.learn import Learn
 
 warm_up()  # the model's compiled loops in memory before the first Step in class
+serve_cache_only()  # page assets from the offline cache; nothing fetched on request
 
 
 def query_of(router) -> dict:

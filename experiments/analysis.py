@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pyarrow import ArrowException
 
 from experiments.space import Space
 from experiments.sweep import Experiment, load_experiment_from_source
@@ -131,7 +132,7 @@ def analyse(folder: Path) -> dict[str, Path]:
     experiment = _experiment(folder)
     if not any((folder / "runs").glob("*.parquet")):
         raise AnalysisError(f"{folder} holds no finished runs yet; run the sweep first")
-    runs = pd.read_parquet(folder / "runs").sort_values("run_id").reset_index(drop=True)
+    runs = _read_runs(folder)
     runs = complete_runs(runs, len(experiment.jobs()), experiment.design)
     outputs = list(experiment.metrics)
     target = folder / "analysis"
@@ -169,10 +170,35 @@ def _experiment(folder: Path) -> Experiment:
     try:
         described = json.loads(manifest.read_text(encoding="utf-8"))
         source, quick = described["source"], described["quick"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         raise AnalysisError(f"{manifest} is not the record of a sweep (unreadable, or "
                             "without source and quick)") from None
-    return load_experiment_from_source(source, quick is True)
+    experiment = load_experiment_from_source(source, quick is True)
+    if experiment.fingerprint() != described.get("fingerprint"):
+        raise AnalysisError(f"{manifest} was changed after the sweep ran (its fingerprint "
+                            "no longer matches); run the sweep again into a new folder")
+    return experiment
+
+
+def _read_runs(folder: Path) -> pd.DataFrame:
+    """Every run of a sweep, ordered by ``run_id``, each once.
+
+    Raises:
+        AnalysisError: If ``runs/`` holds something that is not a chunk of results, or
+            a run twice.
+    """
+    try:
+        runs = pd.read_parquet(folder / "runs")
+        runs = runs.sort_values("run_id").reset_index(drop=True)
+        status = runs["status"]
+    except (ArrowException, OSError, KeyError, TypeError, ValueError):
+        raise AnalysisError(f"{folder / 'runs'} holds files that are not chunks of this "
+                            "sweep's results; remove them or run the sweep again into a new "
+                            "folder") from None
+    if runs["run_id"].duplicated().any() or not status.isin(["ok", "failed"]).all():
+        raise AnalysisError(f"{folder / 'runs'} holds a run twice or a run without a status; "
+                            "run the sweep again into a new folder")
+    return runs
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:

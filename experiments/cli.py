@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,11 @@ from model.parameters import ParameterError, parse_value
 EXIT_USAGE = 2
 #: Longest refusal printed (characters): one line, whatever the input held.
 MESSAGE_LIMIT = 2000
+#: Most replicates, weeks or workers a flag may ask for: far above any sensible run
+#: (a run of 10,000 replicates of the standard scenario takes over an hour on 2 cores).
+MAX_COUNT = 10_000
+#: Most processes ``--workers`` may start: a large cluster node's cores, and then some.
+MAX_WORKERS = 512
 
 
 class UsageError(Exception):
@@ -42,15 +49,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive(flag: str):
+def _positive(flag: str, most: int = MAX_COUNT):
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{flag} must be a whole number, not {text!r}") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{flag} must be at least 1, not {value}")
+                f"{flag} must be a whole number, not {shown(repr(text), 40)}") from None
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"{flag} must be from 1 to {most:,}, not "
+                                             f"{shown(str(value), 20)}")
         return value
     return parse
 
@@ -96,7 +104,7 @@ def _scenario_options(command: argparse.ArgumentParser, scenarios_help: str,
                          metavar="NAME=VALUE", help="override a parameter in every scenario")
     command.add_argument("--out", type=Path, default=None, help=out_help)
     command.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    command.add_argument("--workers", type=_positive("--workers"), default=None,
+    command.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
                          help="processes (default: all cores)")
 
 
@@ -121,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--out", type=Path, default=None,
                      help="results folder (default results/NAME, or results/NAME-quick); "
                           "the same command again resumes it")
-    swp.add_argument("--workers", type=_positive("--workers"), default=None,
+    swp.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
                      help="processes (default: all cores)")
     swp.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run on a Dask cluster: tcp://host:8786, or 'local'")
@@ -141,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--scale", type=_scale, default=validation.DEFAULT_SCALE,
                      help="size of the organisations relative to the presets "
                           f"(default {validation.DEFAULT_SCALE})")
-    val.add_argument("--workers", type=_positive("--workers"), default=None,
+    val.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
                      help="processes (default: all cores)")
     val.add_argument("--out", type=Path, default=None,
                      help="new folder for report.md, report.json and the figures")
@@ -164,9 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(Exception):  # noqa: N818 (a signal, not an error)
+    """SIGTERM (``kill``, ``timeout``): unwound like Ctrl-C, so nothing is half-written."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``verbinding`` console script."""
     argv = sys.argv[1:] if argv is None else argv
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args, argv)
@@ -177,9 +195,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("verbinding: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("verbinding: terminated; nothing was written", file=sys.stderr)
+        return 143
     except BrokenPipeError:  # the reader stopped early (`verbinding scenarios | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return 0
+    except OSError as error:  # the system refused a path (too long, a loop, ...)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"verbinding: error: {shown(f'{error.strerror or error}{where}', MESSAGE_LIMIT)}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _scenarios_from(args: argparse.Namespace) -> list:
@@ -201,7 +230,8 @@ def _replicated(args: argparse.Namespace, argv: list[str], scenarios: list,
     seed = args.seed if args.seed is not None else int(
         np.random.SeedSequence().entropy % 2**32)
     runs = len(scenarios) * args.replicates
-    with make_executor(1 if runs == 1 else args.workers) as executor:
+    workers = None if args.workers is None else min(args.workers, runs)  # none idle
+    with make_executor(1 if runs == 1 else workers) as executor:
         results = run_scenarios(scenarios, args.replicates, seed, args.out,
                                 shlex.join(["verbinding", *argv]), progress=_bar(),
                                 executor=executor, extra_files=extra_files)
@@ -249,7 +279,7 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> int:
     with make_executor(args.workers, args.scheduler) as executor:
         try:
             summary = run_sweep(experiment, out, executor, progress=Progress())
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Terminated):
             print(f"\nverbinding: interrupted; finished runs are saved in {out}/ and the "
                   "same command resumes", file=sys.stderr)
             return 130

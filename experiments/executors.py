@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -72,6 +73,33 @@ def _is_address(address: str) -> bool:
     extra = parts.path or parts.query or parts.fragment or parts.username
     return (address.isprintable() and parts.scheme in SCHEDULER_SCHEMES
             and bool(parts.hostname) and bool(port) and not extra)
+
+
+def _check_speaks_dask(address: str) -> None:
+    """Refuse a ``tcp://`` address where no Dask scheduler answers.
+
+    A Dask scheduler sends its handshake as soon as a connection opens; a server of
+    another kind (a web server, say) waits for a request, and Dask's client would wait
+    for it without end.
+
+    Raises:
+        ExecutorError: If nothing answers, or what answers says nothing.
+    """
+    parts = urlsplit(address)
+    try:
+        with socket.create_connection((parts.hostname, parts.port),
+                                      timeout=CONNECT_TIMEOUT) as connection:
+            connection.settimeout(CONNECT_TIMEOUT)
+            if not connection.recv(1):
+                raise TimeoutError
+    except TimeoutError:
+        raise ExecutorError(f"{shown(address)} answered, but not as a Dask scheduler (it "
+                            f"said nothing within {CONNECT_TIMEOUT} s); check the address, "
+                            "or use --scheduler local") from None
+    except OSError as error:
+        raise ExecutorError(f"cannot reach the Dask scheduler at {shown(address)} "
+                            f"({error.strerror or type(error).__name__}); check the "
+                            "address, or use --scheduler local") from None
 
 
 class Executor:
@@ -197,6 +225,8 @@ class DaskExecutor(Executor):
                                              dashboard_address=None)
                 self.client = Client(self._cluster, timeout=CONNECT_TIMEOUT)
             else:
+                if address.startswith("tcp://"):
+                    _check_speaks_dask(address)
                 self.client = Client(address, timeout=CONNECT_TIMEOUT)
             self.client.run(warm_up)  # each worker loads the compiled loops once
         except (OSError, TimeoutError) as error:

@@ -62,10 +62,15 @@ def check_writable_folder(target: Path, flag: str = "--out") -> None:
         raise OutputError(f"{flag} {target} holds the current folder; give a new folder")
     if target.is_symlink():
         raise OutputError(f"{flag} {target} is a symbolic link; give a real folder")
+    if target.name.startswith(STAGING_PREFIX):
+        raise OutputError(f"{flag} {target}: names starting with {STAGING_PREFIX} are "
+                          "Verbinding's own staging folders; choose another name")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{flag} {target} is a file; give a new or empty folder")
     ancestor = absolute.parent
     while not ancestor.exists():
+        if ancestor.is_symlink():
+            raise OutputError(f"{flag} {target}: {ancestor} is a broken symbolic link")
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise OutputError(f"{flag} {target}: {ancestor} is a file, not a folder")
@@ -146,11 +151,14 @@ def clear_staging(target: Path, flag: str = "--out") -> None:
     for folder in target.parent.glob(f"{STAGING_PREFIX}*"):
         if not folder.is_dir() or folder.is_symlink():
             continue
+        staged_for = _staged_for(folder)
+        if staged_for is None:
+            continue  # not one of ours (it would hold the name of its target)
         lock = FolderLock(folder)
         if lock.acquire():
             shutil.rmtree(folder, ignore_errors=True)
             lock.release()
-        elif _staged_for(folder) == target.name:
+        elif staged_for == target.name:
             raise OutputError(f"{flag} {target} is being written by another verbinding "
                               f"process (pid {lock.holder()}); wait for it to finish or "
                               f"give another {flag}")
@@ -179,6 +187,8 @@ class Staging:
         self.flag = flag
         target.parent.mkdir(parents=True, exist_ok=True)
         clear_staging(target, flag)
+        if target.is_dir():
+            _check_can_write_in(target, flag)
         self.path = _new_folder(target.parent, f"{STAGING_PREFIX}{os.getpid()}-")
         self._lock = FolderLock(self.path)
         self._lock.acquire()
@@ -199,9 +209,46 @@ class Staging:
             raise
         for own in (LOCK_NAME, TARGET_NAME):
             (self.path / own).unlink()
-        if self.target.is_dir():
+        try:
+            self._move_into_place()
+        except OSError as error:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise OutputError(f"{self.flag} {self.target}: the results could not be moved "
+                              f"there ({error.strerror}); nothing was written") from None
+
+    def _move_into_place(self) -> None:
+        """Rename the staging folder onto the target, or its files into an empty one.
+
+        An existing empty target may be a mount point or otherwise not removable; then
+        the files move into it one by one.
+        """
+        if not self.target.is_dir():
+            self.path.rename(self.target)
+            return
+        try:
             self.target.rmdir()
-        self.path.rename(self.target)
+            self.path.rename(self.target)
+        except OSError:
+            moved = []
+            try:
+                for item in sorted(self.path.iterdir()):
+                    item.rename(self.target / item.name)
+                    moved.append(self.target / item.name)
+            except OSError:
+                for item in moved:  # leave the target as it was
+                    shutil.rmtree(item) if item.is_dir() else item.unlink()
+                raise
+            self.path.rmdir()
+
+
+def _check_can_write_in(folder: Path, flag: str) -> None:
+    """Refuse a folder in which a file cannot be made (read-only or immutable)."""
+    probe = folder / f"{STAGING_PREFIX}probe-{os.getpid()}"
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise OutputError(f"{flag} {folder}: cannot write in it ({error.strerror})") from None
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:

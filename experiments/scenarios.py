@@ -23,6 +23,7 @@ or carried by a link is parsed from its text and may extend a shipped scenario o
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ DOMAINS = ("care", "education", "work")
 MAX_FILE_BYTES = 64 * 1024
 #: Longest scenario name (characters): names head table columns and file contents.
 MAX_NAME = 80
+#: What a scenario name may hold: plain words, nothing a page, chart or terminal reads
+#: as markup or a command.
+NAME = re.compile(rf"[^\W_][\w .,'()+-]{{0,{MAX_NAME - 1}}}")
 _KEYS = {"name", "domain", "extends", "description", "parameters"}
 
 
@@ -97,7 +101,9 @@ def locate(reference: str, relative_to: Path | None = None) -> Path:
     if relative_to is not None:
         candidates.insert(0, relative_to / reference)
     if not reference.endswith(".toml"):
-        candidates.append(SCENARIO_DIR / f"{reference}.toml")
+        shipped = SCENARIO_DIR / f"{reference}.toml"
+        # a shipped scenario's name means it, even if a file of that name is here
+        candidates.insert(0 if reference in available() else len(candidates), shipped)
     for candidate in candidates:
         system = on_system_filesystem(candidate)
         if system is not None:
@@ -105,6 +111,9 @@ def locate(reference: str, relative_to: Path | None = None) -> Path:
                                 f"{system}; give a .toml file or a shipped scenario's name")
         if candidate.is_file():
             return candidate.resolve()
+        if candidate.exists():
+            raise ScenarioError(f"scenario '{shown(reference)}' is not a regular file; give "
+                                "a .toml file or a shipped scenario's name")
     raise ScenarioError(f"scenario '{shown(reference)}' not found; give a .toml path or one "
                         f"of: {', '.join(available())}")
 
@@ -175,7 +184,7 @@ def _read_bounded(path: Path) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError:
         raise ScenarioError(f"{path.name}: not UTF-8 text") from None
 
@@ -187,6 +196,8 @@ def _parse(text: str, label: str) -> dict[str, Any]:
         raise ScenarioError(f"{label}: malformed TOML: {error}") from None
     except RecursionError:
         raise ScenarioError(f"{label}: malformed TOML: nested too deeply") from None
+    except ValueError:  # an integer of thousands of digits
+        raise ScenarioError(f"{label}: malformed TOML: a number too long to read") from None
 
 
 def _resolve(data: dict[str, Any], label: str, path: Path | None,
@@ -224,19 +235,19 @@ def _table(data: dict, key: str, label: str) -> dict[str, Any]:
 
 
 def check_name(name: Any, label: str = "scenario") -> str:
-    """A scenario's name: printable, no path separators, at most :data:`MAX_NAME` long.
+    """A scenario's name: letters, digits, spaces and ``- _ . , ' ( ) +``, at most 80 long.
 
-    Names appear in tables, file contents and terminals, so escape sequences and
-    control characters are refused.
+    Names appear in tables, page text, chart titles and terminals, so markup (HTML,
+    Markdown, TeX ``$``), path separators and control characters are refused.
 
     Raises:
         ScenarioError: Naming what is allowed.
     """
-    allowed = (f"letters, digits, spaces and punctuation other than / and \\, at most "
-               f"{MAX_NAME} characters")
+    allowed = (f"letters, digits, spaces and - _ . , ' ( ) +, at most {MAX_NAME} "
+               "characters, starting with a letter or digit")
     if not isinstance(name, str) or not name.strip():
         raise ScenarioError(f"{label}: 'name' must be a non-empty string ({allowed})")
-    if len(name) > MAX_NAME or not name.isprintable() or set(name) & {"/", "\\"}:
+    if not NAME.fullmatch(name.strip()):
         raise ScenarioError(f"{label}: name '{shown(name)}' is not allowed; use {allowed}")
     return name.strip()
 

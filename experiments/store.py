@@ -104,7 +104,12 @@ class RunStore:
         files = sorted(self.runs.glob("*.parquet"))
         if not files:
             return set()
-        return set(pd.concat(pd.read_parquet(f, columns=["run_id"]) for f in files)["run_id"])
+        try:
+            return set(pd.concat(pd.read_parquet(f, columns=["run_id"])
+                                 for f in files)["run_id"])
+        except (pa.ArrowException, OSError, KeyError, ValueError):
+            raise OutputError(f"{self.runs} holds files that are not chunks of this sweep's "
+                              "results; remove them, or give another --out") from None
 
     def append(self, rows: list[dict[str, Any]], weekly: pd.DataFrame | None = None) -> None:
         """Write one chunk of finished runs (and their weekly series, first)."""

@@ -84,14 +84,21 @@ def _seed(rng) -> int:
     if rng is None:
         return int(np.random.SeedSequence().entropy % 2**63)
     if isinstance(rng, str):
-        if not rng.strip().isdigit():
-            raise ValueError(f"the seed must be a whole number of 0 or more, not {rng!r}")
-        return int(rng.strip())
+        text = rng.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= MAX_SEED_DIGITS):
+            shown = repr(text) if len(text) <= 20 else repr(text[:17] + "...")
+            raise ValueError(f"the seed must be a whole number of 0 or more, not {shown}")
+        return int(text)
     if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
         raise TypeError(f"rng must be an integer seed or None, not {type(rng).__name__}")
     if rng < 0:
         raise ValueError(f"the seed must be a whole number of 0 or more, not {rng}")
     return int(rng)
+
+
+#: Longest seed accepted as text (digits): more says nothing a shorter one cannot, and
+#: Python refuses to read integers of over 4,300 digits.
+MAX_SEED_DIGITS = 40
 
 
 class VerbindingModel(Model):

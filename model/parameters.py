@@ -14,6 +14,7 @@ JOBS; [003] Bosselaar, the networking professional; [004] connection at work.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
@@ -518,7 +519,8 @@ def check_value(name: str, value: Any) -> None:
             raise ParameterError(f"{name}={value!r} must be true or false")
         return
     wrong_type = isinstance(value, bool) or not isinstance(value, int | float) or (
-        kind is int and isinstance(value, float) and not value.is_integer())
+        kind is int and isinstance(value, float) and math.isfinite(value)
+        and not value.is_integer())
     if wrong_type:
         expected = "a whole number" if kind is int else "a number"
         raise ParameterError(f"{name}={_shown(value)} must be {expected} in "
@@ -533,6 +535,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
         digits = str(abs(value))  # too large for a float: scientific notation by hand
         return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return repr(value)  # all its digits: 104.0000000000001 is not shown as 104
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:g}"
     text = repr(value)

@@ -124,6 +124,11 @@ def test_a_page_address_names_no_file_and_asks_for_no_more_than_the_sliders():
     (json.dumps(['name = "care"\ndomain = "care"\n']).encode(),
      "'care' is the name of a shipped scenario"),
     (json.dumps({"a": 1}).encode(), "damaged"),
+    (b"[" * 100_000 + b"]" * 100_000, "damaged"),
+    (json.dumps(['name = "big"\nextends = "care"\n[parameters]\nprofessionals = 2000\n']
+                ).encode(), "professionals=2000 is more than the app runs (at most 200)"),
+    (json.dumps(['name = "long"\nextends = "care"\n[parameters]\nweeks = ' + "9" * 5000]
+                ).encode(), "a number too long"),
 ])
 def test_scenarios_in_a_link_are_unpacked_with_a_bound_and_checked(payload, problem):
     from ui.compare_page import read_address
@@ -247,3 +252,22 @@ def test_a_page_that_fails_shows_a_plain_message_never_a_traceback(caplog):
     assert "Er ging iets mis" in rc.find(v.Alert).widget.children[0]
     assert "/secret/path" not in shown and "Traceback" not in shown
     assert "/secret/path" in caplog.text  # for whoever runs the server
+
+
+def test_an_address_is_read_only_so_far_and_never_twice():
+    from ui.compare_page import MAX_PICKS, read_address
+
+    request = read_address({"s": "care,care," + "," * 1000 + "work"}, "en")
+    assert request.picks == ["care"]
+    assert len(request.problems) == MAX_PICKS - 2  # the empty names read, no more
+
+
+def test_page_assets_come_from_the_offline_cache_only(tmp_path):
+    from solara.server import cdn_helper
+
+    from ui.assets import serve_cache_only
+
+    serve_cache_only()
+    with pytest.raises(PermissionError, match="not in the offline asset cache"):
+        cdn_helper.get_path(tmp_path, "evil@1.0.0/x.js")
+    assert list(tmp_path.iterdir()) == []

@@ -109,8 +109,8 @@ BAD = [
     (["run", "care", "--set", "client_voice=much"], "client_voice='much' must be a number"),
     (["run", "care", "--set", "admin_hours_fixed=40"], "exceeds hours_per_week=36"),
     (["run", "care", "--set", "novalue"], "--set takes NAME=VALUE"),
-    (["run", "care", "--replicates", "0"], "--replicates must be at least 1, not 0"),
-    (["run", "care", "--weeks", "-5"], "--weeks must be at least 1, not -5"),
+    (["run", "care", "--replicates", "0"], "--replicates must be from 1 to 10,000, not 0"),
+    (["run", "care", "--weeks", "-5"], "--weeks must be from 1 to 10,000, not -5"),
     (["run", "care", "--weeks", "20"], "warmup_weeks=52 must be below weeks=20"),
     (["run", "no-such-scenario"], "scenario 'no-such-scenario' not found"),
     (["run", "care", "care"], "scenario 'care' given twice"),
@@ -196,8 +196,8 @@ def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys)
 
 @pytest.mark.parametrize("args, message", [
     (["validate", "--scale", "0"], "--scale must be in (0, 1], not 0"),
-    (["validate", "--replicates", "0"], "--replicates must be at least 1"),
-    (["validate", "--workers", "-2"], "--workers must be at least 1"),
+    (["validate", "--replicates", "0"], "--replicates must be from 1 to 10,000"),
+    (["validate", "--workers", "-2"], "--workers must be from 1 to 512"),
 ])
 def test_validate_refuses_bad_flags(capsys, args, message):
     assert cli.main(args) == 2

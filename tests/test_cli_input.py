@@ -172,3 +172,55 @@ def test_a_killed_run_leaves_a_staging_folder_that_the_next_run_clears(tmp_path)
 def test_escape_sequences_in_the_input_never_reach_the_terminal(folder, capsys):
     line = refused(capsys, "run", "care\x1b[2J\nrm -rf", *SMALL)
     assert "\x1b" not in line and "care?[2J?rm -rf" in line
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["run", "a" * 300], "File name too long"),
+    (["run", "care", "--replicates", "1000000"], "--replicates must be from 1 to 10,000"),
+    (["run", "care", "--workers", "1000000"], "--workers must be from 1 to 512"),
+    (["run", "care", "--out", "dangling/x"], "is a broken symbolic link"),
+    (["run", "care", "--out", ".verbinding-staging-mine"], "Verbinding's own staging"),
+    (["run", "folder-as-scenario"], "is not a regular file"),
+])
+def test_paths_and_counts_the_system_or_the_machine_cannot_take(folder, capsys, args,
+                                                               problem):
+    (folder / "folder-as-scenario").mkdir()
+    assert problem in refused(capsys, *args)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('name = "cost $^$"\nextends = "care"\n', "is not allowed"),
+    ('name = "<img src=x>"\nextends = "care"\n', "is not allowed"),
+    ('domain = "care"\n[parameters]\nweeks = ' + "9" * 5000 + "\n", "a number too long"),
+])
+def test_markup_in_names_and_endless_numbers_are_refused(folder, capsys, text, problem):
+    assert problem in refused(capsys, "run", write(folder, "odd.toml", text), *SMALL)
+
+
+def test_a_shipped_name_means_the_shipped_scenario_and_a_byte_order_mark_is_fine(folder):
+    (folder / "care").write_text('name = "evil"\ndomain = "care"\n')
+    (folder / "bom.toml").write_bytes('\ufeffname = "bom"\nextends = "care"\n'.encode())
+    assert cli.main(["run", "care", "bom.toml", *SMALL, "--out", "r"]) == 0
+    assert set(pd.read_csv(folder / "r" / "summary.csv")["scenario"]) == {"care", "bom"}
+
+
+def test_a_folder_named_like_staging_but_not_ours_is_left_alone(folder):
+    mine = folder / f"{STAGING_PREFIX}mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    assert cli.main(["run", "care", *SMALL, "--out", "r"]) == 0
+    assert (mine / "notes.txt").read_text() == "keep"
+
+
+def test_a_terminated_run_cleans_up_after_itself(tmp_path):
+    run = [sys.executable, "-m", "experiments", "run", "care", "--replicates", "40",
+           "--workers", "1", "--seed", "1", "--out", str(tmp_path / "stopped")]
+    process = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(f"{STAGING_PREFIX}*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.terminate()
+    assert process.wait(timeout=60) == 143
+    assert "terminated; nothing was written" in process.stderr.read()
+    assert list(tmp_path.iterdir()) == []

@@ -91,3 +91,19 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def serve_cache_only() -> None:
+    """Serve Solara's page assets from the filled cache only, in this server process.
+
+    Solara's asset proxy fetches from its CDN, and stores, any package path a request
+    names; a visitor could make the server download and keep files of their choosing.
+    Here an asset that is not in the cache is simply not found.
+    """
+    from solara.server import cdn_helper
+
+    def refuse(url: str) -> bytes:
+        raise PermissionError(f"not in the offline asset cache: {url}")
+
+    cdn_helper.fetch_from_cdn = refuse
+

@@ -13,6 +13,7 @@ import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlencode
 
 import solara
@@ -44,6 +45,12 @@ WEEKS = (26, 104, 260)
 #: four scenario files at their size limit, with room for the list around them.
 MAX_LINK_CHARS = 128 * 1024
 MAX_LINK_BYTES = 4 * MAX_FILE_BYTES + 4096
+#: Most scenario names an address may list (Compare takes 4; more are not read).
+MAX_PICKS = 8
+#: The parameters that set an organisation's size, hence a run's cost, and how many
+#: times the largest shipped value a session scenario may have in the app.
+APP_SIZE = ("professionals", "arrivals_per_week", "weeks")
+APP_SCALE = 2
 
 
 class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
@@ -55,25 +62,41 @@ def resolve(name: str) -> Scenario:
     return saved_scenarios.value.get(name) or load_shipped(name)
 
 
-def check_own_name(name: str) -> None:
-    """Refuse a session scenario named like a shipped one, which it would hide.
+def check_session_scenario(scenario: Scenario) -> None:
+    """Refuse a session scenario the app will not keep.
+
+    Its name may not be a shipped scenario's (it would hide it), and its organisation
+    may be at most :data:`APP_SCALE` times the largest shipped one, so that one link or
+    upload cannot hold the server for hours (the command line runs any size).
 
     Raises:
-        ScenarioError: Naming the clash.
+        ScenarioError: Naming the problem.
     """
-    check_name(name)
-    if name in available():
-        raise ScenarioError(f"'{name}' is the name of a shipped scenario; give yours "
-                            "another name")
+    check_name(scenario.name)
+    if scenario.name in available():
+        raise ScenarioError(f"'{scenario.name}' is the name of a shipped scenario; give "
+                            "yours another name")
+    values = scenario.parameters().to_dict()
+    for name, most in app_limits().items():
+        if values[name] > most:
+            raise ScenarioError(f"{scenario.name}: {name}={values[name]:g} is more than the "
+                                f"app runs (at most {most:g}); use the command line")
+
+
+@cache
+def app_limits() -> dict[str, float]:
+    """The largest organisation the app runs: per size parameter, its highest value."""
+    shipped = [load_shipped(name).parameters().to_dict() for name in available()]
+    return {name: APP_SCALE * max(p[name] for p in shipped) for name in APP_SIZE}
 
 
 def keep(scenario: Scenario) -> None:
     """Keep a scenario of this session for Compare (and Explore's picker).
 
     Raises:
-        ScenarioError: If its name is not allowed or is a shipped scenario's.
+        ScenarioError: See :func:`check_session_scenario`.
     """
-    check_own_name(scenario.name)
+    check_session_scenario(scenario)
     saved_scenarios.set({**saved_scenarios.value, scenario.name: scenario})
 
 
@@ -159,14 +182,14 @@ def decode_saved(text: str) -> dict[str, Scenario]:
         raise LinkError("link_too_large", n=MAX_LINK_BYTES // 1024)
     try:
         files = json.loads(data) if unpacker.eof else None
-    except ValueError:
+    except (ValueError, RecursionError):
         files = None
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise LinkError("link_damaged")
     shared = {}
     for file in files[:4]:
         scenario = loads(file, label="shared link")
-        check_own_name(scenario.name)
+        check_session_scenario(scenario)
         shared[scenario.name] = scenario
     return shared
 
@@ -201,10 +224,10 @@ def read_address(query: dict[str, str], lang: str) -> Request:
         problems.append(t("address_link", lang).format(why=refusal(error, lang)))
     known = {*available(), *saved_scenarios.value, *shared}
     picks = []
-    for name in query.get("s", "care,care-high-caseload").split(","):
-        if name in known:
+    for name in query.get("s", "care,care-high-caseload").split(",")[:MAX_PICKS]:
+        if name in known and name not in picks:
             picks.append(name)
-        else:
+        elif name not in known:
             problems.append(t("address_scenario", lang).format(name=shown(name)))
     replicates = _address_number(query, "r", "replicates", REPLICATES, lang, problems)
     weeks = _address_number(query, "w", "weeks", WEEKS, lang, problems)
@@ -313,14 +336,17 @@ def Compare(lang: str, query: dict):
             task()
 
     solara.use_effect(run_if_shared, [])
+    solara.use_effect(lambda: cancel.set, [])  # a page closed stops its comparison
 
     with solara.Column(style={"font-size": "18px", "padding": "12px"}):
         solara.Markdown(f"## {t('compare', lang)}")
         for problem in request.problems:
             solara.Warning(problem)
         solara.SelectMultiple(t("scenarios", lang), all_values=names, values=picks)
-        solara.Markdown("\n".join(f"- **{name}**: {describe(name, lang)}"
-                                   for name in picks.value))
+        for name in picks.value:  # text, never Markdown: a description may come from a link
+            with solara.Div(style={"margin-left": "12px"}):
+                solara.Text(name, style={"font-weight": "bold"})
+                solara.Text(f": {describe(name, lang)}")
         solara.Div(style={"height": "28px"})  # room for the sliders' value bubbles
         with solara.Row():
             solara.SliderInt(t("replicates", lang), value=replicates, min=REPLICATES[0],

@@ -285,6 +285,6 @@ def Explore(lang: str):
     with solara.Sidebar():
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
-        solara.Markdown(scenario.description.get(lang, scenario.description.get("en", "")))
+        solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
         Upload(lang)
     LiveModel(model, params, parts, lang).key(f"{preset.value}-{lang}")

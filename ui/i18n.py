@@ -218,8 +218,12 @@ DUTCH_REFUSALS = tuple((re.compile(pattern), dutch) for pattern, dutch in (
     (r"(?P<file>[^:]+): '(?P<key>[^']*)' must be a non-empty string(?: \(.*\))?",
      "{file}: '{key}' moet een niet-lege tekst zijn"),
     (r"(?P<file>[^:]+): name '(?P<name>.*)' is not allowed; use .*",
-     "{file}: de naam '{name}' kan niet; gebruik letters, cijfers, spaties en leestekens "
-     "behalve / en \\, hoogstens 80 tekens"),
+     "{file}: de naam '{name}' kan niet; gebruik letters, cijfers, spaties en - _ . , ' ( ) "
+     "+, hoogstens 80 tekens, beginnend met een letter of cijfer"),
+    (r"scenario '(?P<name>.*)' is not a regular file; give a \.toml file or a shipped "
+     r"scenario's name",
+     "scenario '{name}' is geen gewoon bestand; geef een .toml-bestand of de naam van een "
+     "meegeleverd scenario"),
     (r"(?P<file>[^:]+): 'extends' must be a scenario's name",
      "{file}: 'extends' moet de naam van een scenario zijn"),
     (r"(?P<file>[^:]+): extends '(?P<name>.*)', but an uploaded or shared scenario can "
@@ -230,6 +234,10 @@ DUTCH_REFUSALS = tuple((re.compile(pattern), dutch) for pattern, dutch in (
      "{file}: description.{lang} bevat stuurtekens; alleen gewone tekst"),
     (r"unknown scenario '(?P<name>.*)'; shipped: (?P<names>.*)",
      "onbekend scenario '{name}'; meegeleverd zijn: {names}"),
+    (r"(?P<file>[^:]+): (?P<name>\w+)=(?P<value>\S+) is more than the app runs \(at most "
+     r"(?P<most>\S+)\); use the command line",
+     "{file}: {name}={value} is meer dan de app draait (hoogstens {most}); gebruik de "
+     "opdrachtregel"),
     (r"'(?P<name>.*)' is the name of a shipped scenario; give yours another name",
      "'{name}' is de naam van een meegeleverd scenario; geef het uwe een andere naam"),
     (r"(?P<file>[^:]+): domain must be one of (?P<domains>.*), not (?P<value>.*)",

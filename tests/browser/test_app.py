@@ -249,6 +249,21 @@ def test_a_crafted_compare_address_reads_no_file_and_shows_no_traceback(page: Pa
     shoot(page, "compare-crafted-address")
 
 
+def test_markup_in_a_linked_scenario_is_shown_as_text_never_run(page: Page, app_url):
+    import base64
+    import json
+    import zlib
+
+    trap = '<img src=x onerror="document.title=1"> **bold** [link](javascript:alert(1))'
+    scenario = f'name = "pilot"\nextends = "care"\n[description]\nen = \'{trap}\'\n'
+    link = base64.urlsafe_b64encode(zlib.compress(json.dumps([scenario]).encode())).decode()
+    page.goto(f"{app_url}/compare?lang=en&s=care,pilot&x={link}")
+    expect(page.get_by_text(trap, exact=False)).to_be_visible(timeout=WAIT)
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.title() != "1"
+
+
 def test_a_link_that_would_unpack_to_gigabytes_is_refused(page: Page, app_url):
     import base64
     import zlib
@@ -351,3 +366,18 @@ def test_a_shared_link_restores_a_scenario_saved_in_another_session(page: Page, 
               f"&x={encode_saved(['care', 'our-pilot'])}")
     expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
     expect(page.locator("table").get_by_text("our-pilot").first).to_be_visible()
+
+
+def test_the_server_fetches_no_asset_a_visitor_names(app_url):
+    import urllib.error
+    import urllib.request
+
+    from solara.server.settings import assets
+
+    for path in ("evil@1.0.0/x.js", "vega@5.30.0/../../../../etc/passwd"):
+        try:
+            urllib.request.urlopen(f"{app_url}/_solara/cdn/{path}", timeout=10)
+            raise AssertionError(f"{path} was served")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+    assert not (assets.proxy_cache_dir / "evil@1.0.0").exists()
