@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(Exception):  # noqa: N818 (a signal, not an error)
+class Terminated(BaseException):  # a signal, like KeyboardInterrupt
     """SIGTERM (``kill``, ``timeout``): unwound like Ctrl-C, so nothing is half-written."""
 
 

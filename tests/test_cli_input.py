@@ -224,3 +224,21 @@ def test_a_terminated_run_cleans_up_after_itself(tmp_path):
     assert process.wait(timeout=60) == 143
     assert "terminated; nothing was written" in process.stderr.read()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_results_go_into_an_empty_target_that_cannot_be_removed(folder, monkeypatch):
+    """As an empty mounted volume: its folder cannot be replaced, its files can be moved."""
+    from pathlib import Path
+
+    (folder / "volume").mkdir()
+    real_rmdir = Path.rmdir
+
+    def busy(path):
+        if path.name == "volume":
+            raise OSError(16, "Device or resource busy")
+        real_rmdir(path)
+
+    monkeypatch.setattr(Path, "rmdir", busy)
+    assert cli.main(["run", "care", *SMALL, "--out", "volume"]) == 0
+    assert (folder / "volume" / "summary.csv").is_file()
+    assert not list(folder.glob(f"{STAGING_PREFIX}*"))
