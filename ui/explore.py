@@ -285,6 +285,7 @@ def Explore(lang: str):
     with solara.Sidebar():
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
-        solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
+        with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
+            solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
         Upload(lang)
     LiveModel(model, params, parts, lang).key(f"{preset.value}-{lang}")
