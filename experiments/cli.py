@@ -176,8 +176,25 @@ class Terminated(BaseException):  # a signal, like KeyboardInterrupt
     """SIGTERM (``kill``, ``timeout``): unwound like Ctrl-C, so nothing is half-written."""
 
 
+#: Set once SIGTERM arrived: raising from the handler can be lost when it runs inside a
+#: callback Python ignores exceptions from (a weakref's, as Mesa's agent sets use), so
+#: the loops over runs check this after each run as well.
+_terminating = threading.Event()
+
+
 def _terminate(signum, frame) -> None:
+    _terminating.set()
     raise Terminated
+
+
+def _watching(progress):
+    """A progress callback that also ends the command once SIGTERM has arrived."""
+    def report(done: int, total: int) -> None:
+        if _terminating.is_set():
+            raise Terminated
+        if progress is not None:
+            progress(done, total)
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,7 +250,7 @@ def _replicated(args: argparse.Namespace, argv: list[str], scenarios: list,
     workers = None if args.workers is None else min(args.workers, runs)  # none idle
     with make_executor(1 if runs == 1 else workers) as executor:
         results = run_scenarios(scenarios, args.replicates, seed, args.out,
-                                shlex.join(["verbinding", *argv]), progress=_bar(),
+                                shlex.join(["verbinding", *argv]), progress=_watching(_bar()),
                                 executor=executor, extra_files=extra_files)
     return seed, results
 
@@ -278,7 +295,7 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> int:
     check_folder(out, experiment.fingerprint())  # before a cluster is started for nothing
     with make_executor(args.workers, args.scheduler) as executor:
         try:
-            summary = run_sweep(experiment, out, executor, progress=Progress())
+            summary = run_sweep(experiment, out, executor, progress=_watching(Progress()))
         except (KeyboardInterrupt, Terminated):
             print(f"\nverbinding: interrupted; finished runs are saved in {out}/ and the "
                   "same command resumes", file=sys.stderr)
