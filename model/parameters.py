@@ -533,6 +533,8 @@ def check_value(name: str, value: Any) -> None:
 def _shown(value: Any) -> str:
     """A value as a message shows it: short, whatever its size or type."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        if value.bit_length() > 14_000:  # past Python's 4,300-digit limit for str()
+            return "a whole number of over 4,000 digits"
         digits = str(abs(value))  # too large for a float: scientific notation by hand
         return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
