@@ -165,16 +165,17 @@ def wait(status, weeks_waiting, motivation, motivation_loss):
 
 # --- 2. Time budget -----------------------------------------------------------------
 @compiled
-def time_budget(params, caseload, runs_group, status):
+def time_budget(params, caseload, runs_group, staff):
     """:func:`model.mechanisms.time_budget` of every post, by its status this week.
 
     Returns:
         A :class:`model.mechanisms.Budget` of arrays over posts.
     """
     p = params[0]
-    hours = np.zeros((6, len(status)))
-    for k in range(len(status)):
-        week = mech.time_budget(caseload[k], runs_group[k], status[k] == WORKING, p)
+    hours = np.zeros((6, len(staff.status)))
+    for k in range(len(staff.status)):
+        week = mech.time_budget(caseload[k], staff.standard[k], runs_group[k],
+                                staff.status[k] == WORKING, p)
         for kind in range(6):
             hours[kind, k] = week[kind]
     return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5])
@@ -182,89 +183,122 @@ def time_budget(params, caseload, runs_group, status):
 
 # --- 3-5. Contact, bond, progress ----------------------------------------------------
 @compiled
-def contact_week(params, status, post, bond, motivation, efficacy, openness, need,
-                 progress, sessions, care_weeks, member, serial, early_bond, early_weeks,
-                 contact_hours, caseload, experience, stress, ties, group_hours, uniforms,
-                 placed, totals):
+def appointments(params, clients, member, uniforms):
+    """Who comes to this week's one-to-one appointment.
+
+    A group member whose session replaces one-to-one contact has no appointment.
+
+    Args:
+        params: :func:`packed` parameters.
+        clients: :class:`model.state.LiveClients`.
+        member: Per live row, whether the client attends a group session this week.
+        uniforms: One draw per client in care, in row order.
+
+    Returns:
+        A mask over live rows of the clients who come.
+    """
+    p = params[0]
+    comes = np.zeros(len(clients.status), np.bool_)
+    i = 0
+    for r in range(len(clients.status)):
+        if clients.status[r] != IN_CARE:
+            continue
+        booked = not (member[r] and p.group_instead_of_contact)
+        comes[r] = booked and uniforms[i] < mech.show_probability(
+            clients.bond[r], clients.motivation[r], p)
+        i += 1
+    return comes
+
+
+@compiled
+def contact_week(params, clients, staff, contact_hours, comes, member, group_members,
+                 early_bond, uniforms, placed, totals):
     """Steps 3-5 for every client in care: contact, bond, progress and motivation.
 
     Args:
         params: :func:`packed` parameters.
-        status: Live column: status code (only ``IN_CARE`` rows take part).
-        post: Live column: the post in charge.
-        bond: Live column: bond 0..1, updated.
-        motivation: Live column: motivation 0..1, updated.
-        efficacy: Live column: self-efficacy 0..1, updated.
-        openness: Live column: openness 0..1, lowered by ruptures.
-        need: Live column: hours of effective work to the goal (h).
-        progress: Live column: progress 0..1, updated.
-        sessions: Live column: group sessions attended, updated.
-        care_weeks: Live column: weeks in care, updated.
-        member: Per live row, whether the client attends a group session this week.
-        serial: Live column: serial numbers (rows of the records).
-        early_bond: Record: gets the bond of clients in their ``early_weeks``-th week.
-        early_weeks: Week of care at which the early bond is recorded.
+        clients: :class:`model.state.LiveClients`; bond, motivation, efficacy,
+            openness, progress, sessions and care weeks are updated in place.
+        staff: :class:`model.state.Staff`; each post's standard follows the contact
+            time per client on its books (no-shows' time goes to those who came).
         contact_hours: Per post, hours for one-to-one contact this week (h).
-        caseload: Per post, clients in care.
-        experience: Per post, the holder's experience (weeks).
-        stress: Per post, the holder's stress 0..1.
-        ties: Per post, network ties 0..1.
-        group_hours: Per post, hours of this week's group session (h).
-        uniforms: Shape ``(4, clients in care)``: draws for showing up, rupture,
-            placement and setback.
+        comes: Per live row, whether the client comes to the appointment
+            (:func:`appointments`).
+        member: Per live row, whether the client attends a group session this week.
+        group_members: Per post, the members of this week's group session.
+        early_bond: Record by serial: gets the bond of clients in their
+            ``early_bond_weeks``-th week of care.
+        uniforms: Shape ``(3, clients in care)``: draws for rupture, placement and
+            setback.
         placed: Per live row, set true for clients placed (goal reached) this week.
-        totals: Shape ``(4, posts)``, incremented per post by the contact hours
-            given, their open and scripted parts, and the clients' new bonds.
+        totals: Shape ``(5, posts)``, incremented per post by the contact hours
+            given, their open and scripted parts, the program's hours and the clients'
+            new bonds.
 
     Returns:
         Open hours given in unhurried contacts (the week's connective hours, h).
     """
     p = params[0]
-    share = np.minimum(contact_hours / np.maximum(caseload, 1), p.max_contact_hours)
-    attune = mech.attunement(experience, stress, p)
-    placement = mech.placement_probability(ties, p)
+    shown, booked = np.zeros(len(staff.status)), np.zeros(len(staff.status))
+    for r in range(len(clients.status)):
+        if clients.status[r] == IN_CARE:
+            shown[clients.post[r]] += comes[r]
+            booked[clients.post[r]] += not (member[r] and p.group_instead_of_contact)
+    length = mech.contact_length(contact_hours, shown, p)
+    attune = mech.attunement(staff.experience, staff.stress, p)
+    placement = mech.placement_probability(staff.ties, p)
+    dose = mech.group_dose(group_members, p)
     connective = 0.0
     i = 0
-    for r in range(len(status)):
-        if status[r] != IN_CARE:
+    for r in range(len(clients.status)):
+        if clients.status[r] != IN_CARE:
             continue
-        k, b, m, e = post[r], bond[r], motivation[r], efficacy[r]
-        shows = uniforms[0, i] < mech.show_probability(b, m, p)
-        hours = share[k] if shows else 0.0
-        scripted, open_hours = mech.split_contact(hours, p)
-        bonding = shows
-        if (shows and p.standardisation > 0  # no scripted work, no rupture
-                and uniforms[1, i] < mech.rupture_probability(b, scripted, open_hours, p)):
-            bonding = False
-            openness[r] *= 1 - p.rupture_openness_loss
-        if bonding:
-            openness_now = mech.effective_openness(openness[r], p)
+        k, b, m, e = clients.post[r], clients.bond[r], clients.motivation[r], clients.efficacy[r]
+        hours = length[k] if comes[r] else 0.0
+        scripted, open_hours, automated = mech.split_contact(hours, staff.standard[k], p)
+        if not comes[r]:
+            automated = 0.0  # the program reaches those who engage
+        if comes[r] and scripted > 0 and uniforms[0, i] < mech.rupture_probability(
+                b, scripted, hours, p):
+            clients.openness[r] *= 1 - p.rupture_openness_loss
+            new_bond = _unit(b * (1 - p.bond_decay))
+        elif comes[r]:
+            openness_now = mech.effective_openness(clients.openness[r], p)
             new_bond = _unit(b + mech.bond_growth(b, open_hours, attune[k], openness_now, p))
+        elif member[r]:
+            new_bond = b  # seen in the group: the bond holds
         else:
             new_bond = _unit(b * (1 - p.bond_decay))
-        gain = mech.progress_gain(hours, new_bond, m, group_hours[k] * member[r], need[r], p)
-        progress[r] = min(progress[r] + gain, 1.0)
-        ready = progress[r] >= 1.0
-        placed[r] = ready and uniforms[2, i] < placement[k]
-        setback = uniforms[3, i] < (p.rejection_rate if ready and not placed[r]
+        group = dose[k] if member[r] else 0.0
+        gain = mech.progress_gain(hours, automated, group, new_bond, m, clients.need[r], p)
+        clients.progress[r] = min(clients.progress[r] + gain, 1.0)
+        ready = clients.progress[r] >= 1.0
+        placed[r] = ready and uniforms[1, i] < placement[k]
+        setback = uniforms[2, i] < (p.rejection_rate if ready and not placed[r]
                                     else p.setback_rate)
         new_m = m + mech.motivation_change(m, e, new_bond, gain, setback, p)
         new_e = e + mech.efficacy_change(e, gain, setback, p)
         if member[r]:
             new_m += mech.group_lift(new_m, p)
             new_e += mech.group_lift(new_e, p)
-            sessions[r] += 1
-        bond[r], motivation[r], efficacy[r] = new_bond, _unit(new_m), _unit(new_e)
-        care_weeks[r] += 1
-        if care_weeks[r] == early_weeks:
-            early_bond[serial[r]] = new_bond
+            clients.sessions[r] += 1
+        clients.bond[r], clients.motivation[r] = new_bond, _unit(new_m)
+        clients.efficacy[r] = _unit(new_e)
+        clients.care_weeks[r] += 1
+        if clients.care_weeks[r] == p.early_bond_weeks:
+            early_bond[clients.serial[r]] = new_bond
         totals[0, k] += hours
         totals[1, k] += open_hours
         totals[2, k] += scripted
-        totals[3, k] += new_bond
+        totals[3, k] += automated
+        totals[4, k] += new_bond
         if open_hours >= p.unhurried_hours:
             connective += open_hours
         i += 1
+    for k in range(len(staff.status)):
+        if staff.status[k] == WORKING and booked[k] > 0:
+            per_client = contact_hours[k] / booked[k]
+            staff.standard[k] += mech.standard_change(staff.standard[k], per_client, p)
     return connective
 
 
@@ -298,35 +332,46 @@ def exits(params, status, bond, motivation, placed, uniforms):
 
 # --- 7. Professional wellbeing -------------------------------------------------------
 @compiled
-def wellbeing(params, status, stress, strain, experience, ties, burnouts, overload, network,
-              connection, noise, u_burnout, u_quit, burnout, quits):
+def wellbeing(params, staff, workload, backlog, network, connection, noise, u_burnout,
+              u_quit, burnout, quits):
     """Stress, experience and network ties of every post; who burns out or quits.
 
     Updates the posts' columns in place: working professionals who burn out go on
     sick leave (``burnout`` marks them, ``burnouts`` counts their episodes); working
     or sick professionals who quit leave their post vacant (``quits`` marks them).
 
+    Args:
+        params: :func:`packed` parameters.
+        staff: :class:`model.state.Staff`.
+        workload: Per post, the week's felt workload (:class:`model.mechanisms.Budget`).
+        backlog: Clients waiting per place in care (one number for the team).
+        network: Per post, network hours this week.
+        connection: Per post, the mean bond with this week's caseload.
+        noise, u_burnout, u_quit: Per post, draws for stress noise, burnout, quitting.
+        burnout, quits: Per post, set true for those who burn out or quit.
+
     Returns:
         The number of burnouts and of quits.
     """
     p = params[0]
+    status, stress = staff.status, staff.stress
     n_burnout, n_quit = 0, 0
     for k in range(len(status)):
         if status[k] == VACANT:
-            stress[k], ties[k] = 0.0, 0.0
+            stress[k], staff.ties[k] = 0.0, 0.0
             continue
         working = status[k] == WORKING
         if working:
-            target = mech.stress_target(overload[k], connection[k], p) + strain[k]
+            target = mech.stress_target(workload[k], backlog, connection[k], p) + staff.strain[k]
             stress[k] = stress[k] + p.stress_adaptation * (target - stress[k]) + noise[k]
         else:  # sick leave is rest
             stress[k] = stress[k] + p.stress_adaptation * (p.stress_base - stress[k])
         stress[k] = _unit(stress[k])
-        experience[k] += working
-        ties[k] += mech.ties_change(ties[k], network[k], p)
+        staff.experience[k] += working
+        staff.ties[k] += mech.ties_change(staff.ties[k], network[k], p)
         if working and u_burnout[k] < mech.burnout_probability(stress[k], p):
             burnout[k], status[k] = True, SICK
-            burnouts[k] += 1
+            staff.burnouts[k] += 1
             n_burnout += 1
         if u_quit[k] < mech.quit_probability(stress[k], p):
             quits[k], status[k] = True, VACANT

@@ -53,7 +53,9 @@ class Budget(NamedTuple):
 
     Attributes:
         admin, network, group, contact, overtime: Hours of each kind.
-        overload: Hours the caseload requires above the contract, as a share of it.
+        workload: Hours the week requires (admin, network, group, and the caseload at
+            the professional's own standard) over the contract hours: the workload felt,
+            1 when the requirement just fits the contract.
     """
 
     admin: np.ndarray
@@ -61,7 +63,7 @@ class Budget(NamedTuple):
     group: np.ndarray
     contact: np.ndarray
     overtime: np.ndarray
-    overload: np.ndarray
+    workload: np.ndarray
 
 
 @jitable
@@ -77,18 +79,30 @@ def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 @jitable
-def time_budget(caseload: np.ndarray, runs_group: np.ndarray, working: np.ndarray,
-                p: Parameters) -> Budget:
+def human_share(p: Parameters) -> float:
+    """Share of a standard contact the professional gives in person.
+
+    A program carries ``automated_contact_share`` of the scripted part
+    (``standardisation``) of every contact [000]; the rest stays human work.
+    """
+    return 1 - p.standardisation * p.automated_contact_share
+
+
+@jitable
+def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarray,
+                working: np.ndarray, p: Parameters) -> Budget:
     """Split each working professional's week over admin, network, group and contact.
 
     Admin comes first, then the granted network hours, then a running group session;
     contact gets the rest. The hours the caseload *requires* are these plus the
-    minimum human contact per client; when they exceed the contract, overtime makes
-    up the difference up to ``max_overtime_hours``. By construction
+    professional's own standard of contact per client (its human part); when they
+    exceed the contract, overtime makes up the difference up to
+    ``max_overtime_hours``. By construction
     ``admin + network + group + contact = hours_per_week + overtime``.
 
     Args:
         caseload: Clients in care per post (an array, or one post's number).
+        standard: The professional's own standard of contact per client (h/week).
         runs_group: Whether the post runs a group session this week.
         working: Whether the post is filled by a working professional.
         p: Parameters.
@@ -98,8 +112,8 @@ def time_budget(caseload: np.ndarray, runs_group: np.ndarray, working: np.ndarra
     """
     admin = admin_hours(caseload, p)
     group = p.group_hours * runs_group
-    minimum_contact = caseload * p.minimum_contact_hours * (1 - p.automated_contact_share)
-    required = admin + p.network_hours + group + minimum_contact
+    wanted_contact = caseload * standard * human_share(p)
+    required = admin + p.network_hours + group + wanted_contact
     beyond_contract = np.maximum(required - p.hours_per_week, 0.0)
     overtime = np.minimum(beyond_contract, p.max_overtime_hours)
     available = (p.hours_per_week + overtime) * working
@@ -112,30 +126,50 @@ def time_budget(caseload: np.ndarray, runs_group: np.ndarray, working: np.ndarra
         group=group_done,
         contact=available - admin_done - network_done - group_done,
         overtime=overtime * working,
-        overload=beyond_contract * working / p.hours_per_week,
+        workload=required * working / p.hours_per_week,
     )
 
 
 # --- 3. Contact ----------------------------------------------------------------------
 @jitable
 def show_probability(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> np.ndarray:
-    """Chance a client in care shows up: ``floor + (1 - floor) * (bond + motivation) / 2``."""
-    return p.show_floor + (1 - p.show_floor) * 0.5 * (bond + motivation)
+    """Chance a client in care comes to this week's appointment.
+
+    ``floor + (1 - floor) * (wb * bond + (1 - wb) * motivation)``, ``wb =
+    show_bond_weight``.
+    """
+    engaged = p.show_bond_weight * bond + (1 - p.show_bond_weight) * motivation
+    return p.show_floor + (1 - p.show_floor) * engaged
 
 
 @jitable
-def split_contact(hours: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
-    """Split a client's human contact into scripted and open time.
+def contact_length(contact_hours: np.ndarray, shown: np.ndarray,
+                   p: Parameters) -> np.ndarray:
+    """Length of each contact (h): the contact hours shared by the clients who came.
 
-    The protocol fixes ``standardisation * contact_norm_hours`` of scripted work per
-    contact. Scripted, recorded work is kept when time runs short, so the open
-    remainder is rationed first (Ball et al. 2014).
+    Appointments go to those who show up; a no-show's time goes to the others, up to
+    ``max_contact_hours`` each (the rest is slack).
+    """
+    return np.minimum(contact_hours / np.maximum(shown, 1), p.max_contact_hours)
+
+
+@jitable
+def split_contact(hours: np.ndarray, standard: np.ndarray,
+                  p: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split one contact into the professional's scripted and open time, and the program's.
+
+    The protocol's items take ``standardisation`` of the professional's own standard
+    contact; a program carries ``automated_contact_share`` of them. The items left to
+    the professional are recorded and checked, so they are done first: when a contact
+    is shorter than the standard, open time goes first (Ball et al. 2014). As the
+    standard erodes toward the time actually given, the items shrink with it.
 
     Returns:
-        ``(scripted, open)`` hours per client.
+        ``(scripted, open, automated)`` hours of the contact.
     """
-    scripted = np.minimum(hours, p.standardisation * p.contact_norm_hours)
-    return scripted, hours - scripted
+    items = p.standardisation * standard
+    scripted = np.minimum(hours, items * (1 - p.automated_contact_share))
+    return scripted, hours - scripted, items * p.automated_contact_share
 
 
 @jitable
@@ -156,50 +190,100 @@ def attunement(experience: np.ndarray, stress: np.ndarray, p: Parameters) -> np.
     return skill * (1 - p.exhaustion_attunement_loss * stress)
 
 
+@jitable
+def standard_change(standard: np.ndarray, given: np.ndarray, p: Parameters) -> np.ndarray:
+    """Weekly change of a professional's own standard of contact per client.
+
+    The standard follows the contact time per client on the books (``given``): down
+    within about
+    ``standard_erosion_weeks`` when less is given, back up toward
+    ``contact_norm_hours`` only within ``standard_recovery_weeks`` when time allows.
+    Standards erode faster than they recover (Oliva & Sterman 2001).
+    """
+    toward = np.minimum(given, p.contact_norm_hours)
+    eroding = toward < standard
+    weeks = eroding * p.standard_erosion_weeks + (1 - eroding) * p.standard_recovery_weeks
+    return (toward - standard) / weeks
+
+
 # --- 4. Bond -------------------------------------------------------------------------
+@jitable
+def unhurried_dose(open_hours: np.ndarray, p: Parameters) -> np.ndarray:
+    """How far one contact's open time builds connection, 0..1.
+
+    ``(1 - exp(-open / scale)) * open / (open + unhurried)``: diminishing returns on
+    open time, and a hurried contact (open time well under ``unhurried_hours``) builds
+    little [000]. Smooth, and per contact.
+    """
+    saturation = 1 - np.exp(-open_hours / p.open_hours_scale)
+    unhurried = open_hours / np.maximum(open_hours + p.unhurried_hours, 1e-12)
+    return saturation * unhurried
+
+
 @jitable
 def bond_growth(bond: np.ndarray, open_hours: np.ndarray, attune: np.ndarray,
                 openness: np.ndarray, p: Parameters) -> np.ndarray:
-    """Growth of the bond from one week's open contact.
+    """Growth of the bond from one contact's open time.
 
-    Only open time past the unhurried minimum counts, with diminishing returns:
-    ``growth * (1 - exp(-max(open - unhurried, 0) / scale)) * attunement * openness
-    * (1 - bond)``. The bond saturates below 1: good-enough seeing suffices [000].
+    ``growth * dose(open) * attunement * openness * (1 - bond)``, with the dose of
+    :func:`unhurried_dose`: connection needs time, a skilled professional and a
+    willing client [000].
     """
-    unhurried = np.maximum(open_hours - p.unhurried_hours, 0.0)
-    dose = 1 - np.exp(-unhurried / p.open_hours_scale)
-    return p.bond_growth * dose * attune * openness * (1 - bond)
+    return p.bond_growth * unhurried_dose(open_hours, p) * attune * openness * (1 - bond)
 
 
 @jitable
-def rupture_probability(bond: np.ndarray, scripted: np.ndarray, open_hours: np.ndarray,
+def rupture_probability(bond: np.ndarray, scripted: np.ndarray, hours: np.ndarray,
                         p: Parameters) -> np.ndarray:
-    """Chance an abrupt standard question makes the client close off [000].
+    """Chance that abrupt standard questions make the client close off [000].
 
-    Only where there is scripted work, and more so the more standardised, the weaker
-    the bond (below ``rupture_safe_bond``) and the less open time surrounds it:
-    ``rate * standardisation * (1 - bond / safe)+ * (1 - open / norm)+``.
+    ``rate * (1 - bond / safe)+ * scripted / hours``: the more of the contact is
+    scripted and the weaker the bond, the likelier (0 without scripted work).
     """
     weak = np.maximum(1 - bond / p.rupture_safe_bond, 0.0)  # bond and hours are >= 0
-    abrupt = np.maximum(1 - open_hours / p.contact_norm_hours, 0.0)
-    return p.rupture_rate * p.standardisation * weak * abrupt * (scripted > 0)
+    return p.rupture_rate * weak * scripted / np.maximum(hours, 1e-12)
 
 
 # --- 5. Motivation and progress ------------------------------------------------------
 @jitable
-def progress_gain(human_hours: np.ndarray, bond: np.ndarray, motivation: np.ndarray,
-                  group_hours: np.ndarray, need: np.ndarray, p: Parameters) -> np.ndarray:
+def bond_benefit(bond: np.ndarray, p: Parameters) -> np.ndarray:
+    """How much of the bond's help to progress a bond gives, 0..1, saturating.
+
+    ``1 - (1 - min(bond / good_enough, 1))^2``: full at ``bond_good_enough`` and
+    flat beyond it; good-enough seeing suffices [000].
+    """
+    short = 1 - np.minimum(bond / p.bond_good_enough, 1.0)
+    return 1 - short * short
+
+
+@jitable
+def group_dose(members: np.ndarray, p: Parameters) -> np.ndarray:
+    """Hours of work one member gets from a group session of ``members`` clients.
+
+    ``group_hours * (1 / members + peer * (1 - 1 / members))``: the professional's
+    hours are shared by the members, who also learn from each other's part.
+    """
+    own = 1 / np.maximum(members, 1)
+    return p.group_hours * (own + p.group_peer_learning * (1 - own))
+
+
+@jitable
+def progress_gain(human_hours: np.ndarray, automated_hours: np.ndarray,
+                  group_hours: np.ndarray, bond: np.ndarray, motivation: np.ndarray,
+                  need: np.ndarray, p: Parameters) -> np.ndarray:
     """Progress toward the goal from one week's work.
 
-    Human contact works through the bond (learning thanks to connection [000]);
-    automated contact and group sessions carry instrumental work without it:
-    ``motivation * (human * (1 - w + w * bond) + automated * yield
-    + group * cohesion) / need``, with ``w = bond_weight`` and
-    ``automated = automated_contact_share * contact_norm_hours``.
+    Human contact works through the bond (learning thanks to connection [000]); a
+    program's work carries instruction without it; a group session counts the safe
+    group in place of the bond [002]:
+    ``motivation * (human * (1 - w + w * benefit(bond)) + automated * yield
+    + group * (1 - w + w * benefit(cohesion))) / need``, ``w = bond_weight``.
     """
-    automated = p.automated_contact_share * p.contact_norm_hours * p.automated_efficacy
-    human = human_hours * (1 - p.bond_weight + p.bond_weight * bond)
-    return motivation * (human + automated + group_hours * p.group_cohesion) / need
+    through_bond = 1 - p.bond_weight + p.bond_weight * bond_benefit(bond, p)
+    through_group = 1 - p.bond_weight + p.bond_weight * bond_benefit(p.group_cohesion, p)
+    work = (human_hours * through_bond + automated_hours * p.automated_efficacy
+            + group_hours * through_group)
+    return motivation * work / need
 
 
 @jitable
@@ -239,6 +323,12 @@ def placement_probability(ties: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 # --- 6. Exits ------------------------------------------------------------------------
+#: Bond, motivation and client voice of the client whose weekly drop-out hazard is
+#: ``dropout_base``: a choice of origin, not an assumption (any other value rescales
+#: ``dropout_base``); the middle of each 0..1 scale.
+REFERENCE_CLIENT = 0.5
+
+
 @jitable
 def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly drop-out chance, log-linear in bond, motivation and client voice.
@@ -247,22 +337,27 @@ def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> n
     average client (0.5 on each) has the base hazard; weak bonds, low motivation and
     imposed goals raise it (Swift & Greenberg 2012 [001][002]).
     """
-    log_ratio = (p.dropout_bond_effect * (0.5 - bond)
-                 + p.dropout_motivation_effect * (0.5 - motivation)
-                 + p.dropout_voice_effect * (0.5 - p.client_voice))
+    log_ratio = (p.dropout_bond_effect * (REFERENCE_CLIENT - bond)
+                 + p.dropout_motivation_effect * (REFERENCE_CLIENT - motivation)
+                 + p.dropout_voice_effect * (REFERENCE_CLIENT - p.client_voice))
     return np.minimum(p.dropout_base * np.exp(log_ratio), 1.0)
 
 
 # --- 7. Professional wellbeing -------------------------------------------------------
 @jitable
-def stress_target(overload: np.ndarray, connection: np.ndarray, p: Parameters) -> np.ndarray:
+def stress_target(workload: np.ndarray, backlog: float, connection: np.ndarray,
+                  p: Parameters) -> np.ndarray:
     """The stress level a professional's week pushes toward, 0..1 [004].
 
-    ``base + k_over * overload + k_autonomy * standardisation - k_relief * connection``,
-    where ``connection`` is the mean bond with the caseload: connection costs time
-    but gives energy.
+    ``base + k_work * (workload - 1) + k_backlog * backlog + k_autonomy *
+    standardisation - k_relief * connection``: the hours the week requires over the
+    contract (less stress below 1, more above), the waiting
+    list per place (``backlog``, at most 1) that presses on the whole team (Homer
+    1985), lost autonomy, and the mean bond with the caseload (connection costs time
+    but gives energy).
     """
-    target = (p.stress_base + p.stress_overload * overload
+    target = (p.stress_base + p.stress_workload * (workload - 1)
+              + p.stress_backlog * min(backlog, 1.0)
               + p.stress_autonomy * p.standardisation
               - p.stress_connection_relief * connection)
     return np.minimum(np.maximum(target, 0.0), 1.0)
@@ -277,8 +372,12 @@ def burnout_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
 
 @jitable
 def quit_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
-    """Weekly chance to quit: ``base / 52 * exp(k * (stress - base_stress))``."""
-    weekly = p.quit_rate_base / 52 * np.exp(p.quit_stress_effect * (stress - p.stress_base))
+    """Weekly chance to quit: ``base / 52 * exp(k * (stress - base_stress)+)``.
+
+    Below base stress people still leave at the ordinary rate (moves, retirement).
+    """
+    excess = np.maximum(stress - p.stress_base, 0.0)
+    weekly = p.quit_rate_base / 52 * np.exp(p.quit_stress_effect * excess)
     return np.minimum(weekly, 1.0)
 
 
@@ -286,3 +385,18 @@ def quit_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
 def ties_change(ties: np.ndarray, network_hours: np.ndarray, p: Parameters) -> np.ndarray:
     """Network ties built by network hours, saturating, and lost when unkept [003]."""
     return p.tie_gain * network_hours * (1 - ties) - p.tie_decay * ties
+
+
+# --- 8. Observation ------------------------------------------------------------------
+@jitable
+def hours_needed(clients: float, working: float, p: Parameters) -> float:
+    """Hours a week the clients waiting or in care need of the working team.
+
+    Each working professional's fixed admin and granted network hours, plus per client
+    the admin and the human part of the organisation's standard contact
+    (``contact_norm_hours``): what the team would spend if everyone were served at the
+    norm. Over the team's contract hours it is the *utilisation*.
+    """
+    fixed = admin_hours(0.0, p) + p.network_hours
+    per_client = admin_hours(1.0, p) - admin_hours(0.0, p) + p.contact_norm_hours * human_share(p)
+    return working * fixed + clients * per_client

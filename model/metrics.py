@@ -56,6 +56,14 @@ METRICS = (
     Metric("idle_share", "share", "Share of time unused", "Aandeel onbenut",
            "Contact hours budgeted but not used (no client to see) / hours worked; with "
            "the admin, contact and network shares it sums to 1."),
+    Metric("utilisation", "share", "Utilisation", "Bezettingsgraad",
+           "Mean over window weeks of the hours clients waiting or in care need at the "
+           "organisation's standard contact (with their admin, and the team's fixed admin "
+           "and network hours) / contract hours of working professionals. Above 1 the "
+           "team cannot serve everyone at the norm."),
+    Metric("occupancy", "share", "Occupancy of places", "Bezetting van plaatsen",
+           "Mean over window weeks of clients in care / (working professionals x caseload "
+           "cap)."),
     Metric("waitlist_mean", "clients", "Mean waitlist", "Gemiddelde wachtlijst",
            "Mean over window weeks of clients waiting at the end of the week."),
     Metric("wait_weeks_mean", "weeks", "Mean wait", "Gemiddelde wachttijd",
@@ -117,6 +125,9 @@ def summarise(model) -> dict[str, float]:
         "contact_share": _ratio(weekly["contact_hours"].sum(), worked),
         "network_share": _ratio(weekly["network_hours"].sum(), worked),
         "idle_share": _ratio(weekly["slack_hours"].sum(), worked),
+        "utilisation": _mean(weekly["utilisation"]),
+        "occupancy": _mean(weekly["in_care"] / np.maximum(weekly["working"], 1)
+                           / p.caseload_cap),
         "waitlist_mean": _mean(weekly["waiting"]),
         "wait_weeks_mean": _mean(waited),
         "stress_mean": _mean(weekly["mean_stress"]),

@@ -28,7 +28,8 @@ One step is one week. The weekly order, the only place it is written down:
    and group sessions; ready clients are placed with help of network ties.
 6. Exits: placed clients reach their goal; others drop out at a hazard rising with
    weak bonds, low motivation and imposed goals.
-7. Professional wellbeing: stress moves toward a level set by overload, autonomy
+7. Professional wellbeing: stress moves toward a level set by workload, the waiting
+   list, autonomy
    and connection; burnout sends a professional on sick leave and stress makes
    professionals quit; their clients are handed over to colleagues with room or to
    the waitlist. Experience and network ties are updated.
@@ -55,20 +56,12 @@ WEEKLY_FIGURES = (
     "working", "sick", "vacant", "burnouts", "quits", "handovers",
     "mean_bond", "mean_motivation", "mean_stress", "burnout_share",
     "admin_hours", "network_hours", "contact_hours", "group_hours", "open_hours",
-    "scripted_hours", "connective_hours", "slack_hours", "overtime_hours", "paid_hours",
+    "scripted_hours", "automated_hours", "connective_hours", "slack_hours",
+    "overtime_hours", "paid_hours", "mean_standard", "utilisation",
 )
 
-#: Weeks of experience of the starting staff are drawn uniformly from 0 to this
-#: (assumption: a team mixing new hires and ten-year veterans).
-STARTING_EXPERIENCE_WEEKS = 520
-#: The bond is also recorded after this many weeks in care: the early alliance that
-#: outcome studies correlate with outcome (mostly measured in sessions 3-5; Flückiger
-#: et al. 2018).
-EARLY_BOND_WEEKS = 4
-#: Openness, motivation and self-efficacy at arrival are Beta(m * s, (1 - m) * s) with
-#: mean m from the parameters and s this strength (sd about 0.19 at m = 0.5; assumption).
-BETA_STRENGTH = 6.0
-#: A group session needs at least two members.
+#: A group session needs at least two members: a group of one is one-to-one contact
+#: (a definition, not an assumption).
 MIN_GROUP = 2
 
 
@@ -142,7 +135,7 @@ class VerbindingModel(Model):
         self.clients = ClientTable(capacity=int(p.arrivals_per_week * p.weeks * 1.2) + 64)
         self.posts = Posts(p.professionals)
         self.professionals_ever: list[Professional] = []
-        experience = self.staff_rng.uniform(0, STARTING_EXPERIENCE_WEEKS, p.professionals)
+        experience = self.staff_rng.uniform(0, p.starting_experience_weeks, p.professionals)
         for post in range(p.professionals):
             self._hire(post, experience[post])
 
@@ -162,10 +155,11 @@ class VerbindingModel(Model):
         self._arrive(week)                                      # 1
         caseload = self._assign(week)
         self._wait()
-        runs_group, members = self._group_members()             # 2
+        group_members, members = self._group_members()          # 2
         self.week_status = self.posts.status.copy()
-        budget = kernels.time_budget(self.packed, caseload, runs_group, self.week_status)
-        placed, connection = self._contact(budget, members, caseload)  # 3, 4, 5
+        budget = kernels.time_budget(self.packed, caseload, group_members > 0,
+                                     self.posts.columns())
+        placed, connection = self._contact(budget, members, group_members, caseload)  # 3-5
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, connection, week)               # 7
         self._observe()                                         # 8
@@ -202,6 +196,7 @@ class VerbindingModel(Model):
         posts.strain[post] = self.staff_rng.normal(0.0, self.p.stress_spread)
         posts.experience[post] = experience
         posts.ties[post] = 0.0
+        posts.standard[post] = self.p.contact_norm_hours  # trained to the norm
         posts.hours[post] = 0.0
         posts.burnouts[post] = 0
         professional = Professional(self, post)
@@ -224,8 +219,9 @@ class VerbindingModel(Model):
         sigma = np.sqrt(np.log1p(p.need_spread**2))
         need = p.need_hours * rng.lognormal(-0.5 * sigma**2, sigma, n)
         means = np.array([[p.openness_mean], [p.motivation_mean], [p.efficacy_mean]])
-        openness, motivation, efficacy = rng.beta(means * BETA_STRENGTH,
-                                                  (1 - means) * BETA_STRENGTH, (3, n))
+        strength = p.trait_concentration
+        openness, motivation, efficacy = rng.beta(means * strength, (1 - means) * strength,
+                                                  (3, n))
         return {"need": need, "bond": np.full(n, p.bond_initial), "openness": openness,
                 "motivation": motivation, "efficacy": efficacy}
 
@@ -248,7 +244,7 @@ class VerbindingModel(Model):
 
     # ----------------------------------------------------------------- 2 time budget
     def _group_members(self) -> tuple[np.ndarray, np.ndarray]:
-        """Which posts run a JOBS session this week, and which live rows attend.
+        """The members of each post's JOBS session this week (0: none), and who attends.
 
         Clients in care who have not yet had all sessions join their professional's
         group, earliest arrivals first, up to ``group_size``.
@@ -256,7 +252,7 @@ class VerbindingModel(Model):
         n_posts = len(self.posts)
         live = self.clients.live
         if not self.p.group_programme:
-            return np.zeros(n_posts, bool), np.zeros(len(live["status"]), bool)
+            return np.zeros(n_posts, np.int64), np.zeros(len(live["status"]), bool)
         eligible = np.flatnonzero((live["status"] == IN_CARE)
                                   & (live["sessions"] < self.p.group_sessions)
                                   & (self.posts.status[live["post"]] == WORKING))
@@ -266,19 +262,20 @@ class VerbindingModel(Model):
         rank = np.arange(len(order)) - np.searchsorted(sorted_posts, sorted_posts)
         seated = eligible[order[rank < self.p.group_size]]
         size = np.bincount(live["post"][seated], minlength=n_posts)
-        runs = size >= MIN_GROUP
+        size[size < MIN_GROUP] = 0
         members = np.zeros(len(live["status"]), bool)
-        members[seated[runs[live["post"][seated]]]] = True
-        return runs, members
+        members[seated[size[live["post"][seated]] > 0]] = True
+        return size, members
 
     # ----------------------------------------------------------------- 3-5 contact
-    def _contact(self, budget: mech.Budget, members: np.ndarray,
+    def _contact(self, budget: mech.Budget, members: np.ndarray, group_members: np.ndarray,
                  caseload: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contact, bond, progress and motivation for every client in care.
 
         Args:
             budget: This week's hours per post (:func:`mechanisms.time_budget`).
             members: Live rows attending a group session this week.
+            group_members: Per post, the members of its group session (0: none).
             caseload: Clients in care per post.
 
         Returns:
@@ -286,18 +283,17 @@ class VerbindingModel(Model):
             week, and per post the mean bond with the clients in care this week (the
             connection that gives a professional energy [004]).
         """
-        live, posts = self.clients.live, self.posts
+        clients, posts = self.clients.columns(), self.posts
         uniforms = self.contact_rng.random((4, int(caseload.sum())))
-        totals = np.zeros((4, len(posts)))  # hours given, open, scripted; sum of bonds
-        placed = np.zeros(len(live["status"]), bool)
+        totals = np.zeros((5, len(posts)))  # hours given, open, scripted, automated; bonds
+        placed = np.zeros(len(clients.status), bool)
+        comes = kernels.appointments(self.packed, clients, members, uniforms[0])
         self.connective_hours = kernels.contact_week(
-            self.packed, live["status"], live["post"], live["bond"], live["motivation"],
-            live["efficacy"], live["openness"], live["need"], live["progress"],
-            live["sessions"], live["care_weeks"], members, live["serial"],
-            self.clients.record["early_bond"], EARLY_BOND_WEEKS, budget.contact, caseload,
-            posts.experience, posts.stress, posts.ties, budget.group, uniforms, placed,
-            totals)
-        given, open_given, scripted_given, bond_sum = totals
+            self.packed, clients, posts.columns(), budget.contact, comes, members,
+            group_members.astype(float), self.clients.record["early_bond"], uniforms[1:],
+            placed, totals)
+        given, open_given, scripted_given, automated, bond_sum = totals
+        self.automated_hours = float(automated.sum())
         self._account_hours(budget, given, open_given, scripted_given)
         return placed, bond_sum / np.maximum(caseload, 1)
 
@@ -340,9 +336,8 @@ class VerbindingModel(Model):
         u_burnout, u_quit = self.staff_rng.random((2, n_posts))
         burnout, quits = np.zeros(n_posts, bool), np.zeros(n_posts, bool)
         self.burnouts, self.quits = kernels.wellbeing(
-            self.packed, posts.status, posts.stress, posts.strain, posts.experience,
-            posts.ties, posts.burnouts, budget.overload, budget.network, connection, noise,
-            u_burnout, u_quit, burnout, quits)
+            self.packed, posts.columns(), budget.workload, self._backlog(), budget.network,
+            connection, noise, u_burnout, u_quit, burnout, quits)
         if self.burnouts:
             posts.weeks_left[burnout] = self._duration(p.sick_leave_weeks, self.burnouts)
         if self.quits:
@@ -351,7 +346,14 @@ class VerbindingModel(Model):
                 posts.agent[post] = None
             posts.weeks_left[quits] = self._duration(p.vacancy_weeks, self.quits)
         if self.burnouts or self.quits:
-            self._hand_over(burnout | quits, week)
+            self._hand_over(burnout | quits)
+
+    def _backlog(self) -> float:
+        """Clients waiting per place in care (working professionals x cap)."""
+        live = self.clients.live
+        waiting, _ = kernels.census(live["status"], live["post"], len(self.posts))
+        places = int((self.posts.status == WORKING).sum()) * self.p.caseload_cap
+        return waiting / places if places else 1.0
 
     def _duration(self, mean_weeks: float, n: int) -> np.ndarray:
         """Weeks of sick leave or vacancy: geometric with the given mean (0 if 0)."""
@@ -359,22 +361,30 @@ class VerbindingModel(Model):
             return np.zeros(n, np.int32)
         return self.staff_rng.geometric(min(1.0, 1.0 / mean_weeks), n)
 
-    def _hand_over(self, leaving_posts: np.ndarray, week: int) -> None:
+    def _hand_over(self, leaving_posts: np.ndarray) -> None:
         """Hand the clients of professionals who left or fell ill over.
 
-        They go to colleagues with room, else back to the waitlist; most of their bond
-        is lost.
+        They go to working colleagues, least loaded first, even above the caseload cap
+        up to ``handover_overflow`` of it (those who stay carry the load); the rest go
+        back to the waiting list, ahead of it. Most of their bond is lost.
         """
         live = self.clients.live
         orphans = (live["status"] == IN_CARE) & leaving_posts[np.maximum(live["post"], 0)]
         if not orphans.any():
             return
-        live["status"][orphans] = WAITING
-        live["post"][orphans] = -1
-        live["bond"][orphans] *= 1 - self.p.handover_bond_loss
-        live["handovers"][orphans] += 1
-        self.handovers = int(orphans.sum())
-        self._assign(week)
+        rows = np.flatnonzero(orphans)
+        live["bond"][rows] *= 1 - self.p.handover_bond_loss
+        live["handovers"][rows] += 1
+        self.handovers = len(rows)
+        _, load = kernels.census(live["status"], live["post"], len(self.posts))
+        load[leaving_posts] = 0
+        limit = int(self.p.caseload_cap * (1 + self.p.handover_overflow))
+        room = np.where(self.posts.status == WORKING, np.maximum(limit - load, 0), 0)
+        seats = mech.seats_in_order(load, room, self.contact_rng.permutation(len(self.posts)))
+        taken = min(len(rows), len(seats))
+        live["post"][rows[:taken]] = seats[:taken]
+        live["status"][rows[taken:]] = WAITING
+        live["post"][rows[taken:]] = -1
 
     # ----------------------------------------------------------------- 8 observation
     def _reset_counts(self) -> None:
@@ -393,5 +403,10 @@ class VerbindingModel(Model):
         self.mean_stress = stress_sum / self.working if self.working else 0.0
         self.burnout_share = strained / employed if employed else 0.0
         self.paid_hours = employed * p.hours_per_week + self.overtime_hours
+        working = posts.status == WORKING
+        self.mean_standard = float(posts.standard[working].mean()) if self.working else 0.0
+        needed = mech.hours_needed(self.in_care + self.waiting, self.working, p)
+        contract = self.working * p.hours_per_week
+        self.utilisation = needed / contract if contract else 0.0
         self.datacollector.collect(self)
 

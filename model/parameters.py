@@ -116,7 +116,7 @@ class Parameters:
         "standard scenario.",
         "Caseload cap", "Maximale caseload", "levers")
     arrivals_per_week: float = param(
-        108.0, "clients/week", 0, 10000,
+        125.0, "clients/week", 0, 10000,
         "Assumption: about 3,000 clients in care once settled, as in the standard "
         "municipal scenario. Places fill over the first two to three years (27 of 30 per "
         "professional on average over weeks 53-260); after that the team runs at capacity "
@@ -146,8 +146,10 @@ class Parameters:
         "Admin automation", "Automatisering administratie", "levers")
     automated_contact_share: float = param(
         0.0, "0..1", 0, 1,
-        "Share of the standard contact delivered by a program or chatbot [000]. Lever; "
-        "default none.",
+        "Share of each contact's scripted, instrumental work (the protocol's items) that "
+        "a program or chatbot carries instead of the professional [000]: it frees that "
+        "human time, reaches only clients who engage that week and builds no bond. "
+        "Lever; default none.",
         "Automated contact share", "Aandeel geautomatiseerd contact", "levers")
     network_hours: float = param(
         0.0, "h/week", 0, 40,
@@ -157,6 +159,12 @@ class Parameters:
         False, "on/off", 0, 1,
         "A JOBS-type group programme [002]. Lever.",
         "Group programme (JOBS)", "Groepsprogramma (JOBS)", "levers")
+    group_instead_of_contact: bool = param(
+        False, "on/off", 0, 1,
+        "Whether a group session replaces the member's one-to-one contact that week (its "
+        "slot goes to others) instead of coming on top. Lever; default on top, as JOBS "
+        "was offered beside usual services (Vinokur et al. 1995).",
+        "Group instead of one-to-one", "Groep in plaats van individueel", "levers")
     client_voice: float = param(
         0.3, "0..1", 0, 1,
         "How far the client's own goal leads (equal collaboration) [001][002]. Assumption: "
@@ -178,8 +186,16 @@ class Parameters:
         "Group sessions per client", "Groepsbijeenkomsten per cliënt", "organisation")
     group_hours: float = param(
         4.0, "h/week", 0.5, 20,
-        "One half-day session a week of professional time per running group [002].",
+        "One half-day session a week of professional time per running group: JOBS "
+        "sessions last about four hours (Vinokur et al. 1995) [002].",
         "Group hours per week", "Groepsuren per week", "organisation")
+    handover_overflow: float = param(
+        0.2, "share of the cap", 0, 2,
+        "Colleagues take over the clients of a professional who falls ill or leaves up "
+        "to this share above the caseload cap before clients go back to the waiting list: "
+        "those who stay carry the load (MODEL.md step 7). Assumption.",
+        "Overflow above the cap at handover", "Overloop boven de caseload bij overdracht",
+        "organisation")
     hourly_cost: float = param(
         60.0, "EUR/h", 0, 500,
         "Assumption: loaded hourly cost of a Dutch public-sector professional.",
@@ -194,7 +210,9 @@ class Parameters:
         "Vacancy length", "Duur vacature", "organisation")
     warmup_weeks: int = param(
         52, "weeks", 0, 2600,
-        "Weeks excluded from the metrics while the system fills from empty (burn-in).",
+        "Weeks excluded from the metrics while the system fills from empty (burn-in). "
+        "Assumption per preset, checked by MSER-5 on the weekly series (docs/ODD.md, "
+        "section 5).",
         "Warm-up weeks", "Inloopweken", "organisation")
 
     # --- clients -----------------------------------------------------------------------
@@ -218,6 +236,13 @@ class Parameters:
         0.5, "0..1", 0.01, 0.99,
         "Self-efficacy, confidence in one's own ability [002]. Assumption.",
         "Mean self-efficacy at arrival", "Gemiddeld vertrouwen in eigen kunnen", "clients")
+    trait_concentration: float = param(
+        6.0, "Beta a + b", 0.5, 1000,
+        "Openness, motivation and self-efficacy at arrival are Beta(m s, (1 - m) s) with "
+        "the mean m of each and this concentration s (sd about 0.19 at m = 0.5). "
+        "Assumption: clients differ widely; no source gives the spread.",
+        "Spread of client traits (concentration)", "Spreiding cliëntkenmerken (concentratie)",
+        "clients")
     waiting_motivation_loss: float = param(
         0.02, "1/week", 0, 1,
         "Waiting erodes motivation (MODEL.md step 1). Assumption.",
@@ -256,27 +281,45 @@ class Parameters:
     # --- contact -----------------------------------------------------------------------
     contact_norm_hours: float = param(
         0.75, "h/client/week", 0.05, 20,
-        "Assumption: the weekly contact per client a protocol plans for.",
+        "The weekly contact per client the organisation plans for: each professional's "
+        "own standard starts here, and workload is felt against it. Assumption: three "
+        "quarters of an hour a week for a client in active care (a consultation or home "
+        "visit with what surrounds it).",
         "Standard contact per client", "Standaardcontact per cliënt", "contact")
-    minimum_contact_hours: float = param(
-        0.7, "h/client/week", 0, 20,
-        "Contact per client professionals feel they owe; the shortfall is overload. "
-        "Calibrated to pattern 7 (turnover 20-40%, burnout 10-30% under overload).",
-        "Minimum contact per client", "Minimaal contact per cliënt", "contact")
+    standard_erosion_weeks: float = param(
+        13.0, "weeks", 1, 520,
+        "Time for a professional's own standard of contact per client to fall to the "
+        "contact actually given when that is less: standards erode toward what pressure "
+        "allows (Oliva & Sterman 2001). Assumption: a quarter.",
+        "Erosion time of the contact standard", "Erosietijd contactnorm", "contact")
+    standard_recovery_weeks: float = param(
+        52.0, "weeks", 1, 2600,
+        "Time for an eroded standard to climb back toward contact_norm_hours when time "
+        "allows: slower than erosion, the asymmetry that lets a shock outlast itself "
+        "(Oliva & Sterman 2001). Assumption: a year.",
+        "Recovery time of the contact standard", "Hersteltijd contactnorm", "contact")
     max_contact_hours: float = param(
-        2.0, "h/client/week", 0.1, 40,
+        1.0, "h/client/week", 0.1, 40,
         "Assumption: the most one-to-one time a client can use in a week; time beyond "
         "it is slack.",
         "Maximum contact per client", "Maximaal contact per cliënt", "contact")
     unhurried_hours: float = param(
         0.25, "h", 0, 5,
-        "Open time below this builds no connection: a 15-minute screening builds little "
-        "[000].",
+        "Open time in a contact at which half its bond-building is lost to hurry: a "
+        "15-minute screening with a fixed questionnaire builds little [000]. Assumption "
+        "for the size: a quarter of an hour.",
         "Minimum unhurried time", "Minimale onafgebroken tijd", "contact")
     show_floor: float = param(
         0.6, "probability", 0, 1,
-        "Chance to show up with no bond and no motivation. Assumption.",
+        "Chance to show up with no bond and no motivation. Assumption; with the other "
+        "terms about 15% no-shows in care (Parsons et al. 2021: mean 15.2% in primary "
+        "care).",
         "Show-up floor", "Minimale opkomst", "contact")
+    show_bond_weight: float = param(
+        0.5, "0..1", 0, 1,
+        "Weight of the bond against motivation in showing up (the rest is motivation). "
+        "Assumption: both count alike.",
+        "Show-up: weight of the bond", "Opkomst: gewicht van de band", "contact")
     standardisation_admin_uplift: float = param(
         0.5, "share", 0, 5,
         "Full standardisation adds this share to admin (forms, checklists) [000]. "
@@ -299,7 +342,8 @@ class Parameters:
         "Bond growth", "Groei van de band", "progress")
     open_hours_scale: float = param(
         0.5, "h", 0.01, 10,
-        "Open time past the unhurried minimum giving 63% of full growth (saturating).",
+        "Open time in a contact giving 63% of its full bond-building (diminishing "
+        "returns). Assumption: half an hour of real attention does most of a week's work.",
         "Open time scale", "Schaal open tijd", "progress")
     bond_decay: float = param(
         0.05, "1/week", 0, 1,
@@ -310,9 +354,11 @@ class Parameters:
         "A handover mostly resets the bond (MODEL.md step 4). Assumption.",
         "Bond lost at handover", "Bandverlies bij overdracht", "progress")
     rupture_rate: float = param(
-        0.15, "1/contact", 0, 1,
-        "Chance an abrupt standard question closes off a client on a weak bond, at full "
-        "standardisation and no open time [000].",
+        0.3, "1/contact", 0, 1,
+        "Chance a contact that is all scripted questions closes off a client with no bond "
+        "[000]; it falls with the open share of the contact and with the bond. "
+        "Assumption; ruptures are common in the alliance literature (Eubanks et al. 2018 "
+        "report them in a large share of sessions).",
         "Rupture chance", "Kans op breuk", "progress")
     rupture_safe_bond: float = param(
         0.5, "0..1", 0.01, 1,
@@ -324,8 +370,19 @@ class Parameters:
         "Openness lost at rupture", "Verlies openheid bij breuk", "progress")
     voice_openness_gain: float = param(
         0.5, "share", 0, 1,
-        "Full client voice closes this share of the openness gap [001][002].",
+        "Full client voice closes this share of the openness gap [001][002]. Assumption "
+        "for the size: half.",
         "Openness gained from voice", "Openheid door regie", "progress")
+    bond_good_enough: float = param(
+        0.5, "0..1", 0.05, 1,
+        "Bond at which its benefit to progress is full: good-enough seeing suffices, the "
+        "bond need not reach 1 [000]. Assumption.",
+        "Good-enough bond", "Goed-genoeg band", "progress")
+    early_bond_weeks: int = param(
+        4, "weeks", 1, 52,
+        "Week of care at which the early alliance is recorded for pattern 4: most studies "
+        "in Flückiger et al. 2018 measure it in sessions 3-5.",
+        "Week of the early bond", "Week van de vroege band", "progress")
     bond_weight: float = param(
         0.7, "0..1", 0, 1,
         "How far progress depends on the bond: learning thanks to connection [000]. "
@@ -351,8 +408,17 @@ class Parameters:
         "Group lift per session", "Effect per groepsbijeenkomst", "progress")
     group_cohesion: float = param(
         0.5, "0..1", 0, 1,
-        "A safe group stands in for the bond in group work [002]. Assumption.",
+        "A safe group stands in for the bond in group work, as if a bond of this "
+        "strength [002]. Assumption.",
         "Group safety", "Veiligheid in de groep", "progress")
+    group_peer_learning: float = param(
+        0.15, "share", 0, 1,
+        "What a member gains from the rest of a session, as a share of the hours: members "
+        "learn from each other, so a member gets group_hours x (1/members + this x (1 - "
+        "1/members)). Assumption, set so that per client a session is worth about a "
+        "one-to-one contact (Burlingame et al. 2016: groups as effective as one-to-one, "
+        "g = -0.01).",
+        "Peer learning in a group", "Leren van elkaar in de groep", "progress")
     placement_base: float = param(
         1.0, "1/week", 0, 1,
         "Weekly chance that a client who is ready reaches the goal without network help; "
@@ -374,6 +440,12 @@ class Parameters:
         "Tie decay", "Verval netwerk", "progress")
 
     # --- professionals -----------------------------------------------------------------
+    starting_experience_weeks: float = param(
+        520.0, "weeks", 0, 2600,
+        "Experience of the starting team is uniform from 0 to this. Assumption: a team "
+        "mixing new hires and ten-year veterans.",
+        "Experience of the starting team (most)", "Ervaring startteam (hoogste)",
+        "professionals")
     attunement_new: float = param(
         0.5, "0..1", 0, 1,
         "Attunement (connective skill) of a new hire. Assumption.",
@@ -392,32 +464,42 @@ class Parameters:
         "Attunement lost to exhaustion", "Afstemmingsverlies door uitputting",
         "professionals")
     stress_base: float = param(
-        0.4, "0..1", 0, 1,
+        0.6, "0..1", 0, 1,
         "Stress of a rested professional with a workable load. Calibrated to pattern 7 "
         "(almost no burnout at a workable load).",
         "Base stress", "Basisstress", "professionals")
-    stress_overload: float = param(
-        1.5, "per unit overload", 0, 20,
-        "Stress added per unit of required hours above contract hours [004]. Calibrated "
-        "to pattern 7 (burnout 10-30% under overload).",
-        "Stress from overload", "Stress door overbelasting", "professionals")
+    stress_workload: float = param(
+        0.5, "per unit workload", 0, 20,
+        "Stress added per unit of the hours the week requires over contract hours, "
+        "negative below 1 (a light week relieves): workload that is felt [004]. "
+        "Assumption for the size: a quarter more work than the contract adds a quarter "
+        "of the stress scale.",
+        "Stress from workload", "Stress door werkdruk", "professionals")
     stress_autonomy: float = param(
-        0.3, "per unit standardisation", 0, 5,
+        0.1, "per unit standardisation", 0, 5,
         "Stress from lost autonomy under standardisation [004]. Assumption.",
         "Stress from lost autonomy", "Stress door verlies autonomie", "professionals")
+    stress_backlog: float = param(
+        0.15, "per waiting client per place", 0, 10,
+        "Stress added by the waiting list, per waiting client per place in care "
+        "(professionals x cap): the backlog presses on the whole team (Homer 1985; Oliva & "
+        "Sterman 2001), up to a waiting list as long as the places. Assumption.",
+        "Stress from the waiting list", "Stress door de wachtlijst", "professionals")
     stress_connection_relief: float = param(
-        0.3, "per unit bond", 0, 5,
-        "Connection costs time but gives energy [004]: relief per unit mean bond.",
+        0.1, "per unit bond", 0, 5,
+        "Connection costs time but gives energy [004]: relief per unit mean bond. "
+        "Assumption for the size.",
         "Energy from connection", "Energie uit verbinding", "professionals")
     stress_spread: float = param(
-        0.12, "sd", 0, 1,
+        0.2, "sd", 0, 1,
         "Professionals differ in how much the same week weighs on them: each draws an "
         "offset to the stress level at hire. Assumption.",
         "Spread in stress between professionals", "Spreiding stress tussen professionals",
         "professionals")
     stress_adaptation: float = param(
         0.1, "1/week", 0, 1,
-        "Weekly share of the gap to the load-driven stress level closed (rest recovers).",
+        "Weekly share of the gap to the load-driven stress level closed (rest recovers). "
+        "Assumption: stress follows a changed load over about ten weeks.",
         "Stress adaptation rate", "Aanpassingssnelheid stress", "professionals")
     stress_noise: float = param(
         0.03, "sd per week", 0, 1,
@@ -429,15 +511,16 @@ class Parameters:
         "Burnout threshold", "Drempel burn-out", "professionals")
     burnout_hazard: float = param(
         0.05, "1/week", 0, 1,
-        "Weekly burnout chance at full stress, rising linearly above the threshold.",
+        "Weekly burnout chance at full stress, rising linearly above the threshold. "
+        "Assumption: a professional at full stress falls out within about five months.",
         "Burnout hazard", "Kans op burn-out", "professionals")
     quit_rate_base: float = param(
-        0.1, "1/year", 0, 1,
+        0.09, "1/year", 0, 1,
         "Annual turnover at base stress: ordinary staff turnover (assumption, about 8% "
         "a year in the care preset).",
         "Base turnover", "Basisverloop", "professionals")
     quit_stress_effect: float = param(
-        4.5, "log-hazard per unit stress", 0, 20,
+        6.0, "log-hazard per unit stress", 0, 20,
         "Stress raises quitting; calibrated to pattern 7: overloaded staff turn over "
         "20-40% a year (child welfare).",
         "Turnover: effect of stress", "Verloop: effect van stress", "professionals")

@@ -9,6 +9,8 @@ record indexed by the client's serial number. Professionals occupy the posts of
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 # Client status codes (also the exit reasons of the client records).
@@ -32,6 +34,36 @@ _RECORD = {
     "final_bond": (np.float64, np.nan), "early_bond": (np.float64, np.nan),
     "weeks_waiting": (np.int32, 0),
 }
+
+
+class LiveClients(NamedTuple):
+    """The live client columns as one argument of the compiled loops (see ``_LIVE``)."""
+
+    serial: np.ndarray
+    status: np.ndarray
+    post: np.ndarray
+    need: np.ndarray
+    openness: np.ndarray
+    bond: np.ndarray
+    motivation: np.ndarray
+    efficacy: np.ndarray
+    progress: np.ndarray
+    sessions: np.ndarray
+    handovers: np.ndarray
+    weeks_waiting: np.ndarray
+    care_weeks: np.ndarray
+
+
+class Staff(NamedTuple):
+    """The posts' columns as one argument of the compiled loops (see :class:`Posts`)."""
+
+    status: np.ndarray
+    stress: np.ndarray
+    strain: np.ndarray
+    experience: np.ndarray
+    ties: np.ndarray
+    standard: np.ndarray
+    burnouts: np.ndarray
 
 
 class ClientTable:
@@ -61,6 +93,10 @@ class ClientTable:
 
     def __len__(self) -> int:
         return self._rows
+
+    def columns(self) -> LiveClients:
+        """The live columns, grouped for the compiled loops (views, not copies)."""
+        return LiveClients(**self.live)
 
     def _refresh(self) -> None:
         """Point ``live`` at the rows in use of the (larger) column buffers."""
@@ -161,6 +197,8 @@ class Posts:
             in how much a load weighs on them).
         experience: Weeks of experience of the current holder.
         ties: Network ties with outside partners, 0..1 [003].
+        standard: The holder's own standard of contact per client (h/week): starts at
+            the organisation's norm and erodes under pressure.
         weeks_left: Weeks until a sick professional returns or a vacancy is filled.
         hours: Hours of the current holder since hire, by kind (``HOUR_KINDS``),
             shape ``(posts, 8)``. Contact includes its open and scripted parts and
@@ -181,6 +219,7 @@ class Posts:
         self.strain = np.zeros(n)
         self.experience = np.zeros(n)
         self.ties = np.zeros(n)
+        self.standard = np.zeros(n)
         self.weeks_left = np.zeros(n, np.int32)
         self.hours = np.zeros((n, len(self.HOUR_KINDS)))
         self.burnouts = np.zeros(n, np.int32)
@@ -188,3 +227,8 @@ class Posts:
 
     def __len__(self) -> int:
         return len(self.status)
+
+    def columns(self) -> Staff:
+        """The posts' columns, grouped for the compiled loops (views, not copies)."""
+        return Staff(self.status, self.stress, self.strain, self.experience, self.ties,
+                     self.standard, self.burnouts)
