@@ -99,7 +99,8 @@ def _scenario_options(command: argparse.ArgumentParser, scenarios_help: str,
     command.add_argument("--seed", type=_seed, default=None,
                          help="root seed (default: a fresh one, printed with the results)")
     command.add_argument("--weeks", type=_positive("--weeks"), default=None,
-                         help="weeks to simulate (overrides the scenarios)")
+                         help="reported weeks, after the scenario's warm-up (overrides "
+                              "the scenarios)")
     command.add_argument("--set", type=_assignment, action="append", default=[],
                          metavar="NAME=VALUE", help="override a parameter in every scenario")
     command.add_argument("--out", type=Path, default=None, help=out_help)
@@ -332,8 +333,8 @@ def _progress_printer():
 def _table(results, seed: int) -> str:
     first = results[0].parameters
     lines = [f"Verbinding {package_version()}: {len(results[0].metrics)} replicates per "
-             f"scenario, root seed {seed}; measured over weeks {first['warmup_weeks'] + 1}-"
-             f"{first['weeks']}; mean [95% interval]"]
+             f"scenario, root seed {seed}; measured over reported weeks 1-{first['weeks']}"
+             f" (after {first['warmup_weeks']} warm-up weeks); mean [95% interval]"]
     width = max(26, *(len(r.scenario.name) + 2 for r in results))
     lines.append(f"{'metric':34}" + "".join(f"{r.scenario.name:<{width}}" for r in results))
     summaries = [r.summary() for r in results]

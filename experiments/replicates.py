@@ -21,6 +21,7 @@ from experiments.runner import (
     RunOutput,
     replicate_seeds,
     simulate_job,
+    week_numbers,
 )
 from experiments.scenarios import Scenario
 from experiments.stats import mean_ci
@@ -130,9 +131,8 @@ def _write(files: dict[str, CsvTable], result: ScenarioResult, replicate: int,
     name = result.scenario.name
     files["summary"].write([(name, replicate, output.seed, *output.parameters.values(),
                              *output.metrics.values())])
-    weeks = len(output.weekly[WEEKLY_FIGURES[0]])
-    files["weekly"].write((name, replicate, week + 1,
-                           *(output.weekly[f][week] for f in WEEKLY_FIGURES))
-                          for week in range(weeks))
+    files["weekly"].write((name, replicate, week,
+                           *(output.weekly[f][i] for f in WEEKLY_FIGURES))
+                          for i, week in enumerate(week_numbers(output.parameters)))
     files["clients"].write((name, replicate, *row) for row in output.clients)
     files["professionals"].write((name, replicate, *row) for row in output.professionals)

@@ -409,7 +409,8 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
         model = VerbindingModel(rng=job["seed"], **job["overrides"]).run()
         metrics = summarise(model)
         row.update({m: metrics[m] for m in job["metrics"]}, status="ok", error="")
-        weekly = ({name: list(v) for name, v in model.datacollector.model_vars.items()}
+        weekly = ({"week": list(range(1 - model.p.warmup_weeks, model.p.weeks + 1)),
+                   **{name: list(v) for name, v in model.datacollector.model_vars.items()}}
                   if job["keep_weekly"] else None)
     except Exception as error:  # a failing run is recorded, the sweep goes on
         row.update({m: math.nan for m in job["metrics"]}, status="failed",
@@ -469,8 +470,7 @@ def _run(store: RunStore, jobs: list[dict[str, Any]], executor: Executor,
         for index, result in executor.run(execute, todo):
             rows.append(result["row"])
             if result["weekly"] is not None:
-                series = pd.DataFrame(result["weekly"])
-                series.insert(0, "week", range(1, len(series) + 1))
+                series = pd.DataFrame(result["weekly"])  # "week" first: reported weeks
                 series.insert(0, "run_id", todo[index]["run_id"])
                 weekly.append(series)
             done += 1

@@ -139,7 +139,8 @@ class VerbindingModel(Model):
         streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
         self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng = streams
 
-        self.clients = ClientTable(capacity=int(p.arrivals_per_week * p.weeks * 1.2) + 64)
+        self.clients = ClientTable(
+            capacity=int(p.arrivals_per_week * (p.warmup_weeks + p.weeks) * 1.2) + 64)
         self.posts = Posts(p.professionals)
         self.professionals_ever: list[Professional] = []
         experience = self.staff_rng.uniform(0, STARTING_EXPERIENCE_WEEKS, p.professionals)
@@ -169,11 +170,11 @@ class VerbindingModel(Model):
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, connection, week)               # 7
         self._observe()                                         # 8
-        if week >= self.p.weeks:
+        if week >= self.p.warmup_weeks + self.p.weeks:
             self.running = False
 
     def run(self) -> VerbindingModel:
-        """Run all ``weeks`` of the scenario; returns the model for chaining.
+        """Run the warm-up and the ``weeks`` reported weeks; returns the model for chaining.
 
         Python's cycle collector is paused meanwhile. The weeks create no reference
         cycles (a test checks it), so it would find nothing, but it rescans every live

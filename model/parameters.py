@@ -118,9 +118,10 @@ class Parameters:
     arrivals_per_week: float = param(
         108.0, "clients/week", 0, 10000,
         "Assumption: about 3,000 clients in care once settled, as in the standard "
-        "municipal scenario. Places fill over the first two to three years (27 of 30 per "
-        "professional on average over weeks 53-260); after that the team runs at capacity "
-        "with a waiting list of about a tenth of its places (docs/ODD.md, section 5).",
+        "municipal scenario. Places fill over the first two to three years (28 of 30 per "
+        "professional on average over the 260 reported weeks); after that the team runs "
+        "at capacity with a waiting list of about a tenth of its places (docs/ODD.md, "
+        "section 5).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,
@@ -164,8 +165,9 @@ class Parameters:
         "Client voice", "Regie bij de cliënt", "levers")
     weeks: int = param(
         260, "weeks", 1, 2600,
-        "Run length: five years, long enough for turnover to show.",
-        "Weeks to simulate", "Aantal weken", "levers")
+        "Reported weeks: five years, long enough for turnover to show. They follow the "
+        "warm-up, so a run is warmup_weeks + weeks steps; the metrics cover these weeks.",
+        "Weeks reported", "Gerapporteerde weken", "levers")
 
     # --- organisation ------------------------------------------------------------------
     group_size: int = param(
@@ -194,7 +196,8 @@ class Parameters:
         "Vacancy length", "Duur vacature", "organisation")
     warmup_weeks: int = param(
         52, "weeks", 0, 2600,
-        "Weeks excluded from the metrics while the system fills from empty (burn-in).",
+        "Weeks run before the reported weeks while the system fills from empty (burn-in): "
+        "extra to weeks, excluded from the metrics, numbered 0 and below in the output.",
         "Warm-up weeks", "Inloopweken", "organisation")
 
     # --- clients -----------------------------------------------------------------------
@@ -477,9 +480,6 @@ LIMITS = (
     Limit("attunement_new", "attunement_max", False,
           "new hires cannot be more attuned than veterans",
           "nieuwe medewerkers kunnen niet beter afgestemd zijn dan ervaren collega's"),
-    Limit("warmup_weeks", "weeks", True,
-          "metrics are measured after the warm-up",
-          "de uitkomsten worden pas na de inloopperiode gemeten"),
 )
 
 
