@@ -37,6 +37,9 @@ class Spec:
         en: Short English label.
         nl: Short Dutch label.
         group: One of :data:`GROUPS`.
+        mid_run: Whether the value may change during a run (a scenario's events, see
+            :mod:`model.events`, or ``VerbindingModel.change``); False for the few that
+            hold for the whole run.
     """
 
     unit: str
@@ -46,12 +49,14 @@ class Spec:
     en: str
     nl: str
     group: str
+    mid_run: bool = True
 
 
 def param(default: Any, unit: str, low: float, high: float, source: str, en: str, nl: str,
-          group: str):
+          group: str, *, mid_run: bool = True):
     """Declare one parameter (a dataclass field carrying its :class:`Spec`)."""
-    return field(default=default, metadata={"spec": Spec(unit, low, high, source, en, nl, group)})
+    return field(default=default,
+                 metadata={"spec": Spec(unit, low, high, source, en, nl, group, mid_run)})
 
 
 class ParameterError(ValueError):
@@ -166,8 +171,9 @@ class Parameters:
     weeks: int = param(
         260, "weeks", 1, 2600,
         "Reported weeks: five years, long enough for turnover to show. They follow the "
-        "warm-up, so a run is warmup_weeks + weeks steps; the metrics cover these weeks.",
-        "Weeks reported", "Gerapporteerde weken", "levers")
+        "warm-up, so a run is warmup_weeks + weeks steps; the metrics cover these weeks. "
+        "Fixed for the run: it sets the run's length.",
+        "Weeks reported", "Gerapporteerde weken", "levers", mid_run=False)
 
     # --- organisation ------------------------------------------------------------------
     group_size: int = param(
@@ -184,8 +190,9 @@ class Parameters:
         "Group hours per week", "Groepsuren per week", "organisation")
     hourly_cost: float = param(
         60.0, "EUR/h", 0, 500,
-        "Assumption: loaded hourly cost of a Dutch public-sector professional.",
-        "Hourly cost", "Kosten per uur", "organisation")
+        "Assumption: loaded hourly cost of a Dutch public-sector professional. Fixed for "
+        "the run: cost_per_goal prices all of the run's hours at one rate.",
+        "Hourly cost", "Kosten per uur", "organisation", mid_run=False)
     sick_leave_weeks: float = param(
         26.0, "weeks", 1, 104,
         "Mean burnout absence of about six months (Dutch occupational-health figures).",
@@ -197,8 +204,9 @@ class Parameters:
     warmup_weeks: int = param(
         52, "weeks", 0, 2600,
         "Weeks run before the reported weeks while the system fills from empty (burn-in): "
-        "extra to weeks, excluded from the metrics, numbered 0 and below in the output.",
-        "Warm-up weeks", "Inloopweken", "organisation")
+        "extra to weeks, excluded from the metrics, numbered 0 and below in the output. "
+        "Fixed for the run: it sets where the reported weeks begin.",
+        "Warm-up weeks", "Inloopweken", "organisation", mid_run=False)
 
     # --- clients -----------------------------------------------------------------------
     need_hours: float = param(
