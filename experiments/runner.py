@@ -80,14 +80,16 @@ def simulate(overrides: dict[str, Any], seed: int, records: bool = True) -> RunO
     """Run one replicate to its last week.
 
     Args:
-        overrides: Parameter values that differ from the defaults.
+        overrides: Parameter values that differ from the defaults, and under the key
+            ``events`` the run's events as plain data, if any (see
+            :meth:`experiments.scenarios.Scenario.run_overrides`).
         seed: The model seed.
         records: Whether to return per-client and per-professional records.
     """
     model = VerbindingModel(rng=seed, **overrides).run()
     return RunOutput(
         seed=seed,
-        parameters=model.p.to_dict(),
+        parameters=model.scenario_parameters.to_dict(),  # the run's own, not an event's
         metrics=summarise(model),
         weekly={name: list(values) for name, values in model.datacollector.model_vars.items()},
         clients=_client_rows(model) if records else [],

@@ -18,7 +18,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.parameters import ParameterError, Parameters, check_name, check_value, specs
+from model.parameters import (
+    ParameterError,
+    Parameters,
+    _shown,
+    check_name,
+    check_value,
+    specs,
+)
 
 #: Most events a run may have.
 MAX_EVENTS = 100
@@ -132,7 +139,14 @@ def check_events(events: Sequence[Any], p: Parameters) -> tuple[Event, ...]:
         _check_one(event, i, p)
     _check_overlap(checked, p.weeks)
     _check_combinations(checked, p)
-    return checked
+    return tuple(_typed(event) for event in checked)
+
+
+def _typed(event: Event) -> Event:
+    """The event with its values of the parameters' own types (140 -> 140.0)."""
+    kinds = {name: specs()[name][1] for name in event.parameters}
+    return Event(event.week, {name: value if kinds[name] is bool else kinds[name](value)
+                              for name, value in event.parameters.items()}, event.until)
 
 
 def _check_one(event: Event, number: int, p: Parameters) -> None:
@@ -140,13 +154,13 @@ def _check_one(event: Event, number: int, p: Parameters) -> None:
     if not _whole(event.week) or not 1 <= event.week <= p.weeks:
         raise ParameterError(f"{label}: week must be a whole number from 1 to {p.weeks} "
                              f"(the reported weeks; 1 is the first after the warm-up), "
-                             f"not {_key(event.week)}")
+                             f"not {_shown(event.week)}")
     label = f"event {number} (week {event.week})"
     if event.until is not None and (not _whole(event.until)
                                     or not event.week < event.until <= p.weeks + 1):
         raise ParameterError(f"{label}: until must be a whole number from {event.week + 1} "
                              f"to {p.weeks + 1} (a week after the event's week; leave it "
-                             f"out for the rest of the run), not {_key(event.until)}")
+                             f"out for the rest of the run), not {_shown(event.until)}")
     for name, value in event.parameters.items():
         if not isinstance(name, str):
             raise ParameterError(f"{label}: parameter names are text, not {_key(name)}")

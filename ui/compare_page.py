@@ -81,6 +81,12 @@ def check_session_scenario(scenario: Scenario) -> None:
         if values[name] > most:
             raise ScenarioError(f"{scenario.name}: {name}={values[name]:g} is more than the "
                                 f"app runs (at most {most:g}); use the command line")
+        for event in scenario.events:  # nor from some week on
+            value = event["parameters"].get(name)
+            if value is not None and value > most:
+                raise ScenarioError(f"{scenario.name}: an event sets {name}={value:g} from "
+                                    f"week {event['week']}, more than the app runs (at most "
+                                    f"{most:g}); use the command line")
 
 
 @cache
