@@ -99,9 +99,14 @@ def _scenario_options(command: argparse.ArgumentParser, scenarios_help: str,
     command.add_argument("--seed", type=_seed, default=None,
                          help="root seed (default: a fresh one, printed with the results)")
     command.add_argument("--weeks", type=_positive("--weeks"), default=None,
-                         help="weeks to simulate (overrides the scenarios)")
+                         help="reported weeks, after the scenario's warm-up (overrides "
+                              "the scenarios)")
     command.add_argument("--set", type=_assignment, action="append", default=[],
                          metavar="NAME=VALUE", help="override a parameter in every scenario")
+    command.add_argument("--event", action="append", default=[],
+                         metavar="week=W[,until=U],NAME=VALUE[,...]",
+                         help="change parameters from reported week W (until U) in every "
+                              "scenario, after the scenario's own events; repeatable")
     command.add_argument("--out", type=Path, default=None, help=out_help)
     command.add_argument("--json", action="store_true", help="print JSON instead of a table")
     command.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
@@ -228,11 +233,49 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _event(text: str) -> dict:
+    """An ``--event`` as plain data: ``week=104,until=130,arrivals_per_week=140``.
+
+    Raises:
+        UsageError: For text that is not of that form.
+        ParameterError: For an unknown parameter or a value of the wrong type.
+    """
+    flag = f"--event {shown(repr(text), 60)}"
+    form = "week=W[,until=U],NAME=VALUE[,...]"
+    timing, parameters = {}, {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"{flag}: give {form}, e.g. week=104,arrivals_per_week=140")
+        if name in timing or name in parameters:
+            raise UsageError(f"{flag}: {shown(name, 40)} given twice")
+        if name in ("week", "until"):
+            try:
+                timing[name] = int(value.strip())
+            except ValueError:
+                raise UsageError(f"{flag}: {name} must be a whole number (a reported "
+                                 f"week), not {shown(repr(value.strip()), 40)}") from None
+        else:
+            try:
+                parameters[name] = parse_value(name, value)
+            except ParameterError as error:
+                raise ParameterError(f"{flag}: {error}") from None
+    if "week" not in timing:
+        raise UsageError(f"{flag}: week=W is missing (the first reported week of the "
+                         f"change); give {form}")
+    if not parameters:
+        raise UsageError(f"{flag}: no parameter to change; give {form}")
+    return {**timing, "parameters": parameters}
+
+
 def _scenarios_from(args: argparse.Namespace) -> list:
     extra = {name: parse_value(name, text) for name, text in args.set}
     if args.weeks is not None:
         extra["weeks"] = args.weeks
-    scenarios = [load(ref).with_overrides(**extra) for ref in args.scenarios]
+    events = [_event(text) for text in args.event]
+    scenarios = [load(ref).with_overrides(**extra).with_events(*events)
+                 for ref in args.scenarios]
     names = [s.name for s in scenarios]
     twice = {n for n in names if names.count(n) > 1}
     if twice:
@@ -332,8 +375,8 @@ def _progress_printer():
 def _table(results, seed: int) -> str:
     first = results[0].parameters
     lines = [f"Verbinding {package_version()}: {len(results[0].metrics)} replicates per "
-             f"scenario, root seed {seed}; measured over weeks {first['warmup_weeks'] + 1}-"
-             f"{first['weeks']}; mean [95% interval]"]
+             f"scenario, root seed {seed}; measured over reported weeks 1-{first['weeks']}"
+             f" (after {first['warmup_weeks']} warm-up weeks); mean [95% interval]"]
     width = max(26, *(len(r.scenario.name) + 2 for r in results))
     lines.append(f"{'metric':34}" + "".join(f"{r.scenario.name:<{width}}" for r in results))
     summaries = [r.summary() for r in results]

@@ -114,9 +114,12 @@ def _pyplot():
 
 def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
                   title: str = "Weekly medians with 50% and 90% bands over replicates",
-                  headings: dict[str, str] | None = None, week: str = "week",
+                  headings: dict[str, str] | None = None,
+                  week: str = "reported week (after the warm-up)",
                   decimal_comma: bool = False):
     """Weekly medians with 50% and 90% bands per scenario, a panel per figure.
+
+    The reported weeks are drawn, 1 to ``weeks``; the warm-up before them is not.
 
     Saved as PNG and SVG at ``path`` if given; returns the figure. ``headings`` (by
     figure name, see :data:`WEEKLY_PANELS`), ``week`` and ``decimal_comma`` (for the
@@ -127,7 +130,8 @@ def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
     for (name, heading), axes in zip(WEEKLY_PANELS, grid.flat, strict=True):
         heading = (headings or {}).get(name, heading)
         for i, result in enumerate(results):
-            series = np.array([w[name] for w in result.weekly], float)
+            warmup = result.parameters["warmup_weeks"]  # drawn: the reported weeks
+            series = np.array([w[name] for w in result.weekly], float)[:, warmup:]
             weeks = np.arange(1, series.shape[1] + 1)
             colour = f"C{i}"
             q = np.percentile(series, [5, 25, 50, 75, 95], axis=0)

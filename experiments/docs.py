@@ -21,15 +21,19 @@ def parameter_table() -> str:
     lines = []
     for group in GROUPS:
         lines += [f"\n**{group.capitalize()}**\n",
-                  "| name | default | unit | range | label (en / nl) | source or assumption |",
-                  "|---|---|---|---|---|---|"]
+                  "| name | default | unit | range | mid-run | label (en / nl) | "
+                  "source or assumption |",
+                  "|---|---|---|---|---|---|---|"]
         for name, (default, kind, spec) in specs().items():
             if spec.group != group:
                 continue
             shown = str(default).lower() if kind is bool else f"{default:g}"
             allowed = "true / false" if kind is bool else f"{spec.low:g} to {spec.high:g}"
-            lines.append(f"| `{name}` | {shown} | {spec.unit} | {allowed} | {spec.en} / "
-                         f"{spec.nl} | {spec.source} |")
+            lines.append(f"| `{name}` | {shown} | {spec.unit} | {allowed} | "
+                         f"{'yes' if spec.mid_run else 'no'} | {spec.en} / {spec.nl} | "
+                         f"{spec.source} |")
+    lines += ["\n*mid-run*: whether a scenario's events (section 3) may change the value "
+              "during a run."]
     lines += ["\n**Combinations that cannot be** (refused like a value out of range)\n"]
     lines += [f"- `{limit.low}` {'below' if limit.strict else 'at most'} `{limit.high}`: "
               f"{limit.en}." for limit in LIMITS]

@@ -21,6 +21,7 @@ from experiments.runner import (
     RunOutput,
     replicate_seeds,
     simulate_job,
+    week_numbers,
 )
 from experiments.scenarios import Scenario
 from experiments.stats import mean_ci
@@ -79,7 +80,9 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
                     "replicates": replicates,
                     "scenarios": [{"name": r.scenario.name, "domain": r.scenario.domain,
                                    "file": str(r.scenario.path) if r.scenario.path else None,
-                                   "parameters": r.parameters, "seeds": r.seeds}
+                                   "parameters": r.parameters,
+                                   "events": [dict(e) for e in r.scenario.events],
+                                   "seeds": r.seeds}
                                   for r in results]}
         (staging.path / "run.json").write_text(dump_json(manifest) + "\n", encoding="utf-8")
         if extra_files is not None:
@@ -92,7 +95,7 @@ def _run_all(results: list[ScenarioResult], files: dict[str, CsvTable] | None,
              executor: Executor | None) -> None:
     """Run all replicates; record (and write) them in scenario and replicate order."""
     order = [(result, replicate) for result in results for replicate in range(len(result.seeds))]
-    jobs = [(result.scenario.overrides, result.seeds[k], files is not None)
+    jobs = [(result.scenario.run_overrides(), result.seeds[k], files is not None)
             for result, k in order]
     finished: dict[int, RunOutput] = {}
     next_index = 0
@@ -130,9 +133,8 @@ def _write(files: dict[str, CsvTable], result: ScenarioResult, replicate: int,
     name = result.scenario.name
     files["summary"].write([(name, replicate, output.seed, *output.parameters.values(),
                              *output.metrics.values())])
-    weeks = len(output.weekly[WEEKLY_FIGURES[0]])
-    files["weekly"].write((name, replicate, week + 1,
-                           *(output.weekly[f][week] for f in WEEKLY_FIGURES))
-                          for week in range(weeks))
+    files["weekly"].write((name, replicate, week,
+                           *(output.weekly[f][i] for f in WEEKLY_FIGURES))
+                          for i, week in enumerate(week_numbers(output.parameters)))
     files["clients"].write((name, replicate, *row) for row in output.clients)
     files["professionals"].write((name, replicate, *row) for row in output.professionals)

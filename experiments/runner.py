@@ -2,6 +2,11 @@
 
 :func:`simulate` takes plain parameter values and a seed and returns plain data, so
 it can run in this process, a process pool or a cluster worker alike.
+
+Week numbers in the output are *reported* weeks: the ``weeks`` a user asked for are
+1 to ``weeks``, and the ``warmup_weeks`` before them are numbered ``1 - warmup_weeks``
+to 0 (the starting staff are hired in week ``-warmup_weeks``, before the first step).
+The model itself numbers weeks by step; :func:`reported_week` converts.
 """
 
 from __future__ import annotations
@@ -33,10 +38,13 @@ class RunOutput:
         seed: The model seed.
         parameters: Every parameter value of the run.
         metrics: ``{metric: value}`` (see :mod:`model.metrics`).
-        weekly: ``{figure: [value per week]}``.
-        clients: One tuple per client, in :data:`CLIENT_COLUMNS` order after the id.
+        weekly: ``{figure: [value per week]}``, one value per model step, the warm-up
+            first: index ``i`` is reported week ``i + 1 - warmup_weeks`` (see
+            :func:`week_numbers`).
+        clients: One tuple per client, in :data:`CLIENT_COLUMNS` order after the id;
+            weeks are reported weeks.
         professionals: One tuple per professional ever hired, in
-            :data:`PROFESSIONAL_COLUMNS` order after the id.
+            :data:`PROFESSIONAL_COLUMNS` order after the id; weeks are reported weeks.
     """
 
     seed: int
@@ -45,6 +53,17 @@ class RunOutput:
     weekly: dict[str, list]
     clients: list[tuple]
     professionals: list[tuple]
+
+
+def reported_week(step: int, warmup_weeks: int) -> int:
+    """The reported week of a model step: 1 is the first week after the warm-up."""
+    return step - warmup_weeks
+
+
+def week_numbers(parameters: dict[str, Any]) -> range:
+    """Reported week of each entry of a run's weekly series: warm-up weeks are <= 0."""
+    warmup = parameters["warmup_weeks"]
+    return range(1 - warmup, parameters["weeks"] + 1)
 
 
 def replicate_seeds(root: int, n: int) -> list[int]:
@@ -61,14 +80,16 @@ def simulate(overrides: dict[str, Any], seed: int, records: bool = True) -> RunO
     """Run one replicate to its last week.
 
     Args:
-        overrides: Parameter values that differ from the defaults.
+        overrides: Parameter values that differ from the defaults, and under the key
+            ``events`` the run's events as plain data, if any (see
+            :meth:`experiments.scenarios.Scenario.run_overrides`).
         seed: The model seed.
         records: Whether to return per-client and per-professional records.
     """
     model = VerbindingModel(rng=seed, **overrides).run()
     return RunOutput(
         seed=seed,
-        parameters=model.p.to_dict(),
+        parameters=model.scenario_parameters.to_dict(),  # the run's own, not an event's
         metrics=summarise(model),
         weekly={name: list(values) for name, values in model.datacollector.model_vars.items()},
         clients=_client_rows(model) if records else [],
@@ -83,23 +104,31 @@ _UNSET_WEEK = -1
 def _client_rows(model: VerbindingModel) -> list[tuple]:
     """One tuple per client; a value that does not exist (yet) is None, an empty cell."""
     record = model.clients.final_records()
+    warmup = model.p.warmup_weeks
     columns = [[CLIENT_STATUS[r] for r in record[name]] if name == "exit_reason"
-               else _missing_as_none(name, record[name].tolist()) for name in CLIENT_COLUMNS]
+               else _missing_as_none(name, record[name].tolist(), warmup)
+               for name in CLIENT_COLUMNS]
     return list(zip(range(model.clients.count), *columns, strict=True))
 
 
-def _missing_as_none(name: str, values: list) -> list:
-    """Replace the model's markers of a missing value (-1 weeks, NaN) by None."""
+def _missing_as_none(name: str, values: list, warmup: int) -> list:
+    """Replace the model's markers of a missing value (-1 weeks, NaN) by None.
+
+    Weeks become reported weeks (the model's step minus the warm-up).
+    """
     if name.endswith("_week"):
-        return [None if v == _UNSET_WEEK else v for v in values]
+        return [None if v == _UNSET_WEEK else reported_week(v, warmup) for v in values]
     return [None if v != v else v for v in values]  # NaN is the only value unequal to itself
 
 
 def _professional_rows(model: VerbindingModel) -> list[tuple]:
     rows = []
+    warmup = model.p.warmup_weeks
     for pro in model.professionals_ever:
         hours = pro.hours
-        rows.append((pro.unique_id, pro.hired_week, pro.left_week, hours["admin"],
+        left = None if pro.left_week is None else reported_week(pro.left_week, warmup)
+        rows.append((pro.unique_id, reported_week(pro.hired_week, warmup), left,
+                     hours["admin"],
                      hours["contact"], hours["network"], hours["overtime"], hours["open"],
                      hours["scripted"], hours["group"], hours["slack"],
                      pro.burnout_episodes))

@@ -14,7 +14,15 @@ A scenario file is TOML::
     professionals = 70
     caseload_cap = 45
 
-A variant takes everything of the scenario it extends and overrides what it names.
+    [[events]]                           # optional, repeatable: a change mid-run
+    week = 104                           # from this reported week (1 = the first)
+    until = 130                          # optional: the scenario's own values again
+    [events.parameters]
+    arrivals_per_week = 140
+
+A variant takes everything of the scenario it extends and overrides what it names;
+its events are added to those of the scenario it extends (see :mod:`model.events`
+for what an event may change and when it applies).
 On the command line, ``extends`` and a scenario may be a shipped scenario's name (a
 file in ``scenarios/``) or a path to a ``.toml`` file; a scenario uploaded to the app
 or carried by a link is parsed from its text and may extend a shipped scenario only.
@@ -31,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.output import on_system_filesystem, shown
+from model.events import MAX_EVENTS, check_events
 from model.parameters import ParameterError, Parameters
 
 #: The folder of shipped scenario files.
@@ -43,7 +52,7 @@ MAX_NAME = 80
 #: What a scenario name may hold: plain words, nothing a page, chart or terminal reads
 #: as markup or a command.
 NAME = re.compile(rf"[^\W_][\w .,'()+-]{{0,{MAX_NAME - 1}}}")
-_KEYS = {"name", "domain", "extends", "description", "parameters"}
+_KEYS = {"name", "domain", "extends", "description", "parameters", "events"}
 
 
 class ScenarioError(ValueError):
@@ -60,6 +69,9 @@ class Scenario:
         description: ``{"en": ..., "nl": ...}``.
         overrides: Parameter values that differ from the defaults.
         path: The file it was read from (None if built in code).
+        events: Parameter changes from given reported weeks, as plain data
+            ``{"week", "until" (if given), "parameters"}`` (see :mod:`model.events`),
+            those of the scenarios it extends first.
     """
 
     name: str
@@ -67,6 +79,7 @@ class Scenario:
     description: dict[str, str]
     overrides: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    events: tuple[dict[str, Any], ...] = ()
 
     def parameters(self, **extra: Any) -> Parameters:
         """The full, validated parameter set, with ``extra`` overrides on top.
@@ -77,10 +90,31 @@ class Scenario:
         return Parameters.from_mapping({**self.overrides, **extra})
 
     def with_overrides(self, **extra: Any) -> Scenario:
-        """A copy with more parameter overrides (validated)."""
+        """A copy with more parameter overrides (validated, the events with them)."""
         merged = {**self.overrides, **extra}
-        Parameters.from_mapping(merged)
-        return Scenario(self.name, self.domain, self.description, merged, self.path)
+        return self._checked(merged, self.events)
+
+    def with_events(self, *events: Any) -> Scenario:
+        """A copy with more events after its own (validated)."""
+        return self._checked(self.overrides, (*self.events, *events))
+
+    def _checked(self, overrides: dict[str, Any], events: tuple) -> Scenario:
+        p = Parameters.from_mapping(overrides)
+        try:
+            checked = tuple(e.to_dict() for e in check_events(events, p))
+        except ParameterError as error:
+            raise ParameterError(f"{self.name}: {error}", error.limit) from None
+        return Scenario(self.name, self.domain, self.description, overrides, self.path,
+                        checked)
+
+    def run_overrides(self) -> dict[str, Any]:
+        """The overrides a run takes (:func:`experiments.runner.simulate`).
+
+        The events, as plain data, go with them under the key ``events``, if any.
+        """
+        if not self.events:
+            return dict(self.overrides)
+        return {**self.overrides, "events": [dict(e) for e in self.events]}
 
 
 def available() -> list[str]:
@@ -213,8 +247,10 @@ def _resolve(data: dict[str, Any], label: str, path: Path | None,
             raise ScenarioError(f"{label}: 'extends' must be a scenario's name")
         parent = parent_of(data["extends"])
     overrides = {**(parent.overrides if parent else {}), **_table(data, "parameters", label)}
+    events = (*(parent.events if parent else ()), *_events(data, label))
     try:
-        Parameters.from_mapping(overrides)
+        p = Parameters.from_mapping(overrides)
+        events = tuple(event.to_dict() for event in check_events(events, p))
     except ParameterError as error:
         raise ScenarioError(f"{label}: {error}") from None
     default_name = path.stem if path is not None else "uploaded"
@@ -224,7 +260,19 @@ def _resolve(data: dict[str, Any], label: str, path: Path | None,
         description=_description(data, label, parent),
         overrides=overrides,
         path=path,
+        events=events,
     )
+
+
+def _events(data: dict, label: str) -> list[dict[str, Any]]:
+    """The ``[[events]]`` of a file, as tables (checked in full by ``check_events``)."""
+    events = data.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise ScenarioError(f"{label}: 'events' must be a list of tables ([[events]] with "
+                            "week, until and [events.parameters])")
+    if len(events) > MAX_EVENTS:
+        raise ScenarioError(f"{label}: at most {MAX_EVENTS} events, not {len(events)}")
+    return events
 
 
 def _table(data: dict, key: str, label: str) -> dict[str, Any]:
@@ -294,4 +342,10 @@ def dumps(scenario: Scenario) -> str:
     lines += [f"{lang} = {value(text)}" for lang, text in scenario.description.items()]
     lines += ["", "[parameters]"]
     lines += [f"{name} = {value(v)}" for name, v in scenario.overrides.items()]
+    for event in scenario.events:
+        lines += ["", "[[events]]", f"week = {value(event['week'])}"]
+        if event.get("until") is not None:
+            lines.append(f"until = {value(event['until'])}")
+        lines.append("[events.parameters]")
+        lines += [f"{name} = {value(v)}" for name, v in event["parameters"].items()]
     return "\n".join(lines) + "\n"

@@ -50,6 +50,7 @@ from experiments.scenarios import ScenarioError, load
 from experiments.space import Space, SpaceError
 from experiments.store import RunStore
 from model import VerbindingModel
+from model.events import check_events
 from model.metrics import METRIC_NAMES, summarise
 from model.parameters import ParameterError, Parameters, check_name
 
@@ -87,6 +88,7 @@ class Experiment:
 
     Attributes:
         base: The overrides of the base scenario, as resolved when the file was read.
+        events: The base scenario's events (plain data); every run has them.
     """
 
     name: str
@@ -103,6 +105,7 @@ class Experiment:
     quick: bool = False
     source: dict[str, Any] = field(default_factory=dict, compare=False)
     base: dict[str, Any] = field(default_factory=dict)
+    events: tuple[dict[str, Any], ...] = ()
 
     @property
     def runs(self) -> int:
@@ -118,7 +121,8 @@ class Experiment:
         seeds = replicate_seeds(self.seed, self.replicates)
         return [{"run_id": p * self.replicates + k, "point": p, "replicate": k,
                  "seed": seeds[k], "values": values,
-                 "overrides": {**self.base, **self.fixed, **values},
+                 "overrides": {**self.base, **self.fixed, **values,
+                               **({"events": list(self.events)} if self.events else {})},
                  "metrics": self.metrics, "keep_weekly": self.keep_weekly}
                 for p, values in enumerate(self.points()) for k in range(self.replicates)]
 
@@ -128,8 +132,10 @@ class Experiment:
         Covers the file as written and the base scenario's overrides (its file may
         change); the model's code is fingerprinted apart, see :mod:`provenance`.
         """
-        text = json.dumps({"source": self.source, "quick": self.quick, "base": self.base},
-                          sort_keys=True, default=str)
+        covered = {"source": self.source, "quick": self.quick, "base": self.base}
+        if self.events:  # (without events, the fingerprint of earlier versions)
+            covered["events"] = self.events
+        text = json.dumps(covered, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def describe(self) -> dict[str, Any]:
@@ -139,7 +145,8 @@ class Experiment:
                 "replicates": self.replicates, "seed": self.seed, "quick": self.quick,
                 "parameters": self.space.names, "fixed": self.fixed,
                 "metrics": list(self.metrics), "keep_weekly": self.keep_weekly,
-                "scenario_overrides": self.base, "source": self.source}
+                "scenario_overrides": self.base,
+                "scenario_events": [dict(e) for e in self.events], "source": self.source}
 
 
 def locate(reference: str) -> Path:
@@ -231,7 +238,8 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
     design, scenario = _design(data), _text(data, "scenario", "care", line=True)
     space, fixed = Space.from_table(_table(data, "parameters")), _fixed(data)
     replicates, samples = _whole(data, "replicates", 1, least=1), _samples(data, design)
-    base, reduced = load(scenario).overrides, _quick_table(data)
+    resolved, reduced = load(scenario), _quick_table(data)
+    base, events = resolved.overrides, resolved.events
     if quick:
         replicates, samples, space, fixed = _quick(reduced, replicates, samples, space,
                                                    fixed, design, base)
@@ -240,13 +248,19 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
         scenario=scenario, design=design, samples=samples, replicates=replicates,
         seed=_whole(data, "seed", 2024, least=0), space=space, fixed=fixed,
         metrics=_metrics(data), keep_weekly=_flag(data, "keep_weekly", False), quick=quick,
-        source=data, base=base)
+        source=data, base=base, events=events)
     if experiment.runs > MAX_RUNS:
         raise ExperimentError(f"the {design} design has {experiment.runs:,} runs (points x "
                               f"replicates), more than the {MAX_RUNS:,} allowed; use fewer "
                               "levels, samples or replicates")
     for point in experiment.points():   # refuse impossible combinations before running
-        Parameters.from_mapping({**base, **fixed, **point})
+        p = Parameters.from_mapping({**base, **fixed, **point})
+        if events:
+            try:
+                check_events(events, p)
+            except ParameterError as error:
+                raise ExperimentError(f"the events of scenario '{scenario}' do not fit "
+                                      f"every design point: {error}") from None
     return experiment
 
 
@@ -405,11 +419,14 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     """
     row = {"run_id": job["run_id"], "point": job["point"], "replicate": job["replicate"],
            "seed": job["seed"], **job["values"]}
+    if job["overrides"].get("events"):  # the base scenario's, the same in every run
+        row["events"] = json.dumps(job["overrides"]["events"], sort_keys=True)
     try:
         model = VerbindingModel(rng=job["seed"], **job["overrides"]).run()
         metrics = summarise(model)
         row.update({m: metrics[m] for m in job["metrics"]}, status="ok", error="")
-        weekly = ({name: list(v) for name, v in model.datacollector.model_vars.items()}
+        weekly = ({"week": list(range(1 - model.p.warmup_weeks, model.p.weeks + 1)),
+                   **{name: list(v) for name, v in model.datacollector.model_vars.items()}}
                   if job["keep_weekly"] else None)
     except Exception as error:  # a failing run is recorded, the sweep goes on
         row.update({m: math.nan for m in job["metrics"]}, status="failed",
@@ -469,8 +486,7 @@ def _run(store: RunStore, jobs: list[dict[str, Any]], executor: Executor,
         for index, result in executor.run(execute, todo):
             rows.append(result["row"])
             if result["weekly"] is not None:
-                series = pd.DataFrame(result["weekly"])
-                series.insert(0, "week", range(1, len(series) + 1))
+                series = pd.DataFrame(result["weekly"])  # "week" first: reported weeks
                 series.insert(0, "run_id", todo[index]["run_id"])
                 weekly.append(series)
             done += 1

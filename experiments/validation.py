@@ -165,7 +165,7 @@ def _ended(run: RunOutput) -> tuple[np.ndarray, np.ndarray]:
     """Early bond and goal (1) or drop-out (0) of episodes ended in the window."""
     col = {name: i + 1 for i, name in enumerate(CLIENT_COLUMNS)}
     rows = [r for r in run.clients if r[col["exit_reason"]] in ("goal", "dropout")
-            and r[col["exit_week"]] > run.parameters["warmup_weeks"]]
+            and r[col["exit_week"]] > 0]  # reported weeks: the warm-up is 0 and below
     bond = np.array([r[col["early_bond"]] for r in rows], float)
     goal = np.array([r[col["exit_reason"]] == "goal" for r in rows], float)
     return bond, goal

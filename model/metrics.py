@@ -1,10 +1,12 @@
 """The outcomes of one run (MODEL.md, "Outcomes a user must see"), declared once.
 
-Every metric is measured over the *window*: the weeks after ``warmup_weeks`` up to
-``weeks``. Weekly figures come from the model's DataCollector, per-client figures
-from the client records. Shares of clients are over episodes that ended in the
-window; hour shares are over the hours professionals worked (contract + overtime).
-A metric with nothing to measure (no goal reached, say) is NaN.
+Every metric is measured over the *window*: the ``weeks`` reported weeks, which follow
+the ``warmup_weeks`` of warm-up (model steps ``warmup_weeks + 1`` to ``warmup_weeks +
+weeks``; the model's own records number weeks by step). Weekly figures come from the
+model's DataCollector, per-client figures from the client records. Shares of clients
+are over episodes that ended in the window; hour shares are over the hours
+professionals worked (contract + overtime). A metric with nothing to measure (no goal
+reached, say) is NaN.
 """
 
 from __future__ import annotations

@@ -47,8 +47,9 @@ from mesa.datacollection import DataCollector
 from model import kernels
 from model import mechanisms as mech
 from model.agents import Client, Professional
+from model.events import check_events, check_mid_run, schedule
 from model.parameters import Parameters
-from model.state import IN_CARE, WAITING, WORKING, ClientTable, Posts
+from model.state import IN_CARE, VACANT, WAITING, WORKING, ClientTable, Posts
 
 #: Model-level figures collected every week (attribute names of the model).
 WEEKLY_FIGURES = (
@@ -102,13 +103,19 @@ class VerbindingModel(Model):
             in ``self.seed``; the same seed and parameters give the same run.
         scenario: Ignored. Mesa's SolaraViz passes an empty ``mesa`` Scenario when it
             rebuilds a model; Verbinding's parameters come as keywords.
+        events: Parameter changes from given reported weeks: :class:`~model.events.Event`
+            or mappings ``{"week", "until" (optional), "parameters"}``; checked here
+            (:func:`~model.events.check_events`) and applied at the start of their weeks.
         **params: Parameter overrides by name; see :class:`Parameters`.
 
     Raises:
-        ParameterError: For an unknown parameter or a value out of range.
+        ParameterError: For an unknown parameter or a value out of range, or an event
+            that cannot be.
 
     Attributes:
-        p: The run's :class:`Parameters`.
+        p: The parameters in force (the scenario's, changed by events in force).
+        scenario_parameters: The run's own :class:`Parameters`, as given.
+        events: The run's events (:class:`~model.events.Event`).
         seed: The integer seed of the run.
         clients: :class:`ClientTable` with the clients' state and records.
         posts: :class:`Posts` with the professionals' state.
@@ -119,12 +126,14 @@ class VerbindingModel(Model):
         week_status: Status of each post when this week's hours were planned.
     """
 
-    def __init__(self, rng=None, scenario=None, **params) -> None:
+    def __init__(self, rng=None, scenario=None, events=(), **params) -> None:
         del scenario  # Mesa's SolaraViz passes its own (empty) Scenario on reset
         p = Parameters.from_mapping(params)
+        self.events = check_events(events, p)
+        self._changes_at = schedule(self.events, p)  # by reported week
         seed = _seed(rng)
         super().__init__(rng=seed)
-        self.p = p
+        self.p = self.scenario_parameters = p
         self.packed = kernels.packed(p)
         self.seed = seed
         # Separate streams, so scenarios run with the same seed share their arrivals
@@ -132,7 +141,8 @@ class VerbindingModel(Model):
         streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
         self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng = streams
 
-        self.clients = ClientTable(capacity=int(p.arrivals_per_week * p.weeks * 1.2) + 64)
+        self.clients = ClientTable(
+            capacity=int(p.arrivals_per_week * (p.warmup_weeks + p.weeks) * 1.2) + 64)
         self.posts = Posts(p.professionals)
         self.professionals_ever: list[Professional] = []
         experience = self.staff_rng.uniform(0, p.starting_experience_weeks, p.professionals)
@@ -151,6 +161,10 @@ class VerbindingModel(Model):
         """Advance one week, in the order given in the module docstring."""
         week = self.steps
         self._reset_counts()
+        if self._changes_at:  # events starting or ending this reported week
+            changes = self._changes_at.get(week - self.p.warmup_weeks)
+            if changes:
+                self.change(**changes)
         self._staffing()                                        # 0
         self._arrive(week)                                      # 1
         caseload = self._assign(week)
@@ -163,11 +177,11 @@ class VerbindingModel(Model):
         self._exit(placed, week)                                # 6
         self._wellbeing(budget, connection, week)               # 7
         self._observe()                                         # 8
-        if week >= self.p.weeks:
+        if week >= self.p.warmup_weeks + self.p.weeks:
             self.running = False
 
     def run(self) -> VerbindingModel:
-        """Run all ``weeks`` of the scenario; returns the model for chaining.
+        """Run the warm-up and the ``weeks`` reported weeks; returns the model for chaining.
 
         Python's cycle collector is paused meanwhile. The weeks create no reference
         cycles (a test checks it), so it would find nothing, but it rescans every live
@@ -183,6 +197,50 @@ class VerbindingModel(Model):
             if collecting:
                 gc.enable()
         return self
+
+    def change(self, **values) -> None:
+        """Change parameters from now on: at an event's week, or between steps.
+
+        The parameters in force become ``self.p`` updated with ``values``. A change of
+        ``professionals`` opens or closes posts at once (:meth:`_resize_team`).
+
+        Raises:
+            ParameterError: For an unknown parameter, one that cannot change during a
+                run (declared ``mid_run=False``), a value out of range or an impossible
+                combination; nothing is changed then.
+        """
+        for name in values:
+            check_mid_run(name)
+        p = Parameters.from_mapping({**self.p.to_dict(), **values})
+        before, self.p = self.p, p
+        self.packed = kernels.packed(p)
+        if p.professionals != before.professionals:
+            self._resize_team(p.professionals)
+
+    def _resize_team(self, n: int) -> None:
+        """Open or close posts at once, for a change of ``professionals`` mid-run.
+
+        New posts are filled at once by new hires with no experience, as vacancies are.
+        Posts are closed last first: their professionals leave this week (as at a quit)
+        and their clients are handed over to colleagues with room, else the waitlist.
+        """
+        posts, old, week = self.posts, len(self.posts), self.steps
+        if n < old:
+            for post in range(n, old):
+                if posts.agent[post] is not None:
+                    posts.agent[post].leave(week)
+                    posts.agent[post] = None
+            posts.status[n:] = VACANT  # no client is assigned to a closing post
+            closing = np.arange(old) >= n
+            self._hand_over(closing)
+        posts.resize(n)
+        grow = max(n - old, 0)  # this week's hours and status: none for a new post
+        self.week_hours = {kind: np.concatenate([h[:n], np.zeros(grow)])
+                           for kind, h in self.week_hours.items()}
+        self.week_status = np.concatenate([self.week_status[:n],
+                                           np.full(grow, VACANT, np.int8)])
+        for post in range(old, n):
+            self._hire(post, 0.0)
 
     # ----------------------------------------------------------------- 0 staffing
     def _staffing(self) -> None:
@@ -375,7 +433,7 @@ class VerbindingModel(Model):
         rows = np.flatnonzero(orphans)
         live["bond"][rows] *= 1 - self.p.handover_bond_loss
         live["handovers"][rows] += 1
-        self.handovers = len(rows)
+        self.handovers += len(rows)
         _, load = kernels.census(live["status"], live["post"], len(self.posts))
         load[leaving_posts] = 0
         limit = int(self.p.caseload_cap * (1 + self.p.handover_overflow))

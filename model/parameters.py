@@ -37,6 +37,9 @@ class Spec:
         en: Short English label.
         nl: Short Dutch label.
         group: One of :data:`GROUPS`.
+        mid_run: Whether the value may change during a run (a scenario's events, see
+            :mod:`model.events`, or ``VerbindingModel.change``); False for the few that
+            hold for the whole run.
     """
 
     unit: str
@@ -46,12 +49,14 @@ class Spec:
     en: str
     nl: str
     group: str
+    mid_run: bool = True
 
 
 def param(default: Any, unit: str, low: float, high: float, source: str, en: str, nl: str,
-          group: str):
+          group: str, *, mid_run: bool = True):
     """Declare one parameter (a dataclass field carrying its :class:`Spec`)."""
-    return field(default=default, metadata={"spec": Spec(unit, low, high, source, en, nl, group)})
+    return field(default=default,
+                 metadata={"spec": Spec(unit, low, high, source, en, nl, group, mid_run)})
 
 
 class ParameterError(ValueError):
@@ -118,9 +123,10 @@ class Parameters:
     arrivals_per_week: float = param(
         125.0, "clients/week", 0, 10000,
         "Assumption: about 3,000 clients in care once settled, as in the standard "
-        "municipal scenario. Places fill over the first two to three years (27 of 30 per "
-        "professional on average over weeks 53-260); after that the team runs at capacity "
-        "with a waiting list of about a tenth of its places (docs/ODD.md, section 5).",
+        "municipal scenario. Places fill over the first two to three years (28 of 30 per "
+        "professional on average over the 260 reported weeks); after that the team runs "
+        "at capacity with a waiting list of about a tenth of its places (docs/ODD.md, "
+        "section 5).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,
@@ -172,8 +178,10 @@ class Parameters:
         "Client voice", "Regie bij de cliënt", "levers")
     weeks: int = param(
         260, "weeks", 1, 2600,
-        "Run length: five years, long enough for turnover to show.",
-        "Weeks to simulate", "Aantal weken", "levers")
+        "Reported weeks: five years, long enough for turnover to show. They follow the "
+        "warm-up, so a run is warmup_weeks + weeks steps; the metrics cover these weeks. "
+        "Fixed for the run: it sets the run's length.",
+        "Weeks reported", "Gerapporteerde weken", "levers", mid_run=False)
 
     # --- organisation ------------------------------------------------------------------
     group_size: int = param(
@@ -198,8 +206,9 @@ class Parameters:
         "organisation")
     hourly_cost: float = param(
         60.0, "EUR/h", 0, 500,
-        "Assumption: loaded hourly cost of a Dutch public-sector professional.",
-        "Hourly cost", "Kosten per uur", "organisation")
+        "Assumption: loaded hourly cost of a Dutch public-sector professional. Fixed for "
+        "the run: cost_per_goal prices all of the run's hours at one rate.",
+        "Hourly cost", "Kosten per uur", "organisation", mid_run=False)
     sick_leave_weeks: float = param(
         26.0, "weeks", 1, 104,
         "Mean burnout absence of about six months (Dutch occupational-health figures).",
@@ -210,10 +219,11 @@ class Parameters:
         "Vacancy length", "Duur vacature", "organisation")
     warmup_weeks: int = param(
         52, "weeks", 0, 2600,
-        "Weeks excluded from the metrics while the system fills from empty (burn-in). "
-        "Assumption per preset, checked by MSER-5 on the weekly series (docs/ODD.md, "
-        "section 5).",
-        "Warm-up weeks", "Inloopweken", "organisation")
+        "Weeks run before the reported weeks while the system fills from empty (burn-in): "
+        "extra to weeks, excluded from the metrics, numbered 0 and below in the output. "
+        "Set per preset and checked by MSER-5 on the weekly series (docs/ODD.md, section "
+        "5). Fixed for the run: it sets where the reported weeks begin.",
+        "Warm-up weeks", "Inloopweken", "organisation", mid_run=False)
 
     # --- clients -----------------------------------------------------------------------
     need_hours: float = param(
@@ -560,9 +570,6 @@ LIMITS = (
     Limit("attunement_new", "attunement_max", False,
           "new hires cannot be more attuned than veterans",
           "nieuwe medewerkers kunnen niet beter afgestemd zijn dan ervaren collega's"),
-    Limit("warmup_weeks", "weeks", True,
-          "metrics are measured after the warm-up",
-          "de uitkomsten worden pas na de inloopperiode gemeten"),
 )
 
 

@@ -232,3 +232,22 @@ class Posts:
         """The posts' columns, grouped for the compiled loops (views, not copies)."""
         return Staff(self.status, self.stress, self.strain, self.experience, self.ties,
                      self.standard, self.burnouts)
+
+    def resize(self, n: int) -> None:
+        """Keep the first ``n`` posts, or add vacant posts up to ``n``.
+
+        Closing posts is the caller's work (their holders leave, their clients are
+        handed over); here every column, the agent list included, gets length ``n``.
+        """
+        old = len(self)
+        grow = max(n - old, 0)
+
+        def fit(column: np.ndarray, fill) -> np.ndarray:
+            extra = np.full((grow, *column.shape[1:]), fill, column.dtype)
+            return np.concatenate([column[:n], extra])
+
+        self.status = fit(self.status, VACANT)
+        for name in ("stress", "strain", "experience", "ties", "standard", "weeks_left",
+                     "hours", "burnouts"):
+            setattr(self, name, fit(getattr(self, name), 0))
+        self.agent = self.agent[:n] + [None] * grow

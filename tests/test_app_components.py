@@ -46,7 +46,7 @@ def test_sliders_come_from_the_one_declaration():
     assert params["caseload_cap"]["value"] == 30
     assert params["professionals"]["value"] == 10   # classroom size: a tenth
     assert params["group_programme"]["type"] == "Checkbox"
-    assert params["weeks"]["min"] == params["warmup_weeks"] + 1  # always weeks to measure
+    assert params["weeks"]["min"] == 1  # reported weeks: the warm-up comes before them
     assert params["need_hours"] == classroom_values(load("care"))["need_hours"]  # fixed
 
 

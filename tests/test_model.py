@@ -80,7 +80,7 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int) -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=scenarios, seed=st.integers(0, 2**32))
 def test_invariants_hold_every_week_for_random_parameters(params, seed):
-    model = VerbindingModel(rng=seed, weeks=40, warmup_weeks=5, **params)
+    model = VerbindingModel(rng=seed, weeks=35, warmup_weeks=5, **params)
     goals = dropouts = 0
     while model.running:
         model.step()
@@ -156,6 +156,22 @@ def test_every_metric_is_reported(small):
     assert tuple(metrics) == METRIC_NAMES
     assert 0 < metrics["goal_share"] < 1
     assert metrics["goal_share"] + metrics["dropout_share"] == 1
+
+
+def test_the_warm_up_comes_before_the_reported_weeks():
+    from experiments.runner import simulate, week_numbers
+
+    params = {"professionals": 4, "arrivals_per_week": 3.0, "weeks": 52, "warmup_weeks": 52}
+    model = VerbindingModel(rng=3, **params).run()
+    assert model.steps == 104  # 52 weeks of warm-up, then the 52 weeks asked for
+    waiting = model.datacollector.model_vars["waiting"]
+    assert len(waiting) == 104
+    assert summarise(model)["waitlist_mean"] == pytest.approx(np.mean(waiting[52:]))
+    output = simulate(params, 3)
+    assert list(week_numbers(output.parameters)) == list(range(-51, 53))
+    assert output.weekly["waiting"] == waiting
+    arrivals = [row[1] for row in output.clients]  # arrival_week, in reported weeks
+    assert min(arrivals) <= 0 < max(arrivals) <= 52
 
 
 def test_an_empty_world_runs_and_reports_nothing_to_measure():

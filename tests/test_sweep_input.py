@@ -111,8 +111,8 @@ def test_a_scheduler_that_is_not_an_address_is_refused(tmp_path, capsys, address
     ({"design": "[1]"}, "unknown design [1] (allowed: full_factorial, latin_hypercube"),
     ({"quick": '{samples = "8"}'}, "'quick.samples' must be a whole number of at least 1"),
     ({"quick": "{levels = 3}"}, "unknown key 'levels' in [quick]"),
-    ({"parameters": "{warmup_weeks = [5, 40]}", "fixed": "{weeks = 30}"},
-     "metrics are measured after the warm-up"),
+    ({"parameters": "{admin_hours_fixed = [5, 40]}"},
+     "fixed admin must fit in the contract week"),
     ({"fixed": "{standardisation = 0.5}"},
      "parameter 'standardisation' is both varied ([parameters]) and fixed ([fixed])"),
 ])

@@ -36,9 +36,14 @@ def weekly(model, name: str) -> np.ndarray:
     return np.asarray(model.datacollector.model_vars.get(name, []), float)
 
 
-def week_axis(lang: str) -> dict:
-    """The x encoding of a weekly chart: whole weeks only."""
-    return {"field": "week", "type": "quantitative", "title": t("week", lang),
+def week_axis(lang: str, warmup: int = 0) -> dict:
+    """The x encoding of a weekly chart: whole weeks only, its title naming the warm-up.
+
+    The live model's weeks count from its start, like the week shown by the controls;
+    the first ``warmup`` of them are the warm-up, before the reported weeks.
+    """
+    title = t("week_warmup", lang).format(n=warmup) if warmup else t("week", lang)
+    return {"field": "week", "type": "quantitative", "title": title,
             "axis": {"format": "d", "tickMinStep": 1}}
 
 
@@ -81,7 +86,7 @@ def outcomes_spec(model, lang: str) -> dict:
         "spec": {"width": 150, "height": 105,
                  "mark": {"type": "line", "strokeWidth": 3, "point": model.steps <= 2},
                  "encoding": {
-                     "x": week_axis(lang),
+                     "x": week_axis(lang, model.p.warmup_weeks),
                      "y": {"field": "value", "type": "quantitative", "title": None},
                      "color": {"field": "series", "type": "nominal", "title": None,
                                "legend": {"columns": 2},
@@ -107,7 +112,7 @@ def time_split_spec(model, lang: str) -> dict:
         "layer": [
             {"data": {"name": "hours", "values": rows}, "mark": "area",
              "encoding": {
-                 "x": week_axis(lang),
+                 "x": week_axis(lang, model.p.warmup_weeks),
                  "y": {"field": "hours", "type": "quantitative", "stack": "zero",
                        "title": t("hours_unit", lang)},
                  "order": {"field": "order"},

@@ -81,6 +81,12 @@ def check_session_scenario(scenario: Scenario) -> None:
         if values[name] > most:
             raise ScenarioError(f"{scenario.name}: {name}={values[name]:g} is more than the "
                                 f"app runs (at most {most:g}); use the command line")
+        for event in scenario.events:  # nor from some week on
+            value = event["parameters"].get(name)
+            if value is not None and value > most:
+                raise ScenarioError(f"{scenario.name}: an event sets {name}={value:g} from "
+                                    f"week {event['week']}, more than the app runs (at most "
+                                    f"{most:g}); use the command line")
 
 
 @cache
@@ -121,7 +127,8 @@ def run_comparison(names: list[str], replicates: int, weeks: int,
     Args:
         names: Scenario names, the base first.
         replicates: Replicates per scenario.
-        weeks: Weeks per run (the warm-up is a quarter of them, at most 52).
+        weeks: Reported weeks per run; a warm-up of a quarter of them (at most 52)
+            runs before them.
         progress: Called with ``(done, total)`` replicates; may raise to cancel.
 
     Returns:
@@ -375,7 +382,7 @@ def Results(results, lang: str):
     """Medians with bands, and the table of differences with downloads."""
     figure = solara.use_memo(lambda: compare.weekly_figure(
         results, title=t("weekly_title", lang), headings=figure_headings(lang),
-        week=t("week", lang), decimal_comma=lang == "nl"), [id(results), lang])
+        week=t("reported_week", lang), decimal_comma=lang == "nl"), [id(results), lang])
     rows = comparison_table(results, lang)
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()

@@ -49,8 +49,8 @@ def classroom_values(scenario) -> dict:
 def slider(name: str, values: dict, lang: str) -> dict:
     """A slider or switch for one lever, from its declaration (Mesa's input form).
 
-    A very wide declared range is cut to a few times the preset's value; the weeks run
-    from just past the warm-up (so there is always something to measure) to ten years.
+    A very wide declared range is cut to a few times the preset's value; the reported
+    weeks (after the warm-up) run from 1 to ten years.
     """
     _, kind, spec = specs()[name]
     value, label = values[name], parameter_label(name, lang)
@@ -59,7 +59,7 @@ def slider(name: str, values: dict, lang: str) -> dict:
     low = spec.low
     high = spec.high if spec.high <= 60 else max(SLIDER_SPAN * value, 10)
     if name == "weeks":
-        low, high = values["warmup_weeks"] + 1, 520
+        high = 520
     if kind is int:
         return {"type": "SliderInt", "value": value, "label": label, "min": int(low),
                 "max": int(high), "step": 1}
