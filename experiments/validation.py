@@ -296,7 +296,7 @@ PATTERNS = (
 
 #: Parameters screened one at a time for the robustness of each pattern.
 SCREENED = ("bond_growth", "bond_weight", "unhurried_hours", "rupture_rate", "dropout_base",
-            "dropout_bond_effect", "need_hours", "stress_overload", "quit_stress_effect",
+            "dropout_bond_effect", "need_hours", "stress_workload", "quit_stress_effect",
             "burnout_threshold", "placement_base", "group_lift")
 
 

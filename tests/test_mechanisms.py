@@ -6,7 +6,7 @@ import pytest
 from model import kernels
 from model import mechanisms as mech
 from model.parameters import Parameters
-from model.state import SICK, WORKING
+from model.state import SICK, WORKING, Posts
 
 
 def test_admin_grows_with_caseload_and_standardisation_and_falls_with_automation():
@@ -19,55 +19,112 @@ def test_admin_grows_with_caseload_and_standardisation_and_falls_with_automation
     assert automated.tolist() == pytest.approx([3.5, 5.5])
 
 
-def test_time_budget_gives_contact_the_rest_and_overtime_under_overload():
-    p = Parameters(standardisation=0.0, network_hours=2.0, minimum_contact_hours=0.5)
-    caseload = np.array([10, 60, 0])
-    budget = mech.time_budget(caseload, np.zeros(3, bool), np.array([True, True, False]), p)
+def test_time_budget_gives_contact_the_rest_and_overtime_when_the_caseload_needs_more():
+    p = Parameters(standardisation=0.0, network_hours=2.0)
+    caseload, standard = np.array([10, 60, 0]), np.full(3, 0.5)
+    budget = mech.time_budget(caseload, standard, np.zeros(3, bool),
+                              np.array([True, True, False]), p)
     # light load: 36 - (5 + 2) admin - 2 network = 27 contact, no overtime
     assert budget.contact[0] == pytest.approx(27.0)
     assert budget.overtime[0] == 0.0
-    # 60 clients: admin 17 + network 2 + minimum contact 30 = 49 > 36: 6 h overtime cap
+    assert budget.workload[0] == pytest.approx((7 + 2 + 5) / 36)  # a light week
+    # 60 clients: admin 17 + network 2 + 60 x 0.5 at the standard = 49 > 36: 6 h overtime
     assert budget.overtime[1] == pytest.approx(6.0)
-    assert budget.overload[1] == pytest.approx(13 / 36)
+    assert budget.workload[1] == pytest.approx(49 / 36)
     total = budget.admin + budget.network + budget.group + budget.contact
     assert total[:2] == pytest.approx(36 + budget.overtime[:2])
     assert total[2] == 0.0  # a post without a working professional has no hours
 
 
-def test_open_time_is_rationed_before_scripted_time():
-    p = Parameters(standardisation=0.4, contact_norm_hours=1.0)
-    scripted, open_hours = mech.split_contact(np.array([1.0, 0.6, 0.3]), p)
+def test_an_eroded_standard_makes_the_same_caseload_feel_lighter():
+    p = Parameters(standardisation=0.0)
+    kept, eroded = mech.time_budget(np.array([30, 30]), np.array([0.75, 0.5]),
+                                    np.zeros(2, bool), np.ones(2, bool), p).workload
+    assert eroded < kept
+
+
+def test_automated_contact_frees_the_human_share_of_the_scripted_items():
+    p = Parameters(standardisation=0.5, automated_contact_share=0.4)
+    assert mech.human_share(p) == pytest.approx(1 - 0.5 * 0.4)
+    scripted, open_hours, automated = mech.split_contact(np.array([1.0]), np.array([0.8]), p)
+    assert automated[0] == pytest.approx(0.5 * 0.8 * 0.4)  # the program's part of the items
+    assert scripted[0] == pytest.approx(0.5 * 0.8 * 0.6)  # the rest stays human work
+    assert scripted[0] + open_hours[0] == pytest.approx(1.0)  # no human time is added
+
+
+def test_open_time_goes_first_when_a_contact_is_shorter_than_the_standard():
+    p = Parameters(standardisation=0.4)
+    scripted, open_hours, _ = mech.split_contact(np.array([1.0, 0.6, 0.3]), np.ones(3), p)
     assert scripted.tolist() == pytest.approx([0.4, 0.4, 0.3])
     assert open_hours.tolist() == pytest.approx([0.6, 0.2, 0.0])
+    # once the standard has eroded to the time given, the items shrink with it
+    scripted, open_hours, _ = mech.split_contact(np.array([0.3]), np.array([0.3]), p)
+    assert scripted[0] == pytest.approx(0.12) and open_hours[0] == pytest.approx(0.18)
 
 
-def test_bond_grows_only_past_the_unhurried_minimum_and_saturates():
+def test_standards_erode_faster_than_they_recover_and_never_pass_the_norm():
+    p = Parameters(contact_norm_hours=0.75)
+    down = mech.standard_change(np.array([0.75]), np.array([0.45]), p)[0]
+    up = mech.standard_change(np.array([0.45]), np.array([0.75]), p)[0]
+    assert down == pytest.approx(-0.3 / p.standard_erosion_weeks)
+    assert up == pytest.approx(0.3 / p.standard_recovery_weeks)
+    assert abs(down) > abs(up)
+    assert mech.standard_change(np.array([0.75]), np.array([2.0]), p)[0] == 0.0
+
+
+def test_contact_time_goes_to_those_who_come_up_to_the_most_a_client_can_use():
+    p = Parameters(max_contact_hours=1.0)
+    length = mech.contact_length(np.array([24.0, 24.0, 24.0]), np.array([30, 20, 0]), p)
+    assert length.tolist() == pytest.approx([0.8, 1.0, 1.0])
+
+
+def test_the_unhurried_dose_is_smooth_small_for_hurried_contacts_and_saturates():
     p = Parameters()
-    growth = mech.bond_growth(np.array([0.2, 0.2, 0.2, 0.9]),
-                              np.array([0.1, 0.25, 2.0, 2.0]), 0.8, 0.8, p)
-    assert growth[0] == 0.0 and growth[1] == 0.0
-    assert growth[2] > 0
-    assert growth[3] < growth[2]  # less room to grow near the top
+    dose = mech.unhurried_dose(np.array([0.0, 0.05, 0.25, 0.5, 1.0, 3.0]), p)
+    assert dose[0] == 0.0
+    assert np.all(np.diff(dose) > 0)  # more open time always helps a little
+    assert dose[1] < 0.1 * dose[4]  # three minutes of open time build little
+    assert dose[5] - dose[4] < dose[4] - dose[3]  # diminishing returns
+    assert dose[5] < 1.0
 
 
-def test_ruptures_need_scripting_a_weak_bond_and_hurry():
-    p = Parameters(standardisation=0.8)
-    chance = mech.rupture_probability(np.array([0.1, 0.1, 0.6, 0.1]),
-                                      np.array([0.3, 0.0, 0.3, 0.3]),
-                                      np.array([0.1, 0.1, 0.1, 2.0]), p)
-    assert chance[0] > 0
-    assert chance[1:].tolist() == [0.0, 0.0, 0.0]
+def test_bond_growth_needs_open_time_and_slows_near_the_top():
+    p = Parameters()
+    growth = mech.bond_growth(np.array([0.2, 0.2, 0.9]), np.array([0.0, 1.0, 1.0]), 0.8,
+                              0.8, p)
+    assert growth[0] == 0.0
+    assert growth[1] > growth[2] > 0
 
 
-def test_progress_is_multiplied_by_the_bond_and_automated_contact_needs_none():
-    p = Parameters(automated_contact_share=0.0)
-    weak, strong = mech.progress_gain(np.array([1.0, 1.0]), np.array([0.0, 1.0]),
-                                      np.array([1.0, 1.0]), np.zeros(2), np.ones(2), p)
+def test_ruptures_need_scripted_questions_and_a_weak_bond():
+    p = Parameters(rupture_rate=0.4, rupture_safe_bond=0.5)
+    chance = mech.rupture_probability(np.array([0.0, 0.25, 0.6, 0.1]),
+                                      np.array([0.5, 0.5, 0.5, 0.0]), np.ones(4), p)
+    assert chance.tolist() == pytest.approx([0.4 * 0.5, 0.4 * 0.5 * 0.5, 0.0, 0.0])
+
+
+def test_the_bonds_benefit_is_full_at_good_enough():
+    p = Parameters(bond_good_enough=0.5)
+    benefit = mech.bond_benefit(np.array([0.0, 0.25, 0.5, 0.9]), p)
+    assert benefit.tolist() == pytest.approx([0.0, 0.75, 1.0, 1.0])
+
+
+def test_progress_works_through_the_bond_and_a_program_adds_instruction_only():
+    p = Parameters(bond_good_enough=0.5)
+    weak, strong = mech.progress_gain(np.ones(2), np.zeros(2), np.zeros(2),
+                                      np.array([0.0, 0.5]), np.ones(2), np.ones(2), p)
     assert strong / weak == pytest.approx(1 / (1 - p.bond_weight))
-    auto = Parameters(automated_contact_share=0.5)
-    gain = mech.progress_gain(np.zeros(1), np.zeros(1), np.ones(1), np.zeros(1),
-                              np.ones(1), auto)
-    assert gain[0] == pytest.approx(0.5 * auto.contact_norm_hours * auto.automated_efficacy)
+    program = mech.progress_gain(np.zeros(1), np.ones(1), np.zeros(1), np.zeros(1),
+                                 np.ones(1), np.ones(1), p)
+    assert program[0] == pytest.approx(p.automated_efficacy)
+
+
+def test_a_group_shares_its_hours_and_each_member_learns_from_the_others():
+    p = Parameters(group_hours=4.0, group_peer_learning=0.15)
+    dose = mech.group_dose(np.array([2.0, 15.0]), p)
+    assert dose.tolist() == pytest.approx([4 * (0.5 + 0.15 * 0.5), 4 * (1 / 15 + 0.15 * 14 / 15)])
+    # per professional hour a group of 15 gives far more than one-to-one (one client an hour)
+    assert 15 * dose[1] / 4 > 2
 
 
 def test_dropout_rises_with_weak_bonds_low_motivation_and_imposed_goals():
@@ -90,18 +147,38 @@ def test_seats_go_to_the_least_loaded_first():
     assert seats.tolist() == [1, 1, 2, 0, 1, 2]
 
 
-def test_stress_rises_with_overload_and_falls_with_connection():
+def test_stress_rises_with_workload_and_the_waiting_list_and_falls_with_connection():
     p = Parameters()
-    target = mech.stress_target(np.array([0.0, 0.3, 0.0]), np.array([0.5, 0.5, 0.9]), p)
+    workload = np.array([1.0, 1.2, 1.0, 0.8])
+    bond = np.array([0.5, 0.5, 0.9, 0.5])
+    target = mech.stress_target(workload, 0.0, bond, p)
     assert target[1] > target[0] > target[2]
+    assert target[3] < target[0]  # a light week relieves
+    assert mech.stress_target(workload, 0.5, bond, p)[0] > target[0]
+
+
+def test_ordinary_turnover_below_base_stress_and_more_above_it():
+    p = Parameters()
+    calm, base, stressed = mech.quit_probability(
+        np.array([0.1, p.stress_base, p.stress_base + 0.2]), p)
+    assert calm == base == pytest.approx(p.quit_rate_base / 52)
+    assert stressed > base
+
+
+def test_hours_needed_are_the_norm_for_every_client_plus_the_teams_fixed_hours():
+    p = Parameters(standardisation=0.0, network_hours=1.0)
+    needed = mech.hours_needed(30.0, 2.0, p)
+    assert needed == pytest.approx(2 * (5 + 1) + 30 * (0.2 + p.contact_norm_hours))
 
 
 def test_the_compiled_loops_use_the_same_time_budget_as_numpy():
     p = Parameters(standardisation=0.5, network_hours=2.0, group_programme=True)
+    posts = Posts(5)
+    posts.status[:] = [WORKING, WORKING, WORKING, WORKING, SICK]
+    posts.standard[:] = [0.75, 0.5, 0.75, 0.6, 0.75]
     caseload = np.array([0, 10, 30, 60, 25])
     runs_group = np.array([False, True, False, True, True])
-    status = np.array([WORKING, WORKING, WORKING, WORKING, SICK], np.int8)
-    compiled = kernels.time_budget(kernels.packed(p), caseload, runs_group, status)
-    plain = mech.time_budget(caseload, runs_group, status == WORKING, p)
+    compiled = kernels.time_budget(kernels.packed(p), caseload, runs_group, posts.columns())
+    plain = mech.time_budget(caseload, posts.standard, runs_group, posts.status == WORKING, p)
     for kind in mech.Budget._fields:
         assert getattr(compiled, kind).tolist() == pytest.approx(getattr(plain, kind).tolist())
