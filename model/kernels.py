@@ -347,8 +347,11 @@ def wellbeing(params, staff, workload, backlog, network, connection, noise, u_bu
         backlog: Clients waiting per place in care (one number for the team).
         network: Per post, network hours this week.
         connection: Per post, the mean bond with this week's caseload.
-        noise, u_burnout, u_quit: Per post, draws for stress noise, burnout, quitting.
-        burnout, quits: Per post, set true for those who burn out or quit.
+        noise: Per post, this week's stress noise.
+        u_burnout: Per post, a uniform draw for burning out.
+        u_quit: Per post, a uniform draw for quitting.
+        burnout: Per post, set true for those who burn out.
+        quits: Per post, set true for those who quit.
 
     Returns:
         The number of burnouts and of quits.
