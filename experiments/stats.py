@@ -28,3 +28,41 @@ def mean_ci(values: list[float], level: float = 0.95) -> dict[str, object]:
     half = stats.t.ppf(0.5 + level / 2, len(finite) - 1) * finite.std(ddof=1) / math.sqrt(
         len(finite))
     return {"mean": mean, "ci95": [mean - float(half), mean + float(half)]}
+
+
+def mser5(series: list[float] | np.ndarray) -> int:
+    """The warm-up of a weekly series by MSER-5 (White 1997; White, Cobb & Spratt 2000).
+
+    The series is cut into batches of 5 weeks; the truncation point is the number of
+    leading batches whose removal minimises the squared standard error of the mean of
+    the rest, ``sum((y - mean)^2) / (n - d)^2``. Only the first half of the series is
+    searched, as the method prescribes (a minimum in the second half means the run is
+    too short to tell).
+
+    Args:
+        series: One value per week, from the first simulated week.
+
+    Returns:
+        The warm-up in weeks (a multiple of 5).
+    """
+    values = np.asarray(series, float)
+    batches = values[: len(values) // 5 * 5].reshape(-1, 5).mean(axis=1)
+    n = len(batches)
+    if n < 4:
+        return 0
+    scores = [np.sum((batches[d:] - batches[d:].mean()) ** 2) / (n - d) ** 2
+              for d in range(n // 2)]
+    return 5 * int(np.argmin(scores))
+
+
+def trend(series: list[float] | np.ndarray) -> tuple[float, float]:
+    """Change over a series by its least-squares line, and that line's mean.
+
+    Returns:
+        ``(change from first to last week by the fitted line, mean of the series)``:
+        a window at steady state has a change small against its mean.
+    """
+    values = np.asarray(series, float)
+    weeks = np.arange(len(values))
+    slope = np.polyfit(weeks, values, 1)[0] if len(values) > 1 else 0.0
+    return float(slope * max(len(values) - 1, 0)), float(values.mean())

@@ -21,7 +21,7 @@ from experiments.stats import mean_ci
 from model.parameters import specs
 
 DEFAULT_SCALE = 0.2
-TIPPING_LOADS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1)
+TIPPING_LOADS = (0.6, 0.75, 0.9, 1.0, 1.1, 1.2, 1.3)
 PRESSURE_CAPS = (30, 36, 42, 48)
 
 Arms = dict[str, tuple[str, dict]]
@@ -51,16 +51,38 @@ class Result:
     series: dict = field(default_factory=dict)
 
 
+#: How a pattern bears on the model. Only held-out patterns are evidence for it.
+ROLES = {
+    "held out": "no parameter was set to reproduce it: a test of the model",
+    "calibrated": "parameters were set to reproduce it (named): a check that the fit holds, "
+                  "not evidence",
+    "built in": "it follows from a rule of the model: an implementation check, not evidence",
+}
+
+
 @dataclass(frozen=True)
 class Pattern:
-    """One empirical pattern: what is known, the arms to run, and how to judge them."""
+    """One empirical pattern: what is known, the arms to run, and how to judge them.
 
-    number: int
+    Attributes:
+        number: The pattern's number in MODEL.md, or a lever's key (``L1``, ...).
+        title: The claim, in a line.
+        literature: What the sources say, with the sources.
+        arms: Scale -> the arms to run.
+        judge: The arms' runs -> the verdict.
+        records: Whether the judge needs per-client records.
+        role: One of :data:`ROLES`.
+        calibrated: With role "calibrated" or "built in": the parameters or rule.
+    """
+
+    number: int | str
     title: str
     literature: str
     arms: Callable[[float], Arms]
     judge: Callable[[Runs], Result]
     records: bool = False
+    role: str = "held out"
+    calibrated: str = ""
 
 
 def scaled(scenario: str, scale: float, **extra) -> tuple[str, dict]:
@@ -96,12 +118,29 @@ def _inside(values: np.ndarray, low: float, high: float) -> bool:
     return bool(low <= float(np.mean(values)) <= high)
 
 
+def client_records(run: RunOutput) -> pd.DataFrame:
+    """The run's per-client records as a table (reported weeks; the warm-up is <= 0)."""
+    return pd.DataFrame(run.clients, columns=("client_id", *CLIENT_COLUMNS))
+
+
+def ended_in_window(run: RunOutput) -> pd.DataFrame:
+    """Records of the episodes that ended (goal or drop-out) in the reported weeks."""
+    records = client_records(run)
+    ended = records["exit_reason"].isin(("goal", "dropout")) & (records["exit_week"] > 0)
+    return records[ended]
+
+
+def _ratio_of_means(runs_a: list[RunOutput], runs_b: list[RunOutput], name: str
+                    ) -> np.ndarray:
+    """Per replicate, ``metric(a) / metric(b)`` (paired by seed)."""
+    return metric(runs_a, name) / metric(runs_b, name)
+
+
 # --- 1. Admin share ------------------------------------------------------------------
 def _admin_judge(runs: Runs) -> Result:
     care = runs["care"]
-    shares = {k: float(metric(care, f"{k}_share").mean()) for k in ("admin", "contact",
-                                                                     "network")}
-    shares["slack"] = 1 - sum(shares.values())
+    shares = {k: float(metric(care, f"{k}_share").mean())
+              for k in ("admin", "contact", "network", "idle")}
     admin = metric(care, "admin_share")
     return _verdict("share of hours on administration (care)", admin, "0.25 to 0.40",
                     _inside(admin, 0.25, 0.40), details=shares,
@@ -111,7 +150,7 @@ def _admin_judge(runs: Runs) -> Result:
 # --- 2. Connective labour goes first -------------------------------------------------
 def _pressure_arms(scale: float) -> Arms:
     return {f"cap {c}": scaled("care", scale, caseload_cap=c,
-                               arrivals_per_week=108.0 * c / 30) for c in PRESSURE_CAPS}
+                               arrivals_per_week=125.0 * c / 30) for c in PRESSURE_CAPS}
 
 
 def _pressure_judge(runs: Runs) -> Result:
@@ -143,71 +182,89 @@ def _tipping_arms(scale: float) -> Arms:
 
 
 def _tipping_judge(runs: Runs) -> Result:
-    goal = {f: metric(runs[f"load {f}"], "goal_share") for f in TIPPING_LOADS}
-    occupancy = {f: metric(runs[f"load {f}"], "clients_per_professional")
-                 / runs[f"load {f}"][0].parameters["caseload_cap"] for f in TIPPING_LOADS}
-    early = goal[0.5] - goal[0.7]   # equal steps of load, low and high
-    late = goal[0.9] - goal[1.1]
-    passed = early.mean() < 0.03 and late.mean() > 3 * max(early.mean(), 0.01)
-    return _verdict("fall in goal share from load 0.9 to 1.1", late,
-                    "nearly flat from 0.5 to 0.7 (< 0.03), over 3x steeper near full",
-                    passed, details={"fall from load 0.5 to 0.7": float(early.mean()),
-                                     "occupancy at load 0.9": float(occupancy[0.9].mean()),
-                                     "occupancy at load 1.0": float(occupancy[1.0].mean())},
-                    series={"x": ("arrivals relative to the care preset", list(TIPPING_LOADS)),
-                            "y": {"goal share": [float(goal[f].mean()) for f in TIPPING_LOADS],
-                                  "occupancy": [float(occupancy[f].mean())
-                                                for f in TIPPING_LOADS]}})
+    """Outcome of care against occupancy of the places, as Kuntz et al. measure it.
+
+    The outcome is the goal share of clients who got care (the waiting list's drop-outs
+    left out, as a hospital's mortality counts admitted patients only). Flat: the
+    change across the arms below 85% occupancy; tipping: the fall from the last arm
+    below 85% to the fullest arm.
+    """
+    occupancy = {f: metric(runs[f"load {f}"], "occupancy") for f in TIPPING_LOADS}
+    outcome = {f: metric(runs[f"load {f}"], "goal_share_in_care") for f in TIPPING_LOADS}
+    below = [f for f in TIPPING_LOADS if occupancy[f].mean() < 0.85]
+    fullest = max(TIPPING_LOADS, key=lambda f: occupancy[f].mean())
+    flat = outcome[below[0]] - outcome[below[-1]] if len(below) > 1 else np.zeros(1)
+    tip = outcome[below[-1]] - outcome[fullest] if below else np.zeros(1)
+    passed = (len(below) > 1 and abs(flat.mean()) < 0.02 and tip.mean() > 0.02
+              and tip.mean() > 2 * abs(flat.mean()))
+    return _verdict("fall in the goal share of clients in care, from the last arm below "
+                    "85% occupancy to the fullest", tip,
+                    "flat below 85% occupancy (change < 0.02), then a fall over 0.02 and "
+                    "over twice that change", passed,
+                    details={"change below 85% occupancy": float(flat.mean()),
+                             "occupancy of the fullest arm": float(occupancy[fullest].mean()),
+                             "mean bond change, same arms": float(
+                                 (metric(runs[f"load {below[-1]}"], "mean_bond")
+                                  - metric(runs[f"load {fullest}"], "mean_bond")).mean())
+                             if below else float("nan")},
+                    series={"x": ("occupancy of places", [float(occupancy[f].mean())
+                                                          for f in TIPPING_LOADS]),
+                            "y": {"goal share of clients in care": [
+                                float(outcome[f].mean()) for f in TIPPING_LOADS],
+                                "goal share, all (waiting list included)": [
+                                    float(metric(runs[f"load {f}"], "goal_share").mean())
+                                    for f in TIPPING_LOADS]}})
 
 
 # --- 4. Relationships matter, moderately ---------------------------------------------
-def _ended(run: RunOutput) -> tuple[np.ndarray, np.ndarray]:
-    """Early bond and goal (1) or drop-out (0) of episodes ended in the window."""
-    col = {name: i + 1 for i, name in enumerate(CLIENT_COLUMNS)}
-    rows = [r for r in run.clients if r[col["exit_reason"]] in ("goal", "dropout")
-            and r[col["exit_week"]] > 0]  # reported weeks: the warm-up is 0 and below
-    bond = np.array([r[col["early_bond"]] for r in rows], float)
-    goal = np.array([r[col["exit_reason"]] == "goal" for r in rows], float)
-    return bond, goal
+def _alliance_judge(runs: Runs) -> Result:
+    """Early alliance against a continuous outcome, as in Flückiger et al. 2018.
 
-
-def _bond_judge(runs: Runs) -> Result:
-    r_values, ratios = [], []
+    Among clients who reached their goal in the reported weeks, the correlation of the
+    bond after ``early_bond_weeks`` weeks of care with the speed of care (minus the
+    weeks from start of care to goal): the alliance measured early, the outcome at the
+    end, on a continuous scale.
+    """
+    r_values = []
     for run in runs["care"]:
-        bond, goal = _ended(run)
-        measured = ~np.isnan(bond)
-        r_values.append(np.corrcoef(bond[measured], goal[measured])[0, 1])
-        weak = bond[measured] < np.median(bond[measured])
-        dropout = 1 - goal[measured]
-        ratios.append(dropout[weak].mean() / max(dropout[~weak].mean(), 1e-9))
+        goals = ended_in_window(run)
+        goals = goals[(goals["exit_reason"] == "goal") & goals["early_bond"].notna()]
+        weeks = (goals["exit_week"] - goals["start_week"]).to_numpy(float)
+        r_values.append(np.corrcoef(goals["early_bond"].to_numpy(float), -weeks)[0, 1])
     r_values = np.array(r_values)
     dropout_share = metric(runs["care"], "dropout_share")
-    ratio = float(np.mean(ratios))
-    passed = (_inside(r_values, 0.15, 0.45) and _inside(dropout_share, 0.10, 0.35)
-              and ratio >= 1.3)
-    return _verdict("correlation of early bond (week 4) with reaching the goal", r_values,
-                    "0.15 to 0.45, drop-out 0.10 to 0.35, >= 1.3x drop-out with weak bonds",
-                    passed, details={"drop-out share": float(dropout_share.mean()),
-                                     "drop-out weak / strong bond": ratio})
+    return _verdict("correlation of the early bond with the speed of care to the goal",
+                    r_values, "0.15 to 0.45 (Flückiger et al.: 0.28)",
+                    _inside(r_values, 0.15, 0.45),
+                    details={"drop-out share (dropout_base is set to ~20%)":
+                             float(dropout_share.mean())})
 
 
 # --- 5. Scripting adds nothing by itself ---------------------------------------------
+SCRIPTING_LEVELS = (0.2, 0.5)
+#: Largest change in goal share counted as none (two-sided, on the 95% interval).
+EQUIVALENCE_MARGIN = 0.05
+
+
 def _scripting_arms(scale: float) -> Arms:
     # Equal contact time: standardisation here does not add admin.
     return {f"standardisation {s}": scaled("care", scale, standardisation=s,
                                            standardisation_admin_uplift=0.0)
-            for s in (0.1, 0.7)}
+            for s in SCRIPTING_LEVELS}
 
 
 def _scripting_judge(runs: Runs) -> Result:
-    low, high = runs["standardisation 0.1"], runs["standardisation 0.7"]
+    low, high = (runs[f"standardisation {s}"] for s in SCRIPTING_LEVELS)
     diff = metric(high, "goal_share") - metric(low, "goal_share")
-    contact = metric(high, "contact_hours_per_client_week") / metric(
-        low, "contact_hours_per_client_week")
+    contact = _ratio_of_means(high, low, "contact_hours_per_client_week")
     summary = mean_ci(list(diff))
-    upper = summary["ci95"][1] if summary["ci95"] else summary["mean"]
-    return _verdict("change in goal share, standardisation 0.1 to 0.7 at equal time", diff,
-                    "no rise (upper 95% bound <= 0.02)", upper <= 0.02,
+    interval = summary["ci95"] or [summary["mean"]] * 2
+    equivalent = interval[0] >= -EQUIVALENCE_MARGIN and interval[1] <= EQUIVALENCE_MARGIN
+    equal_time = abs(float(contact.mean()) - 1) <= 0.05
+    return _verdict(f"change in goal share, standardisation {SCRIPTING_LEVELS[0]} to "
+                    f"{SCRIPTING_LEVELS[1]} at equal contact time", diff,
+                    f"equivalent: 95% interval within +-{EQUIVALENCE_MARGIN} (Webb et al.: "
+                    "r = 0.02), contact time within 5%", equivalent and equal_time,
                     details={"contact time ratio": float(contact.mean()),
                              "mean bond change": float((metric(high, "mean_bond")
                                                         - metric(low, "mean_bond")).mean())})
@@ -215,10 +272,15 @@ def _scripting_judge(runs: Runs) -> Result:
 
 # --- 6. Caseload cuts help, modestly -------------------------------------------------
 def _caseload_judge(runs: Runs) -> Result:
-    cut = 1 - metric(runs["halved"], "weeks_to_goal") / metric(runs["work"], "weeks_to_goal")
-    return _verdict("relative cut in weeks to work from halving caseloads", cut,
-                    "0.01 to 0.25 (days to weeks, not multiples)", _inside(cut, 0.01, 0.25),
-                    details={"weeks to goal, work": float(metric(runs["work"],
+    days = 7 * (metric(runs["work"], "weeks_to_goal") - metric(runs["halved"],
+                                                                 "weeks_to_goal"))
+    relative = 1 - _ratio_of_means(runs["halved"], runs["work"], "weeks_to_goal")
+    passed = _inside(days, 1, 60) and float(relative.mean()) < 0.25
+    return _verdict("days to work saved by halving caseloads", days,
+                    "1 to 60 days, under a quarter of the time (Hainmueller et al.: ~10 "
+                    "days)", passed,
+                    details={"relative cut": float(relative.mean()),
+                             "weeks to goal, work": float(metric(runs["work"],
                                                                  "weeks_to_goal").mean()),
                              "weeks to goal, halved": float(metric(runs["halved"],
                                                                    "weeks_to_goal").mean())})
@@ -244,13 +306,20 @@ def _turnover_judge(runs: Runs) -> Result:
 
 
 # --- 8. Groups ------------------------------------------------------------------------
+def _groups_arms(scale: float) -> Arms:
+    return {"one-to-one": scaled("work", scale),
+            "group instead": scaled("work", scale, group_programme=True,
+                                    group_instead_of_contact=True)}
+
+
 def _groups_judge(runs: Runs) -> Result:
-    ratio = metric(runs["jobs"], "goal_share") / metric(runs["work"], "goal_share")
-    hours = metric(runs["jobs"], "hours_per_goal") / metric(runs["work"], "hours_per_goal")
-    passed = _inside(ratio, 1.0, 2.0) and float(hours.mean()) <= 1.1
-    return _verdict("relative chance of reaching work, JOBS groups vs one-to-one only", ratio,
-                    "above 1 and well under 2, at no more professional hours per goal",
-                    passed, details={"professional hours per goal, ratio": float(hours.mean())})
+    ratio = _ratio_of_means(runs["group instead"], runs["one-to-one"], "goal_share")
+    hours = _ratio_of_means(runs["group instead"], runs["one-to-one"], "hours_per_goal")
+    passed = _inside(ratio, 0.9, 1.25) and float(hours.mean()) < 1.0
+    return _verdict("goal share with groups in place of one-to-one contact, relative to "
+                    "one-to-one only", ratio,
+                    "about equal (0.9 to 1.25), at fewer professional hours per goal", passed,
+                    details={"professional hours per goal, ratio": float(hours.mean())})
 
 
 PATTERNS = (
@@ -258,20 +327,21 @@ PATTERNS = (
             "Dutch long-term care: 25% of time on administration in 2016, 34-35% in "
             "2019-2025 (Berenschot); CBS 2025: 31%. US physicians: 27% with patients, "
             "49% on records and desk work (Sinsky et al. 2016).",
-            lambda s: {"care": scaled("care", s)}, _admin_judge),
+            lambda s: {"care": scaled("care", s)}, _admin_judge, role="calibrated",
+            calibrated="admin_hours_fixed, admin_hours_per_client"),
     Pattern(2, "Connective labour goes first",
             "When time runs short, open contact goes before scripted, recorded work: 66% "
             "of nurses left comforting or talking with patients undone (Ball et al. 2014).",
-            _pressure_arms, _pressure_judge),
-    Pattern(3, "A tipping point near full capacity",
+            _pressure_arms, _pressure_judge, role="built in",
+            calibrated="recorded items are done first (mechanisms.split_contact)"),
+    Pattern(3, "A tipping point near full occupancy",
             "Outcomes stay nearly flat while capacity use is well below full and fall "
-            "steeply past about 90% (Kuntz et al. 2015: mortality rises above 92.5% "
-            "occupancy).",
+            "past about 90% (Kuntz et al. 2015: mortality rises above 92.5% occupancy).",
             _tipping_arms, _tipping_judge),
     Pattern(4, "Relationships matter, moderately",
-            "Alliance and outcome correlate around r = 0.28 (Flückiger et al. 2018); about "
-            "20% drop out (Swift & Greenberg 2012), more with weak alliances.",
-            lambda s: {"care": scaled("care", s)}, _bond_judge, records=True),
+            "Early alliance and outcome correlate around r = 0.28 (Flückiger et al. "
+            "2018, 295 studies); about 20% drop out (Swift & Greenberg 2012).",
+            lambda s: {"care": scaled("care", s)}, _alliance_judge, records=True),
     Pattern(5, "Scripting adds nothing by itself",
             "Protocol adherence is unrelated to outcome (Webb et al. 2010, r = 0.02).",
             _scripting_arms, _scripting_judge),
@@ -281,18 +351,239 @@ PATTERNS = (
             lambda s: {"work": scaled("work", s), "halved": scaled("work-half-caseload", s)},
             _caseload_judge),
     Pattern(7, "Turnover and burnout under overload",
-            "Overloaded professionals turn over 20-40% a year (child welfare), burnout "
-            "prevalence 10-30%; leavers raise the load of those who stay.",
+            "Overloaded child-welfare workers turn over 20-40% a year (US GAO 2003); "
+            "burnout complaints 14.5% in Dutch care and 27% among teachers (NEA); "
+            "leavers raise the load of those who stay.",
             lambda s: {"care": scaled("care", s),
                        "overloaded": scaled("care-high-caseload", s)}, _turnover_judge),
     Pattern(8, "Groups work about as well as one-to-one, for less time",
             "Group and individual treatment do equally well (Burlingame et al. 2016, "
-            "g = -0.01); JOBS-type programmes raise re-employment by well under a factor "
-            "two (Liu et al. 2014: odds ratio 2.67, about 30% to 53%).",
-            lambda s: {"work": scaled("work", s), "jobs": scaled("work-jobs", s)},
-            _groups_judge),
+            "g = -0.01), at a fraction of the professional time.",
+            _groups_arms, _groups_judge, role="calibrated",
+            calibrated="group_peer_learning (a session worth about one contact)"),
 )
 
+
+# --- The levers: what each does, by the evidence (MODEL.md, "What each lever does") --
+def _lever_pair(base: str, variant: str | None = None, **extra) -> Callable[[float], Arms]:
+    """Arms ``base`` and ``variant`` (a scenario, or the base with ``extra``)."""
+    def arms(scale: float) -> Arms:
+        return {"base": scaled(base, scale),
+                "lever": scaled(variant or base, scale, **extra)}
+    return arms
+
+
+def _change(runs: Runs, name: str) -> np.ndarray:
+    """Per replicate, the lever's change of a metric (paired by seed)."""
+    return metric(runs["lever"], name) - metric(runs["base"], name)
+
+
+def _caseload_cut_judge(runs: Runs) -> Result:
+    goal = _change(runs, "goal_share")
+    lower = {m: float(_change(runs, m).mean()) for m in
+             ("stress_mean", "burnout_prevalence", "annual_turnover")}
+    passed = 0 < goal.mean() < 0.15 and all(v < 0 for v in lower.values())
+    return _verdict("change in goal share with a fifth more professionals (care)", goal,
+                    "better, modestly (0 to 0.15); stress, burnout and turnover lower",
+                    passed, details={f"change in {k}": v for k, v in lower.items()})
+
+
+def _automation_arms(scale: float) -> Arms:
+    return {"base": scaled("care-high-caseload", scale),
+            "lever": scaled("care-high-caseload", scale, automation=0.5),
+            "light base": scaled("care", scale, arrivals_per_week=90.0),
+            "light lever": scaled("care", scale, arrivals_per_week=90.0, automation=0.5)}
+
+
+def _automation_judge(runs: Runs) -> Result:
+    pressed = _change(runs, "goal_share")
+    light = metric(runs["light lever"], "goal_share") - metric(runs["light base"],
+                                                               "goal_share")
+    passed = pressed.mean() > 0.02 and abs(light.mean()) < 0.02 and pressed.mean() > light.mean()
+    return _verdict("change in goal share from automating half the admin, overloaded care",
+                    pressed, "helps where time per client binds (> 0.02), little where it "
+                    "does not (|change| < 0.02 in a light load)", passed,
+                    details={"change at a light load": float(light.mean()),
+                             "admin share change, overloaded": float(
+                                 _change(runs, "admin_share").mean())})
+
+
+def _standardisation_judge(runs: Runs) -> Result:
+    ratio = _ratio_of_means(runs["lever"], runs["base"], "goal_share")
+    bond, stress = _change(runs, "mean_bond"), _change(runs, "stress_mean")
+    passed = ratio.mean() > 0.5 and bond.mean() < 0 and stress.mean() > 0
+    return _verdict("goal share at standardisation 0.8, relative to the care preset (0.3)",
+                    ratio, "it costs the bond and autonomy (bond down, stress up) but never "
+                    "wipes out care (over half the goal share kept)", passed,
+                    details={"bond change": float(bond.mean()),
+                             "stress change": float(stress.mean())})
+
+
+def _rupture_judge(runs: Runs) -> Result:
+    goal = -_change(runs, "goal_share")  # the lever switches ruptures off
+    return _verdict("fall in goal share that ruptures cause, standardisation 0.5", goal,
+                    "visible (over 0.01)", goal.mean() > 0.01,
+                    details={"bond change without ruptures": float(
+                        _change(runs, "mean_bond").mean())})
+
+
+def _chatbot_judge(runs: Runs) -> Result:
+    human = _ratio_of_means(runs["lever"], runs["base"], "contact_hours_per_client_week")
+    need = _ratio_of_means(runs["lever"], runs["base"], "utilisation")
+    passed = human.mean() <= 1.02 and need.mean() < 1.0
+    return _verdict("human contact per client-week with a program carrying 40% of the "
+                    "scripted work, same staff, relative to without", human,
+                    "never more human contact (at most +2%); fewer hours needed", passed,
+                    details={"hours needed, ratio": float(need.mean()),
+                             "goal share change": float(_change(runs, "goal_share").mean())})
+
+
+def _jobs_judge(runs: Runs) -> Result:
+    ratio = _ratio_of_means(runs["lever"], runs["base"], "goal_share")
+    gains = []
+    for jobs_run, work_run in zip(runs["lever"], runs["base"], strict=True):
+        thirds = [_goal_share_by_motivation(r) for r in (jobs_run, work_run)]
+        gains.append([a - b for a, b in zip(*thirds, strict=True)])
+    low_gain, high_gain = np.nanmean(np.array(gains), axis=0)[[0, 2]]
+    passed = _inside(ratio, 1.0, 2.0) and low_gain > high_gain
+    return _verdict("relative chance of reaching work, JOBS on top of one-to-one", ratio,
+                    "above 1 and well under 2, most for the least motivated", passed,
+                    details={"gain, least motivated third": float(low_gain),
+                             "gain, most motivated third": float(high_gain)})
+
+
+def _goal_share_by_motivation(run: RunOutput) -> list[float]:
+    """Goal share of ended episodes in thirds of motivation at arrival (low to high)."""
+    ended = ended_in_window(run)
+    thirds = pd.qcut(ended["initial_motivation"], 3, labels=False)
+    return [float((ended["exit_reason"][thirds == t] == "goal").mean()) for t in range(3)]
+
+
+def _network_judge(runs: Runs) -> Result:
+    faster = -_change(runs, "weeks_to_goal")
+    contact = _change(runs, "contact_share")
+    passed = faster.mean() > 0 and contact.mean() < 0
+    return _verdict("weeks to work saved by 4 network hours a week", faster,
+                    "placements come sooner; contact hours fall", passed,
+                    details={"contact share change": float(contact.mean())})
+
+
+def _voice_judge(runs: Runs) -> Result:
+    dropout = -_change(runs, "dropout_share")
+    return _verdict("fall in drop-out when the client's goal leads (care)", dropout,
+                    "less drop-out (over 0)", dropout.mean() > 0,
+                    details={"bond change": float(_change(runs, "mean_bond").mean())})
+
+
+OVERLOAD_LOADS = (0.8, 1.0, 1.2)
+PRESETS = ("care", "education", "work")
+
+
+def _overload_arms(scale: float) -> Arms:
+    return {f"{preset} {f}": scaled(preset, scale, arrivals_per_week=load(
+        preset).parameters().arrivals_per_week * f)
+        for preset in PRESETS for f in OVERLOAD_LOADS}
+
+
+def _overload_judge(runs: Runs) -> Result:
+    rises, details = [], {}
+    for preset in PRESETS:
+        for name in ("stress_mean", "burnout_prevalence", "annual_turnover"):
+            values = [float(metric(runs[f"{preset} {f}"], name).mean()) for f in OVERLOAD_LOADS]
+            rises.append(values[-1] - values[0])
+            details[f"{preset}: {name} at arrivals x{OVERLOAD_LOADS[0]}, x{OVERLOAD_LOADS[-1]}"
+                    ] = values[-1] - values[0]
+    stress = [float((metric(runs[f"{p} {OVERLOAD_LOADS[-1]}"], "stress_mean")
+                     - metric(runs[f"{p} {OVERLOAD_LOADS[0]}"], "stress_mean")).mean())
+              for p in PRESETS]
+    return _verdict(f"smallest rise of stress from arrivals x{OVERLOAD_LOADS[0]} to "
+                    f"x{OVERLOAD_LOADS[-1]}, over the presets", np.array([min(stress)]),
+                    "stress, burnout and turnover all rise with arrivals, in every preset",
+                    min(rises) > 0, details=details)
+
+
+SURGE_WEEKS = (53, 79)
+
+
+def _surge_arms(scale: float) -> Arms:
+    surge = load("care").parameters().arrivals_per_week * 1.3 * scale
+    event = {"week": SURGE_WEEKS[0], "until": SURGE_WEEKS[1],
+             "parameters": {"arrivals_per_week": surge}}
+    base = scaled("care", scale)
+    return {"base": base, "lever": (base[0], {**base[1], "events": [event]})}
+
+
+def _surge_judge(runs: Runs) -> Result:
+    """Weeks after a 26-week surge of 30% more arrivals until the team has recovered.
+
+    Recovered: the paired excess of clients waiting or in care over the run without the
+    surge has fallen below a tenth of its peak, for good.
+    """
+    recovery = []
+    for shocked, calm in zip(runs["lever"], runs["base"], strict=True):
+        start = shocked.parameters["warmup_weeks"]
+        excess = (np.array(shocked.weekly["waiting"]) + np.array(shocked.weekly["in_care"])
+                  - np.array(calm.weekly["waiting"]) - np.array(calm.weekly["in_care"]))[start:]
+        smooth = np.convolve(excess, np.ones(5) / 5, mode="same")
+        end = SURGE_WEEKS[1] - 1
+        above = np.flatnonzero(smooth[end:] > 0.1 * smooth.max())
+        recovery.append(float(above[-1] + 1) if len(above) else 0.0)
+    length = SURGE_WEEKS[1] - SURGE_WEEKS[0]
+    recovery = np.array(recovery)
+    return _verdict(f"weeks to recover after a {length}-week surge of 30% more arrivals",
+                    recovery, f"longer than the surge ({length} weeks)",
+                    float(recovery.mean()) > length,
+                    details={"stress change during the run": float(
+                        _change(runs, "stress_mean").mean())})
+
+
+LEVERS = (
+    Pattern("L1", "Caseload cut: better outcomes, modestly; less stress, burnout, turnover",
+            "Lower caseloads shorten unemployment by days to weeks (Hainmueller et al. "
+            "2016); lower load, less burnout and turnover [004].",
+            _lever_pair("care", professionals=120), _caseload_cut_judge),
+    Pattern("L2", "Admin automation helps where time per client binds",
+            "Freed hours go back to clients; they matter where time per client is "
+            "short (MODEL.md).", _automation_arms, _automation_judge),
+    Pattern("L3", "Standardisation costs the bond, never wipes out care",
+            "At equal time little effect (Webb et al. 2010); it crowds out open time and "
+            "autonomy [000][004].", _lever_pair("care", "care-standardised"),
+            _standardisation_judge),
+    Pattern("L4", "Abrupt standard questions rupture weak bonds, visibly",
+            "A standard question can make a client close off [000]; ruptures are common "
+            "and matter for outcome (Eubanks et al. 2018).",
+            lambda s: {"base": scaled("care", s, standardisation=0.5),
+                       "lever": scaled("care", s, standardisation=0.5, rupture_rate=0.0)},
+            _rupture_judge),
+    Pattern("L5", "A chatbot substitutes, never adds human contact",
+            "A program carries instruction but builds no bond: the boy who gets his sum "
+            "right has nobody to tell [000].",
+            lambda s: {"base": scaled("care-high-caseload", s),
+                       "lever": scaled("care-high-caseload", s,
+                                       automated_contact_share=0.4)}, _chatbot_judge),
+    Pattern("L6", "JOBS on top: helps, most for the demoralised",
+            "JOBS-type programmes raise re-employment by well under a factor two (Liu et "
+            "al. 2014: odds ratio 2.67, about 30% to 53%), most for high-risk, "
+            "demoralised job seekers (Vinokur, Price & Schul 1995) [002].",
+            _lever_pair("work", "work-jobs"), _jobs_judge, records=True),
+    Pattern("L7", "Network time turns readiness into placements",
+            "Ties with employers bring placements; they cost contact hours [003].",
+            _lever_pair("work", "work-network"), _network_judge),
+    Pattern("L8", "Client voice: less drop-out",
+            "Equal collaboration lowers resistance and walking away [001][002].",
+            _lever_pair("care", "care-client-voice"), _voice_judge),
+    Pattern("L9", "Overload is felt: stress, burnout and turnover rise with arrivals",
+            "Stress, burnout and quitting rise with load (Homer 1985; Oliva & Sterman "
+            "2001) [004].", _overload_arms, _overload_judge),
+    Pattern("L10", "A surge outlasts itself",
+            "Backlogs, sick leave and new hires' inexperience drain slowly: the loops "
+            "can cascade (Homer 1985; Oliva & Sterman 2001).", _surge_arms, _surge_judge),
+)
+
+
+
+#: Everything ``verbinding validate`` checks: the patterns, then the levers.
+CHECKS = PATTERNS + LEVERS
 
 #: Parameters screened one at a time for the robustness of each pattern.
 SCREENED = ("bond_growth", "bond_weight", "unhurried_hours", "rupture_rate", "dropout_base",
@@ -301,7 +592,7 @@ SCREENED = ("bond_growth", "bond_weight", "unhurried_hours", "rupture_rate", "dr
 
 
 def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCALE,
-             workers: int | None = None, patterns: tuple[Pattern, ...] = PATTERNS,
+             workers: int | None = None, patterns: tuple[Pattern, ...] | None = None,
              changes: tuple[dict[str, float] | None, ...] = (None,),
              ) -> list[list[tuple[Pattern, Result]]]:
     """Run every pattern experiment and judge each, all runs in one batch.
@@ -311,7 +602,8 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
         seed: Root seed; the same seed gives the same report.
         scale: Size of the organisations relative to the presets.
         workers: Processes (None: all cores).
-        patterns: The patterns to run.
+        patterns: The patterns to run (default: :data:`CHECKS`, the patterns and the
+            levers).
         changes: Variants of the whole report to run: None for the calibrated model, or
             ``{parameter: factor}`` multiplying parameters in every arm (for the
             sensitivity screen).
@@ -319,6 +611,7 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
     Returns:
         One report (a verdict per pattern) per entry of ``changes``.
     """
+    patterns = CHECKS if patterns is None else patterns
     seeds = replicate_seeds(seed, replicates)
     arms = {(c, p.number, label): (_changed(arm, change), p.records)
             for c, change in enumerate(changes) for p in patterns
@@ -365,7 +658,7 @@ def screen(trajectories: int = 4, replicates: int = 2, seed: int = 2024,
 
     space = Space(tuple(Dimension(n, float, 1 - factor, 1 + factor) for n in parameters))
     points = morris(space, trajectories, seed)
-    base, *reports = validate(replicates, seed, scale, workers,
+    base, *reports = validate(replicates, seed, scale, workers, patterns=PATTERNS,
                               changes=(None, *points))
     rows, holds = [], {}
     for i, (pattern, calibrated) in enumerate(base):
@@ -404,16 +697,33 @@ def screen_table(screened: dict, factor: float = 0.25, top: int = 3) -> str:
 
 
 def report(verdicts: list[tuple[Pattern, Result]]) -> str:
-    """One line per pattern: number, pass or fail, value with interval, target."""
+    """One line per check: key, pass or fail, role, value with interval, target.
+
+    The tally counts the held-out patterns apart: only they are evidence for the model.
+    """
     lines = []
     for pattern, result in verdicts:
         mark = "PASS" if result.passed else "FAIL"
         interval = (f" [{result.ci95[0]:.3f}, {result.ci95[1]:.3f}]" if result.ci95 else "")
-        lines.append(f"{pattern.number}. {mark}  {pattern.title}: {result.statistic} = "
+        role = "" if pattern.role == "held out" else f" ({pattern.role})"
+        lines.append(f"{pattern.number}. {mark}{role}  {pattern.title}: {result.statistic} = "
                      f"{result.value:.3f}{interval}; expected {result.target}")
-    passed = sum(r.passed for _, r in verdicts)
-    lines.append(f"{passed} of {len(verdicts)} patterns reproduced")
+    lines.append(tally(verdicts))
     return "\n".join(lines)
+
+
+def tally(verdicts: list[tuple[Pattern, Result]]) -> str:
+    """How many held-out patterns, other patterns and levers were reproduced."""
+    kinds = {"held-out patterns": lambda p: isinstance(p.number, int) and p.role == "held out",
+             "calibrated or built-in patterns": lambda p: isinstance(p.number, int)
+             and p.role != "held out",
+             "levers as the evidence says": lambda p: not isinstance(p.number, int)}
+    parts = []
+    for label, belongs in kinds.items():
+        mine = [r.passed for p, r in verdicts if belongs(p)]
+        if mine:
+            parts.append(f"{sum(mine)} of {len(mine)} {label}")
+    return "; ".join(parts)
 
 
 def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed: int,
@@ -422,15 +732,18 @@ def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed
     lines = [f"Measured by `verbinding validate --replicates {replicates} --seed {seed}` "
              f"(organisations at {scale:g} of the preset size; mean and 95% interval over "
              "paired replicates).", "",
-             "| # | pattern | the sources | the model | expected | verdict |",
-             "|---|---|---|---|---|---|"]
+             "| # | pattern or lever | the sources | role | the model | expected | verdict |",
+             "|---|---|---|---|---|---|---|"]
     for pattern, r in verdicts:
         interval = f" [{r.ci95[0]:.3f}, {r.ci95[1]:.3f}]" if r.ci95 else ""
         extra = "; ".join(f"{k} {v:.3f}" for k, v in r.details.items())
-        lines.append(f"| {pattern.number} | {pattern.title} | {pattern.literature} | "
+        role = pattern.role + (f": {pattern.calibrated}" if pattern.calibrated else "")
+        lines.append(f"| {pattern.number} | {pattern.title} | {pattern.literature} | {role} | "
                      f"{r.statistic}: {r.value:.3f}{interval}"
                      f"{' (' + extra + ')' if extra else ''} | {r.target} | "
                      f"{'reproduced' if r.passed else 'not reproduced'} |")
+    lines += ["", tally(verdicts) + ". Roles: " + "; ".join(
+        f"*{role}*: {meaning}" for role, meaning in ROLES.items()) + "."]
     return "\n".join(lines)
 
 

@@ -194,13 +194,13 @@ def attunement(experience: np.ndarray, stress: np.ndarray, p: Parameters) -> np.
 def standard_change(standard: np.ndarray, given: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly change of a professional's own standard of contact per client.
 
-    The standard follows the contact time per client on the books (``given``): down
-    within about
-    ``standard_erosion_weeks`` when less is given, back up toward
+    The standard (a whole contact, the program's part included) follows what the human
+    time per client on the books (``given``) allows, ``given / human_share``: down
+    within about ``standard_erosion_weeks`` when less is given, back up toward
     ``contact_norm_hours`` only within ``standard_recovery_weeks`` when time allows.
     Standards erode faster than they recover (Oliva & Sterman 2001).
     """
-    toward = np.minimum(given, p.contact_norm_hours)
+    toward = np.minimum(given / human_share(p), p.contact_norm_hours)
     eroding = toward < standard
     weeks = eroding * p.standard_erosion_weeks + (1 - eroding) * p.standard_recovery_weeks
     return (toward - standard) / weeks

@@ -35,6 +35,10 @@ METRICS = (
     Metric("dropout_share", "share", "Drop-out", "Uitval",
            "Drop-outs (from the waitlist or from care) / (goals + drop-outs), over "
            "episodes ending in the window."),
+    Metric("goal_share_in_care", "share", "Goal reached, of those who got care",
+           "Doel gehaald, van wie zorg kreeg",
+           "Goals reached / (goals + drop-outs), over episodes ending in the window that had "
+           "started care: the outcome of care itself, without the waiting list's drop-outs."),
     Metric("weeks_to_goal", "weeks", "Weeks to goal", "Weken tot doel",
            "Mean weeks from arrival (waiting included) to goal, over goals in the window."),
     Metric("mean_bond", "0..1", "Mean bond", "Gemiddelde band",
@@ -106,6 +110,8 @@ def summarise(model) -> dict[str, float]:
     ended = records["exit_week"] > p.warmup_weeks
     reasons = records["exit_reason"][ended]
     goals, dropouts = (reasons == GOAL).sum(), (reasons == DROPOUT).sum()
+    cared = records["start_week"][ended] >= 0
+    dropouts_in_care = (reasons[cared] == DROPOUT).sum()
     to_goal = (records["exit_week"] - records["arrival_week"])[ended][reasons == GOAL]
     started = records["start_week"] > p.warmup_weeks
     waited = (records["start_week"] - records["arrival_week"])[started]
@@ -117,6 +123,7 @@ def summarise(model) -> dict[str, float]:
     values = {
         "goal_share": _ratio(goals, goals + dropouts),
         "dropout_share": _ratio(dropouts, goals + dropouts),
+        "goal_share_in_care": _ratio(goals, goals + dropouts_in_care),
         "weeks_to_goal": _mean(to_goal),
         "mean_bond": _mean(weekly["mean_bond"]),
         "clients_per_professional": _mean(weekly["in_care"] / np.maximum(weekly["working"], 1)),
