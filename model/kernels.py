@@ -244,7 +244,7 @@ def contact_week(params, clients, staff, contact_hours, comes, member, group_mem
         if clients.status[r] == IN_CARE:
             shown[clients.post[r]] += comes[r]
             booked[clients.post[r]] += not (member[r] and p.group_instead_of_contact)
-    length = mech.contact_length(contact_hours, shown, p)
+    length = mech.contact_length(contact_hours, shown, staff.standard, p)
     attune = mech.attunement(staff.experience, staff.stress, p)
     placement = mech.placement_probability(staff.ties, p)
     dose = mech.group_dose(group_members, p)

@@ -1,4 +1,4 @@
-"""The mechanisms of MODEL.md as pure functions on arrays, one function each.
+"""The mechanisms of the model (docs/ODD.md, section 7) as pure functions, one each.
 
 Each function takes numpy arrays (one entry per client or per post) or single
 values, and the run's :class:`~model.parameters.Parameters` ``p``, and returns new
@@ -53,9 +53,9 @@ class Budget(NamedTuple):
 
     Attributes:
         admin, network, group, contact, overtime: Hours of each kind.
-        workload: Hours the week requires (admin, network, group, and the caseload at
-            the professional's own standard) over the contract hours: the workload felt,
-            1 when the requirement just fits the contract.
+        workload: Hours the week would require at the organisation's norm of contact
+            (admin, network, group, and the caseload at ``contact_norm_hours``) over the
+            contract hours: the workload felt, 1 when it just fits the contract.
     """
 
     admin: np.ndarray
@@ -97,7 +97,9 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
     contact gets the rest. The hours the caseload *requires* are these plus the
     professional's own standard of contact per client (its human part); when they
     exceed the contract, overtime makes up the difference up to
-    ``max_overtime_hours``. By construction
+    ``max_overtime_hours``. The workload *felt* is measured at the organisation's norm
+    of contact: an eroded standard cuts the hours worked, not the sense of what the
+    clients should get. By construction
     ``admin + network + group + contact = hours_per_week + overtime``.
 
     Args:
@@ -112,8 +114,9 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
     """
     admin = admin_hours(caseload, p)
     group = p.group_hours * runs_group
-    wanted_contact = caseload * standard * human_share(p)
-    required = admin + p.network_hours + group + wanted_contact
+    fixed = admin + p.network_hours + group
+    required = fixed + caseload * standard * human_share(p)
+    at_norm = fixed + caseload * p.contact_norm_hours * human_share(p)
     beyond_contract = np.maximum(required - p.hours_per_week, 0.0)
     overtime = np.minimum(beyond_contract, p.max_overtime_hours)
     available = (p.hours_per_week + overtime) * working
@@ -126,7 +129,7 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
         group=group_done,
         contact=available - admin_done - network_done - group_done,
         overtime=overtime * working,
-        workload=required * working / p.hours_per_week,
+        workload=at_norm * working / p.hours_per_week,
     )
 
 
@@ -143,14 +146,17 @@ def show_probability(bond: np.ndarray, motivation: np.ndarray, p: Parameters) ->
 
 
 @jitable
-def contact_length(contact_hours: np.ndarray, shown: np.ndarray,
+def contact_length(contact_hours: np.ndarray, shown: np.ndarray, standard: np.ndarray,
                    p: Parameters) -> np.ndarray:
-    """Length of each contact (h): the contact hours shared by the clients who came.
+    """Length of each contact's human part (h): contact hours shared by those who came.
 
     Appointments go to those who show up; a no-show's time goes to the others, up to
-    ``max_contact_hours`` each (the rest is slack).
+    what a client can use in a week, ``max_contact_hours``, the program's part of the
+    contact included (the rest is slack): a program's work replaces human time and
+    never makes room for more of it.
     """
-    return np.minimum(contact_hours / np.maximum(shown, 1), p.max_contact_hours)
+    program = p.standardisation * standard * p.automated_contact_share
+    return np.minimum(contact_hours / np.maximum(shown, 1), p.max_contact_hours - program)
 
 
 @jitable
@@ -323,21 +329,23 @@ def placement_probability(ties: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 # --- 6. Exits ------------------------------------------------------------------------
-#: Bond, motivation and client voice of the client whose weekly drop-out hazard is
-#: ``dropout_base``: a choice of origin, not an assumption (any other value rescales
-#: ``dropout_base``); the middle of each 0..1 scale.
+#: Motivation and client voice of the client whose weekly drop-out hazard is
+#: ``dropout_base`` (with a good-enough bond): a choice of origin, not an assumption
+#: (any other value rescales ``dropout_base``); the middle of each 0..1 scale.
 REFERENCE_CLIENT = 0.5
 
 
 @jitable
 def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> np.ndarray:
-    """Weekly drop-out chance, log-linear in bond, motivation and client voice.
+    """Weekly drop-out chance, log-linear in the bond's benefit, motivation and voice.
 
-    ``base * exp(kb * (0.5 - bond) + km * (0.5 - m) + kv * (0.5 - voice))``: an
-    average client (0.5 on each) has the base hazard; weak bonds, low motivation and
-    imposed goals raise it (Swift & Greenberg 2012 [001][002]).
+    ``base * exp(kb * (1 - benefit(bond)) + km * (0.5 - m) + kv * (0.5 - voice))``:
+    a client with a good-enough bond and middling motivation and voice has the base
+    hazard; weak bonds, low motivation and imposed goals raise it (Swift & Greenberg
+    2012 [001][002]). The bond counts through :func:`bond_benefit`, as in progress: a
+    good-enough bond holds a client as well as a perfect one.
     """
-    log_ratio = (p.dropout_bond_effect * (REFERENCE_CLIENT - bond)
+    log_ratio = (p.dropout_bond_effect * (1 - bond_benefit(bond, p))
                  + p.dropout_motivation_effect * (REFERENCE_CLIENT - motivation)
                  + p.dropout_voice_effect * (REFERENCE_CLIENT - p.client_voice))
     return np.minimum(p.dropout_base * np.exp(log_ratio), 1.0)
@@ -351,13 +359,13 @@ def stress_target(workload: np.ndarray, backlog: float, connection: np.ndarray,
 
     ``base + k_work * (workload - 1) + k_backlog * backlog + k_autonomy *
     standardisation - k_relief * connection``: the hours the week requires over the
-    contract (less stress below 1, more above), the waiting
-    list per place (``backlog``, at most 1) that presses on the whole team (Homer
-    1985), lost autonomy, and the mean bond with the caseload (connection costs time
+    contract (less stress below 1, more above), the waiting list per place
+    (``backlog``, saturating: half its weight at a list as long as the places) that
+    presses on the whole team (Homer 1985), lost autonomy, and the mean bond with the caseload (connection costs time
     but gives energy).
     """
     target = (p.stress_base + p.stress_workload * (workload - 1)
-              + p.stress_backlog * min(backlog, 1.0)
+              + p.stress_backlog * backlog / (1 + backlog)
               + p.stress_autonomy * p.standardisation
               - p.stress_connection_relief * connection)
     return np.minimum(np.maximum(target, 0.0), 1.0)

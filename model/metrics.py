@@ -1,4 +1,4 @@
-"""The outcomes of one run (MODEL.md, "Outcomes a user must see"), declared once.
+"""The outcomes of one run (docs/ODD.md, section 9), declared once.
 
 Every metric is measured over the *window*: the ``weeks`` reported weeks, which follow
 the ``warmup_weeks`` of warm-up (model steps ``warmup_weeks + 1`` to ``warmup_weeks +

@@ -3,7 +3,7 @@
 Professionals (teachers, GPs and nurses, re-integration caseworkers) spend their
 week on administration, network and contact; only unhurried, open contact builds
 the relationship through which clients progress. The model follows the conceptual
-model in ``shared/MODEL.md``, which rests on Pugh's connective labour [000],
+model described in ``docs/ODD.md``, which rests on Pugh's connective labour [000],
 Van der Horst on equal collaboration [001], Blonk on *bejegening* and JOBS [002],
 Bosselaar on the networking professional [003] and connection at work [004]. The
 formal description is ``docs/ODD.md``.
@@ -145,7 +145,7 @@ class VerbindingModel(Model):
             capacity=int(p.arrivals_per_week * (p.warmup_weeks + p.weeks) * 1.2) + 64)
         self.posts = Posts(p.professionals)
         self.professionals_ever: list[Professional] = []
-        experience = self.staff_rng.uniform(0, p.starting_experience_weeks, p.professionals)
+        experience = self.staff_rng.exponential(p.starting_experience_weeks, p.professionals)
         for post in range(p.professionals):
             self._hire(post, experience[post])
 
@@ -427,10 +427,10 @@ class VerbindingModel(Model):
         back to the waiting list, ahead of it. Most of their bond is lost.
         """
         live = self.clients.live
-        orphans = (live["status"] == IN_CARE) & leaving_posts[np.maximum(live["post"], 0)]
-        if not orphans.any():
+        in_care = np.flatnonzero(live["status"] == IN_CARE)  # others may hold stale posts
+        rows = in_care[leaving_posts[live["post"][in_care]]]
+        if not len(rows):
             return
-        rows = np.flatnonzero(orphans)
         live["bond"][rows] *= 1 - self.p.handover_bond_loss
         live["handovers"][rows] += 1
         self.handovers += len(rows)

@@ -6,7 +6,7 @@ English and Dutch and the group it belongs to. The app's sliders, the CLI's
 ``--set``, the scenario files and the parameter table in ``docs/ODD.md`` all read
 these declarations; nothing else states a default.
 
-Sources are cited by the keys of ``shared/MODEL.md``: [000] Pugh, connective
+Sources are cited by the keys of ``docs/ODD.md``: [000] Pugh, connective
 labour; [001] Van der Horst, equal collaboration; [002] Blonk, *bejegening*,
 JOBS; [003] Bosselaar, the networking professional; [004] connection at work.
 """
@@ -110,23 +110,22 @@ class Parameters:
     ``scenarios/`` override what differs per domain.
     """
 
-    # --- levers (MODEL.md, "Levers") -------------------------------------------------
+    # --- levers (docs/ODD.md, section 8) -------------------------------------------------
     professionals: int = param(
         100, "persons", 1, 2000,
         "Assumption: size of the standard municipal team (the benchmark scenario).",
         "Professionals", "Professionals", "levers")
     caseload_cap: int = param(
         30, "clients/professional", 1, 500,
-        "Assumption: 30 clients in care per professional gives the ~3,000 clients of the "
-        "standard scenario.",
+        "Assumption: 30 clients in active care per professional, about what a week's "
+        "contact hours allow at the norm of contact per client.",
         "Caseload cap", "Maximale caseload", "levers")
     arrivals_per_week: float = param(
         125.0, "clients/week", 0, 10000,
-        "Assumption: about 3,000 clients in care once settled, as in the standard "
-        "municipal scenario. Places fill over the first two to three years (28 of 30 per "
-        "professional on average over the 260 reported weeks); after that the team runs "
-        "at capacity with a waiting list of about a tenth of its places (docs/ODD.md, "
-        "section 5).",
+        "Assumption: a busy team below its tipping point, at a utilisation of about 0.8 "
+        "(the hours its clients need at the norm over its contract hours; Kuntz et al. "
+        "2015 place the tipping point past 90%): about 2,400 clients in care, no lasting "
+        "waiting list (docs/ODD.md, section 5).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,
@@ -201,7 +200,7 @@ class Parameters:
         0.2, "share of the cap", 0, 2,
         "Colleagues take over the clients of a professional who falls ill or leaves up "
         "to this share above the caseload cap before clients go back to the waiting list: "
-        "those who stay carry the load (MODEL.md step 7). Assumption.",
+        "those who stay carry the load (docs/ODD.md, section 7.8). Assumption.",
         "Overflow above the cap at handover", "Overloop boven de caseload bij overdracht",
         "organisation")
     hourly_cost: float = param(
@@ -255,16 +254,18 @@ class Parameters:
         "clients")
     waiting_motivation_loss: float = param(
         0.02, "1/week", 0, 1,
-        "Waiting erodes motivation (MODEL.md step 1). Assumption.",
+        "Waiting erodes motivation (docs/ODD.md, section 3). Assumption.",
         "Motivation lost per week waiting", "Motivatieverlies per week wachten", "clients")
     dropout_base: float = param(
-        0.006, "1/week", 0, 1,
-        "Weekly drop-out hazard of an average client; calibrated toward ~20% drop-out "
-        "(Swift & Greenberg 2012).",
+        0.01, "1/week", 0, 1,
+        "Weekly drop-out hazard of a client with a good-enough bond and middling "
+        "motivation and voice. Calibrated to about 20% drop-out in the care preset "
+        "(Swift & Greenberg 2012: 19.7%).",
         "Base drop-out hazard", "Basiskans uitval", "clients")
     dropout_bond_effect: float = param(
-        3.0, "log-hazard per unit bond", 0, 20,
-        "Weak bonds raise drop-out (Swift & Greenberg 2012). Assumption for the size.",
+        1.5, "log-hazard per unit of the bond's benefit", 0, 20,
+        "Weak bonds raise drop-out (Swift & Greenberg 2012): with no bond the hazard is "
+        "e^1.5 = 4.5 times that with a good-enough one. Assumption for the size.",
         "Drop-out: effect of bond", "Uitval: effect van de band", "clients")
     dropout_motivation_effect: float = param(
         2.0, "log-hazard per unit motivation", 0, 20,
@@ -310,8 +311,8 @@ class Parameters:
         "Recovery time of the contact standard", "Hersteltijd contactnorm", "contact")
     max_contact_hours: float = param(
         1.0, "h/client/week", 0.1, 40,
-        "Assumption: the most one-to-one time a client can use in a week; time beyond "
-        "it is slack.",
+        "Assumption: the most one-to-one time a client can use in a week (about 1.3 "
+        "times the care norm); time beyond it is slack.",
         "Maximum contact per client", "Maximaal contact per cliënt", "contact")
     unhurried_hours: float = param(
         0.25, "h", 0, 5,
@@ -361,7 +362,7 @@ class Parameters:
         "Bond decay", "Verval van de band", "progress")
     handover_bond_loss: float = param(
         0.8, "share", 0, 1,
-        "A handover mostly resets the bond (MODEL.md step 4). Assumption.",
+        "A handover mostly resets the bond (docs/ODD.md, section 7.3). Assumption.",
         "Bond lost at handover", "Bandverlies bij overdracht", "progress")
     rupture_rate: float = param(
         0.3, "1/contact", 0, 1,
@@ -396,7 +397,8 @@ class Parameters:
     bond_weight: float = param(
         0.7, "0..1", 0, 1,
         "How far progress depends on the bond: learning thanks to connection [000]. "
-        "Calibrated toward r(bond, outcome) ~ 0.28 (Flückiger et al. 2018).",
+        "Assumption (not fitted: pattern 4, the alliance-outcome correlation, is held "
+        "out to test it).",
         "Weight of the bond in progress", "Gewicht van de band", "progress")
     motivation_bond_gain: float = param(
         0.05, "1/week", 0, 1,
@@ -422,18 +424,19 @@ class Parameters:
         "strength [002]. Assumption.",
         "Group safety", "Veiligheid in de groep", "progress")
     group_peer_learning: float = param(
-        0.15, "share", 0, 1,
+        0.02, "share", 0, 1,
         "What a member gains from the rest of a session, as a share of the hours: members "
         "learn from each other, so a member gets group_hours x (1/members + this x (1 - "
-        "1/members)). Assumption, set so that per client a session is worth about a "
-        "one-to-one contact (Burlingame et al. 2016: groups as effective as one-to-one, "
-        "g = -0.01).",
+        "1/members)). Assumption: little; most of a session's work per member is their "
+        "share of the professional's hours, which at the usual 5-10 members is about one "
+        "one-to-one contact.",
         "Peer learning in a group", "Leren van elkaar in de groep", "progress")
     placement_base: float = param(
         1.0, "1/week", 0, 1,
         "Weekly chance that a client who is ready reaches the goal without network help; "
-        "1 where readiness is the goal (care, school). The work preset's 0.035 is "
-        "calibrated to pattern 6 (caseload cuts help modestly).",
+        "1 where readiness is the goal (care, school). The work preset's 0.035 is an "
+        "assumption: a ready job seeker without help from the caseworker's network finds "
+        "work in about 30 weeks (not fitted: pattern 6 is held out).",
         "Placement chance", "Kans op plaatsing", "progress")
     placement_network_gain: float = param(
         0.0, "1/week per unit ties", 0, 1,
@@ -451,10 +454,11 @@ class Parameters:
 
     # --- professionals -----------------------------------------------------------------
     starting_experience_weeks: float = param(
-        520.0, "weeks", 0, 2600,
-        "Experience of the starting team is uniform from 0 to this. Assumption: a team "
-        "mixing new hires and ten-year veterans.",
-        "Experience of the starting team (most)", "Ervaring startteam (hoogste)",
+        470.0, "weeks", 0, 2600,
+        "Mean experience of the starting team, exponentially spread: the tenure a team "
+        "has when about 11% leave a year (52 / 0.11 weeks; CBS AZW 2023), so the team "
+        "starts near the mix turnover keeps and does not drift.",
+        "Mean experience of the starting team", "Gemiddelde ervaring startteam",
         "professionals")
     attunement_new: float = param(
         0.5, "0..1", 0, 1,
@@ -470,13 +474,15 @@ class Parameters:
         "Learning time", "Leertijd", "professionals")
     exhaustion_attunement_loss: float = param(
         0.5, "share at full stress", 0, 1,
-        "Exhaustion blunts attunement (MODEL.md entities). Assumption.",
+        "Exhaustion blunts attunement (docs/ODD.md, section 2). Assumption.",
         "Attunement lost to exhaustion", "Afstemmingsverlies door uitputting",
         "professionals")
     stress_base: float = param(
         0.6, "0..1", 0, 1,
-        "Stress of a rested professional with a workable load. Calibrated to pattern 7 "
-        "(almost no burnout at a workable load).",
+        "Stress of a professional whose week's requirement just fits the contract. "
+        "Calibrated with quit_rate_base to the care preset's baseline: burnout complaints "
+        "of about 14.5% (NEA 2014, Dutch care) and about 11% leaving a year (CBS AZW "
+        "2023); not to overload (pattern 7 is held out).",
         "Base stress", "Basisstress", "professionals")
     stress_workload: float = param(
         0.5, "per unit workload", 0, 20,
@@ -487,7 +493,8 @@ class Parameters:
         "Stress from workload", "Stress door werkdruk", "professionals")
     stress_autonomy: float = param(
         0.1, "per unit standardisation", 0, 5,
-        "Stress from lost autonomy under standardisation [004]. Assumption.",
+        "Stress from lost autonomy under standardisation [004]. Assumption: full "
+        "standardisation adds a tenth of the stress scale.",
         "Stress from lost autonomy", "Stress door verlies autonomie", "professionals")
     stress_backlog: float = param(
         0.15, "per waiting client per place", 0, 10,
@@ -503,7 +510,8 @@ class Parameters:
     stress_spread: float = param(
         0.2, "sd", 0, 1,
         "Professionals differ in how much the same week weighs on them: each draws an "
-        "offset to the stress level at hire. Assumption.",
+        "offset to the stress level at hire. Assumption: wide enough that burnout "
+        "prevalence rises gradually with load, as between Dutch sectors (NEA: 14-27%).",
         "Spread in stress between professionals", "Spreiding stress tussen professionals",
         "professionals")
     stress_adaptation: float = param(
@@ -517,7 +525,7 @@ class Parameters:
         "Stress noise", "Ruis in stress", "professionals")
     burnout_threshold: float = param(
         0.7, "0..1", 0, 1,
-        "Stress above which burnout can start (MODEL.md step 7). Assumption.",
+        "Stress above which burnout can start (docs/ODD.md, section 7.8). Assumption.",
         "Burnout threshold", "Drempel burn-out", "professionals")
     burnout_hazard: float = param(
         0.05, "1/week", 0, 1,
@@ -526,13 +534,14 @@ class Parameters:
         "Burnout hazard", "Kans op burn-out", "professionals")
     quit_rate_base: float = param(
         0.09, "1/year", 0, 1,
-        "Annual turnover at base stress: ordinary staff turnover (assumption, about 8% "
-        "a year in the care preset).",
+        "Annual turnover at or below base stress: ordinary staff turnover (moves, "
+        "retirement). Calibrated with stress_base to about 11% a year in the care preset "
+        "(CBS AZW 2023: 11% outflow from Dutch care).",
         "Base turnover", "Basisverloop", "professionals")
     quit_stress_effect: float = param(
         6.0, "log-hazard per unit stress", 0, 20,
-        "Stress raises quitting; calibrated to pattern 7: overloaded staff turn over "
-        "20-40% a year (child welfare).",
+        "Stress above base raises quitting: at full stress about e^(6 x 0.4) = 11 times "
+        "the ordinary rate. Assumption (not fitted: pattern 7 is held out).",
         "Turnover: effect of stress", "Verloop: effect van stress", "professionals")
 
     def __post_init__(self) -> None:

