@@ -802,6 +802,7 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path,
     from experiments.provenance import provenance
 
     patterns = [{"pattern": p.number, "title": p.title, "literature": p.literature,
+                 "role": p.role, "calibrated": p.calibrated,
                  "statistic": r.statistic, "value": r.value, "ci95": r.ci95,
                  "target": r.target, "passed": r.passed, "details": r.details,
                  "series": r.series} for p, r in verdicts]

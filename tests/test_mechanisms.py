@@ -77,8 +77,14 @@ def test_standards_erode_faster_than_they_recover_and_never_pass_the_norm():
 
 def test_contact_time_goes_to_those_who_come_up_to_the_most_a_client_can_use():
     p = Parameters(max_contact_hours=1.0)
-    length = mech.contact_length(np.array([24.0, 24.0, 24.0]), np.array([30, 20, 0]), p)
+    length = mech.contact_length(np.array([24.0, 24.0, 24.0]), np.array([30, 20, 0]),
+                                 np.full(3, 0.75), p)
     assert length.tolist() == pytest.approx([0.8, 1.0, 1.0])
+    # a program's part of the contact counts toward what a client can use
+    chatbot = Parameters(max_contact_hours=1.0, standardisation=0.4,
+                         automated_contact_share=0.5)
+    length = mech.contact_length(np.array([24.0]), np.array([20]), np.array([0.75]), chatbot)
+    assert length[0] == pytest.approx(1.0 - 0.4 * 0.75 * 0.5)
 
 
 def test_the_unhurried_dose_is_smooth_small_for_hurried_contacts_and_saturates():
