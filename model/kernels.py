@@ -156,11 +156,18 @@ def assign(status, post, serial, start_week, load, seats, week):
 
 @compiled
 def wait(status, weeks_waiting, motivation, motivation_loss):
-    """A week on the waitlist: counted, and a share of motivation lost."""
+    """A week on the waitlist: counted, and a share of motivation lost.
+
+    Returns:
+        The number of clients waiting.
+    """
+    waiting = 0
     for r in range(len(status)):
         if status[r] == WAITING:
             weeks_waiting[r] += 1
             motivation[r] *= 1 - motivation_loss
+            waiting += 1
+    return waiting
 
 
 # --- 2. Time budget -----------------------------------------------------------------
@@ -183,35 +190,7 @@ def time_budget(params, caseload, runs_group, staff):
 
 # --- 3-5. Contact, bond, progress ----------------------------------------------------
 @compiled
-def appointments(params, clients, member, uniforms):
-    """Who comes to this week's one-to-one appointment.
-
-    A group member whose session replaces one-to-one contact has no appointment.
-
-    Args:
-        params: :func:`packed` parameters.
-        clients: :class:`model.state.LiveClients`.
-        member: Per live row, whether the client attends a group session this week.
-        uniforms: One draw per client in care, in row order.
-
-    Returns:
-        A mask over live rows of the clients who come.
-    """
-    p = params[0]
-    comes = np.zeros(len(clients.status), np.bool_)
-    i = 0
-    for r in range(len(clients.status)):
-        if clients.status[r] != IN_CARE:
-            continue
-        booked = not (member[r] and p.group_instead_of_contact)
-        comes[r] = booked and uniforms[i] < mech.show_probability(
-            clients.bond[r], clients.motivation[r], p)
-        i += 1
-    return comes
-
-
-@compiled
-def contact_week(params, clients, staff, contact_hours, comes, member, group_members,
+def contact_week(params, clients, staff, contact_hours, member, group_members,
                  early_bond, uniforms, placed, totals):
     """Steps 3-5 for every client in care: contact, bond, progress and motivation.
 
@@ -222,14 +201,12 @@ def contact_week(params, clients, staff, contact_hours, comes, member, group_mem
         staff: :class:`model.state.Staff`; each post's standard follows the contact
             time per client on its books (no-shows' time goes to those who came).
         contact_hours: Per post, hours for one-to-one contact this week (h).
-        comes: Per live row, whether the client comes to the appointment
-            (:func:`appointments`).
         member: Per live row, whether the client attends a group session this week.
         group_members: Per post, the members of this week's group session.
         early_bond: Record by serial: gets the bond of clients in their
             ``early_bond_weeks``-th week of care.
-        uniforms: Shape ``(3, clients in care)``: draws for rupture, placement and
-            setback.
+        uniforms: Shape ``(4, clients in care)``: draws for coming to the appointment,
+            rupture, placement and setback.
         placed: Per live row, set true for clients placed (goal reached) this week.
         totals: Shape ``(5, posts)``, incremented per post by the contact hours
             given, their open and scripted parts, the program's hours and the clients'
@@ -239,11 +216,20 @@ def contact_week(params, clients, staff, contact_hours, comes, member, group_mem
         Open hours given in unhurried contacts (the week's connective hours, h).
     """
     p = params[0]
+    # Who comes: every client in care has an appointment, unless a group session
+    # replaces it this week.
+    comes = np.zeros(len(clients.status), np.bool_)
     shown, booked = np.zeros(len(staff.status)), np.zeros(len(staff.status))
+    i = 0
     for r in range(len(clients.status)):
-        if clients.status[r] == IN_CARE:
+        if clients.status[r] != IN_CARE:
+            continue
+        if not (member[r] and p.group_instead_of_contact):
+            booked[clients.post[r]] += 1
+            comes[r] = uniforms[0, i] < mech.show_probability(
+                clients.bond[r], clients.motivation[r], p)
             shown[clients.post[r]] += comes[r]
-            booked[clients.post[r]] += not (member[r] and p.group_instead_of_contact)
+        i += 1
     length = mech.contact_length(contact_hours, shown, staff.standard, p)
     attune = mech.attunement(staff.experience, staff.stress, p)
     placement = mech.placement_probability(staff.ties, p)
@@ -258,7 +244,7 @@ def contact_week(params, clients, staff, contact_hours, comes, member, group_mem
         scripted, open_hours, automated = mech.split_contact(hours, staff.standard[k], p)
         if not comes[r]:
             automated = 0.0  # the program reaches those who engage
-        if comes[r] and scripted > 0 and uniforms[0, i] < mech.rupture_probability(
+        if comes[r] and scripted > 0 and uniforms[1, i] < mech.rupture_probability(
                 b, scripted, hours, p):
             clients.openness[r] *= 1 - p.rupture_openness_loss
             new_bond = _unit(b * (1 - p.bond_decay))
@@ -273,8 +259,8 @@ def contact_week(params, clients, staff, contact_hours, comes, member, group_mem
         gain = mech.progress_gain(hours, automated, group, new_bond, m, clients.need[r], p)
         clients.progress[r] = min(clients.progress[r] + gain, 1.0)
         ready = clients.progress[r] >= 1.0
-        placed[r] = ready and uniforms[1, i] < placement[k]
-        setback = uniforms[2, i] < (p.rejection_rate if ready and not placed[r]
+        placed[r] = ready and uniforms[2, i] < placement[k]
+        setback = uniforms[3, i] < (p.rejection_rate if ready and not placed[r]
                                     else p.setback_rate)
         new_m = m + mech.motivation_change(m, e, new_bond, gain, setback, p)
         new_e = e + mech.efficacy_change(e, gain, setback, p)

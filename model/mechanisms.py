@@ -361,8 +361,8 @@ def stress_target(workload: np.ndarray, backlog: float, connection: np.ndarray,
     standardisation - k_relief * connection``: the hours the week requires over the
     contract (less stress below 1, more above), the waiting list per place
     (``backlog``, saturating: half its weight at a list as long as the places) that
-    presses on the whole team (Homer 1985), lost autonomy, and the mean bond with the caseload (connection costs time
-    but gives energy).
+    presses on the whole team (Homer 1985), lost autonomy, and the mean bond with the
+    caseload (connection costs time but gives energy).
     """
     target = (p.stress_base + p.stress_workload * (workload - 1)
               + p.stress_backlog * backlog / (1 + backlog)

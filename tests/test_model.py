@@ -107,6 +107,29 @@ def test_clients_and_professionals_are_real_mesa_agents(small):
     assert len(pro.clients) <= small["caseload_cap"]
 
 
+def test_whoever_watches_mesas_agent_signals_gets_them_and_the_same_run(small):
+    quiet = VerbindingModel(rng=5, **small)
+    watched = VerbindingModel(rng=5, **small)
+    heard = []
+
+    def listen(message) -> None:  # Mesa holds observers weakly: keep a name for it
+        heard.append(message.signal_type)
+
+    for signal in ("agent_added", "agent_removed"):
+        watched.observe("agents", signal, listen)
+    first_id, present = watched.agent_id_counter, len(watched.agents)
+    for _ in range(30):
+        quiet.step()
+        watched.step()
+    added = watched.agent_id_counter - first_id
+    assert added > 0 and heard.count("agent_added") == added  # every one, as Mesa sends
+    assert heard.count("agent_removed") == present + added - len(watched.agents)
+    assert quiet.datacollector.model_vars == watched.datacollector.model_vars
+    assert ([a.unique_id for a in quiet.agents_by_type[Client]]
+            == [a.unique_id for a in watched.agents_by_type[Client]])
+    assert len(quiet.agents) == len(watched.agents)
+
+
 def test_a_client_who_leaves_keeps_a_readable_final_state(small):
     model = VerbindingModel(rng=4, **small)
     watched = None
