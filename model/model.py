@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import mesa
 import numpy as np
@@ -136,6 +138,7 @@ class VerbindingModel(Model):
         self._changes_at = schedule(self.events, p)  # by reported week
         seed = _seed(rng)
         super().__init__(rng=seed)
+        self._quiet_signal: str | None = None  # see _quiet_while
         self.p = self.scenario_parameters = p
         self.packed = kernels.packed(p)
         self.seed = seed
@@ -257,8 +260,7 @@ class VerbindingModel(Model):
         A test checks that both give the same agents, ids and runs.
         """
         kind = type(agent)
-        if kind not in self._agents_by_type or self._agent_signal_heard(
-                ModelSignals.AGENT_ADDED):
+        if kind not in self._agents_by_type or self._heard(ModelSignals.AGENT_ADDED):
             super().register_agent(agent)
             return
         self._all_agents.add(agent)
@@ -268,16 +270,33 @@ class VerbindingModel(Model):
 
     def deregister_agent(self, agent: mesa.Agent) -> None:
         """Deregister an agent as Mesa does, without a signal nobody hears (see above)."""
-        if self._agent_signal_heard(ModelSignals.AGENT_REMOVED):
+        if self._heard(ModelSignals.AGENT_REMOVED):
             super().deregister_agent(agent)
             return
         self._agents_by_type[type(agent)].remove(agent)
         self._all_agents.remove(agent)
 
-    def _agent_signal_heard(self, signal: str) -> bool:
-        """Whether Mesa's registration would tell anyone: a subscriber, a batch, a log."""
+    def _heard(self, signal: str) -> bool:
+        """Whether Mesa's registration would tell anyone: a subscriber, a batch, a log.
+
+        While the week adds or removes clients (:meth:`_quiet_while`), asked once for all.
+        """
+        if self._quiet_signal == signal:
+            return False
         return (("agents", signal) in self.subscribers or self._batch_context is not None
                 or _mesa_logger.isEnabledFor(logging.DEBUG))
+
+    @contextmanager
+    def _quiet_while(self, signal: str) -> Iterator[None]:
+        """Ask once whether anyone hears ``signal``, for the many agents that follow.
+
+        Nothing the model does meanwhile subscribes, opens a batch or changes logging.
+        """
+        self._quiet_signal = None if self._heard(signal) else signal
+        try:
+            yield
+        finally:
+            self._quiet_signal = None
 
     # ----------------------------------------------------------------- 0 staffing
     def _staffing(self) -> None:
@@ -306,7 +325,9 @@ class VerbindingModel(Model):
             return
         traits = self._draw_traits(n)
         serials = self.clients.append(traits, week)
-        self.clients.agents.update((serial, Client(self, serial)) for serial in serials.tolist())
+        with self._quiet_while(ModelSignals.AGENT_ADDED):
+            self.clients.agents.update((serial, Client(self, serial))
+                                       for serial in serials.tolist())
 
     def _draw_traits(self, n: int) -> dict[str, np.ndarray]:
         """Client traits at arrival: lognormal need, beta-distributed states."""
@@ -417,8 +438,9 @@ class VerbindingModel(Model):
         leaving, self.goals, self.dropouts = kernels.exits(
             self.packed, status, live["bond"], live["motivation"], placed,
             self.contact_rng.random(len(status)))
-        for serial in live["serial"][leaving].tolist():
-            self.clients.agents.pop(serial).remove()
+        with self._quiet_while(ModelSignals.AGENT_REMOVED):
+            for serial in live["serial"][leaving].tolist():
+                self.clients.agents.pop(serial).remove()
         self.clients.remove(leaving, week)
 
     # ----------------------------------------------------------------- 7 wellbeing

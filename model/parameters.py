@@ -129,7 +129,8 @@ class Parameters:
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,
-        "Dutch full-time contract week (36 h, common in public-sector CAOs).",
+        "Assumption: the 36-hour full-time week common in Dutch public-sector collective "
+        "agreements (CAOs).",
         "Contract hours per week", "Contracturen per week", "levers")
     admin_hours_fixed: float = param(
         5.0, "h/week", 0, 60,
@@ -177,8 +178,9 @@ class Parameters:
         "Client voice", "Regie bij de cliënt", "levers")
     weeks: int = param(
         260, "weeks", 1, 2600,
-        "Reported weeks: five years, long enough for turnover to show. They follow the "
-        "warm-up, so a run is warmup_weeks + weeks steps; the metrics cover these weeks. "
+        "Choice of the run: reported weeks, five years by default, long enough for "
+        "turnover to show. They follow the warm-up, so a run is warmup_weeks + weeks "
+        "steps; the metrics cover these weeks. "
         "Fixed for the run: it sets the run's length.",
         "Weeks reported", "Gerapporteerde weken", "levers", mid_run=False)
 
@@ -210,7 +212,8 @@ class Parameters:
         "Hourly cost", "Kosten per uur", "organisation", mid_run=False)
     sick_leave_weeks: float = param(
         26.0, "weeks", 1, 104,
-        "Mean burnout absence of about six months (Dutch occupational-health figures).",
+        "Assumption: a mean burnout absence of about six months, a common length in Dutch "
+        "occupational-health practice.",
         "Sick leave length", "Duur ziekteverzuim", "organisation")
     vacancy_weeks: float = param(
         12.0, "weeks", 0, 104,
@@ -220,7 +223,7 @@ class Parameters:
         52, "weeks", 0, 2600,
         "Weeks run before the reported weeks while the system fills from empty (burn-in): "
         "extra to weeks, excluded from the metrics, numbered 0 and below in the output. "
-        "Set per preset and checked by MSER-5 on the weekly series (docs/ODD.md, section "
+        "Set per preset by MSER-5 (White 1997) on the weekly series (docs/ODD.md, section "
         "5). Fixed for the run: it sets where the reported weeks begin.",
         "Warm-up weeks", "Inloopweken", "organisation", mid_run=False)
 
@@ -392,7 +395,7 @@ class Parameters:
     early_bond_weeks: int = param(
         4, "weeks", 1, 52,
         "Week of care at which the early alliance is recorded for pattern 4: most studies "
-        "in Flückiger et al. 2018 measure it in sessions 3-5.",
+        "in Flückiger et al. (2018) measure it in sessions 3-5.",
         "Week of the early bond", "Week van de vroege band", "progress")
     bond_weight: float = param(
         0.7, "0..1", 0, 1,

@@ -1,5 +1,7 @@
 """The closed parameter set: one declaration per parameter, validated at the boundary."""
 
+import re
+
 import pytest
 
 from model.parameters import GROUPS, ParameterError, Parameters, parse_value, specs
@@ -26,6 +28,15 @@ def test_every_parameter_has_unit_source_labels_and_a_valid_default():
         assert isinstance(default, kind), name
         if kind is not bool:
             assert spec.low <= default <= spec.high, name
+
+
+def test_every_parameter_names_its_source_or_says_it_is_an_assumption():
+    # A citation key of the seed articles, a year of a cited study or report, or the
+    # words that say what kind of value it is: nothing is left unexplained.
+    says = re.compile(r"\[00\d\]|\b(19|20)\d\d\b|Assumption|assumption|Calibrated|Lever|"
+                      r"Choice of the run")
+    unexplained = [name for name, (_, _, spec) in specs().items() if not says.search(spec.source)]
+    assert unexplained == []
 
 
 def test_unknown_name_suggests_the_closest():
