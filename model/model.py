@@ -11,28 +11,31 @@ formal description is ``docs/ODD.md``.
 One step is one week. The weekly order, the only place it is written down:
 
 0. Staffing: sick professionals whose leave is over return; vacancies whose time
-   is up are filled by new hires with little experience.
+   is up are filled by new hires with little experience. Events (parameter changes
+   from a given reported week) apply before this.
 1. Arrivals and assignment: new clients join the waitlist; the waitlist, oldest
    first, is assigned to working professionals with room under the caseload cap,
    least loaded first. Clients still waiting lose motivation.
 2. Time budget: per professional, admin first, then network, then a group session,
-   then contact; overtime when the caseload's minimum exceeds the contract.
-3. Contact: clients show up (more with bond and motivation); each professional's
-   contact hours are split over the caseload; within each contact the scripted part
-   is fixed and only the open rest builds connection; abrupt scripted questions can
-   rupture weak bonds.
+   then contact; overtime when the caseload at the professional's own standard needs
+   more than the contract. The workload felt is measured at the organisation's norm.
+3. Contact: every client in care has an appointment (unless a group session replaces
+   it); those who come share the professional's contact time; within each contact
+   the scripted items come first and only the open rest builds connection; a program
+   can carry part of the items; abrupt scripted questions can rupture weak bonds.
 4. Bond: grows with unhurried open time x attunement x openness; decays without
    contact (handover losses happen in step 7).
-5. Motivation and progress: progress from human contact x bond, automated contact
-   and group sessions; motivation and self-efficacy follow bond, progress, setbacks
-   and group sessions; ready clients are placed with help of network ties.
+5. Motivation and progress: progress from human contact through the bond, a
+   program's work and group sessions; motivation and self-efficacy follow bond,
+   progress, setbacks and group sessions; ready clients are placed with help of
+   network ties. Each professional's standard follows the time they could give.
 6. Exits: placed clients reach their goal; others drop out at a hazard rising with
    weak bonds, low motivation and imposed goals.
 7. Professional wellbeing: stress moves toward a level set by workload, the waiting
-   list, autonomy
-   and connection; burnout sends a professional on sick leave and stress makes
-   professionals quit; their clients are handed over to colleagues with room or to
-   the waitlist. Experience and network ties are updated.
+   list, autonomy and connection; burnout sends a professional on sick leave and
+   stress makes professionals quit; their clients are handed over to colleagues,
+   above the cap up to the overflow, or back to the waitlist. Experience and network
+   ties are updated.
 8. Observation: the week's model-level figures are collected.
 """
 
@@ -229,7 +232,7 @@ class VerbindingModel(Model):
 
         New posts are filled at once by new hires with no experience, as vacancies are.
         Posts are closed last first: their professionals leave this week (as at a quit)
-        and their clients are handed over to colleagues with room, else the waitlist.
+        and their clients are handed over as at a quit (:meth:`_hand_over`).
         """
         posts, old, week = self.posts, len(self.posts), self.steps
         if n < old:
