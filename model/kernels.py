@@ -213,7 +213,8 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
             new bonds.
 
     Returns:
-        Open hours given in unhurried contacts (the week's connective hours, h).
+        Open hours given, each weighted by how unhurried its contact was (the week's
+        connective hours, h; :func:`model.mechanisms.unhurried`).
     """
     p = params[0]
     # Who comes: every client in care has an appointment, unless a group session
@@ -278,8 +279,7 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
         totals[2, k] += scripted
         totals[3, k] += automated
         totals[4, k] += new_bond
-        if open_hours >= p.unhurried_hours:
-            connective += open_hours
+        connective += open_hours * mech.unhurried(open_hours, p)
         i += 1
     for k in range(len(staff.status)):
         if staff.status[k] == WORKING and booked[k] > 0:

@@ -68,14 +68,17 @@ class Budget(NamedTuple):
 
 @jitable
 def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
-    """Administration a post's caseload demands, in hours per week.
+    """Administration and joint planning a post's caseload demands, in hours per week.
 
     ``admin = (fixed + per_client * caseload) * (1 + uplift * standardisation)
-    * (1 - automation)``: forms and checklists grow with standardisation [000];
-    automation removes a share.
+    * (1 - automation) + voice * voice_hours * caseload``: forms and checklists grow
+    with standardisation [000]; automation removes a share; plans made together with
+    the client take time of their own, more the more the client's goal leads [001].
     """
     base = p.admin_hours_fixed + p.admin_hours_per_client * caseload
-    return base * (1 + p.standardisation_admin_uplift * p.standardisation) * (1 - p.automation)
+    paperwork = base * (1 + p.standardisation_admin_uplift * p.standardisation) * (
+        1 - p.automation)
+    return paperwork + p.client_voice * p.voice_hours_per_client * caseload
 
 
 @jitable
@@ -222,8 +225,17 @@ def unhurried_dose(open_hours: np.ndarray, p: Parameters) -> np.ndarray:
     little [000]. Smooth, and per contact.
     """
     saturation = 1 - np.exp(-open_hours / p.open_hours_scale)
-    unhurried = open_hours / np.maximum(open_hours + p.unhurried_hours, 1e-12)
-    return saturation * unhurried
+    return saturation * unhurried(open_hours, p)
+
+
+@jitable
+def unhurried(open_hours: np.ndarray, p: Parameters) -> np.ndarray:
+    """How unhurried a contact with this much open time is, 0..1: ``open / (open + u)``.
+
+    Half at ``unhurried_hours`` (a quarter of an hour): a hurried contact builds
+    little [000].
+    """
+    return open_hours / np.maximum(open_hours + p.unhurried_hours, 1e-12)
 
 
 @jitable

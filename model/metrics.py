@@ -51,8 +51,8 @@ METRICS = (
            "Professional contact hours (one-to-one and group) / client-weeks in care."),
     Metric("connective_hours_per_client_week", "h", "Connective hours per client-week",
            "Verbindende uren per cliëntweek",
-           "Open contact hours in contacts whose open part reaches the unhurried minimum, "
-           "/ client-weeks in care."),
+           "Open contact hours, each weighted by how unhurried its contact was (open / "
+           "(open + unhurried_hours), as the bond counts it), / client-weeks in care."),
     Metric("admin_share", "share", "Share of time on admin", "Aandeel administratie",
            "Admin hours / hours worked (contract + overtime of working professionals)."),
     Metric("contact_share", "share", "Share of time on contact", "Aandeel contact",

@@ -124,7 +124,7 @@ class Parameters:
         125.0, "clients/week", 0, 10000,
         "Assumption: a busy team below its tipping point, at a utilisation of about 0.8 "
         "(the hours its clients need at the norm over its contract hours; Kuntz et al. "
-        "2015 place the tipping point past 90%): about 2,400 clients in care, no lasting "
+        "2015 place the tipping point past 90%): about 2,300 clients in care, no lasting "
         "waiting list (docs/ODD.md, section 5).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
@@ -323,6 +323,12 @@ class Parameters:
         "15-minute screening with a fixed questionnaire builds little [000]. Assumption "
         "for the size: a quarter of an hour.",
         "Minimum unhurried time", "Minimale onafgebroken tijd", "contact")
+    voice_hours_per_client: float = param(
+        0.1, "h/client/week", 0, 5,
+        "Time plans made together with the client take at full client voice, beside the "
+        "contact: equal collaboration takes time of its own [001]. Assumption: six "
+        "minutes a week per client. Counted with admin.",
+        "Time for joint planning", "Tijd voor samen plannen", "contact")
     show_floor: float = param(
         0.6, "probability", 0, 1,
         "Chance to show up with no bond and no motivation. Assumption; with the other "

@@ -11,16 +11,24 @@ from model.state import SICK, WORKING, Posts
 
 def test_admin_grows_with_caseload_and_standardisation_and_falls_with_automation():
     caseload = np.array([10, 30])
-    plain = mech.admin_hours(caseload, Parameters(standardisation=0.0))
+    plain = mech.admin_hours(caseload, Parameters(standardisation=0.0, client_voice=0.0))
     assert plain.tolist() == pytest.approx([5 + 2, 5 + 6])
-    scripted = mech.admin_hours(caseload, Parameters(standardisation=1.0))
+    scripted = mech.admin_hours(caseload, Parameters(standardisation=1.0, client_voice=0.0))
     assert scripted.tolist() == pytest.approx([7 * 1.5, 11 * 1.5])
-    automated = mech.admin_hours(caseload, Parameters(standardisation=0.0, automation=0.5))
+    automated = mech.admin_hours(caseload, Parameters(standardisation=0.0, automation=0.5,
+                                                      client_voice=0.0))
     assert automated.tolist() == pytest.approx([3.5, 5.5])
 
 
+def test_plans_made_together_take_time_automation_does_not_remove():
+    caseload = np.array([30])
+    voiced = Parameters(standardisation=0.0, automation=0.5, client_voice=1.0,
+                        voice_hours_per_client=0.1)
+    assert mech.admin_hours(caseload, voiced)[0] == pytest.approx(5.5 + 30 * 0.1)
+
+
 def test_time_budget_gives_contact_the_rest_and_overtime_when_the_caseload_needs_more():
-    p = Parameters(standardisation=0.0, network_hours=2.0)
+    p = Parameters(standardisation=0.0, network_hours=2.0, client_voice=0.0)
     caseload, standard = np.array([10, 60, 0]), np.full(3, 0.5)
     budget = mech.time_budget(caseload, standard, np.zeros(3, bool),
                               np.array([True, True, False]), p)
@@ -175,7 +183,7 @@ def test_ordinary_turnover_below_base_stress_and_more_above_it():
 
 
 def test_hours_needed_are_the_norm_for_every_client_plus_the_teams_fixed_hours():
-    p = Parameters(standardisation=0.0, network_hours=1.0)
+    p = Parameters(standardisation=0.0, network_hours=1.0, client_voice=0.0)
     needed = mech.hours_needed(30.0, 2.0, p)
     assert needed == pytest.approx(2 * (5 + 1) + 30 * (0.2 + p.contact_norm_hours))
 
