@@ -149,8 +149,15 @@ def _admin_judge(runs: Runs) -> Result:
 
 # --- 2. Connective labour goes first -------------------------------------------------
 def _pressure_arms(scale: float) -> Arms:
-    return {f"cap {c}": scaled("care", scale, caseload_cap=c,
-                               arrivals_per_week=125.0 * c / 30) for c in PRESSURE_CAPS}
+    care = load("care").parameters()
+    return {f"cap {c}": scaled("care", scale, caseload_cap=c, arrivals_per_week=(
+        care.arrivals_per_week * c / care.caseload_cap)) for c in PRESSURE_CAPS}
+
+
+def _care_at(load_factor: float, scale: float, **extra) -> tuple[str, dict]:
+    """The care preset with its arrivals times ``load_factor``, plus ``extra``."""
+    arrivals = load("care").parameters().arrivals_per_week * load_factor
+    return scaled("care", scale, arrivals_per_week=arrivals, **extra)
 
 
 def _pressure_judge(runs: Runs) -> Result:
@@ -398,8 +405,8 @@ def _caseload_cut_judge(runs: Runs) -> Result:
 def _automation_arms(scale: float) -> Arms:
     return {"base": scaled("care-high-caseload", scale),
             "lever": scaled("care-high-caseload", scale, automation=0.5),
-            "light base": scaled("care", scale, arrivals_per_week=90.0),
-            "light lever": scaled("care", scale, arrivals_per_week=90.0, automation=0.5)}
+            "light base": _care_at(0.72, scale),
+            "light lever": _care_at(0.72, scale, automation=0.5)}
 
 
 def _automation_judge(runs: Runs) -> Result:
@@ -561,9 +568,8 @@ LEVERS = (
     Pattern("L4", "Abrupt standard questions rupture weak bonds, visibly",
             "A standard question can make a client close off [000]; ruptures are common "
             "and matter for outcome (Eubanks et al. 2018).",
-            lambda s: {"base": scaled("care", s, standardisation=0.5, arrivals_per_week=100.0),
-                       "lever": scaled("care", s, standardisation=0.5, arrivals_per_week=100.0,
-                                       rupture_rate=0.0)},
+            lambda s: {"base": _care_at(0.8, s, standardisation=0.5),
+                       "lever": _care_at(0.8, s, standardisation=0.5, rupture_rate=0.0)},
             _rupture_judge),
     Pattern("L5", "A chatbot substitutes, never adds human contact",
             "A program carries instruction but builds no bond: the boy who gets his sum "
