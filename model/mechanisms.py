@@ -158,8 +158,14 @@ def contact_length(contact_hours: np.ndarray, shown: np.ndarray, standard: np.nd
     contact included (the rest is slack): a program's work replaces human time and
     never makes room for more of it.
     """
-    program = p.standardisation * standard * p.automated_contact_share
-    return np.minimum(contact_hours / np.maximum(shown, 1), p.max_contact_hours - program)
+    return np.minimum(contact_hours / np.maximum(shown, 1),
+                      p.max_contact_hours - program_hours(standard, p))
+
+
+@jitable
+def program_hours(standard: np.ndarray, p: Parameters) -> np.ndarray:
+    """Hours of a contact's scripted items a program carries (h): ``s * standard * a``."""
+    return p.standardisation * standard * p.automated_contact_share
 
 
 @jitable
@@ -178,7 +184,7 @@ def split_contact(hours: np.ndarray, standard: np.ndarray,
     """
     items = p.standardisation * standard
     scripted = np.minimum(hours, items * (1 - p.automated_contact_share))
-    return scripted, hours - scripted, items * p.automated_contact_share
+    return scripted, hours - scripted, program_hours(standard, p)
 
 
 @jitable

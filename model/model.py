@@ -483,7 +483,7 @@ class VerbindingModel(Model):
 
         They go to working colleagues, least loaded first, even above the caseload cap
         up to ``handover_overflow`` of it (those who stay carry the load); the rest go
-        back to the waiting list, ahead of it. Most of their bond is lost.
+        back to the waiting list, in arrival order. Most of their bond is lost.
         """
         live = self.clients.live
         in_care = np.flatnonzero(live["status"] == IN_CARE)  # others may hold stale posts

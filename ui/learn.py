@@ -22,7 +22,7 @@ EXERCISES = {
 2. **The tipping point.** In `care`, raise *arrivals per week* a little at a time and press
    Reset.
    Outcomes hold, then suddenly fall. Why does a small rise tip the system?
-3. **Scripts and bonds.** Compare `care` with `care-standardised`. The same hours, more
+3. **Scripts and bonds.** Compare `care` with `care-standardised`. The same staff, more
    protocol: watch the open contact and the bond in one professional's week.
 4. **Who looks after the carers?** Load `care-high-caseload`. Watch stress, burnout and the
    clients handed over when someone falls ill.
@@ -36,7 +36,7 @@ EXERCISES = {
    er met de band en de wachtlijst?
 2. **Het kantelpunt.** Verhoog in `care` stap voor stap de *instroom per week* en druk op
    Opnieuw. De uitkomsten houden stand en vallen dan ineens terug. Waarom kantelt het systeem?
-3. **Protocollen en de band.** Vergelijk `care` met `care-standardised`. Dezelfde uren, meer
+3. **Protocollen en de band.** Vergelijk `care` met `care-standardised`. Hetzelfde personeel, meer
    protocol: let op het open contact en de band in de week van één professional.
 4. **Wie zorgt voor de zorgverleners?** Laad `care-high-caseload`. Let op stress, burn-out en
    cliënten die worden overgedragen als iemand uitvalt.
