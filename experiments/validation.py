@@ -124,9 +124,10 @@ def client_records(run: RunOutput) -> pd.DataFrame:
 
 
 def ended_in_window(run: RunOutput) -> pd.DataFrame:
-    """Records of the episodes that ended (goal or drop-out) in the reported weeks."""
+    """Records of the episodes that ended (goal, drop-out, year's end) in the reported weeks."""
     records = client_records(run)
-    ended = records["exit_reason"].isin(("goal", "dropout")) & (records["exit_week"] > 0)
+    ended = (records["exit_reason"].isin(("goal", "dropout", "year_end"))
+             & (records["exit_week"] > 0))
     return records[ended]
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from model import mechanisms as mech
 from model.parameters import Parameters
-from model.state import DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING
+from model.state import DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING, YEAR_END
 
 #: Source files compiled into the loops below.
 SOURCES = ("kernels.py", "mechanisms.py", "state.py")
@@ -179,19 +179,20 @@ def time_budget(params, caseload, runs_group, staff):
         A :class:`model.mechanisms.Budget` of arrays over posts.
     """
     p = params[0]
-    hours = np.zeros((6, len(staff.status)))
+    hours = np.zeros((7, len(staff.status)))
     for k in range(len(staff.status)):
         week = mech.time_budget(caseload[k], staff.standard[k], runs_group[k],
                                 staff.status[k] == WORKING, p)
-        for kind in range(6):
+        for kind in range(7):
             hours[kind, k] = week[kind]
-    return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5])
+    return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5],
+                       hours[6])
 
 
 # --- 3-5. Contact, bond, progress ----------------------------------------------------
 @compiled
-def contact_week(params, clients, staff, contact_hours, member, group_members,
-                 early_bond, uniforms, placed, totals):
+def contact_week(params, clients, staff, contact_hours, class_hours, member,
+                 group_members, early_bond, uniforms, placed, totals):
     """Steps 3-5 for every client in care: contact, bond, progress and motivation.
 
     Args:
@@ -201,6 +202,8 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
         staff: :class:`model.state.Staff`; each post's standard follows the contact
             time per client on its books (no-shows' time goes to those who came).
         contact_hours: Per post, hours for one-to-one contact this week (h).
+        class_hours: Per post, hours of class teaching this week (h): shared by the
+            post's clients in care who come that week.
         member: Per live row, whether the client attends a group session this week.
         group_members: Per post, the members of this week's group session.
         early_bond: Record by serial: gets the bond of clients in their
@@ -221,10 +224,12 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
     # replaces it this week.
     comes = np.zeros(len(clients.status), np.bool_)
     shown, booked = np.zeros(len(staff.status)), np.zeros(len(staff.status))
+    in_class = np.zeros(len(staff.status))
     i = 0
     for r in range(len(clients.status)):
         if clients.status[r] != IN_CARE:
             continue
+        in_class[clients.post[r]] += 1
         if not (member[r] and p.group_instead_of_contact):
             booked[clients.post[r]] += 1
             comes[r] = uniforms[0, i] < mech.show_probability(
@@ -235,6 +240,10 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
     attune = mech.attunement(staff.experience, staff.stress, p)
     placement = mech.placement_probability(staff.ties, p)
     dose = mech.group_dose(group_members, p)
+    # Progress stops at the goal, except a pupil's: learning goes on past the year's
+    # goals, so the year's end measures attainment as a test would.
+    ceiling = np.inf if p.school_year_weeks > 0 else 1.0
+    lesson = mech.class_dose(class_hours, in_class, p)
     connective = 0.0
     i = 0
     for r in range(len(clients.status)):
@@ -257,8 +266,10 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
         else:
             new_bond = _unit(b * (1 - p.bond_decay))
         group = dose[k] if member[r] else 0.0
-        gain = mech.progress_gain(hours, automated, group, new_bond, m, clients.need[r], p)
-        clients.progress[r] = min(clients.progress[r] + gain, 1.0)
+        taught = lesson[k] if comes[r] else 0.0
+        gain = mech.progress_gain(hours, automated, group, taught, new_bond, m,
+                                  clients.need[r], p)
+        clients.progress[r] = min(clients.progress[r] + gain, ceiling)
         ready = clients.progress[r] >= 1.0
         placed[r] = ready and uniforms[2, i] < placement[k]
         setback = uniforms[3, i] < (p.rejection_rate if ready and not placed[r]
@@ -290,22 +301,36 @@ def contact_week(params, clients, staff, contact_hours, member, group_members,
 
 # --- 6. Exits ------------------------------------------------------------------------
 @compiled
-def exits(params, status, bond, motivation, placed, uniforms):
+def exits(params, status, bond, motivation, progress, placed, year_end, uniforms):
     """Placed clients reach their goal; others drop out at their weekly hazard.
 
-    Updates ``status`` in place (waiting clients have no bond to hold them).
+    In school years (``school_year_weeks`` > 0) pupils stay in their class all year:
+    at its end (``year_end``) every pupil leaves, having reached the year's goals
+    (progress 1) or not (``YEAR_END``); before it, pupils only drop out. Updates
+    ``status`` in place (waiting clients have no bond to hold them).
 
     Returns:
         A boolean mask of the live rows leaving this week, the number reaching their
-        goal and the number dropping out.
+        goal, the number dropping out and the number leaving at the year's end short
+        of their goal.
     """
     p = params[0]
+    school = p.school_year_weeks > 0
     leaving = np.zeros(len(status), np.bool_)
-    goals, dropouts = 0, 0
+    goals, dropouts, short = 0, 0, 0
     for r in range(len(status)):
         if status[r] > IN_CARE:
             continue
-        if placed[r]:
+        if year_end:
+            leaving[r] = True
+            if progress[r] >= 1.0:
+                status[r] = GOAL
+                goals += 1
+            else:
+                status[r] = YEAR_END
+                short += 1
+            continue
+        if placed[r] and not school:
             status[r], leaving[r] = GOAL, True
             goals += 1
             continue
@@ -313,7 +338,7 @@ def exits(params, status, bond, motivation, placed, uniforms):
         if uniforms[r] < mech.dropout_hazard(b, motivation[r], p):
             status[r], leaving[r] = DROPOUT, True
             dropouts += 1
-    return leaving, goals, dropouts
+    return leaving, goals, dropouts, short
 
 
 # --- 7. Professional wellbeing -------------------------------------------------------

@@ -52,12 +52,14 @@ class Budget(NamedTuple):
     Each is an array over posts, or a single value for one post.
 
     Attributes:
-        admin, network, group, contact, overtime: Hours of each kind.
+        teaching, admin, network, group, contact, overtime: Hours of each kind.
         workload: Hours the week would require at the organisation's norm of contact
-            (admin, network, group, and the caseload at ``contact_norm_hours``) over the
-            contract hours: the workload felt, 1 when it just fits the contract.
+            (class teaching, admin, network, group, and the caseload at
+            ``contact_norm_hours``) over the contract hours: the workload felt, 1 when it
+            just fits the contract.
     """
 
+    teaching: np.ndarray
     admin: np.ndarray
     network: np.ndarray
     group: np.ndarray
@@ -94,16 +96,17 @@ def human_share(p: Parameters) -> float:
 @jitable
 def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarray,
                 working: np.ndarray, p: Parameters) -> Budget:
-    """Split each working professional's week over admin, network, group and contact.
+    """Split each working professional's week over teaching, admin, network, group, contact.
 
-    Admin comes first, then the granted network hours, then a running group session;
-    contact gets the rest. The hours the caseload *requires* are these plus the
+    Class teaching, timetabled, comes first (a post with pupils teaches its class
+    ``class_hours``); then admin, then the granted network hours, then a running group
+    session; contact gets the rest. The hours the caseload *requires* are these plus the
     professional's own standard of contact per client (its human part); when they
     exceed the contract, overtime makes up the difference up to
     ``max_overtime_hours``. The workload *felt* is measured at the organisation's norm
     of contact: an eroded standard cuts the hours worked, not the sense of what the
     clients should get. By construction
-    ``admin + network + group + contact = hours_per_week + overtime``.
+    ``teaching + admin + network + group + contact = hours_per_week + overtime``.
 
     Args:
         caseload: Clients in care per post (an array, or one post's number).
@@ -116,21 +119,25 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
         The hours per post, as a :class:`Budget`.
     """
     admin = admin_hours(caseload, p)
+    teaching = p.class_hours * (caseload > 0)
     group = p.group_hours * runs_group
-    fixed = admin + p.network_hours + group
+    fixed = teaching + admin + p.network_hours + group
     required = fixed + caseload * standard * human_share(p)
     at_norm = fixed + caseload * p.contact_norm_hours * human_share(p)
     beyond_contract = np.maximum(required - p.hours_per_week, 0.0)
     overtime = np.minimum(beyond_contract, p.max_overtime_hours)
     available = (p.hours_per_week + overtime) * working
-    admin_done = np.minimum(admin, available)
-    network_done = np.minimum(p.network_hours, available - admin_done)
-    group_done = np.minimum(group, available - admin_done - network_done)
+    teaching_done = np.minimum(teaching, available)
+    left = available - teaching_done
+    admin_done = np.minimum(admin, left)
+    network_done = np.minimum(p.network_hours, left - admin_done)
+    group_done = np.minimum(group, left - admin_done - network_done)
     return Budget(
+        teaching=teaching_done,
         admin=admin_done,
         network=network_done,
         group=group_done,
-        contact=available - admin_done - network_done - group_done,
+        contact=left - admin_done - network_done - group_done,
         overtime=overtime * working,
         workload=at_norm * working / p.hours_per_week,
     )
@@ -281,32 +288,53 @@ def bond_benefit(bond: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 @jitable
-def group_dose(members: np.ndarray, p: Parameters) -> np.ndarray:
-    """Hours of work one member gets from a group session of ``members`` clients.
+def shared_dose(hours: np.ndarray, members: np.ndarray, reach: float) -> np.ndarray:
+    """Hours of work one member gets from ``hours`` given to ``members`` clients at once.
 
-    ``group_hours * (1 / members + peer * (1 - 1 / members))``: the professional's
-    hours are shared by the members, who also learn from each other's part.
+    ``hours * (1 / members + reach * (1 - 1 / members))``: a member gets their own
+    share of the professional's hours and ``reach`` of the rest.
     """
     own = 1 / np.maximum(members, 1)
-    return p.group_hours * (own + p.group_peer_learning * (1 - own))
+    return hours * (own + reach * (1 - own))
+
+
+@jitable
+def group_dose(members: np.ndarray, p: Parameters) -> np.ndarray:
+    """Hours of work one member gets from a JOBS session of ``members`` clients.
+
+    The members share the professional's hours and learn a little from each other's
+    part (``group_peer_learning``).
+    """
+    return shared_dose(p.group_hours, members, p.group_peer_learning)
+
+
+@jitable
+def class_dose(class_hours: np.ndarray, pupils: np.ndarray, p: Parameters) -> np.ndarray:
+    """Hours of work one pupil gets from a week's whole-class lessons.
+
+    Instruction to the class is heard by all, so most of it is not divided
+    (``class_reach``); a larger class still gets less of it per pupil.
+    """
+    return shared_dose(class_hours, pupils, p.class_reach)
 
 
 @jitable
 def progress_gain(human_hours: np.ndarray, automated_hours: np.ndarray,
-                  group_hours: np.ndarray, bond: np.ndarray, motivation: np.ndarray,
-                  need: np.ndarray, p: Parameters) -> np.ndarray:
+                  group_hours: np.ndarray, class_hours: np.ndarray, bond: np.ndarray,
+                  motivation: np.ndarray, need: np.ndarray, p: Parameters) -> np.ndarray:
     """Progress toward the goal from one week's work.
 
-    Human contact works through the bond (learning thanks to connection [000]); a
-    program's work carries instruction without it; a group session counts the safe
-    group in place of the bond [002]:
-    ``motivation * (human * (1 - w + w * benefit(bond)) + automated * yield
+    Human contact and class teaching work through the pupil's or client's bond with
+    the professional (learning thanks to connection [000]); a program's work carries
+    instruction without it; a group session counts the safe group in place of the
+    bond [002]:
+    ``motivation * ((human + class) * (1 - w + w * benefit(bond)) + automated * yield
     + group * (1 - w + w * benefit(cohesion))) / need``, ``w = bond_weight``.
     """
     through_bond = 1 - p.bond_weight + p.bond_weight * bond_benefit(bond, p)
     through_group = 1 - p.bond_weight + p.bond_weight * bond_benefit(p.group_cohesion, p)
-    work = (human_hours * through_bond + automated_hours * p.automated_efficacy
-            + group_hours * through_group)
+    work = ((human_hours + class_hours) * through_bond
+            + automated_hours * p.automated_efficacy + group_hours * through_group)
     return motivation * work / need
 
 
@@ -418,11 +446,11 @@ def ties_change(ties: np.ndarray, network_hours: np.ndarray, p: Parameters) -> n
 def hours_needed(clients: float, working: float, p: Parameters) -> float:
     """Hours a week the clients waiting or in care need of the working team.
 
-    Each working professional's fixed admin and granted network hours, plus per client
-    the admin and the human part of the organisation's standard contact
+    Each working professional's class teaching, fixed admin and granted network hours,
+    plus per client the admin and the human part of the organisation's standard contact
     (``contact_norm_hours``): what the team would spend if everyone were served at the
     norm. Over the team's contract hours it is the *utilisation*.
     """
-    fixed = admin_hours(0.0, p) + p.network_hours
+    fixed = p.class_hours + admin_hours(0.0, p) + p.network_hours
     per_client = admin_hours(1.0, p) - admin_hours(0.0, p) + p.contact_norm_hours * human_share(p)
     return working * fixed + clients * per_client

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.state import DROPOUT, GOAL
+from model.state import DROPOUT, GOAL, YEAR_END
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,20 @@ class Metric:
 
 METRICS = (
     Metric("goal_share", "share", "Clients reaching their goal", "Cliënten die hun doel halen",
-           "Goals reached / (goals + drop-outs), over episodes ending in the window."),
+           "Goals reached / episodes ending in the window (goals, drop-outs and, in school "
+           "years, pupils ending the year short of its goals)."),
     Metric("dropout_share", "share", "Drop-out", "Uitval",
-           "Drop-outs (from the waitlist or from care) / (goals + drop-outs), over "
-           "episodes ending in the window."),
+           "Drop-outs (from the waitlist or from care) / episodes ending in the window."),
     Metric("goal_share_in_care", "share", "Goal reached, of those who got care",
            "Doel gehaald, van wie zorg kreeg",
-           "Goals reached / (goals + drop-outs), over episodes ending in the window that had "
-           "started care: the outcome of care itself, without the waiting list's drop-outs."),
+           "Goals reached / episodes ending in the window that had started care: the "
+           "outcome of care itself, without the waiting list's drop-outs."),
     Metric("weeks_to_goal", "weeks", "Weeks to goal", "Weken tot doel",
-           "Mean weeks from arrival (waiting included) to goal, over goals in the window."),
+           "Mean weeks from arrival (waiting included) to goal, over goals in the window; "
+           "in school years the goal is judged at the year's end, so this is the year."),
     Metric("mean_bond", "0..1", "Mean bond", "Gemiddelde band",
-           "Mean over window weeks of the mean bond of clients in care."),
+           "Mean over window weeks of the mean bond of clients in care (weeks that end "
+           "with nobody in care, as a school year does, have no mean bond)."),
     Metric("clients_per_professional", "clients", "Clients per professional",
            "Cliënten per professional",
            "Mean over window weeks of clients in care / working professionals."),
@@ -110,8 +112,9 @@ def summarise(model) -> dict[str, float]:
     ended = records["exit_week"] > p.warmup_weeks
     reasons = records["exit_reason"][ended]
     goals, dropouts = (reasons == GOAL).sum(), (reasons == DROPOUT).sum()
+    episodes = goals + dropouts + (reasons == YEAR_END).sum()
     cared = records["start_week"][ended] >= 0
-    dropouts_in_care = (reasons[cared] == DROPOUT).sum()
+    episodes_in_care = int(cared.sum())
     to_goal = (records["exit_week"] - records["arrival_week"])[ended][reasons == GOAL]
     started = records["start_week"] > p.warmup_weeks
     waited = (records["start_week"] - records["arrival_week"])[started]
@@ -121,11 +124,11 @@ def summarise(model) -> dict[str, float]:
     employed = weekly["working"] + weekly["sick"]
     hours_per_goal = _ratio(weekly["paid_hours"].sum(), goals)
     values = {
-        "goal_share": _ratio(goals, goals + dropouts),
-        "dropout_share": _ratio(dropouts, goals + dropouts),
-        "goal_share_in_care": _ratio(goals, goals + dropouts_in_care),
+        "goal_share": _ratio(goals, episodes),
+        "dropout_share": _ratio(dropouts, episodes),
+        "goal_share_in_care": _ratio(goals, episodes_in_care),
         "weeks_to_goal": _mean(to_goal),
-        "mean_bond": _mean(weekly["mean_bond"]),
+        "mean_bond": _mean(weekly["mean_bond"][weekly["in_care"] > 0]),
         "clients_per_professional": _mean(weekly["in_care"] / np.maximum(weekly["working"], 1)),
         "contact_hours_per_client_week": _ratio(weekly["contact_hours"].sum(), client_weeks),
         "connective_hours_per_client_week": _ratio(weekly["connective_hours"].sum(),

@@ -13,14 +13,17 @@ One step is one week. The weekly order, the only place it is written down:
 0. Staffing: sick professionals whose leave is over return; vacancies whose time
    is up are filled by new hires with little experience. Events (parameter changes
    from a given reported week) apply before this.
-1. Arrivals and assignment: new clients join the waitlist; the waitlist, oldest
-   first, is assigned to working professionals with room under the caseload cap,
-   least loaded first. Clients still waiting lose motivation.
-2. Time budget: per professional, admin first, then network, then a group session,
-   then contact; overtime when the caseload at the professional's own standard needs
-   more than the contract. The workload felt is measured at the organisation's norm.
+1. Arrivals and assignment: new clients join the waitlist (in school years, the
+   year's pupils all in its first week); the waitlist, oldest first, is assigned to
+   working professionals with room under the caseload cap, least loaded first.
+   Clients still waiting lose motivation.
+2. Time budget: per professional, class teaching first (in schools), then admin,
+   then network, then a group session, then contact; overtime when the caseload at
+   the professional's own standard needs more than the contract. The workload felt
+   is measured at the organisation's norm.
 3. Contact: every client in care has an appointment (unless a group session replaces
-   it); those who come share the professional's contact time; within each contact
+   it); those who come share the professional's class lesson and contact time; within
+   each contact
    the scripted items come first and only the open rest builds connection; a program
    can carry part of the items; abrupt scripted questions can rupture weak bonds.
 4. Bond: grows with unhurried open time x attunement x openness; decays without
@@ -30,7 +33,8 @@ One step is one week. The weekly order, the only place it is written down:
    progress, setbacks and group sessions; ready clients are placed with help of
    network ties. Each professional's standard follows the time they could give.
 6. Exits: placed clients reach their goal; others drop out at a hazard rising with
-   weak bonds, low motivation and imposed goals.
+   weak bonds, low motivation and imposed goals. In school years pupils stay the
+   year and all leave after its last week, having reached its goals or not.
 7. Professional wellbeing: stress moves toward a level set by workload, the waiting
    list, autonomy and connection; burnout sends a professional on sick leave and
    stress makes professionals quit; their clients are handed over to colleagues,
@@ -61,10 +65,11 @@ from model.state import IN_CARE, VACANT, WAITING, WORKING, ClientTable, Posts
 
 #: Model-level figures collected every week (attribute names of the model).
 WEEKLY_FIGURES = (
-    "arrivals", "started", "goals", "dropouts", "waiting", "in_care",
+    "arrivals", "started", "goals", "dropouts", "year_ends", "waiting", "in_care",
     "working", "sick", "vacant", "burnouts", "quits", "handovers",
     "mean_bond", "mean_motivation", "mean_stress", "burnout_share",
-    "admin_hours", "network_hours", "contact_hours", "group_hours", "open_hours",
+    "admin_hours", "network_hours", "contact_hours", "group_hours", "teaching_hours",
+    "open_hours",
     "scripted_hours", "automated_hours", "connective_hours", "slack_hours",
     "overtime_hours", "paid_hours", "mean_standard", "utilisation",
 )
@@ -130,7 +135,7 @@ class VerbindingModel(Model):
         professionals_ever: Every :class:`Professional` ever hired, in hiring order.
         datacollector: Weekly model-level figures (:data:`WEEKLY_FIGURES`).
         week_hours: This week's hours per post by kind (admin, network, contact,
-            open, scripted, group, slack, overtime): one professional's week.
+            open, scripted, group, teaching, slack, overtime): one professional's week.
         week_status: Status of each post when this week's hours were planned.
     """
 
@@ -321,8 +326,27 @@ class VerbindingModel(Model):
         self.professionals_ever.append(professional)
 
     # ----------------------------------------------------------------- 1 arrivals
+    def _school_week(self, week: int) -> int:
+        """Teaching week within the school year, 0 first (-1 outside school years).
+
+        Reported week 1 begins a school year, so the warm-up ends with a whole year.
+        """
+        year = self.p.school_year_weeks
+        return (week - self.p.warmup_weeks - 1) % year if year else -1
+
     def _arrive(self, week: int) -> None:
-        n = int(self.arrival_rng.poisson(self.p.arrivals_per_week))
+        """New clients join the waitlist: a Poisson number a week, or a school year's.
+
+        In school years the year's pupils (``arrivals_per_week x school_year_weeks`` on
+        average) all arrive in its first week.
+        """
+        if self.p.school_year_weeks:
+            if self._school_week(week) != 0:
+                return
+            mean = self.p.arrivals_per_week * self.p.school_year_weeks
+        else:
+            mean = self.p.arrivals_per_week
+        n = int(self.arrival_rng.poisson(mean))
         self.arrivals = n
         if n == 0:
             return
@@ -407,7 +431,7 @@ class VerbindingModel(Model):
         totals = np.zeros((5, len(posts)))  # hours given, open, scripted, automated; bonds
         placed = np.zeros(len(clients.status), bool)
         self.connective_hours = kernels.contact_week(
-            self.packed, clients, posts.columns(), budget.contact, members,
+            self.packed, clients, posts.columns(), budget.contact, budget.teaching, members,
             group_members.astype(float), self.clients.record["early_bond"], uniforms,
             placed, totals)
         given, open_given, scripted_given, automated, bond_sum = totals
@@ -419,14 +443,15 @@ class VerbindingModel(Model):
                        open_given: np.ndarray, scripted_given: np.ndarray) -> None:
         """Record the week's hours per post (``week_hours``) and add them to the totals.
 
-        ``contact`` counts one-to-one time given plus group sessions; ``slack`` is
+        ``contact`` counts one-to-one time given plus group sessions and class
+        teaching; ``slack`` is
         contact time nobody used (no-shows, or more time than clients can take). The
         week's figures ``admin_hours``, ``network_hours``, ... are the sums over posts.
         """
         self.week_hours = {
             "admin": budget.admin, "network": budget.network,
-            "contact": given + budget.group, "open": open_given,
-            "scripted": scripted_given, "group": budget.group,
+            "contact": given + budget.group + budget.teaching, "open": open_given,
+            "scripted": scripted_given, "group": budget.group, "teaching": budget.teaching,
             "slack": budget.contact - given, "overtime": budget.overtime,
         }
         hours = np.array([self.week_hours[k] for k in Posts.HOUR_KINDS])
@@ -438,9 +463,11 @@ class VerbindingModel(Model):
     def _exit(self, placed: np.ndarray, week: int) -> None:
         live = self.clients.live
         status = live["status"]
-        leaving, self.goals, self.dropouts = kernels.exits(
-            self.packed, status, live["bond"], live["motivation"], placed,
-            self.contact_rng.random(len(status)))
+        year = self.p.school_year_weeks
+        year_end = bool(year) and self._school_week(week) == year - 1
+        leaving, self.goals, self.dropouts, self.year_ends = kernels.exits(
+            self.packed, status, live["bond"], live["motivation"], live["progress"], placed,
+            year_end, self.contact_rng.random(len(status)))
         with self._quiet_while(ModelSignals.AGENT_REMOVED):
             for serial in live["serial"][leaving].tolist():
                 self.clients.agents.pop(serial).remove()
@@ -505,7 +532,7 @@ class VerbindingModel(Model):
 
     # ----------------------------------------------------------------- 8 observation
     def _reset_counts(self) -> None:
-        self.arrivals = self.started = self.goals = self.dropouts = 0
+        self.arrivals = self.started = self.goals = self.dropouts = self.year_ends = 0
         self.burnouts = self.quits = self.handovers = 0
 
     def _observe(self) -> None:

@@ -198,6 +198,26 @@ class Parameters:
         "One half-day session a week of professional time per running group: JOBS "
         "sessions last about four hours (Vinokur et al. 1995) [002].",
         "Group hours per week", "Groepsuren per week", "organisation")
+    school_year_weeks: int = param(
+        0, "weeks", 0, 52,
+        "0: clients arrive and leave all year round (care, work). Above 0, the run is "
+        "made of school years of this many teaching weeks: the year's pupils arrive "
+        "together in its first week (arrivals_per_week x this many), and all leave after "
+        "its last; a pupil reaches the goal by reaching the year's goals by then. A Dutch "
+        "primary school year has about 40 teaching weeks: 52 less about 12 weeks of "
+        "school holidays (Rijksoverheid's holiday dates, e.g. 2024-2025); holidays are "
+        "not modelled (docs/ODD.md, section 7.10). Fixed for the run: it sets the "
+        "calendar.",
+        "School year (teaching weeks)", "Schooljaar (lesweken)", "organisation",
+        mid_run=False)
+    class_hours: float = param(
+        0.0, "h/week", 0, 40,
+        "Hours a week a professional teaches the whole caseload together (a class), "
+        "before individual attention; each pupil who is there gets a share of them as in "
+        "a group session, and learns from it through the bond with the teacher. 0 outside "
+        "schools. The education preset's level is an assumption (docs/ODD.md, section "
+        "7.10).",
+        "Class teaching hours", "Uren klassikale les", "organisation")
     handover_overflow: float = param(
         0.2, "share of the cap", 0, 2,
         "Colleagues take over the clients of a professional who falls ill or leaves up "
@@ -440,6 +460,15 @@ class Parameters:
         "share of the professional's hours, which at the usual 5-10 members is about one "
         "one-to-one contact.",
         "Peer learning in a group", "Leren van elkaar in de groep", "progress")
+    class_reach: float = param(
+        0.5, "share", 0, 1,
+        "Share of a whole-class lesson that reaches every pupil whatever the size of the "
+        "class: listening to instruction is not divided among the pupils, as a "
+        "professional's attention in a group session is; a pupil gets class_hours x "
+        "(1/pupils + this x (1 - 1/pupils)). Assumption: about half (the rest lost to "
+        "attention, a pace that does not fit, waiting for help); not fitted: the class-"
+        "size lever (docs/ODD.md, section 8) is held out to test it.",
+        "Reach of a class lesson", "Bereik van een klassikale les", "progress")
     placement_base: float = param(
         1.0, "1/week", 0, 1,
         "Weekly chance that a client who is ready reaches the goal without network help; "
@@ -585,6 +614,9 @@ LIMITS = (
     Limit("admin_hours_fixed", "hours_per_week", False,
           "fixed admin must fit in the contract week",
           "de vaste administratie moet binnen de contracturen passen"),
+    Limit("class_hours", "hours_per_week", False,
+          "class teaching must fit in the contract week",
+          "de klassikale les moet binnen de contracturen passen"),
     Limit("attunement_new", "attunement_max", False,
           "new hires cannot be more attuned than veterans",
           "nieuwe medewerkers kunnen niet beter afgestemd zijn dan ervaren collega's"),

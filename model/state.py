@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-# Client status codes (also the exit reasons of the client records).
-WAITING, IN_CARE, GOAL, DROPOUT = 0, 1, 2, 3
-CLIENT_STATUS = ("waiting", "in_care", "goal", "dropout")
+# Client status codes (also the exit reasons of the client records). YEAR_END: the
+# school year ended before the pupil reached its goals (runs in school years only).
+WAITING, IN_CARE, GOAL, DROPOUT, YEAR_END = 0, 1, 2, 3, 4
+CLIENT_STATUS = ("waiting", "in_care", "goal", "dropout", "year_end")
 
 # Post status codes.
 WORKING, SICK, VACANT = 0, 1, 2
@@ -31,7 +32,8 @@ _RECORD = {
     "arrival_week": (np.int32, -1), "start_week": (np.int32, -1),
     "exit_week": (np.int32, -1), "exit_reason": (np.int8, WAITING),
     "handovers": (np.int32, 0), "initial_motivation": (np.float64, np.nan),
-    "final_bond": (np.float64, np.nan), "early_bond": (np.float64, np.nan),
+    "final_bond": (np.float64, np.nan), "final_progress": (np.float64, np.nan),
+    "early_bond": (np.float64, np.nan),
     "weeks_waiting": (np.int32, 0),
 }
 
@@ -71,7 +73,7 @@ class ClientTable:
 
     Attributes:
         live: Column name to array, one row per client in arrival order; rows of
-            clients who left (status ``GOAL`` or ``DROPOUT``) linger until compaction,
+            clients who left (status ``GOAL``, ``DROPOUT`` or ``YEAR_END``) linger until compaction,
             so select rows by status.
         record: Column name to array indexed by serial number (grown as needed).
         count: Number of clients that have arrived so far (the next serial number).
@@ -173,6 +175,7 @@ class ClientTable:
         serials = self.live["serial"][rows]
         record["exit_reason"][serials] = self.live["status"][rows]
         record["final_bond"][serials] = self.live["bond"][rows]
+        record["final_progress"][serials] = self.live["progress"][rows]
         record["handovers"][serials] = self.live["handovers"][rows]
         record["weeks_waiting"][serials] = self.live["weeks_waiting"][rows]
 
@@ -201,8 +204,8 @@ class Posts:
             the organisation's norm and erodes under pressure.
         weeks_left: Weeks until a sick professional returns or a vacancy is filled.
         hours: Hours of the current holder since hire, by kind (``HOUR_KINDS``),
-            shape ``(posts, 8)``. Contact includes its open and scripted parts and
-            group sessions; admin + network + contact + slack = contract + overtime.
+            shape ``(posts, 9)``. Contact includes its open and scripted parts, group
+            sessions and class teaching; admin + network + contact + slack = contract + overtime.
         burnouts: Burnout episodes of the current holder.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
             A list, not an object array: numpy arrays are invisible to Python's cycle
@@ -210,8 +213,8 @@ class Posts:
             every finished model in memory.
     """
 
-    HOUR_KINDS = ("admin", "network", "contact", "open", "scripted", "group", "slack",
-                  "overtime")
+    HOUR_KINDS = ("admin", "network", "contact", "open", "scripted", "group", "teaching",
+                  "slack", "overtime")
 
     def __init__(self, n: int) -> None:
         self.status = np.full(n, VACANT, np.int8)

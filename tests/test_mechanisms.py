@@ -45,6 +45,18 @@ def test_time_budget_gives_contact_the_rest_and_overtime_when_the_caseload_needs
     assert total[2] == 0.0  # a post without a working professional has no hours
 
 
+def test_class_teaching_comes_first_and_only_for_a_post_with_pupils():
+    p = Parameters(standardisation=0.0, client_voice=0.0, class_hours=10.0, hours_per_week=40.0)
+    budget = mech.time_budget(np.array([23, 0]), np.full(2, 0.6), np.zeros(2, bool),
+                              np.ones(2, bool), p)
+    assert budget.teaching.tolist() == [10.0, 0.0]
+    # 40 - 10 teaching - (5 + 0.2 x 23) admin = 20.4 h for individual attention
+    assert budget.contact[0] == pytest.approx(20.4)
+    assert budget.workload[0] == pytest.approx((10 + 9.6 + 23 * p.contact_norm_hours) / 40)
+    total = budget.teaching + budget.admin + budget.network + budget.group + budget.contact
+    assert total == pytest.approx(40 + budget.overtime)
+
+
 def test_an_eroded_standard_cuts_the_hours_worked_not_the_workload_felt():
     p = Parameters(standardisation=0.0)
     budget = mech.time_budget(np.array([40, 40]), np.array([0.75, 0.5]), np.zeros(2, bool),
@@ -128,12 +140,16 @@ def test_the_bonds_benefit_is_full_at_good_enough():
 
 def test_progress_works_through_the_bond_and_a_program_adds_instruction_only():
     p = Parameters(bond_good_enough=0.5)
-    weak, strong = mech.progress_gain(np.ones(2), np.zeros(2), np.zeros(2),
-                                      np.array([0.0, 0.5]), np.ones(2), np.ones(2), p)
+    none = np.zeros(2)
+    weak, strong = mech.progress_gain(np.ones(2), none, none, none, np.array([0.0, 0.5]),
+                                      np.ones(2), np.ones(2), p)
     assert strong / weak == pytest.approx(1 / (1 - p.bond_weight))
-    program = mech.progress_gain(np.zeros(1), np.ones(1), np.zeros(1), np.zeros(1),
-                                 np.ones(1), np.ones(1), p)
+    program = mech.progress_gain(none, np.ones(2), none, none, none, np.ones(2), np.ones(2), p)
     assert program[0] == pytest.approx(p.automated_efficacy)
+    # a class lesson works through the pupil's own bond, as one-to-one time does
+    taught = mech.progress_gain(none, none, none, np.ones(2), np.array([0.0, 0.5]),
+                                np.ones(2), np.ones(2), p)
+    assert taught.tolist() == pytest.approx([weak, strong])
 
 
 def test_a_group_shares_its_hours_and_each_member_learns_from_the_others():
@@ -142,6 +158,16 @@ def test_a_group_shares_its_hours_and_each_member_learns_from_the_others():
     assert dose.tolist() == pytest.approx([4 * (0.5 + 0.15 * 0.5), 4 * (1 / 15 + 0.15 * 14 / 15)])
     # per professional hour a group of 15 gives far more than one-to-one (one client an hour)
     assert 15 * dose[1] / 4 > 2
+
+
+def test_a_class_lesson_reaches_every_pupil_in_part_so_size_matters_little():
+    p = Parameters(class_reach=0.5)
+    dose = mech.class_dose(10.0, np.array([1.0, 17.0, 23.0, 34.0]), p)
+    assert dose[0] == pytest.approx(10.0)  # a class of one is one-to-one
+    assert dose[2] == pytest.approx(10 * (1 / 23 + 0.5 * 22 / 23))
+    # doubling the class from 17 to 34 costs each pupil about a twentieth of the lesson,
+    # where shared attention (a group session's hours) would lose half
+    assert 0.9 < dose[3] / dose[1] < 1.0
 
 
 def test_dropout_rises_with_weak_bonds_low_motivation_and_imposed_goals():

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from model import Client, Professional, VerbindingModel, kernels
 from model.metrics import METRIC_NAMES, summarise
-from model.state import DROPOUT, GOAL, IN_CARE, VACANT, WAITING, WORKING
+from model.state import DROPOUT, GOAL, IN_CARE, VACANT, WAITING, WORKING, YEAR_END
 
 #: Random draws over the levers and the parts of the model they drive.
 scenarios = st.fixed_dictionaries({
@@ -38,19 +38,23 @@ scenarios = st.fixed_dictionaries({
     "sick_leave_weeks": st.floats(1, 10),
     "placement_base": st.floats(0, 1),
     "placement_network_gain": st.floats(0, 1),
+    "school_year_weeks": st.sampled_from([0, 0, 4, 7]),
+    "class_hours": st.floats(0, 8),
 })
 
 
-def check_invariants(model: VerbindingModel, goals: int, dropouts: int) -> None:
+def check_invariants(model: VerbindingModel, goals: int, dropouts: int,
+                     year_ends: int = 0) -> None:
     live, posts, p = model.clients.live, model.posts, model.p
     status = live["status"]
     waiting, in_care = (status == WAITING).sum(), (status == IN_CARE).sum()
     # No client lost: everyone who arrived is waiting, in care, or has left one way.
-    assert model.clients.count == waiting + in_care + goals + dropouts
+    assert model.clients.count == waiting + in_care + goals + dropouts + year_ends
     record = model.clients.record["exit_reason"][: model.clients.count]
     exited = model.clients.record["exit_week"][: model.clients.count] >= 0
     assert (record[exited] == GOAL).sum() == goals
     assert (record[exited] == DROPOUT).sum() == dropouts
+    assert (record[exited] == YEAR_END).sum() == year_ends
     # No hour lost: a working professional's hours add up to contract plus overtime.
     h = model.week_hours
     total = h["admin"] + h["network"] + h["contact"] + h["slack"]
@@ -58,14 +62,16 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int) -> None:
     np.testing.assert_allclose(total[worked], p.hours_per_week + h["overtime"][worked],
                                rtol=1e-9, atol=1e-9)
     assert np.all(total[~worked] == 0)
-    np.testing.assert_allclose(h["contact"], h["open"] + h["scripted"] + h["group"],
+    np.testing.assert_allclose(h["contact"],
+                               h["open"] + h["scripted"] + h["group"] + h["teaching"],
                                atol=1e-9)
     assert np.all(h["slack"] >= -1e-9) and np.all(h["overtime"] <= p.max_overtime_hours)
     # States within bounds.
     alive = status <= IN_CARE
     for column in ("bond", "motivation", "efficacy", "openness", "progress"):
         values = live[column][alive]
-        assert np.all((values >= 0) & (values <= 1)), column
+        at_most = np.inf if column == "progress" and p.school_year_weeks else 1
+        assert np.all((values >= 0) & (values <= at_most)), column
     assert np.all((posts.stress >= 0) & (posts.stress <= 1))
     # Caseloads pass the cap only by clients taken over from colleagues, up to the
     # overflow; only working professionals have clients.
@@ -82,12 +88,13 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int) -> None:
 @given(params=scenarios, seed=st.integers(0, 2**32))
 def test_invariants_hold_every_week_for_random_parameters(params, seed):
     model = VerbindingModel(rng=seed, weeks=35, warmup_weeks=5, **params)
-    goals = dropouts = 0
+    goals = dropouts = year_ends = 0
     while model.running:
         model.step()
         goals += model.goals
         dropouts += model.dropouts
-        check_invariants(model, goals, dropouts)
+        year_ends += model.year_ends
+        check_invariants(model, goals, dropouts, year_ends)
     assert model.steps == 40
 
 
@@ -232,7 +239,9 @@ def test_a_finished_model_is_freed_once_nobody_holds_it(small):
     assert gone() is None
 
 
-def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small):
+@pytest.mark.parametrize("school", [{}, {"school_year_weeks": 10, "class_hours": 6.0}],
+                         ids=["all year round", "school years"])
+def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small, school):
     """The weekly passes compiled by numba agree with running their Python source."""
     script = ("import json, sys, numba; from model import VerbindingModel; "
               "from model.metrics import summarise; "
@@ -241,7 +250,8 @@ def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small):
               "numba.config.DISABLE_JIT]))")
 
     def run(disable_jit: str):
-        done = subprocess.run([sys.executable, "-c", script, json.dumps(small)], check=True,
+        done = subprocess.run([sys.executable, "-c", script, json.dumps({**small, **school})],
+                              check=True,
                               capture_output=True, text=True,
                               env={**os.environ, "NUMBA_DISABLE_JIT": disable_jit})
         return json.loads(done.stdout)
@@ -251,6 +261,38 @@ def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small):
     assert not was_interpreted and is_interpreted
     assert goals == same_goals  # the same clients reach their goal in the same weeks
     assert compiled == pytest.approx(interpreted, rel=1e-9, nan_ok=True)
+
+
+def test_a_school_year_brings_its_pupils_together_and_ends_for_all_at_once():
+    year, warmup = 10, 15
+    model = VerbindingModel(rng=3, professionals=4, caseload_cap=25, arrivals_per_week=8.0,
+                            school_year_weeks=year, class_hours=8.0, need_hours=40.0,
+                            warmup_weeks=warmup, weeks=3 * year).run()
+    weekly = model.datacollector.get_model_vars_dataframe()
+    reported = np.arange(1 - warmup, 3 * year + 1)  # week numbers as the output gives them
+    first_weeks = (reported - 1) % year == 0
+    # pupils arrive only in a year's first week (reported week 1 is one), about 80 a year
+    assert (weekly["arrivals"][~first_weeks] == 0).all()
+    assert weekly["arrivals"][first_weeks & (reported > 0)].between(50, 110).all()
+    # after a year's last week nobody is left in class or waiting
+    last_weeks = reported % year == 0
+    assert (weekly["in_care"][last_weeks] == 0).all()
+    assert (weekly["waiting"][last_weeks] == 0).all()
+    assert (weekly["goals"][~last_weeks] == 0).all()  # the year's goals are judged at its end
+    # at the end each pupil has reached the year's goals (progress 1 or more) or not
+    records = model.clients.final_records()
+    ended = records["exit_reason"] != DROPOUT
+    reached = records["final_progress"][ended] >= 1
+    assert (records["exit_reason"][ended] == np.where(reached, GOAL, YEAR_END)).all()
+    assert 0 < reached.mean() < 1
+    stay = records["exit_week"] - records["arrival_week"]
+    assert stay.max() < year
+
+
+def test_without_school_years_nobody_waits_for_a_year_end(small):
+    model = VerbindingModel(rng=2, **small).run()
+    assert model.clients.final_records()["exit_reason"].max() < YEAR_END
+    assert sum(model.datacollector.model_vars["year_ends"]) == 0
 
 
 def test_cached_machine_code_is_dropped_when_a_compiled_source_changes(tmp_path):

@@ -22,10 +22,12 @@ CONFIG = {"axis": {"labelFontSize": 14, "titleFontSize": 15, "gridOpacity": 0.4}
 DUTCH_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 #: Colours of the kinds of hours.
 HOUR_COLOURS = {"admin": "#E69F00", "network_hours": "#56B4E9", "open": "#009E73",
-                "scripted": "#0072B2", "group": "#CC79A7", "slack": "#BBBBBB"}
-#: The four panels of the outcomes chart: title key and the weekly figures drawn.
+                "scripted": "#0072B2", "group": "#CC79A7", "teaching": "#D55E00",
+                "slack": "#BBBBBB"}
+#: The four panels of the outcomes chart: title key and the weekly figures drawn
+#: (year ends only in runs made of school years).
 PANELS = (("panel_bond", ("mean_bond", "mean_motivation")),
-          ("panel_exits", ("goals", "dropouts")),
+          ("panel_exits", ("goals", "dropouts", "year_ends")),
           ("panel_queue", ("waiting", "in_care")),
           ("panel_staff", ("mean_stress", "burnout_share")))
 STATUS_COLOURS = {"working": "#D55E00", "sick": "#E69F00", "vacant": "#BBBBBB"}
@@ -70,7 +72,8 @@ def _spec(title: str, body: dict, lang: str) -> dict:
 def outcomes_spec(model, lang: str) -> dict:
     """Bond and motivation, goals and drop-outs, waiting and in care, stress and burnout."""
     rows = []
-    for panel, names in PANELS:
+    for panel, shown in PANELS:
+        names = [n for n in shown if n != "year_ends" or model.p.school_year_weeks]
         for name in names:
             rows += [{"week": week, "value": round(float(v), 4), "series": t(name, lang),
                       "panel": t(panel, lang)}
@@ -101,7 +104,7 @@ def time_split_spec(model, lang: str) -> dict:
     working = np.maximum(weekly(model, "working"), 1)
     figures = {"admin": "admin_hours", "network_hours": "network_hours",
                "open": "open_hours", "scripted": "scripted_hours", "group": "group_hours",
-               "slack": "slack_hours"}
+               "teaching": "teaching_hours", "slack": "slack_hours"}
     rows = []
     for order, (kind, figure) in enumerate(figures.items()):
         rows += [{"week": week, "hours": round(float(v), 3), "kind": t(kind, lang),
@@ -210,7 +213,8 @@ def network_spec(model, lang: str) -> dict:
 def week_spec(model, post: int, lang: str) -> dict:
     """One professional's hours this week as a single stacked bar."""
     hours = {"admin": "admin", "network_hours": "network", "open": "open",
-             "scripted": "scripted", "group": "group", "slack": "slack"}
+             "scripted": "scripted", "group": "group", "teaching": "teaching",
+             "slack": "slack"}
     rows = [{"kind": t(k, lang), "hours": round(float(model.week_hours[v][post]), 2),
              "order": i} for i, (k, v) in enumerate(hours.items())]
     overtime = float(model.week_hours["overtime"][post])
