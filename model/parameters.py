@@ -206,17 +206,17 @@ class Parameters:
         "its last; a pupil reaches the goal by reaching the year's goals by then. A Dutch "
         "primary school year has about 40 teaching weeks: 52 less about 12 weeks of "
         "school holidays (Rijksoverheid's holiday dates, e.g. 2024-2025); holidays are "
-        "not modelled (docs/ODD.md, section 7.10). Fixed for the run: it sets the "
+        "not modelled (docs/ODD.md, section 7.9). Fixed for the run: it sets the "
         "calendar.",
         "School year (teaching weeks)", "Schooljaar (lesweken)", "organisation",
         mid_run=False)
     class_hours: float = param(
         0.0, "h/week", 0, 40,
         "Hours a week a professional teaches the whole caseload together (a class), "
-        "before individual attention; each pupil who is there gets a share of them as in "
-        "a group session, and learns from it through the bond with the teacher. 0 outside "
+        "before individual attention; each pupil who is there gets them as class_reach "
+        "says, and learns from them through the bond with the teacher. 0 outside "
         "schools. The education preset's level is an assumption (docs/ODD.md, section "
-        "7.10).",
+        "7.9).",
         "Class teaching hours", "Uren klassikale les", "organisation")
     handover_overflow: float = param(
         0.2, "share of the cap", 0, 2,

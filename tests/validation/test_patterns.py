@@ -125,6 +125,12 @@ def test_l10_a_surge_outlasts_itself(verdicts):
     assert verdicts["L10"].value > 0.1 and verdicts["L10"].passed
 
 
+def test_l11_classes_a_third_smaller_raise_attainment_modestly(verdicts):
+    result = verdicts["L11"]
+    assert 0.05 <= result.value <= 0.4  # Krueger 1999 (STAR): about 0.2 SD
+    assert result.details["stress change"] < 0 and result.passed
+
+
 def test_the_same_seed_gives_the_same_report():
     first = validate(3, 7, patterns=PATTERNS[:1], workers=1)[0]
     again = validate(3, 7, patterns=PATTERNS[:1], workers=2)[0]
