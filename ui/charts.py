@@ -95,7 +95,7 @@ def outcomes_spec(model, lang: str) -> dict:
                                "legend": {"columns": 2},
                                "scale": {"range": ["#0072B2", "#D55E00", "#009E73",
                                                    "#CC79A7", "#E69F00", "#56B4E9",
-                                                   "#000000", "#999999"]}}}},
+                                                   "#000000", "#999999", "#8C564B"]}}}},
         "resolve": {"scale": {"y": "independent"}}}, lang)
 
 

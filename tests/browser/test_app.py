@@ -108,6 +108,21 @@ def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_
     assert professionals_in_the_model(page) == 6
 
 
+def test_education_runs_in_school_years_with_class_teaching(page: Page, app_url):
+    open_explore(page, app_url)
+    page.locator(".v-select__selections").first.click()
+    page.get_by_role("option", name="education", exact=True).click()
+    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_timeout(500)
+    expect(page.get_by_text(re.compile("a class for the school year"))).to_be_visible()
+    charts = page.locator(".live-part .vega-embed")
+    before = charts.nth(1).screenshot()  # hours per professional: class teaching first
+    step(page, 2)
+    settled(page)
+    assert charts.nth(1).screenshot() != before
+
+
 def test_settings_saved_in_explore_can_be_compared(page: Page, app_url):
     open_explore(page, app_url)
     name = page.get_by_label("Scenario name")
