@@ -426,13 +426,19 @@ def burnout_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
 
 @jitable
 def quit_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
-    """Weekly chance to quit: ``base / 52 * exp(k * (stress - base_stress)+)``.
+    """Weekly chance to quit: ``base / weeks a year * exp(k * (stress - base_stress)+)``.
 
     Below base stress people still leave at the ordinary rate (moves, retirement).
     """
     excess = np.maximum(stress - p.stress_base, 0.0)
-    weekly = p.quit_rate_base / 52 * np.exp(p.quit_stress_effect * excess)
+    weekly = p.quit_rate_base / weeks_per_year(p) * np.exp(p.quit_stress_effect * excess)
     return np.minimum(weekly, 1.0)
+
+
+@jitable
+def weeks_per_year(p: Parameters) -> int:
+    """Model weeks in a year: 52, or in school years the teaching weeks of one."""
+    return p.school_year_weeks if p.school_year_weeks > 0 else 52
 
 
 @jitable

@@ -4,9 +4,13 @@ Every metric is measured over the *window*: the ``weeks`` reported weeks, which 
 the ``warmup_weeks`` of warm-up (model steps ``warmup_weeks + 1`` to ``warmup_weeks +
 weeks``; the model's own records number weeks by step). Weekly figures come from the
 model's DataCollector, per-client figures from the client records. Shares of clients
-are over episodes that ended in the window; hour shares are over the hours
-professionals worked (contract + overtime). A metric with nothing to measure (no goal
-reached, say) is NaN.
+are over episodes that ended in the window (in school years: in the whole school years
+of the window, so a year cut off by the run's end counts neither its drop-outs nor its
+goals); means of the clients' state over weeks leave out weeks that end with no client
+at all (as a school year's last week does); hour shares are over the hours
+professionals worked (contract + overtime). Rates per year are per 52 weeks, or per
+school year of ``school_year_weeks`` teaching weeks. A metric with nothing to measure
+(no goal reached, say) is NaN.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.mechanisms import weeks_per_year
 from model.state import DROPOUT, GOAL, YEAR_END
 
 
@@ -41,10 +46,10 @@ METRICS = (
            "outcome of care itself, without the waiting list's drop-outs."),
     Metric("weeks_to_goal", "weeks", "Weeks to goal", "Weken tot doel",
            "Mean weeks from arrival (waiting included) to goal, over goals in the window; "
-           "in school years the goal is judged at the year's end, so this is the year."),
+           "in school years the goal is judged at the year's end, so this is the school "
+           "year's length less one week."),
     Metric("mean_bond", "0..1", "Mean bond", "Gemiddelde band",
-           "Mean over window weeks of the mean bond of clients in care (weeks that end "
-           "with nobody in care, as a school year does, have no mean bond)."),
+           "Mean over window weeks of the mean bond of clients in care."),
     Metric("clients_per_professional", "clients", "Clients per professional",
            "Cliënten per professional",
            "Mean over window weeks of clients in care / working professionals."),
@@ -82,13 +87,14 @@ METRICS = (
            "Mean over window weeks of the share of employed professionals on burnout "
            "leave or with stress at or above the burnout threshold."),
     Metric("annual_turnover", "1/year", "Annual turnover", "Jaarlijks verloop",
-           "Quits in the window / mean employed professionals, per 52 weeks."),
+           "Quits in the window / mean employed professionals, per year (52 weeks, or a "
+           "school year)."),
     Metric("handovers_per_client", "handovers", "Handovers per client",
            "Overdrachten per cliënt",
            "Mean handovers per client, over episodes ending in the window."),
     Metric("hours_per_goal", "h", "Professional hours per goal", "Uren per behaald doel",
            "Paid professional hours (contract hours of employed staff + overtime) in the "
-           "window / goals reached in the window."),
+           "window (in school years: its whole school years) / goals reached in them."),
     Metric("cost_per_goal", "EUR", "Cost per goal", "Kosten per behaald doel",
            "hours_per_goal x hourly_cost."),
 )
@@ -108,8 +114,12 @@ def summarise(model) -> dict[str, float]:
     p = model.p
     weekly = {name: np.asarray(values, float)[p.warmup_weeks:]
               for name, values in model.datacollector.model_vars.items()}
+    peopled = (weekly["in_care"] + weekly["waiting"]) > 0
+    year = weeks_per_year(p)
+    judged = p.weeks // year * year if p.school_year_weeks else p.weeks
     records = model.clients.final_records()
-    ended = records["exit_week"] > p.warmup_weeks
+    ended = ((records["exit_week"] > p.warmup_weeks)
+             & (records["exit_week"] <= p.warmup_weeks + judged))
     reasons = records["exit_reason"][ended]
     goals, dropouts = (reasons == GOAL).sum(), (reasons == DROPOUT).sum()
     episodes = goals + dropouts + (reasons == YEAR_END).sum()
@@ -122,14 +132,15 @@ def summarise(model) -> dict[str, float]:
                                            "slack_hours"))
     client_weeks = weekly["in_care"].sum()
     employed = weekly["working"] + weekly["sick"]
-    hours_per_goal = _ratio(weekly["paid_hours"].sum(), goals)
+    hours_per_goal = _ratio(weekly["paid_hours"][:judged].sum(), goals)
     values = {
         "goal_share": _ratio(goals, episodes),
         "dropout_share": _ratio(dropouts, episodes),
         "goal_share_in_care": _ratio(goals, episodes_in_care),
         "weeks_to_goal": _mean(to_goal),
         "mean_bond": _mean(weekly["mean_bond"][weekly["in_care"] > 0]),
-        "clients_per_professional": _mean(weekly["in_care"] / np.maximum(weekly["working"], 1)),
+        "clients_per_professional": _mean((weekly["in_care"] / np.maximum(weekly["working"],
+                                                                          1))[peopled]),
         "contact_hours_per_client_week": _ratio(weekly["contact_hours"].sum(), client_weeks),
         "connective_hours_per_client_week": _ratio(weekly["connective_hours"].sum(),
                                                    client_weeks),
@@ -137,14 +148,15 @@ def summarise(model) -> dict[str, float]:
         "contact_share": _ratio(weekly["contact_hours"].sum(), worked),
         "network_share": _ratio(weekly["network_hours"].sum(), worked),
         "idle_share": _ratio(weekly["slack_hours"].sum(), worked),
-        "utilisation": _mean(weekly["utilisation"]),
-        "occupancy": _mean(weekly["in_care"] / np.maximum(weekly["working"], 1)
-                           / p.caseload_cap),
+        "utilisation": _mean(weekly["utilisation"][peopled]),
+        "occupancy": _mean((weekly["in_care"] / np.maximum(weekly["working"], 1)
+                            / p.caseload_cap)[peopled]),
         "waitlist_mean": _mean(weekly["waiting"]),
         "wait_weeks_mean": _mean(waited),
         "stress_mean": _mean(weekly["mean_stress"]),
         "burnout_prevalence": _mean(weekly["burnout_share"]),
-        "annual_turnover": _ratio(weekly["quits"].sum() * 52, employed.mean() * len(employed)),
+        "annual_turnover": _ratio(weekly["quits"].sum() * year,
+                                  employed.mean() * len(employed)),
         "handovers_per_client": _mean(records["handovers"][ended]),
         "hours_per_goal": hours_per_goal,
         "cost_per_goal": hours_per_goal * p.hourly_cost,
