@@ -372,12 +372,20 @@ def _progress_printer():
     return show
 
 
+def _school_years_note(result) -> str:
+    """Which reported weeks a scenario in school years judges its pupils' outcomes on."""
+    year, weeks = result.parameters["school_year_weeks"], result.parameters["weeks"]
+    return (f"{result.scenario.name} runs in school years of {year} weeks: pupils' "
+            f"outcomes count the {weeks // year} whole school year(s) in weeks 1-{weeks}")
+
+
 def _table(results, seed: int) -> str:
     first = results[0].parameters
     lines = [f"Verbinding {package_version()}: {len(results[0].metrics)} replicates per "
              f"scenario, root seed {seed}; measured over reported weeks 1-{first['weeks']}"
              f" (after {first['warmup_weeks']} warm-up weeks); mean [95% interval]"]
     width = max(26, *(len(r.scenario.name) + 2 for r in results))
+    lines += [_school_years_note(r) for r in results if r.parameters["school_year_weeks"]]
     lines.append(f"{'metric':34}" + "".join(f"{r.scenario.name:<{width}}" for r in results))
     summaries = [r.summary() for r in results]
     for metric in METRICS:

@@ -35,6 +35,15 @@ def test_run_prints_a_summary_table_per_scenario(capsys):
         assert f"\n{name} " in out
 
 
+def test_a_run_in_school_years_says_which_years_its_outcomes_count(capsys):
+    assert cli.main(["run", "education", "--replicates", "2", "--seed", "3", "--weeks", "50",
+                     "--set", "warmup_weeks=10", "--set", "professionals=5",
+                     "--set", "arrivals_per_week=3"]) == 0
+    out = capsys.readouterr().out
+    assert "school years of 40 weeks: pupils' outcomes count the 1 whole school" in out
+    assert "\ngoal_share " in out
+
+
 def test_run_json_has_mean_and_interval_per_metric(capsys):
     assert cli.main(["run", "care", "work", "--replicates", "3", "--seed", "1", "--json",
                      *QUICK]) == 0
