@@ -381,9 +381,13 @@ def _school_years_note(result) -> str:
 
 def _table(results, seed: int) -> str:
     first = results[0].parameters
+    warmups = {r.parameters["warmup_weeks"] for r in results}
+    warmup = (f"{first['warmup_weeks']} warm-up weeks" if len(warmups) == 1 else
+              "warm-ups of " + ", ".join(f"{r.parameters['warmup_weeks']} weeks "
+                                         f"({r.scenario.name})" for r in results))
     lines = [f"Verbinding {package_version()}: {len(results[0].metrics)} replicates per "
              f"scenario, root seed {seed}; measured over reported weeks 1-{first['weeks']}"
-             f" (after {first['warmup_weeks']} warm-up weeks); mean [95% interval]"]
+             f" (after {warmup}); mean [95% interval]"]
     width = max(26, *(len(r.scenario.name) + 2 for r in results))
     lines += [_school_years_note(r) for r in results if r.parameters["school_year_weeks"]]
     lines.append(f"{'metric':34}" + "".join(f"{r.scenario.name:<{width}}" for r in results))

@@ -44,6 +44,14 @@ def test_a_run_in_school_years_says_which_years_its_outcomes_count(capsys):
     assert "\ngoal_share " in out
 
 
+def test_scenarios_with_different_warm_ups_are_named_with_theirs(capsys):
+    assert cli.main(["run", "education", "care", "--replicates", "2", "--seed", "3",
+                     "--weeks", "40", "--set", "professionals=4",
+                     "--set", "arrivals_per_week=3"]) == 0
+    out = capsys.readouterr().out
+    assert "(after warm-ups of 160 weeks (education), 52 weeks (care))" in out
+
+
 def test_run_json_has_mean_and_interval_per_metric(capsys):
     assert cli.main(["run", "care", "work", "--replicates", "3", "--seed", "1", "--json",
                      *QUICK]) == 0
