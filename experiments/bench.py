@@ -175,6 +175,75 @@ def measure_sweep(runs: int = 24, rounds: int = 3) -> dict[str, float]:
             "dask_overhead_vs_pool": round(two / dask - 1, 3)}
 
 
+def measure_mesa_agents(n: int = 20_000, rounds: int = 9) -> dict[str, float]:
+    """Where the time of creating and removing a Mesa agent goes (microseconds each).
+
+    ``n`` plain ``mesa.Agent`` objects are created, then removed, in a fresh model; the
+    variants take turns for ``rounds`` rounds and each figure is its best. Nobody
+    subscribes to agent signals and logging is at its default level, as in almost every
+    run:
+
+    - ``stock``: Mesa's ``Model`` as it ships.
+    - ``without_signal``: the same registration steps, without the ``emit`` wrapper
+      that notifies subscribers (Mesa's own functions, unwrapped).
+    - ``log_formatting``: formatting the two debug messages Mesa builds per agent even
+      when debug logging is off (f-strings are formatted before the call).
+    - ``lean``: :class:`~model.model.VerbindingModel`'s registration, which skips signal
+      and message when nobody would receive them.
+    """
+    import mesa
+    from mesa.model import Model
+
+    class Plain(mesa.Agent):
+        """An agent with nothing of its own."""
+
+    class WithoutSignal(Model):
+        register_agent = Model.register_agent.__wrapped__
+        deregister_agent = Model.deregister_agent.__wrapped__
+
+    def per_agent(make_model) -> float:
+        model = make_model()
+        start = time.perf_counter()
+        agents = [Plain(model) for _ in range(n)]
+        for agent in agents:
+            agent.remove()
+        return (time.perf_counter() - start) / n * 1e6
+
+    def formatting() -> float:
+        agent = Plain(Model(rng=1))
+        start = time.perf_counter()
+        for _ in range(n):
+            f"registered {agent.__class__.__name__} with agent_id {agent.unique_id}"
+            f"deregistered agent with agent_id {agent.unique_id}"
+        return (time.perf_counter() - start) / n * 1e6
+
+    variants = {"stock": lambda: per_agent(lambda: Model(rng=1)),
+                "without_signal": lambda: per_agent(lambda: WithoutSignal(rng=1)),
+                "log_formatting": formatting,
+                "lean": lambda: per_agent(lambda: VerbindingModel(
+                    rng=1, professionals=1, arrivals_per_week=0.0))}
+    best = dict.fromkeys(variants, float("inf"))
+    for _ in range(rounds):  # in turns, so load that comes and goes slows all alike
+        for name, measure_once in variants.items():
+            best[name] = min(best[name], measure_once())
+    return {name: round(value, 2) for name, value in best.items()}
+
+
+def mesa_report(costs: dict[str, float]) -> str:
+    """The agent costs as lines: what one agent created and removed costs, and why."""
+    signal = costs["stock"] - costs["without_signal"]
+    return "\n".join([
+        f"one Mesa agent created and removed, nobody listening: {costs['stock']} us",
+        f"  the agent_added / agent_removed signals (emit wrapper, notify): {signal:.2f} us",
+        f"  the two debug messages, formatted though debug logging is off: "
+        f"{costs['log_formatting']} us",
+        f"  the rest (Agent.__init__, the agent sets): "
+        f"{costs['without_signal'] - costs['log_formatting']:.2f} us",
+        f"VerbindingModel's lean registration: {costs['lean']} us "
+        f"({costs['stock'] / costs['lean']:.1f}x less)",
+    ])
+
+
 def report(figures: dict[str, float]) -> str:
     """The figures as readable lines, with the targets of the project."""
     return "\n".join([

@@ -281,3 +281,12 @@ def test_the_benchmark_measures_the_memory_of_its_own_run_not_of_the_caller():
     ballast = np.ones(60_000_000)  # 458 MiB held by this process while the child runs
     peak = peak_mib_in_fresh_process(1)
     assert 50 < peak < ballast.nbytes / 2**20
+
+
+def test_the_mesa_agent_costs_split_one_agent_into_its_parts():
+    from experiments.bench import measure_mesa_agents, mesa_report
+
+    costs = measure_mesa_agents(n=300, rounds=1)
+    assert set(costs) == {"stock", "without_signal", "log_formatting", "lean"}
+    assert all(value > 0 for value in costs.values())
+    assert "signals (emit wrapper, notify)" in mesa_report(costs)
