@@ -378,8 +378,9 @@ def _progress_printer():
 def _school_years_note(result) -> str:
     """Which reported weeks a scenario in school years judges its pupils' outcomes on."""
     year, weeks = result.parameters["school_year_weeks"], result.parameters["weeks"]
-    return (f"{result.scenario.name} runs in school years of {year} weeks: pupils' "
-            f"outcomes count the {weeks // year} whole school year(s) in weeks 1-{weeks}")
+    note = (f"{result.scenario.name} runs in school years of {year} weeks: its metrics "
+            f"count the {weeks // year} whole school year(s) in weeks 1-{weeks}")
+    return note + (f" (run at least {year} weeks)" if weeks < year else "")
 
 
 def _table(results, seed: int) -> str:

@@ -173,6 +173,25 @@ def _check_one(event: Event, number: int, p: Parameters) -> None:
         Parameters(**{**p.to_dict(), **event.parameters})
     except ParameterError as error:
         raise ParameterError(f"{label}: {error}", error.limit) from None
+    _check_intake(event, label, p)
+
+
+def _check_intake(event: Event, label: str, p: Parameters) -> None:
+    """Refuse a change of intake in school years that does not start at a year's start.
+
+    Pupils arrive in a year's first week: a change of ``arrivals_per_week`` starting
+    (or ending) in another week would do nothing, or act on a later year than asked.
+    """
+    year = p.school_year_weeks
+    if not year or "arrivals_per_week" not in event.parameters:
+        return
+    firsts = ", ".join(str(w) for w in range(1, min(p.weeks, 3 * year) + 1, year))
+    for name, week in (("week", event.week), ("until", event.until)):
+        if week is not None and (week - 1) % year and week <= p.weeks:
+            raise ParameterError(
+                f"{label}: in school years pupils arrive in a year's first week, so a change "
+                f"of arrivals_per_week must have its {name} at one ({firsts}, ...), "
+                f"not {week}")
 
 
 def _check_overlap(events: tuple[Event, ...], weeks: int) -> None:

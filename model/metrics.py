@@ -4,10 +4,10 @@ Every metric is measured over the *window*: the ``weeks`` reported weeks, which 
 the ``warmup_weeks`` of warm-up (model steps ``warmup_weeks + 1`` to ``warmup_weeks +
 weeks``; the model's own records number weeks by step). Weekly figures come from the
 model's DataCollector, per-client figures from the client records. Shares of clients
-are over episodes that ended in the window (in school years: in the whole school years
-of the window, so a year cut off by the run's end counts neither its drop-outs nor its
-goals); means of the clients' state over weeks leave out weeks that end with no client
-at all (as a school year's last week does); hour shares are over the hours
+are over episodes that ended in the window; in school years the window is the whole
+school years of the reported weeks (a year cut off by the run's end counts for nothing).
+Means of the clients' state over weeks leave out weeks that end with no client at all
+(as a school year's last week does); hour shares are over the hours
 professionals worked (contract + overtime). Rates per year are per 52 weeks, or per
 school year of ``school_year_weeks`` teaching weeks. A metric with nothing to measure
 (no goal reached, say) is NaN.
@@ -94,7 +94,7 @@ METRICS = (
            "Mean handovers per client, over episodes ending in the window."),
     Metric("hours_per_goal", "h", "Professional hours per goal", "Uren per behaald doel",
            "Paid professional hours (contract hours of employed staff + overtime) in the "
-           "window (in school years: its whole school years) / goals reached in them."),
+           "window / goals reached in the window."),
     Metric("cost_per_goal", "EUR", "Cost per goal", "Kosten per behaald doel",
            "hours_per_goal x hourly_cost."),
 )
@@ -112,11 +112,11 @@ def summarise(model) -> dict[str, float]:
         ``{metric name: value}`` in declaration order; NaN where undefined.
     """
     p = model.p
-    weekly = {name: np.asarray(values, float)[p.warmup_weeks:]
-              for name, values in model.datacollector.model_vars.items()}
-    peopled = (weekly["in_care"] + weekly["waiting"]) > 0
     year = weeks_per_year(p)
     judged = p.weeks // year * year if p.school_year_weeks else p.weeks
+    weekly = {name: np.asarray(values, float)[p.warmup_weeks:p.warmup_weeks + judged]
+              for name, values in model.datacollector.model_vars.items()}
+    peopled = (weekly["in_care"] + weekly["waiting"]) > 0
     records = model.clients.final_records()
     ended = ((records["exit_week"] > p.warmup_weeks)
              & (records["exit_week"] <= p.warmup_weeks + judged))
@@ -132,7 +132,7 @@ def summarise(model) -> dict[str, float]:
                                            "slack_hours"))
     client_weeks = weekly["in_care"].sum()
     employed = weekly["working"] + weekly["sick"]
-    hours_per_goal = _ratio(weekly["paid_hours"][:judged].sum(), goals)
+    hours_per_goal = _ratio(weekly["paid_hours"].sum(), goals)
     values = {
         "goal_share": _ratio(goals, episodes),
         "dropout_share": _ratio(dropouts, episodes),

@@ -40,7 +40,7 @@ def test_a_run_in_school_years_says_which_years_its_outcomes_count(capsys):
                      "--set", "warmup_weeks=10", "--set", "professionals=5",
                      "--set", "arrivals_per_week=3"]) == 0
     out = capsys.readouterr().out
-    assert "school years of 40 weeks: pupils' outcomes count the 1 whole school" in out
+    assert "school years of 40 weeks: its metrics count the 1 whole school year" in out
     assert "\ngoal_share " in out
 
 

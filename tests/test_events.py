@@ -295,3 +295,19 @@ def test_a_sweep_keeps_its_scenarios_events(tmp_path):
     assert experiment.describe()["scenario_events"][0]["week"] == 10
     row = execute(jobs[0])["row"]
     assert row["status"] == "ok" and json.loads(row["events"])[0]["until"] == 20
+
+
+def test_in_school_years_a_change_of_intake_starts_at_a_years_first_week():
+    school = {**BASE, "school_year_weeks": 10, "weeks": 30}
+    with pytest.raises(ParameterError, match=r"must have its week at one \(1, 11, 21, \.\.\.\)"):
+        VerbindingModel(rng=1, events=[{"week": 5, "parameters": {"arrivals_per_week": 9.0}}],
+                        **school)
+    with pytest.raises(ParameterError, match="must have its until at one"):
+        VerbindingModel(rng=1, events=[{"week": 11, "until": 15,
+                                        "parameters": {"arrivals_per_week": 9.0}}], **school)
+    surge = VerbindingModel(rng=1, events=[{"week": 11, "until": 21,
+                                            "parameters": {"arrivals_per_week": 20.0}}],
+                            **school).run()
+    calm = VerbindingModel(rng=1, **school).run()
+    arrivals = np.array(surge.datacollector.model_vars["arrivals"])
+    assert arrivals[-20] > 1.5 * np.array(calm.datacollector.model_vars["arrivals"])[-20]
