@@ -539,8 +539,9 @@ class VerbindingModel(Model):
         p, posts, live = self.p, self.posts, self.clients.live
         self.waiting, self.in_care, bond_sum, motivation_sum = kernels.client_totals(
             live["status"], live["bond"], live["motivation"])
-        self.mean_bond = bond_sum / self.in_care if self.in_care else 0.0
-        self.mean_motivation = motivation_sum / self.in_care if self.in_care else 0.0
+        # with nobody in care (a school year's end) there is no mean: NaN, not 0
+        self.mean_bond = bond_sum / self.in_care if self.in_care else np.nan
+        self.mean_motivation = motivation_sum / self.in_care if self.in_care else np.nan
         self.working, self.sick, self.vacant, stress_sum, strained = kernels.post_totals(
             posts.status, posts.stress, p.burnout_threshold)
         employed = self.working + self.sick

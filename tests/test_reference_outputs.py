@@ -36,6 +36,7 @@ def fingerprint(scenario: str) -> dict[str, float]:
     found = {f"metric {name}": value for name, value in run.metrics.items()}
     for name, values in run.weekly.items():
         weeks = np.arange(1, len(values) + 1)
+        values = np.nan_to_num(np.asarray(values, float))  # no mean bond over nobody
         found[f"weekly {name}"] = float(np.sum(values))
         found[f"weekly {name} by week"] = float(np.dot(weeks, values))
     for kind, columns, rows in (("client", ("id", *CLIENT_COLUMNS), run.clients),

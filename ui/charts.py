@@ -75,7 +75,8 @@ def outcomes_spec(model, lang: str) -> dict:
     for panel, shown in PANELS:
         names = [n for n in shown if n != "year_ends" or model.p.school_year_weeks]
         for name in names:
-            rows += [{"week": week, "value": round(float(v), 4), "series": t(name, lang),
+            rows += [{"week": week, "value": round(float(v), 4) if v == v else None,
+                      "series": t(name, lang),
                       "panel": t(panel, lang)}
                      for week, v in enumerate(weekly(model, name), start=1)]
         if not model.steps:  # no week yet: empty panels, so the view does not jump

@@ -61,7 +61,7 @@ TEXT = {
     "mean_motivation": ("mean motivation", "gemiddelde motivatie"),
     "goals": ("goals reached (per week)", "doel bereikt (per week)"),
     "dropouts": ("drop-outs (per week)", "uitvallers (per week)"),
-    "year_ends": ("year's goals missed (per week)", "jaardoelen gemist (per week)"),
+    "year_ends": ("goals missed (per week)", "doelen gemist (per week)"),
     "waiting": ("waiting", "wachtend"),
     "in_care": ("in care", "in zorg"),
     "mean_stress": ("mean stress", "gemiddelde stress"),
