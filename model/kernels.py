@@ -127,12 +127,14 @@ def census(status, post, n_posts):
 
 
 @compiled
-def assign(status, post, serial, start_week, load, seats, week):
+def assign(status, post, home, serial, start_week, load, seats, week):
     """Give ``seats`` (posts, in :func:`model.mechanisms.seats_in_order`) to the waitlist.
 
-    The longest waiting first.
+    The longest waiting first. The post a client is given is their ``home``: the
+    class a pupil goes back to after a colleague took it over (:func:`back_to_class`).
 
-    Updates ``status``, ``post``, ``load`` and the record ``start_week`` in place.
+    Updates ``status``, ``post``, ``home``, ``load`` and the record ``start_week`` in
+    place.
 
     Returns:
         The number of clients starting care for the first time (the others come back
@@ -146,12 +148,36 @@ def assign(status, post, serial, start_week, load, seats, week):
             continue
         k = seats[given]
         given += 1
-        status[r], post[r] = IN_CARE, k
+        status[r], post[r], home[r] = IN_CARE, k, k
         load[k] += 1
         if start_week[serial[r]] < 0:
             start_week[serial[r]] = week
             started += 1
     return started
+
+
+@compiled
+def back_to_class(params, clients, post_status):
+    """In school years, pupils whom colleagues took over go back to their own class.
+
+    As soon as their home post is staffed again (its teacher back from sick leave, or a
+    new hire in the vacancy), pupils in care elsewhere return to it: a handover, with
+    its loss of bond. Updates ``post``, ``bond`` and ``handovers`` in place.
+
+    Returns:
+        The number of pupils who went back.
+    """
+    p = params[0]
+    moved = 0
+    for r in range(len(clients.status)):
+        k = clients.home[r]
+        if (clients.status[r] == IN_CARE and 0 <= k < len(post_status)
+                and clients.post[r] != k and post_status[k] == WORKING):
+            clients.post[r] = k
+            clients.bond[r] *= 1 - p.handover_bond_loss
+            clients.handovers[r] += 1
+            moved += 1
+    return moved
 
 
 @compiled

@@ -14,8 +14,10 @@ One step is one week. The weekly order, the only place it is written down:
    is up are filled by new hires with little experience. Events (parameter changes
    from a given reported week) apply before this.
 1. Arrivals and assignment: new clients join the waitlist (in school years, the
-   year's pupils all in its first week); the waitlist, oldest first, is assigned to
-   working professionals with room under the caseload cap, least loaded first.
+   year's pupils all in its first week, and pupils whom colleagues took over go back
+   to their own class once its teacher is back); the waitlist, oldest first, is
+   assigned to working professionals with room under the caseload cap, least loaded
+   first.
    Clients still waiting lose motivation.
 2. Time budget: per professional, class teaching first (in schools), then admin,
    then network, then a group session, then contact; overtime when the caseload at
@@ -182,6 +184,9 @@ class VerbindingModel(Model):
                 self.change(**changes)
         self._staffing()                                        # 0
         self._arrive(week)                                      # 1
+        if self.p.school_year_weeks:
+            self.handovers += kernels.back_to_class(self.packed, self.clients.columns(),
+                                                    self.posts.status)
         caseload = self._assign(week)
         self._wait()
         group_members, members = self._group_members()          # 2
@@ -376,8 +381,9 @@ class VerbindingModel(Model):
         if waiting == 0 or not room.any():
             return load
         seats = mech.seats_in_order(load, room, self.contact_rng.permutation(len(posts)))
-        self.started += kernels.assign(live["status"], live["post"], live["serial"],
-                                       self.clients.record["start_week"], load, seats, week)
+        self.started += kernels.assign(live["status"], live["post"], live["home"],
+                                       live["serial"], self.clients.record["start_week"],
+                                       load, seats, week)
         return load
 
     def _wait(self) -> None:

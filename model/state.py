@@ -27,6 +27,7 @@ _LIVE = {
     "openness": np.float64, "bond": np.float64, "motivation": np.float64,
     "efficacy": np.float64, "progress": np.float64, "sessions": np.int16,
     "handovers": np.int32, "weeks_waiting": np.int32, "care_weeks": np.int32,
+    "home": np.int32,
 }
 _RECORD = {
     "arrival_week": (np.int32, -1), "start_week": (np.int32, -1),
@@ -54,6 +55,7 @@ class LiveClients(NamedTuple):
     handovers: np.ndarray
     weeks_waiting: np.ndarray
     care_weeks: np.ndarray
+    home: np.ndarray
 
 
 class Staff(NamedTuple):
@@ -119,7 +121,7 @@ class ClientTable:
         serials = np.arange(self.count, self.count + n, dtype=np.int64)
         self._grow_records(self.count + n)
         self.count += n
-        start = {"serial": serials, "status": WAITING, "post": -1, "sessions": 0,
+        start = {"serial": serials, "status": WAITING, "post": -1, "home": -1, "sessions": 0,
                  "handovers": 0, "weeks_waiting": 0, "care_weeks": 0, "progress": 0.0}
         if self._rows + n > len(self._buffer["serial"]):
             size = 2 * (self._rows + n)
