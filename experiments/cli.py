@@ -376,7 +376,7 @@ def _progress_printer():
 
 
 def _school_years_note(result) -> str:
-    """Which reported weeks a scenario in school years judges its pupils' outcomes on."""
+    """Which reported weeks the metrics of a scenario in school years count."""
     year, weeks = result.parameters["school_year_weeks"], result.parameters["weeks"]
     note = (f"{result.scenario.name} runs in school years of {year} weeks: its metrics "
             f"count the {weeks // year} whole school year(s) in weeks 1-{weeks}")

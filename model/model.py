@@ -17,17 +17,16 @@ One step is one week. The weekly order, the only place it is written down:
    year's pupils all in its first week, and pupils whom colleagues took over go back
    to their own class once its teacher is back); the waitlist, oldest first, is
    assigned to working professionals with room under the caseload cap, least loaded
-   first.
-   Clients still waiting lose motivation.
+   first. Clients still waiting lose motivation.
 2. Time budget: per professional, class teaching first (in schools), then admin,
    then network, then a group session, then contact; overtime when the caseload at
    the professional's own standard needs more than the contract. The workload felt
    is measured at the organisation's norm.
 3. Contact: every client in care has an appointment (unless a group session replaces
    it); those who come share the professional's class lesson and contact time; within
-   each contact
-   the scripted items come first and only the open rest builds connection; a program
-   can carry part of the items; abrupt scripted questions can rupture weak bonds.
+   each contact the scripted items come first and only the open rest builds
+   connection; a program can carry part of the items; abrupt scripted questions can
+   rupture weak bonds.
 4. Bond: grows with unhurried open time x attunement x openness; decays without
    contact (handover losses happen in step 7).
 5. Motivation and progress: progress from human contact through the bond, a
@@ -71,8 +70,7 @@ WEEKLY_FIGURES = (
     "working", "sick", "vacant", "burnouts", "quits", "handovers",
     "mean_bond", "mean_motivation", "mean_stress", "burnout_share",
     "admin_hours", "network_hours", "contact_hours", "group_hours", "teaching_hours",
-    "open_hours",
-    "scripted_hours", "automated_hours", "connective_hours", "slack_hours",
+    "open_hours", "scripted_hours", "automated_hours", "connective_hours", "slack_hours",
     "overtime_hours", "paid_hours", "mean_standard", "utilisation",
 )
 
