@@ -126,7 +126,8 @@ def summarise(model) -> dict[str, float]:
     cared = records["start_week"][ended] >= 0
     episodes_in_care = int(cared.sum())
     to_goal = (records["exit_week"] - records["arrival_week"])[ended][reasons == GOAL]
-    started = records["start_week"] > p.warmup_weeks
+    started = ((records["start_week"] > p.warmup_weeks)
+               & (records["start_week"] <= p.warmup_weeks + judged))
     waited = (records["start_week"] - records["arrival_week"])[started]
     worked = sum(weekly[k].sum() for k in ("admin_hours", "network_hours", "contact_hours",
                                            "slack_hours"))
@@ -155,8 +156,7 @@ def summarise(model) -> dict[str, float]:
         "wait_weeks_mean": _mean(waited),
         "stress_mean": _mean(weekly["mean_stress"]),
         "burnout_prevalence": _mean(weekly["burnout_share"]),
-        "annual_turnover": _ratio(weekly["quits"].sum() * year,
-                                  employed.mean() * len(employed)),
+        "annual_turnover": _ratio(weekly["quits"].sum() * year, employed.sum()),
         "handovers_per_client": _mean(records["handovers"][ended]),
         "hours_per_goal": hours_per_goal,
         "cost_per_goal": hours_per_goal * p.hourly_cost,

@@ -251,6 +251,8 @@ class VerbindingModel(Model):
             posts.status[n:] = VACANT  # no client is assigned to a closing post
             closing = np.arange(old) >= n
             self._hand_over(closing)
+            home = self.clients.live["home"]
+            home[home >= n] = -1  # a closed class is gone: nobody goes back to its post
         posts.resize(n)
         grow = max(n - old, 0)  # this week's hours and status: none for a new post
         self.week_hours = {kind: np.concatenate([h[:n], np.zeros(grow)])

@@ -311,3 +311,15 @@ def test_in_school_years_a_change_of_intake_starts_at_a_years_first_week():
     calm = VerbindingModel(rng=1, **school).run()
     arrivals = np.array(surge.datacollector.model_vars["arrivals"])
     assert arrivals[-20] > 1.5 * np.array(calm.datacollector.model_vars["arrivals"])[-20]
+
+
+def test_a_class_closed_by_an_event_is_gone_when_the_team_grows_again():
+    school = {**BASE, "school_year_weeks": 10, "weeks": 30, "class_hours": 4.0}
+    model = VerbindingModel(rng=2, events=[{"week": 3, "until": 6,
+                                            "parameters": {"professionals": 4}}], **school)
+    while model.steps < WARMUP + 4:  # while the team is small
+        model.step()
+    assert (model.clients.live["home"][model.clients.live["status"] == IN_CARE] < 4).all()
+    model.step()
+    model.step()  # week 6: two new posts, with no class of their own to take back
+    assert model.handovers == 0

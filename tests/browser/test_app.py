@@ -91,13 +91,18 @@ def professionals_in_the_model(page: Page) -> int:
     return count
 
 
-def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_url):
-    open_explore(page, app_url)
+def choose_preset(page: Page, name: str) -> None:
+    """Pick a preset in Explore and make its model (Reset)."""
     page.locator(".v-select__selections").first.click()
-    page.get_by_role("option", name="work", exact=True).click()
+    page.get_by_role("option", name=name, exact=True).click()
     expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
     page.get_by_role("button", name="Reset", exact=True).click()
     page.wait_for_timeout(500)
+
+
+def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_url):
+    open_explore(page, app_url)
+    choose_preset(page, "work")
     assert professionals_in_the_model(page) == 5  # the work preset at classroom size
     team = page.get_by_role("slider", name="Professionals (persons)")
     team.focus()
@@ -110,11 +115,7 @@ def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_
 
 def test_education_runs_in_school_years_with_class_teaching(page: Page, app_url):
     open_explore(page, app_url)
-    page.locator(".v-select__selections").first.click()
-    page.get_by_role("option", name="education", exact=True).click()
-    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
-    page.get_by_role("button", name="Reset", exact=True).click()
-    page.wait_for_timeout(500)
+    choose_preset(page, "education")
     expect(page.get_by_text(re.compile("a class for the school year"))).to_be_visible()
     charts = page.locator(".live-part .vega-embed")
     before = charts.nth(1).screenshot()  # hours per professional: class teaching first
