@@ -26,7 +26,20 @@ import numpy as np
 
 from model import mechanisms as mech
 from model.parameters import Parameters
-from model.state import DROPOUT, GOAL, IN_CARE, SICK, VACANT, WAITING, WORKING, YEAR_END
+from model.state import (
+    COUNT,
+    DEPARTED,
+    DROPOUT,
+    GOAL,
+    IN_CARE,
+    ROWS,
+    SICK,
+    VACANT,
+    WAITING,
+    WORKING,
+    YEAR_END,
+    LiveClients,
+)
 
 #: Source files compiled into the loops below.
 SOURCES = ("kernels.py", "mechanisms.py", "state.py")
@@ -99,7 +112,7 @@ def staffing(status, weeks_left):
     Returns:
         The vacant posts whose vacancy is over (to be filled by a new hire).
     """
-    hires = []
+    hires = np.zeros(len(status), np.bool_)
     for k in range(len(status)):
         if status[k] == WORKING:
             continue
@@ -108,8 +121,28 @@ def staffing(status, weeks_left):
             if status[k] == SICK:
                 status[k] = WORKING
             else:
-                hires.append(k)
-    return hires
+                hires[k] = True
+    return np.flatnonzero(hires)
+
+
+@compiled
+def hire(params, staff, posts, experience, rng):
+    """New professionals take up ``posts``, with ``experience`` (weeks) each.
+
+    They start at base stress with their own strain (a draw of ``rng``), no network ties,
+    the organisation's norm as their standard of contact, and no hours or burnouts yet.
+    """
+    p = params[0]
+    for i in range(len(posts)):
+        k = posts[i]
+        staff.status[k] = WORKING
+        staff.stress[k] = p.stress_base
+        staff.strain[k] = rng.normal(0.0, p.stress_spread)
+        staff.experience[k] = experience[i]
+        staff.ties[k] = 0.0
+        staff.standard[k] = p.contact_norm_hours  # trained to the norm
+        staff.hours[k, :] = 0.0
+        staff.burnouts[k] = 0
 
 
 # --- 1. Assignment -------------------------------------------------------------------
@@ -450,3 +483,445 @@ def post_totals(status, stress, burnout_threshold):
             sick += 1
             strained += 1
     return working, sick, len(status) - working - sick, stress_sum, strained
+
+
+# --- Records and the table's rows ----------------------------------------------------
+@compiled
+def close_records(clients, records, rows):
+    """Write the state of the clients at live ``rows`` (a mask) into their records."""
+    for r in range(len(clients.status)):
+        if rows[r]:
+            s = clients.serial[r]
+            records.exit_reason[s] = clients.status[r]
+            records.final_bond[s] = clients.bond[r]
+            records.final_progress[s] = clients.progress[r]
+            records.handovers[s] = clients.handovers[r]
+            records.weeks_waiting[s] = clients.weeks_waiting[r]
+
+
+@compiled
+def _rows(buffers, n):
+    """The first ``n`` rows of the live buffers: the live columns."""
+    b = buffers
+    return LiveClients(b.serial[:n], b.status[:n], b.post[:n], b.need[:n], b.openness[:n],
+                       b.bond[:n], b.motivation[:n], b.efficacy[:n], b.progress[:n],
+                       b.sessions[:n], b.handovers[:n], b.weeks_waiting[:n],
+                       b.care_weeks[:n], b.home[:n])
+
+
+@compiled
+def _compact(buffers, sizes):
+    """Drop the rows of departed clients, keeping arrival order."""
+    kept = 0
+    for r in range(sizes[ROWS]):
+        if buffers.status[r] > IN_CARE:
+            continue
+        if kept != r:
+            for column in (buffers.need, buffers.openness, buffers.bond, buffers.motivation,
+                           buffers.efficacy, buffers.progress):
+                column[kept] = column[r]
+            buffers.serial[kept] = buffers.serial[r]
+            buffers.status[kept] = buffers.status[r]
+            buffers.post[kept] = buffers.post[r]
+            buffers.sessions[kept] = buffers.sessions[r]
+            buffers.handovers[kept] = buffers.handovers[r]
+            buffers.weeks_waiting[kept] = buffers.weeks_waiting[r]
+            buffers.care_weeks[kept] = buffers.care_weeks[r]
+            buffers.home[kept] = buffers.home[r]
+        kept += 1
+    sizes[ROWS], sizes[DEPARTED] = kept, 0
+
+
+# --- The calendar --------------------------------------------------------------------
+@compiled
+def school_week(params, week):
+    """Teaching week within the school year, 0 first (-1 outside school years).
+
+    Reported week 1 begins a school year, so the warm-up ends with a whole year.
+    """
+    p = params[0]
+    year = p.school_year_weeks
+    return (week - p.warmup_weeks - 1) % year if year > 0 else -1
+
+
+@compiled
+def arrivals_due(params, week, rng):
+    """How many clients arrive this week: a Poisson number a week, or a school year's.
+
+    In school years the year's pupils (``arrivals_per_week x school_year_weeks`` on
+    average) all arrive in its first week; no draw is made in the other weeks.
+    """
+    p = params[0]
+    if p.school_year_weeks > 0:
+        if school_week(params, week) != 0:
+            return 0
+        return rng.poisson(p.arrivals_per_week * p.school_year_weeks)
+    return rng.poisson(p.arrivals_per_week)
+
+
+# --- 1. Arrivals ---------------------------------------------------------------------
+@compiled
+def arrive(params, buffers, records, sizes, n, week, rng):
+    """``n`` new clients join the waitlist, with traits drawn from ``rng``.
+
+    Need is lognormal around ``need_hours``; openness, motivation and self-efficacy are
+    beta-distributed around their means (all need first, then each state in turn).
+    The buffers and records must have room (:meth:`model.state.ClientTable.reserve`).
+    """
+    p = params[0]
+    first, serial = sizes[ROWS], sizes[COUNT]
+    sigma = np.sqrt(np.log1p(p.need_spread**2))
+    for i in range(n):
+        buffers.need[first + i] = p.need_hours * rng.lognormal(-0.5 * sigma**2, sigma)
+    strength = p.trait_concentration
+    for column, mean in ((buffers.openness, p.openness_mean),
+                         (buffers.motivation, p.motivation_mean),
+                         (buffers.efficacy, p.efficacy_mean)):
+        for i in range(n):
+            column[first + i] = rng.beta(mean * strength, (1 - mean) * strength)
+    for i in range(n):
+        r = first + i
+        buffers.serial[r], buffers.status[r] = serial + i, WAITING
+        buffers.post[r], buffers.home[r] = -1, -1
+        buffers.bond[r], buffers.progress[r] = p.bond_initial, 0.0
+        buffers.sessions[r], buffers.handovers[r] = 0, 0
+        buffers.weeks_waiting[r], buffers.care_weeks[r] = 0, 0
+        records.arrival_week[serial + i] = week
+        records.initial_motivation[serial + i] = buffers.motivation[r]
+    sizes[ROWS] += n
+    sizes[COUNT] += n
+
+
+@compiled
+def _free_seats(staff, load, limit):
+    """The free seats up to ``limit`` clients a working post, in the order to fill them."""
+    room = np.zeros(len(load), np.int64)
+    for k in range(len(load)):
+        if staff.status[k] == WORKING:
+            room[k] = max(limit - load[k], 0)
+    return room
+
+
+@compiled
+def assign_waitlist(params, clients, records, staff, week, rng):
+    """Assign waiting clients to seats under the caseload cap (step 1).
+
+    Returns:
+        The caseload per post afterwards, and the number of clients starting care.
+    """
+    p = params[0]
+    waiting, load = census(clients.status, clients.post, len(staff.status))
+    room = _free_seats(staff, load, p.caseload_cap)
+    if waiting == 0 or room.sum() == 0:
+        return load, 0
+    seats = mech.seats_in_order(load, room, rng.permutation(len(staff.status)))
+    started = assign(clients.status, clients.post, clients.home, clients.serial,
+                     records.start_week, load, seats, week)
+    return load, started
+
+
+# --- 2. Group sessions ---------------------------------------------------------------
+#: A group session needs at least two members: a group of one is one-to-one contact
+#: (a definition, not an assumption).
+MIN_GROUP = 2
+
+
+@compiled
+def group_members(params, clients, post_status):
+    """The members of each post's JOBS session this week (0: none), and who attends.
+
+    Clients in care who have not yet had all sessions join their working professional's
+    group, earliest arrivals first, up to ``group_size``; a group of fewer than
+    :data:`MIN_GROUP` does not meet.
+    """
+    p = params[0]
+    size = np.zeros(len(post_status), np.int64)
+    members = np.zeros(len(clients.status), np.bool_)
+    if not p.group_programme:
+        return size, members
+    for r in range(len(clients.status)):
+        k = clients.post[r]
+        if (clients.status[r] == IN_CARE and clients.sessions[r] < p.group_sessions
+                and post_status[k] == WORKING and size[k] < p.group_size):
+            members[r] = True
+            size[k] += 1
+    for k in range(len(size)):
+        if size[k] < MIN_GROUP:
+            size[k] = 0
+    for r in range(len(clients.status)):
+        if members[r] and size[clients.post[r]] == 0:
+            members[r] = False
+    return size, members
+
+
+# --- 7. Handovers --------------------------------------------------------------------
+@compiled
+def hand_over(params, clients, staff, leaving_posts, rng):
+    """Hand the clients of professionals who left or fell ill over.
+
+    They go to working colleagues, least loaded first, even above the caseload cap
+    up to ``handover_overflow`` of it (those who stay carry the load); the rest go
+    back to the waiting list, in arrival order. Most of their bond is lost.
+
+    Returns:
+        The number of clients handed over.
+    """
+    p = params[0]
+    rows = np.zeros(len(clients.status), np.bool_)
+    moved = 0
+    for r in range(len(clients.status)):  # others than those in care may hold stale posts
+        if clients.status[r] == IN_CARE and leaving_posts[clients.post[r]]:
+            rows[r] = True
+            clients.bond[r] *= 1 - p.handover_bond_loss
+            clients.handovers[r] += 1
+            moved += 1
+    if moved == 0:
+        return 0
+    _, load = census(clients.status, clients.post, len(staff.status))
+    for k in range(len(load)):
+        if leaving_posts[k]:
+            load[k] = 0
+    limit = int(p.caseload_cap * (1 + p.handover_overflow))
+    seats = mech.seats_in_order(load, _free_seats(staff, load, limit),
+                                rng.permutation(len(staff.status)))
+    given = 0
+    for r in range(len(clients.status)):
+        if not rows[r]:
+            continue
+        if given < len(seats):
+            clients.post[r] = seats[given]
+            given += 1
+        else:
+            clients.status[r], clients.post[r] = WAITING, -1
+    return moved
+
+
+# --- The whole week ------------------------------------------------------------------
+#: Model-level figures of a week, in the order :func:`week` writes them.
+WEEKLY_FIGURES = (
+    "arrivals", "started", "goals", "dropouts", "year_ends", "waiting", "in_care",
+    "working", "sick", "vacant", "burnouts", "quits", "handovers",
+    "mean_bond", "mean_motivation", "mean_stress", "burnout_share",
+    "admin_hours", "network_hours", "contact_hours", "group_hours", "teaching_hours",
+    "open_hours", "scripted_hours", "automated_hours", "connective_hours", "slack_hours",
+    "overtime_hours", "paid_hours", "mean_standard", "utilisation",
+)
+#: The figures that count (whole numbers).
+COUNTS = WEEKLY_FIGURES[:WEEKLY_FIGURES.index("handovers") + 1]
+
+
+@compiled
+def _block_sum(values, first, n):
+    """numpy's sum of up to 128 values: in eight running sums, then pairwise."""
+    if n < 8:
+        total = -0.0
+        for i in range(first, first + n):
+            total += values[i]
+        return total if n else 0.0
+    part = values[first:first + 8].copy()
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            part[j] += values[first + i + j]
+        i += 8
+    total = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5])
+                                                             + (part[6] + part[7]))
+    for j in range(i, n):
+        total += values[first + j]
+    return total
+
+
+@compiled
+def _sum(values):
+    """numpy's sum of ``values``, to the last bit: halves of blocks of 128, pairwise.
+
+    Reported totals are summed as numpy sums them, so the weekly figures stay those
+    of the numpy version of the model. Written without recursion (numba cannot cache
+    recursive functions reliably): an explicit stack, halves left first.
+    """
+    first, size, combine = np.empty(128, np.int64), np.empty(128, np.int64), np.empty(128, np.bool_)
+    sums = np.empty(128)
+    tasks, done = 1, 0
+    first[0], size[0], combine[0] = 0, len(values), False
+    while tasks:
+        tasks -= 1
+        f, n = first[tasks], size[tasks]
+        if combine[tasks]:
+            done -= 1
+            sums[done - 1] += sums[done]
+        elif n <= 128:
+            sums[done] = _block_sum(values, f, n)
+            done += 1
+        else:
+            half = n // 2 - n // 2 % 8
+            for g, m, c in ((f, n, True), (f + half, n - half, False), (f, half, False)):
+                first[tasks], size[tasks], combine[tasks] = g, m, c
+                tasks += 1
+    return sums[0]
+
+
+@compiled
+def _durations(staff, posts, mean_weeks, rng):
+    """Weeks of sick leave or vacancy for ``posts`` (a mask): geometric with the mean."""
+    for k in range(len(posts)):
+        if posts[k]:
+            staff.weeks_left[k] = rng.geometric(min(1.0, 1.0 / mean_weeks)) if mean_weeks > 0 else 0
+
+
+@compiled
+def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arrivals, step,
+         trait_rng, contact_rng, staff_rng, figures):
+    """One week, steps 0 to 8 of the weekly order (:mod:`model.model`), on arrays.
+
+    Args:
+        params: :func:`packed` parameters in force.
+        buffers: The live client buffers (:meth:`model.state.ClientTable.buffers`),
+            with room for ``n_arrivals`` more rows; ``sizes`` their sizes.
+        records: The client records, with room for ``n_arrivals`` more clients.
+        staff: The posts' columns.
+        week_hours: Shape ``(9, posts)``: set to this week's hours per post, by kind
+            (:attr:`model.state.Posts.HOUR_KINDS`).
+        week_status: Set to each post's status when the week's hours were planned.
+        n_arrivals: Clients arriving this week (:func:`arrivals_due`).
+        step: The model step (week) being run.
+        trait_rng, contact_rng, staff_rng: The model's generators for client traits,
+            for contact and assignment, and for staff.
+        figures: Set to the week's :data:`WEEKLY_FIGURES`.
+
+    Returns:
+        The posts filled by new hires, the serial numbers of the clients who left and
+        the posts whose professionals quit, each in the order it happened.
+    """
+    p = params[0]
+    n_posts = len(staff.status)
+    hired = staffing(staff.status, staff.weeks_left)                    # 0
+    hire(params, staff, hired, np.zeros(len(hired)), staff_rng)
+    arrive(params, buffers, records, sizes, n_arrivals, step, trait_rng)  # 1
+    clients = _rows(buffers, sizes[ROWS])
+    handovers = 0
+    if p.school_year_weeks > 0:
+        handovers += back_to_class(params, clients, staff.status)
+    caseload, started = assign_waitlist(params, clients, records, staff, step, contact_rng)
+    waiting_now = wait(clients.status, clients.weeks_waiting, clients.motivation,
+                       p.waiting_motivation_loss)
+    group_size, members = group_members(params, clients, staff.status)  # 2
+    week_status[:] = staff.status
+    budget = time_budget(params, caseload, group_size > 0, staff)
+    uniforms = contact_rng.random((4, caseload.sum()))                  # 3-5
+    totals = np.zeros((5, n_posts))
+    placed = np.zeros(len(clients.status), np.bool_)
+    connective = contact_week(params, clients, staff, budget.contact, budget.teaching,
+                              members, group_size.astype(np.float64), records.early_bond,
+                              uniforms, placed, totals)
+    kinds = (budget.admin, budget.network, totals[0] + budget.group + budget.teaching,
+             totals[1], totals[2], budget.group, budget.teaching, budget.contact - totals[0],
+             budget.overtime)
+    for i in range(len(kinds)):
+        week_hours[i, :] = kinds[i]
+        for k in range(n_posts):
+            staff.hours[k, i] += kinds[i][k]
+    year = p.school_year_weeks                                          # 6
+    year_end = year > 0 and school_week(params, step) == year - 1
+    leaving, goals, dropouts, year_ends = exits(
+        params, clients.status, clients.bond, clients.motivation, clients.progress, placed,
+        year_end, contact_rng.random(len(clients.status)))
+    left = clients.serial[leaving].copy()
+    close_records(clients, records, leaving)
+    records.exit_week[left] = step
+    sizes[DEPARTED] += len(left)
+    if 4 * sizes[DEPARTED] > sizes[ROWS]:
+        _compact(buffers, sizes)
+        clients = _rows(buffers, sizes[ROWS])
+    noise = np.empty(n_posts)                                           # 7
+    for k in range(n_posts):
+        noise[k] = staff_rng.normal(0.0, p.stress_noise)
+    u = staff_rng.random((2, n_posts))
+    burnout, quits = np.zeros(n_posts, np.bool_), np.zeros(n_posts, np.bool_)
+    working = 0
+    for k in range(n_posts):
+        working += staff.status[k] == WORKING
+    places = working * p.caseload_cap
+    backlog = waiting_now / places if places else 1.0
+    bond_sum = totals[4]
+    connection = bond_sum / np.maximum(caseload, 1)
+    burnouts, n_quits = wellbeing(params, staff, budget.workload, backlog, budget.network,
+                                  connection, noise, u[0], u[1], burnout, quits)
+    if burnouts:
+        _durations(staff, burnout, p.sick_leave_weeks, staff_rng)
+    if n_quits:
+        _durations(staff, quits, p.vacancy_weeks, staff_rng)
+    if burnouts or n_quits:
+        handovers += hand_over(params, clients, staff, burnout | quits, contact_rng)
+    _observe(params, clients, staff, week_hours, figures, n_arrivals, started, goals,
+             dropouts, year_ends, burnouts, n_quits, handovers,
+             _sum(totals[3]), connective)                              # 8
+    return hired, left, np.flatnonzero(quits)
+
+
+@compiled
+def _observe(params, clients, staff, week_hours, figures, arrivals, started, goals, dropouts,
+             year_ends, burnouts, quits, handovers, automated, connective):
+    """Step 8: the week's :data:`WEEKLY_FIGURES`, into ``figures``."""
+    p = params[0]
+    waiting, in_care, bond_sum, motivation_sum = client_totals(
+        clients.status, clients.bond, clients.motivation)
+    working, sick, vacant, stress_sum, strained = post_totals(staff.status, staff.stress,
+                                                              p.burnout_threshold)
+    employed = working + sick
+    hours = np.empty(len(week_hours))
+    for i in range(len(week_hours)):
+        hours[i] = _sum(week_hours[i])
+    admin, network, contact, open_h, scripted, group, teaching, slack, overtime = (
+        hours[0], hours[1], hours[2], hours[3], hours[4], hours[5], hours[6], hours[7],
+        hours[8])
+    standards = staff.standard[staff.status == WORKING]
+    contract = working * p.hours_per_week
+    needed = mech.hours_needed(in_care + waiting, working, p)
+    counts = (arrivals, started, goals, dropouts, year_ends, waiting, in_care, working, sick,
+              vacant, burnouts, quits, handovers)
+    for i in range(len(counts)):
+        figures[i] = counts[i]
+    rest = (
+        # with nobody in care (a school year's end) there is no mean: NaN, not 0
+        bond_sum / in_care if in_care else np.nan,
+        motivation_sum / in_care if in_care else np.nan,
+        stress_sum / working if working else 0.0,
+        strained / employed if employed else 0.0,
+        admin, network, contact, group, teaching, open_h, scripted, automated, connective,
+        slack, overtime, employed * p.hours_per_week + overtime,
+        _sum(standards) / len(standards) if working else 0.0,
+        needed / contract if contract else 0.0,
+    )
+    for i in range(len(rest)):
+        figures[len(counts) + i] = rest[i]
+
+
+@compiled
+def run_weeks(params, buffers, records, sizes, staff, week_hours, week_status, first, last,
+              pending, arrival_rng, trait_rng, contact_rng, staff_rng, figures):
+    """Run the weeks ``first`` to ``last - 1`` (model steps) in one compiled loop.
+
+    Stops early, before a week whose arrivals find no room in the buffers or records
+    (the caller makes room, :meth:`model.state.ClientTable.reserve`, and goes on with
+    ``pending`` set to those arrivals, already drawn).
+
+    Args:
+        pending: The first week's arrivals if already drawn, else -1.
+        figures: Shape ``(last - first, figures)``: each week's :data:`WEEKLY_FIGURES`.
+        Others: as :func:`week`.
+
+    Returns:
+        The step to go on from (``last`` when done), its arrivals if drawn (else -1),
+        and the last week's hires, leavers and quits (:func:`week`).
+    """
+    empty = np.zeros(0, np.int64)
+    hired, left, quit_posts = empty, empty, empty
+    for step in range(first, last):
+        n = pending if pending >= 0 else arrivals_due(params, step, arrival_rng)
+        pending = -1
+        if sizes[ROWS] + n > len(buffers.serial) or sizes[COUNT] + n > len(records.arrival_week):
+            return step, n, hired, left, quit_posts
+        hired, left, quit_posts = week(params, buffers, records, sizes, staff, week_hours,
+                                       week_status, n, step, trait_rng, contact_rng,
+                                       staff_rng, figures[step - first])
+    return last, -1, hired, left, quit_posts

@@ -58,6 +58,21 @@ class LiveClients(NamedTuple):
     home: np.ndarray
 
 
+class ClientRecords(NamedTuple):
+    """The record columns as one argument of the compiled loops (see ``_RECORD``)."""
+
+    arrival_week: np.ndarray
+    start_week: np.ndarray
+    exit_week: np.ndarray
+    exit_reason: np.ndarray
+    handovers: np.ndarray
+    initial_motivation: np.ndarray
+    final_bond: np.ndarray
+    final_progress: np.ndarray
+    early_bond: np.ndarray
+    weeks_waiting: np.ndarray
+
+
 class Staff(NamedTuple):
     """The posts' columns as one argument of the compiled loops (see :class:`Posts`)."""
 
@@ -68,17 +83,30 @@ class Staff(NamedTuple):
     ties: np.ndarray
     standard: np.ndarray
     burnouts: np.ndarray
+    weeks_left: np.ndarray
+    hours: np.ndarray
+
+
+#: Where :class:`ClientTable`'s sizes sit in its ``sizes`` array, which the compiled week
+#: updates in place: live rows in use, clients so far, rows of departed clients not yet
+#: compacted away.
+ROWS, COUNT, DEPARTED = 0, 1, 2
 
 
 class ClientTable:
     """Live clients (waiting or in care) as columns, plus a record per client ever seen.
+
+    The compiled week (:func:`model.kernels.run_weeks`) appends arrivals to the columns'
+    buffers, closes the records of those who leave and compacts the rows; its sizes are
+    kept in ``sizes`` (:data:`ROWS`, :data:`COUNT`, :data:`DEPARTED`), and
+    :meth:`reserve` makes room beforehand.
 
     Attributes:
         live: Column name to array, one row per client in arrival order; rows of
             clients who left (status ``GOAL``, ``DROPOUT`` or ``YEAR_END``) linger until compaction,
             so select rows by status.
         record: Column name to array indexed by serial number (grown as needed).
-        count: Number of clients that have arrived so far (the next serial number).
+        sizes: Live rows in use, clients so far and departed rows not yet compacted.
         agents: The Mesa agent of each client still here, by serial number. A dict,
             not an object column: numpy arrays are invisible to Python's cycle
             collector, so agents (which refer to their model) held in one would keep
@@ -88,82 +116,60 @@ class ClientTable:
     def __init__(self, capacity: int) -> None:
         self.record = {name: np.full(max(capacity, 16), fill, dtype)
                        for name, (dtype, fill) in _RECORD.items()}
-        self.count = 0
+        self.sizes = np.zeros(3, np.int64)
         self.agents: dict[int, object] = {}
-        self._rows = 0
-        self._departed = 0
         self._buffer = {name: np.empty(1024, dtype) for name, dtype in _LIVE.items()}
-        self._refresh()
+        self.refresh()
 
     def __len__(self) -> int:
-        return self._rows
+        return int(self.sizes[ROWS])
+
+    @property
+    def count(self) -> int:
+        """Number of clients that have arrived so far (the next serial number)."""
+        return int(self.sizes[COUNT])
 
     def columns(self) -> LiveClients:
         """The live columns, grouped for the compiled loops (views, not copies)."""
         return LiveClients(**self.live)
 
-    def _refresh(self) -> None:
+    def buffers(self) -> LiveClients:
+        """The live columns' whole buffers (rows in use first), for the compiled week."""
+        return LiveClients(**self._buffer)
+
+    def records(self) -> ClientRecords:
+        """The record columns, grouped for the compiled loops."""
+        return ClientRecords(**self.record)
+
+    def refresh(self) -> None:
         """Point ``live`` at the rows in use of the (larger) column buffers."""
-        self.live = {name: column[: self._rows] for name, column in self._buffer.items()}
+        rows = len(self)
+        self.live = {name: column[:rows] for name, column in self._buffer.items()}
 
-    def append(self, columns: dict[str, np.ndarray], week: int) -> np.ndarray:
-        """Add newly arrived clients to the waitlist.
-
-        Args:
-            columns: Arrays for the trait columns (``need``, ``openness``, ...); the
-                other live columns start at their initial values.
-            week: Week of arrival.
-
-        Returns:
-            The serial numbers given to the new clients.
-        """
-        n = len(columns["need"])
-        serials = np.arange(self.count, self.count + n, dtype=np.int64)
-        self._grow_records(self.count + n)
-        self.count += n
-        start = {"serial": serials, "status": WAITING, "post": -1, "home": -1, "sessions": 0,
-                 "handovers": 0, "weeks_waiting": 0, "care_weeks": 0, "progress": 0.0}
-        if self._rows + n > len(self._buffer["serial"]):
-            size = 2 * (self._rows + n)
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` more clients in the live buffers and the records."""
+        rows, count = len(self), self.count
+        if rows + n > len(self._buffer["serial"]):
+            size = 2 * (rows + n)
             for name, column in self._buffer.items():
                 grown = np.empty(size, column.dtype)
-                grown[: self._rows] = column[: self._rows]
+                grown[:rows] = column[:rows]
                 self._buffer[name] = grown
-        for name, column in self._buffer.items():
-            column[self._rows: self._rows + n] = columns.get(name, start.get(name))
-        self._rows += n
-        self._refresh()
-        self.record["arrival_week"][serials] = week
-        self.record["initial_motivation"][serials] = columns["motivation"]
-        return serials
-
-    def remove(self, leaving: np.ndarray, week: int) -> None:
-        """Close the records of the clients where ``leaving`` is true.
-
-        Their rows stay, marked by their final status, until a quarter of the rows
-        are such; then the table is compacted (cheaper than compacting every week).
-
-        Args:
-            leaving: Boolean mask over live rows; their status is already final.
-            week: Week of exit.
-        """
-        if not leaving.any():
-            return
-        self._write_records(leaving, self.record)
-        self.record["exit_week"][self.live["serial"][leaving]] = week
-        self._departed += int(leaving.sum())
-        if 4 * self._departed > len(self):
-            keep = self.live["status"] <= IN_CARE
-            kept = int(keep.sum())
-            for column in self._buffer.values():
-                column[:kept] = column[: self._rows][keep]
-            self._rows, self._departed = kept, 0
-            self._refresh()
+            self.refresh()
+        size = len(self.record["arrival_week"])
+        if count + n > size:
+            new_size = max(count + n, 2 * size)
+            for name, (dtype, fill) in _RECORD.items():
+                grown = np.full(new_size, fill, dtype)
+                grown[:size] = self.record[name]
+                self.record[name] = grown
 
     def final_records(self) -> dict[str, np.ndarray]:
         """Records of every client so far, with live clients' current state filled in."""
+        from model.kernels import close_records
+
         final = {name: column[: self.count].copy() for name, column in self.record.items()}
-        self._write_records(self.live["status"] <= IN_CARE, final)
+        close_records(self.columns(), ClientRecords(**final), self.live["status"] <= IN_CARE)
         return final
 
     def row_of(self, serial: int) -> int | None:
@@ -172,24 +178,6 @@ class ClientTable:
         row = int(np.searchsorted(serials, serial))
         found = row < len(serials) and serials[row] == serial
         return row if found and self.live["status"][row] <= IN_CARE else None
-
-    def _write_records(self, rows: np.ndarray, record: dict[str, np.ndarray]) -> None:
-        serials = self.live["serial"][rows]
-        record["exit_reason"][serials] = self.live["status"][rows]
-        record["final_bond"][serials] = self.live["bond"][rows]
-        record["final_progress"][serials] = self.live["progress"][rows]
-        record["handovers"][serials] = self.live["handovers"][rows]
-        record["weeks_waiting"][serials] = self.live["weeks_waiting"][rows]
-
-    def _grow_records(self, needed: int) -> None:
-        size = len(self.record["arrival_week"])
-        if needed <= size:
-            return
-        new_size = max(needed, 2 * size)
-        for name, (dtype, fill) in _RECORD.items():
-            grown = np.full(new_size, fill, dtype)
-            grown[:size] = self.record[name]
-            self.record[name] = grown
 
 
 class Posts:
@@ -236,7 +224,7 @@ class Posts:
     def columns(self) -> Staff:
         """The posts' columns, grouped for the compiled loops (views, not copies)."""
         return Staff(self.status, self.stress, self.strain, self.experience, self.ties,
-                     self.standard, self.burnouts)
+                     self.standard, self.burnouts, self.weeks_left, self.hours)
 
     def resize(self, n: int) -> None:
         """Keep the first ``n`` posts, or add vacant posts up to ``n``.

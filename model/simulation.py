@@ -1,0 +1,175 @@
+"""The model's state and weeks on arrays: what :class:`~model.model.VerbindingModel` runs.
+
+A :class:`Simulation` holds the parameters in force, the four random streams, the
+clients (:class:`~model.state.ClientTable`) and the posts (:class:`~model.state.Posts`),
+and runs weeks with :func:`model.kernels.run_weeks`: the whole weekly order (the
+module docstring of :mod:`model.model`) compiled, many weeks in one call.
+
+:class:`~model.model.VerbindingModel` runs one week at a time and keeps the Mesa
+agents in step with the arrays (who was hired, arrived, left or quit). Where nobody
+looks at agents (sweeps, calibration, sensitivity analyses), :meth:`Simulation.run`
+runs the same weeks without them, from one event to the next in one call: the same
+seed gives the same weekly figures and client records (a test compares both over
+every shipped scenario), much faster for small organisations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import kernels
+from model.events import check_events, check_mid_run, schedule
+from model.parameters import Parameters
+from model.state import VACANT, ClientTable, Posts
+
+
+class Simulation:
+    """One run's state on arrays, and its weeks.
+
+    Args:
+        seed: The integer seed of the run.
+        p: The run's parameters.
+        events: The run's events, as given to :class:`~model.model.VerbindingModel`.
+
+    Raises:
+        ParameterError: For an event that cannot be.
+
+    Attributes:
+        p: The parameters in force (the scenario's, changed by events in force).
+        scenario_parameters: The run's own :class:`Parameters`, as given.
+        events: The run's events (:class:`~model.events.Event`).
+        seed: The integer seed.
+        clients: The clients' state and records.
+        posts: The professionals' state.
+        steps: Weeks run so far.
+        week_hours: Shape ``(9, posts)``: this week's hours per post by kind
+            (:attr:`~model.state.Posts.HOUR_KINDS`).
+        week_status: Status of each post when this week's hours were planned.
+    """
+
+    def __init__(self, seed: int, p: Parameters, events=()) -> None:
+        self.events = check_events(events, p)
+        self._changes_at = schedule(self.events, p)  # by reported week
+        self.p = self.scenario_parameters = p
+        self.packed = kernels.packed(p)
+        self.seed = seed
+        # Separate streams, so scenarios run with the same seed share their arrivals
+        # and client traits (common random numbers).
+        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+        self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng = streams
+        self.clients = ClientTable(
+            capacity=int(p.arrivals_per_week * (p.warmup_weeks + p.weeks) * 1.2) + 64)
+        self.posts = Posts(p.professionals)
+        self.steps = 0
+        self._handovers_since = 0  # clients handed over by a change, for the next week
+        experience = self.staff_rng.exponential(p.starting_experience_weeks, p.professionals)
+        self._hire(np.arange(p.professionals), experience)
+        self.week_hours = np.zeros((len(Posts.HOUR_KINDS), p.professionals))
+        self.week_status = self.posts.status.copy()
+
+    @property
+    def total_steps(self) -> int:
+        """Weeks of a whole run: the warm-up and the reported weeks."""
+        return self.p.warmup_weeks + self.p.weeks
+
+    def changes_at(self, step: int) -> dict | None:
+        """The parameter changes events make at the start of model step ``step``."""
+        return self._changes_at.get(step - self.p.warmup_weeks) if self._changes_at else None
+
+    def run_weeks(self, last: int,
+                  figures: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Run the next weeks up to model step ``last - 1``, with no event among them.
+
+        Args:
+            last: The step after the last to run.
+            figures: Shape ``(last - steps - 1, len(WEEKLY_FIGURES))``: filled with each
+                week's figures.
+
+        Returns:
+            The last week's hired posts, leavers' serial numbers and quit posts.
+        """
+        start = step = self.steps + 1
+        pending = -1
+        while True:
+            step, pending, hired, left, quits = kernels.run_weeks(
+                self.packed, self.clients.buffers(), self.clients.records(),
+                self.clients.sizes, self.posts.columns(), self.week_hours,
+                self.week_status, step, last, pending, self.arrival_rng, self.trait_rng,
+                self.contact_rng, self.staff_rng, figures[step - start:])
+            if step == last:
+                break
+            self.clients.reserve(pending)  # arrivals found no room: make it, go on
+        self.clients.refresh()
+        figures[0, kernels.WEEKLY_FIGURES.index("handovers")] += self._handovers_since
+        self._handovers_since = 0
+        self.steps = last - 1
+        return hired, left, quits
+
+    def run(self) -> dict[str, np.ndarray]:
+        """Run every week left, from one event to the next; returns the weekly figures.
+
+        Returns:
+            ``{figure: array over the weeks run here}`` (:data:`kernels.WEEKLY_FIGURES`).
+        """
+        start, total = self.steps + 1, self.total_steps
+        figures = np.empty((max(total - self.steps, 0), len(kernels.WEEKLY_FIGURES)))
+        first = start
+        while first <= total:
+            changes = self.changes_at(first)
+            if changes:
+                self.change(**changes)
+            last = first + 1
+            while last <= total and not self.changes_at(last):
+                last += 1
+            self.run_weeks(last, figures[first - start:])
+            first = last
+        return dict(zip(kernels.WEEKLY_FIGURES, figures.T, strict=True))
+
+    def checked(self, values: dict) -> Parameters:
+        """The parameters in force changed by ``values``, checked; nothing changes here.
+
+        Raises:
+            ParameterError: For an unknown parameter, one that cannot change during a
+                run (declared ``mid_run=False``), a value out of range or an impossible
+                combination.
+        """
+        for name in values:
+            check_mid_run(name)
+        return Parameters.from_mapping({**self.p.to_dict(), **values})
+
+    def change(self, **values) -> np.ndarray:
+        """Change parameters from now on (see :meth:`apply`); returns the posts opened."""
+        return self.apply(self.checked(values))
+
+    def apply(self, p: Parameters) -> np.ndarray:
+        """Put checked parameters in force; returns the posts opened (hired into).
+
+        A change of ``professionals`` opens or closes posts at once: new posts are
+        filled at once by new hires with no experience, as vacancies are; posts are
+        closed last first, their clients handed over as at a quit.
+        """
+        self.p = p
+        self.packed = kernels.packed(p)
+        old, n = len(self.posts), p.professionals
+        if n == old:
+            return np.zeros(0, np.int64)
+        posts = self.posts
+        if n < old:
+            posts.status[n:] = VACANT  # no client is assigned to a closing post
+            self._handovers_since += kernels.hand_over(
+                self.packed, self.clients.columns(), posts.columns(), np.arange(old) >= n,
+                self.contact_rng)
+            home = self.clients.live["home"]
+            home[home >= n] = -1  # a closed class is gone: nobody goes back to its post
+        posts.resize(n)
+        grow = max(n - old, 0)  # this week's hours and status: none for a new post
+        self.week_hours = np.concatenate(
+            [self.week_hours[:, :n], np.zeros((len(Posts.HOUR_KINDS), grow))], axis=1)
+        self.week_status = np.concatenate(
+            [self.week_status[:n], np.full(grow, VACANT, np.int8)])
+        opened = np.arange(old, n)
+        self._hire(opened, np.zeros(grow))
+        return opened
+
+    def _hire(self, posts: np.ndarray, experience: np.ndarray) -> None:
+        kernels.hire(self.packed, self.posts.columns(), posts, experience, self.staff_rng)
