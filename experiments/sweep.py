@@ -49,10 +49,10 @@ from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
 from experiments.space import Space, SpaceError
 from experiments.store import RunStore
-from model import VerbindingModel
 from model.events import check_events
 from model.metrics import METRIC_NAMES, summarise
 from model.parameters import ParameterError, Parameters, check_name
+from model.simulation import Simulation
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 _KEYS = {"name", "description", "scenario", "design", "samples", "replicates", "seed",
@@ -422,11 +422,11 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     if job["overrides"].get("events"):  # the base scenario's, the same in every run
         row["events"] = json.dumps(job["overrides"]["events"], sort_keys=True)
     try:
-        model = VerbindingModel(rng=job["seed"], **job["overrides"]).run()
+        model = Simulation.create(rng=job["seed"], **job["overrides"]).run()  # no agents
         metrics = summarise(model)
         row.update({m: metrics[m] for m in job["metrics"]}, status="ok", error="")
         weekly = ({"week": list(range(1 - model.p.warmup_weeks, model.p.weeks + 1)),
-                   **{name: list(v) for name, v in model.datacollector.model_vars.items()}}
+                   **model.weekly}
                   if job["keep_weekly"] else None)
     except Exception as error:  # a failing run is recorded, the sweep goes on
         row.update({m: math.nan for m in job["metrics"]}, status="failed",

@@ -3,6 +3,7 @@
 from model.agents import Client, Professional
 from model.model import WEEKLY_FIGURES, VerbindingModel
 from model.parameters import ParameterError, Parameters
+from model.simulation import Simulation
 
 __all__ = [
            "WEEKLY_FIGURES",
@@ -10,5 +11,6 @@ __all__ = [
            "ParameterError",
            "Parameters",
            "Professional",
+           "Simulation",
            "VerbindingModel",
 ]

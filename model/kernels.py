@@ -712,7 +712,7 @@ COUNTS = WEEKLY_FIGURES[:WEEKLY_FIGURES.index("handovers") + 1]
 
 @compiled
 def _block_sum(values, first, n):
-    """numpy's sum of up to 128 values: in eight running sums, then pairwise."""
+    """Numpy's sum of up to 128 values: in eight running sums, then pairwise."""
     if n < 8:
         total = -0.0
         for i in range(first, first + n):
@@ -733,7 +733,7 @@ def _block_sum(values, first, n):
 
 @compiled
 def _sum(values):
-    """numpy's sum of ``values``, to the last bit: halves of blocks of 128, pairwise.
+    """Numpy's sum of ``values``, to the last bit: halves of blocks of 128, pairwise.
 
     Reported totals are summed as numpy sums them, so the weekly figures stay those
     of the numpy version of the model. Written without recursion (numba cannot cache

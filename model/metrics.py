@@ -106,7 +106,8 @@ def summarise(model) -> dict[str, float]:
     """Every metric of :data:`METRICS` for a finished (or running) model.
 
     Args:
-        model: A :class:`~model.model.VerbindingModel` that has run past its warm-up.
+        model: A :class:`~model.model.VerbindingModel` or a
+            :class:`~model.simulation.Simulation` that has run past its warm-up.
 
     Returns:
         ``{metric name: value}`` in declaration order; NaN where undefined.
@@ -115,7 +116,7 @@ def summarise(model) -> dict[str, float]:
     year = weeks_per_year(p)
     judged = p.weeks // year * year if p.school_year_weeks else p.weeks
     weekly = {name: np.asarray(values, float)[p.warmup_weeks:p.warmup_weeks + judged]
-              for name, values in model.datacollector.model_vars.items()}
+              for name, values in model.weekly.items()}
     peopled = (weekly["in_care"] + weekly["waiting"]) > 0
     records = model.clients.final_records()
     ended = ((records["exit_week"] > p.warmup_weeks)

@@ -60,37 +60,8 @@ from mesa.model import ModelSignals, _mesa_logger
 from model.agents import Client, Professional
 from model.kernels import COUNTS, WEEKLY_FIGURES
 from model.parameters import Parameters
-from model.simulation import Simulation
+from model.simulation import Simulation, _seed
 from model.state import Posts
-
-
-def _seed(rng) -> int:
-    """A recordable integer seed from what the caller passed as ``rng``.
-
-    A seed box in the browser passes text; None draws a fresh seed from entropy.
-
-    Raises:
-        ValueError: For text that is not a whole number, or a negative seed.
-        TypeError: For anything else that is not an integer.
-    """
-    if rng is None:
-        return int(np.random.SeedSequence().entropy % 2**63)
-    if isinstance(rng, str):
-        text = rng.strip()
-        if not (text.isascii() and text.isdigit() and len(text) <= MAX_SEED_DIGITS):
-            shown = repr(text) if len(text) <= 20 else repr(text[:17] + "...")
-            raise ValueError(f"the seed must be a whole number of 0 or more, not {shown}")
-        return int(text)
-    if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
-        raise TypeError(f"rng must be an integer seed or None, not {type(rng).__name__}")
-    if rng < 0:
-        raise ValueError(f"the seed must be a whole number of 0 or more, not {rng}")
-    return int(rng)
-
-
-#: Longest seed accepted as text (digits): more says nothing a shorter one cannot, and
-#: Python refuses to read integers of over 4,300 digits.
-MAX_SEED_DIGITS = 40
 
 
 class VerbindingModel(Model):
@@ -148,6 +119,11 @@ class VerbindingModel(Model):
     def p(self) -> Parameters:
         """The parameters in force (the scenario's, changed by events in force)."""
         return self.sim.p
+
+    @property
+    def weekly(self) -> dict[str, list]:
+        """``{figure: [value per week]}``: the DataCollector's model-level figures."""
+        return self.datacollector.model_vars
 
     @property
     def week_hours(self) -> dict[str, np.ndarray]:

@@ -23,6 +23,35 @@ from model.parameters import Parameters
 from model.state import VACANT, ClientTable, Posts
 
 
+def _seed(rng) -> int:
+    """A recordable integer seed from what the caller passed as ``rng``.
+
+    A seed box in the browser passes text; None draws a fresh seed from entropy.
+
+    Raises:
+        ValueError: For text that is not a whole number, or a negative seed.
+        TypeError: For anything else that is not an integer.
+    """
+    if rng is None:
+        return int(np.random.SeedSequence().entropy % 2**63)
+    if isinstance(rng, str):
+        text = rng.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= MAX_SEED_DIGITS):
+            shown = repr(text) if len(text) <= 20 else repr(text[:17] + "...")
+            raise ValueError(f"the seed must be a whole number of 0 or more, not {shown}")
+        return int(text)
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
+        raise TypeError(f"rng must be an integer seed or None, not {type(rng).__name__}")
+    if rng < 0:
+        raise ValueError(f"the seed must be a whole number of 0 or more, not {rng}")
+    return int(rng)
+
+
+#: Longest seed accepted as text (digits): more says nothing a shorter one cannot, and
+#: Python refuses to read integers of over 4,300 digits.
+MAX_SEED_DIGITS = 40
+
+
 class Simulation:
     """One run's state on arrays, and its weeks.
 
@@ -30,6 +59,8 @@ class Simulation:
         seed: The integer seed of the run.
         p: The run's parameters.
         events: The run's events, as given to :class:`~model.model.VerbindingModel`.
+
+    :meth:`create` takes the arguments of :class:`~model.model.VerbindingModel`.
 
     Raises:
         ParameterError: For an event that cannot be.
@@ -45,7 +76,20 @@ class Simulation:
         week_hours: Shape ``(9, posts)``: this week's hours per post by kind
             (:attr:`~model.state.Posts.HOUR_KINDS`).
         week_status: Status of each post when this week's hours were planned.
+        weekly: ``{figure: [value per week run]}`` (:data:`kernels.WEEKLY_FIGURES`),
+            as the model's DataCollector has them: counts as integers.
     """
+
+    @classmethod
+    def create(cls, rng=None, events=(), **params) -> Simulation:
+        """A simulation from a seed, events and parameter overrides, as the model takes.
+
+        Raises:
+            ParameterError: For an unknown parameter, a value out of range or an event
+                that cannot be.
+        """
+        p = Parameters.from_mapping(params)
+        return cls(_seed(rng), p, events)
 
     def __init__(self, seed: int, p: Parameters, events=()) -> None:
         self.events = check_events(events, p)
@@ -66,6 +110,7 @@ class Simulation:
         self._hire(np.arange(p.professionals), experience)
         self.week_hours = np.zeros((len(Posts.HOUR_KINDS), p.professionals))
         self.week_status = self.posts.status.copy()
+        self.weekly: dict[str, list] = {name: [] for name in kernels.WEEKLY_FIGURES}
 
     @property
     def total_steps(self) -> int:
@@ -105,11 +150,10 @@ class Simulation:
         self.steps = last - 1
         return hired, left, quits
 
-    def run(self) -> dict[str, np.ndarray]:
-        """Run every week left, from one event to the next; returns the weekly figures.
+    def run(self) -> Simulation:
+        """Run every week left, from one event to the next; returns self for chaining.
 
-        Returns:
-            ``{figure: array over the weeks run here}`` (:data:`kernels.WEEKLY_FIGURES`).
+        The weeks' figures are added to :attr:`weekly`.
         """
         start, total = self.steps + 1, self.total_steps
         figures = np.empty((max(total - self.steps, 0), len(kernels.WEEKLY_FIGURES)))
@@ -123,7 +167,10 @@ class Simulation:
                 last += 1
             self.run_weeks(last, figures[first - start:])
             first = last
-        return dict(zip(kernels.WEEKLY_FIGURES, figures.T, strict=True))
+        for name, column in zip(kernels.WEEKLY_FIGURES, figures.T, strict=True):
+            self.weekly[name] += (column.astype(np.int64) if name in kernels.COUNTS
+                                  else column).tolist()
+        return self
 
     def checked(self, values: dict) -> Parameters:
         """The parameters in force changed by ``values``, checked; nothing changes here.

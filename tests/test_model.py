@@ -318,11 +318,11 @@ def test_cached_machine_code_is_dropped_when_a_compiled_source_changes(tmp_path)
 
 def test_the_freshness_check_looks_where_numba_caches_under_numba_cache_dir(tmp_path):
     """Clusters often point NUMBA_CACHE_DIR elsewhere; the stale-code check follows it."""
-    script = ("from model.kernels import cache_folder, warm_up; warm_up(); "
-              "print(cache_folder())")
+    script = ("import numpy as np; from model.kernels import cache_folder, census; "
+              "census(np.zeros(1, np.int8), np.zeros(1, np.int32), 1); print(cache_folder())")
     done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
                           text=True, env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)})
     cache = Path(done.stdout.strip().splitlines()[-1])
     assert cache.is_relative_to(tmp_path)
     assert (cache / "kernels.sources").is_file()
-    assert list(cache.glob("kernels.contact_week-*.nbi"))  # numba wrote its code there
+    assert list(cache.glob("kernels.census-*.nbi"))  # numba wrote its code there
