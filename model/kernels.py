@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from numba.np.random.random_methods import random_interval
 
 from model import mechanisms as mech
 from model.parameters import Parameters
@@ -102,6 +103,29 @@ compiled = numba.njit(cache=True)
 @compiled
 def _unit(x: float) -> float:
     return min(max(x, 0.0), 1.0)
+
+
+def _numpy_permutation(n, rng):
+    return rng.permutation(n)
+
+
+@compiled
+def _permutation(n, rng):
+    """``rng.permutation(n)`` as numpy draws it: Fisher-Yates from the end.
+
+    Numba's own ``permutation`` goes through its general ``shuffle``, which took ten
+    of the weekly loop's seventy seconds to compile; this draws the same numbers
+    (numba's ``random_interval`` is numpy's; a test checks the permutations agree).
+    """
+    order = np.arange(n)
+    for i in range(n - 1, 0, -1):
+        j = np.int64(random_interval(rng.bit_generator, i))
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+#: A random permutation of ``range(n)``: plain numpy when the loops run as Python.
+permutation = _numpy_permutation if numba.config.DISABLE_JIT else _permutation
 
 
 # --- 0. Staffing ---------------------------------------------------------------------
@@ -614,7 +638,7 @@ def assign_waitlist(params, clients, records, staff, week, rng):
     room = _free_seats(staff, load, p.caseload_cap)
     if waiting == 0 or room.sum() == 0:
         return load, 0
-    seats = mech.seats_in_order(load, room, rng.permutation(len(staff.status)))
+    seats = mech.seats_in_order(load, room, permutation(len(staff.status), rng))
     started = assign(clients.status, clients.post, clients.home, clients.serial,
                      records.start_week, load, seats, week)
     return load, started
@@ -683,7 +707,7 @@ def hand_over(params, clients, staff, leaving_posts, rng):
             load[k] = 0
     limit = int(p.caseload_cap * (1 + p.handover_overflow))
     seats = mech.seats_in_order(load, _free_seats(staff, load, limit),
-                                rng.permutation(len(staff.status)))
+                                permutation(len(staff.status), rng))
     given = 0
     for r in range(len(clients.status)):
         if not rows[r]:
@@ -712,7 +736,7 @@ COUNTS = WEEKLY_FIGURES[:WEEKLY_FIGURES.index("handovers") + 1]
 
 @compiled
 def _block_sum(values, first, n):
-    """Numpy's sum of up to 128 values: in eight running sums, then pairwise."""
+    """The sum numpy gives of up to 128 values: in eight running sums, then pairwise."""
     if n < 8:
         total = -0.0
         for i in range(first, first + n):
@@ -776,16 +800,19 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
     Args:
         params: :func:`packed` parameters in force.
         buffers: The live client buffers (:meth:`model.state.ClientTable.buffers`),
-            with room for ``n_arrivals`` more rows; ``sizes`` their sizes.
+            with room for ``n_arrivals`` more rows.
         records: The client records, with room for ``n_arrivals`` more clients.
+        sizes: The table's sizes (:data:`model.state.ROWS`, ...), updated in place.
         staff: The posts' columns.
         week_hours: Shape ``(9, posts)``: set to this week's hours per post, by kind
             (:attr:`model.state.Posts.HOUR_KINDS`).
         week_status: Set to each post's status when the week's hours were planned.
         n_arrivals: Clients arriving this week (:func:`arrivals_due`).
         step: The model step (week) being run.
-        trait_rng, contact_rng, staff_rng: The model's generators for client traits,
-            for contact and assignment, and for staff.
+        trait_rng: The generator of client traits.
+        contact_rng: The generator of contact, assignment and exits.
+        staff_rng: The generator of staff: new hires' strain, stress noise, burnout,
+            quitting and the weeks of leave and vacancies.
         figures: Set to the week's :data:`WEEKLY_FIGURES`.
 
     Returns:
@@ -906,9 +933,21 @@ def run_weeks(params, buffers, records, sizes, staff, week_hours, week_status, f
     ``pending`` set to those arrivals, already drawn).
 
     Args:
+        params: :func:`packed` parameters in force.
+        buffers: The live client buffers.
+        records: The client records.
+        sizes: The table's sizes, updated in place.
+        staff: The posts' columns.
+        week_hours: The last week's hours per post, by kind.
+        week_status: Each post's status when the last week's hours were planned.
+        first: The first step to run.
+        last: The step after the last to run.
         pending: The first week's arrivals if already drawn, else -1.
+        arrival_rng: The generator of arrivals (:func:`arrivals_due`).
+        trait_rng: The generator of client traits.
+        contact_rng: The generator of contact, assignment and exits.
+        staff_rng: The generator of staff.
         figures: Shape ``(last - first, figures)``: each week's :data:`WEEKLY_FIGURES`.
-        Others: as :func:`week`.
 
     Returns:
         The step to go on from (``last`` when done), its arrivals if drawn (else -1),

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from experiments.scenarios import available, load_shipped
-from model import Simulation, VerbindingModel
+from model import Simulation, VerbindingModel, kernels
 from model.metrics import summarise
 
 
@@ -58,3 +58,11 @@ def test_a_simulation_repeats_from_its_seed_and_says_which_it_was():
     first = Simulation.create(rng="42", professionals=5, arrivals_per_week=5.0, weeks=30).run()
     again = Simulation.create(rng=42, professionals=5, arrivals_per_week=5.0, weeks=30).run()
     assert first.seed == 42 and first.weekly == again.weekly
+
+
+def test_the_compiled_permutation_draws_what_numpy_draws():
+    for n in (1, 2, 7, 100, 1000):
+        for seed in range(5):
+            ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+            assert np.array_equal(kernels.permutation(n, ours), numpys.permutation(n))
+            assert ours.random() == numpys.random()  # and leaves the generator where numpy does
