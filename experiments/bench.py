@@ -12,12 +12,21 @@ Figures:
 - ``mesa_agent_steps_per_s``: agent-steps per second of Mesa's BoltzmannWealth with
   3,000 agents for 100 steps (its default 10 x 10 grid, data collection included).
 - ``ratio``: the first over the second.
+- ``arrays_client_steps_per_s`` and ``arrays_ratio``: the same runs without agents
+  (:class:`~model.simulation.Simulation`, as sweeps, sensitivity analyses and
+  calibration run them), and their ratio to Mesa's.
 - ``cost_ratio_30k_vs_3k``: seconds per client-week at ten times the scale (1,000
   professionals, about 30,000 clients; best of two runs) over the same at the standard
   scale.
 - ``peak_mib_30k``: peak resident memory of a fresh process running that 30,000-client,
   260-step scenario (interpreter and libraries included; the process's own high-water
   mark, ``VmHWM``: ``ru_maxrss`` would also count the parent's memory at the fork).
+- with ``--small``: small runs (:data:`SMALL`: a fifth of the standard scenario, 20
+  professionals, for the default 52 warm-up and 260 reported weeks), metrics only, as
+  a sweep runs them (:func:`experiments.sweep.execute`): milliseconds per run on one
+  core with and without agents (best of :data:`SMALL_REPEATS`, in turns), and runs per
+  hour through the process pool of 2 workers (best of three batches of
+  :data:`SMALL_BATCH`).
 - with ``--sweep``: runs per second of 24 standard-scenario runs on 1 worker, a pool of
   2, and a Dask LocalCluster of 2 (taking turns, best of three rounds), the speed-up of
   2 workers, and Dask's overhead against the pool.
@@ -34,7 +43,7 @@ import subprocess
 import sys
 import time
 
-from model import VerbindingModel
+from model import Simulation, VerbindingModel
 from model.kernels import warm_up
 from model.parameters import Parameters
 
@@ -48,6 +57,13 @@ STEPS = 260
 RUN = {"weeks": STEPS - Parameters().warmup_weeks}
 
 
+#: A small organisation: the standard scenario at a fifth of its size, default run length.
+SMALL = {"professionals": 20, "arrivals_per_week": Parameters().arrivals_per_week / 5}
+SMALL_REPEATS, SMALL_BATCH = 15, 400
+#: Model steps of a small run: the default warm-up and reported weeks.
+SMALL_STEPS = Parameters().warmup_weeks + Parameters().weeks
+
+
 def scaled(scale: int) -> dict[str, float]:
     """Overrides of the standard scenario multiplied in size by ``scale``, run STEPS."""
     base = Parameters()
@@ -55,13 +71,15 @@ def scaled(scale: int) -> dict[str, float]:
             "arrivals_per_week": base.arrivals_per_week * scale, **RUN}
 
 
-def time_ours(scale: int, seed: int = 1) -> tuple[float, int]:
-    """Seconds and client-weeks of one run of the standard scenario times ``scale``."""
+def time_ours(scale: int, seed: int = 1, agents: bool = True) -> tuple[float, int]:
+    """Seconds and client-weeks of one run of the standard scenario times ``scale``.
+
+    With ``agents``, the Mesa model; without, the same run on arrays alone.
+    """
     start = time.perf_counter()
-    model = VerbindingModel(rng=seed, **scaled(scale)).run()
+    model = (VerbindingModel if agents else Simulation.create)(rng=seed, **scaled(scale)).run()
     seconds = time.perf_counter() - start
-    figures = model.datacollector.model_vars
-    client_weeks = int(sum(figures["waiting"]) + sum(figures["in_care"]))
+    client_weeks = int(sum(model.weekly["waiting"]) + sum(model.weekly["in_care"]))
     return seconds, client_weeks
 
 
@@ -101,19 +119,22 @@ def own_peak_mib() -> float:
         return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
-def measure(progress=None, sweep: bool = False) -> dict[str, float]:
+def measure(progress=None, sweep: bool = False, small: bool = False) -> dict[str, float]:
     """Run the benchmark and return its figures (see the module docstring).
 
-    With ``sweep``, also the sweep throughput figures of :func:`measure_sweep`.
+    With ``sweep``, also the sweep throughput figures of :func:`measure_sweep`; with
+    ``small``, the small-run figures of :func:`measure_small`.
     """
     say = progress or (lambda line: None)
     say("standard scenario and Mesa BoltzmannWealth, in turns ...")
     warm_up()
-    ours, mesa = [], []
+    ours, arrays, mesa = [], [], []
     for seed in range(REPEATS):
         ours.append(time_ours(1, seed))
+        arrays.append(time_ours(1, seed, agents=False))
         mesa.append(time_mesa())
     ours = max(ours, key=lambda run: run[1] / run[0])  # the fastest per client-week
+    arrays_rate = max(weeks / seconds for seconds, weeks in arrays)
     mesa_seconds = min(mesa)
     say("30,000 clients ...")
     large = max((time_ours(SCALE, seed) for seed in range(LARGE_REPEATS)),
@@ -125,15 +146,19 @@ def measure(progress=None, sweep: bool = False) -> dict[str, float]:
     if progress:
         print(file=sys.stderr)
     sweep_figures = measure_sweep() if sweep else {}
+    small_figures = measure_small(say) if small else {}
     return {
         "ours_client_steps_per_s": round(ours_rate),
         "mesa_agent_steps_per_s": round(mesa_rate),
         "ratio": round(ours_rate / mesa_rate, 2),
+        "arrays_client_steps_per_s": round(arrays_rate),
+        "arrays_ratio": round(arrays_rate / mesa_rate, 2),
         "cost_ratio_30k_vs_3k": round((large[0] / large[1]) / (ours[0] / ours[1]), 2),
         "peak_mib_30k": round(peak_mib, 1),
         "clients_per_week_standard": round(ours[1] / STEPS),
         "clients_per_week_30k": round(large[1] / STEPS),
         **sweep_figures,
+        **small_figures,
     }
 
 
@@ -173,6 +198,50 @@ def measure_sweep(runs: int = 24, rounds: int = 3) -> dict[str, float]:
             "sweep_speedup_2_workers": round(two / one, 2),
             "sweep_runs_per_s_dask_2_workers": round(dask, 2),
             "dask_overhead_vs_pool": round(two / dask - 1, 3)}
+
+
+def small_jobs(n: int, first: int = 0) -> list[dict]:
+    """``n`` sweep jobs of the small organisation (:data:`SMALL`), metrics only."""
+    from experiments.runner import replicate_seeds
+    from model.metrics import METRIC_NAMES
+
+    return [{"run_id": i, "point": 0, "replicate": i, "seed": seed, "values": {},
+             "overrides": dict(SMALL), "metrics": METRIC_NAMES, "keep_weekly": False}
+            for i, seed in enumerate(replicate_seeds(1, first + n)[first:], first)]
+
+
+def measure_small(say=lambda line: None) -> dict[str, float]:
+    """Small runs: ms per run on one core with and without agents; runs/hour on 2 workers.
+
+    One core: the Mesa model and the arrays alone take turns on the same seeds, each
+    keeping its best of :data:`SMALL_REPEATS`. Pool: :data:`SMALL_BATCH` sweep jobs
+    (:func:`experiments.sweep.execute`, metrics only) through a process pool of 2,
+    after a batch that starts its workers; the best of three batches.
+    """
+    from experiments.executors import PoolExecutor
+    from experiments.sweep import execute
+
+    say("small runs, one core ...")
+    mesa, arrays = [], []
+    for seed in range(SMALL_REPEATS):
+        for kind, times in ((VerbindingModel, mesa), (Simulation.create, arrays)):
+            start = time.perf_counter()
+            kind(rng=seed, **SMALL).run()
+            times.append(time.perf_counter() - start)
+    say("small runs, a process pool of 2 ...")
+    best = 0.0
+    with PoolExecutor(2) as pool:
+        for _ in pool.run(execute, small_jobs(20)):  # start the workers, untimed
+            pass
+        for batch in range(3):
+            jobs = small_jobs(SMALL_BATCH, first=(batch + 1) * SMALL_BATCH)
+            start = time.perf_counter()
+            for _ in pool.run(execute, jobs):
+                pass
+            best = max(best, len(jobs) / (time.perf_counter() - start))
+    return {"small_run_ms_mesa": round(1000 * min(mesa), 1),
+            "small_run_ms_arrays": round(1000 * min(arrays), 1),
+            "small_runs_per_hour_2_workers": round(best * 3600, -2)}
 
 
 def measure_mesa_agents(n: int = 20_000, rounds: int = 9) -> dict[str, float]:
@@ -251,7 +320,9 @@ def report(figures: dict[str, float]) -> str:
         f"(standard scenario, ~{figures['clients_per_week_standard']:,} live clients)",
         f"Mesa   {figures['mesa_agent_steps_per_s']:>12,} agent-steps/s "
         f"(BoltzmannWealth, {MESA_AGENTS:,} agents)",
-        f"ratio  {figures['ratio']:>12}x  (target >= 10)",
+        f"ratio  {figures['ratio']:>12}x  (target >= 30)",
+        f"without agents {figures['arrays_client_steps_per_s']:>12,} client-weeks/s: "
+        f"{figures['arrays_ratio']}x Mesa's (as sweeps and calibration run)",
         f"cost per client-week at ~{figures['clients_per_week_30k']:,} vs "
         f"~{figures['clients_per_week_standard']:,} clients: "
         f"{figures['cost_ratio_30k_vs_3k']}x (target <= 1.5)",
@@ -263,4 +334,10 @@ def report(figures: dict[str, float]) -> str:
            f"Dask LocalCluster, 2 workers: {figures['sweep_runs_per_s_dask_2_workers']} "
            f"runs/s, overhead {100 * figures['dask_overhead_vs_pool']:.1f}% against the "
            "process pool (target < 10%)"] if "sweep_speedup_2_workers" in figures else []),
+        *([f"small runs ({SMALL['professionals']} professionals, {SMALL_STEPS} weeks, metrics "
+           "only): "
+           f"{figures['small_run_ms_mesa']} ms with agents, "
+           f"{figures['small_run_ms_arrays']} ms without, on one core; "
+           f"{figures['small_runs_per_hour_2_workers']:,.0f} an hour on 2 workers "
+           "(target >= 200,000)"] if "small_run_ms_arrays" in figures else []),
     ])

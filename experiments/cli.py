@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print JSON")
     bench.add_argument("--sweep", action="store_true",
                        help="also measure sweep throughput on 1 and 2 workers and Dask")
+    bench.add_argument("--small", action="store_true",
+                       help="also measure small runs (20 professionals): ms per run with "
+                            "and without agents, runs per hour on 2 workers")
     bench.add_argument("--mesa", action="store_true",
                        help="only measure where Mesa's agent creation and removal spend "
                             "their time")
@@ -455,7 +458,7 @@ def _bench(args: argparse.Namespace, argv: list[str]) -> int:
         costs = bench.measure_mesa_agents()
         print(dump_json(costs) if args.json else bench.mesa_report(costs))
         return 0
-    figures = bench.measure(progress=_progress_printer(), sweep=args.sweep)
+    figures = bench.measure(progress=_progress_printer(), sweep=args.sweep, small=args.small)
     print(dump_json(figures) if args.json else bench.report(figures))
     return 0
 

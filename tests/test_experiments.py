@@ -112,13 +112,14 @@ def test_serial_pool_and_dask_give_byte_identical_results(tmp_path):
 
 # --- sweeps write as they go, resume, and record failures -----------------------------
 def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path, monkeypatch):
-    class Fragile(sweep.VerbindingModel):
-        def __init__(self, rng=None, **params):
+    class Fragile(sweep.Simulation):
+        @classmethod
+        def create(cls, rng=None, **params):
             if params.get("standardisation") == 0.6 and rng is not None:
                 raise FloatingPointError("the model diverged")
-            super().__init__(rng=rng, **params)
+            return super().create(rng=rng, **params)
 
-    monkeypatch.setattr(sweep, "VerbindingModel", Fragile)
+    monkeypatch.setattr(sweep, "Simulation", Fragile)
     experiment = sweep.load_experiment(experiment_file(
         tmp_path, "[parameters]\nstandardisation = [0.1, 0.6]\n"))
     summary = sweep.run_sweep(experiment, tmp_path / "out", SerialExecutor())
