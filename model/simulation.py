@@ -101,6 +101,7 @@ class Simulation:
         # and client traits (common random numbers).
         streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
         self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng = streams
+        self._rngs = kernels.streams(*streams)  # the same four, as one compiled argument
         self.clients = ClientTable(
             capacity=int(p.arrivals_per_week * (p.warmup_weeks + p.weeks) * 1.2) + 64)
         self.posts = Posts(p.professionals)
@@ -139,8 +140,7 @@ class Simulation:
             step, pending, hired, left, quits = kernels.run_weeks(
                 self.packed, self.clients.buffers(), self.clients.records(),
                 self.clients.sizes, self.posts.columns(), self.week_hours,
-                self.week_status, step, last, pending, self.arrival_rng, self.trait_rng,
-                self.contact_rng, self.staff_rng, figures[step - start:])
+                self.week_status, step, last, pending, self._rngs, figures[step - start:])
             if step == last:
                 break
             self.clients.reserve(pending)  # arrivals found no room: make it, go on
