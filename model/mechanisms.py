@@ -39,10 +39,22 @@ def seats_in_order(load: np.ndarray, room: np.ndarray, tiebreak: np.ndarray) -> 
     Returns:
         Post index of each free seat, in the order seats are to be filled.
     """
-    posts = np.repeat(np.arange(len(room)), room)
-    first_seat = np.repeat(np.cumsum(room) - room, room)
-    level = np.arange(len(posts)) - first_seat + np.repeat(load, room)
-    return posts[np.argsort(level * len(room) + tiebreak[posts])]
+    n = len(room)
+    post_of_rank = np.empty(n, np.int64)
+    for post in range(n):
+        post_of_rank[tiebreak[post]] = post
+    seats = np.empty(int(room.sum()), np.int64)
+    if len(seats) == 0:
+        return seats
+    offering = room > 0
+    filled = 0
+    for level in range(load[offering].min(), (load + room)[offering].max()):
+        for rank in range(n):  # a pass over the posts a level: no sort (it cost more)
+            post = post_of_rank[rank]
+            if load[post] <= level < load[post] + room[post]:
+                seats[filled] = post
+                filled += 1
+    return seats
 
 
 # --- 2. Time budget ------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from model import kernels
 from model import mechanisms as mech
@@ -188,6 +190,19 @@ def test_group_lift_is_largest_for_the_demoralised():
 def test_seats_go_to_the_least_loaded_first():
     seats = mech.seats_in_order(np.array([3, 1, 2]), np.array([1, 3, 2]), np.arange(3))
     assert seats.tolist() == [1, 1, 2, 0, 1, 2]
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), min_size=1, max_size=30),
+       st.randoms(use_true_random=False))
+def test_seats_are_ordered_by_level_then_by_tiebreak(posts, shuffle):
+    """The order the docstring defines: every seat's (level, tiebreak rank), sorted."""
+    load, room = (np.array(column) for column in zip(*posts, strict=True))
+    tiebreak = np.arange(len(posts))
+    shuffle.shuffle(tiebreak)
+    offered = [(level, tiebreak[post], post) for post in range(len(posts))
+               for level in range(load[post], load[post] + room[post])]
+    expected = [post for _, _, post in sorted(offered)]
+    assert mech.seats_in_order(load, room, tiebreak).tolist() == expected
 
 
 def test_stress_rises_with_workload_and_the_waiting_list_and_falls_with_connection():
