@@ -27,7 +27,7 @@ Figures:
   core with and without agents (best of :data:`SMALL_REPEATS`, in turns), and runs per
   hour through the process pool of 2 workers (best of three batches of
   :data:`SMALL_BATCH`).
-- with ``--sweep``: runs per second of 24 standard-scenario runs on 1 worker, a pool of
+- with ``--sweep``: runs per second of 120 standard-scenario runs on 1 worker, a pool of
   2, and a Dask LocalCluster of 2 (taking turns, best of three rounds), the speed-up of
   2 workers, and Dask's overhead against the pool.
 Ours and Mesa's runs take turns, five of each, and each figure is the best of its
@@ -162,11 +162,13 @@ def measure(progress=None, sweep: bool = False, small: bool = False) -> dict[str
     }
 
 
-def measure_sweep(runs: int = 24, rounds: int = 3) -> dict[str, float]:
+def measure_sweep(runs: int = 120, rounds: int = 3) -> dict[str, float]:
     """Sweep throughput at the standard scenario size: 1 and 2 workers, and Dask.
 
-    ``runs`` replicates of the standard scenario go through each executor, after two
-    untimed runs that start its workers; each rate is runs per second over the batch.
+    ``runs`` replicates of the standard scenario go through each executor, after eight
+    untimed runs that start its workers (a batch of seconds, so a worker still loading
+    the compiled code as timing starts weighs little); each rate is runs per second over
+    the batch.
     The executors take turns for ``rounds`` rounds; each keeps its best round.
     """
     from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor
@@ -180,7 +182,7 @@ def measure_sweep(runs: int = 24, rounds: int = 3) -> dict[str, float]:
 
     def rate(executor) -> float:
         with executor:
-            for _ in executor.run(execute, jobs[:2]):  # start the workers, untimed
+            for _ in executor.run(execute, jobs[:8]):  # start the workers, untimed
                 pass
             start = time.perf_counter()
             for _ in executor.run(execute, jobs):
