@@ -46,7 +46,7 @@ run: install
 	$(BIN)/verbinding run care --replicates 10 --seed 1
 
 bench: install
-	$(BIN)/verbinding bench --sweep
+	$(BIN)/verbinding bench --sweep --small
 
 bench-app: install browser
 	$(BIN)/python -m ui.bench

@@ -291,3 +291,14 @@ def test_the_mesa_agent_costs_split_one_agent_into_its_parts():
     assert set(costs) == {"stock", "without_signal", "log_formatting", "lean"}
     assert all(value > 0 for value in costs.values())
     assert "signals (emit wrapper, notify)" in mesa_report(costs)
+
+
+def test_the_parts_of_a_run_with_agents_add_up_to_the_run():
+    from experiments.bench import measure_split, split_report
+
+    split = measure_split(repeats=1)
+    parts = ("weeks", "admit", "dismiss", "observe", "rest")
+    assert all(split[part] > 0 for part in parts[:-1])
+    assert sum(split[part] for part in parts) == pytest.approx(split["total"], abs=0.05)
+    assert split["arrivals"] > split["leavers"] > 0
+    assert "arrivals joining as agents" in split_report(split)
