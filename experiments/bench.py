@@ -310,8 +310,10 @@ def _timed(spent: dict[str, float], part: str, method):
     return run
 
 
-def measure_split(repeats: int = 4) -> dict[str, float]:
+def measure_split(repeats: int = 4, scale: int = 1) -> dict[str, float]:
     """Where a standard run with agents spends its time (ms), best of ``repeats`` runs.
+
+    At ``scale`` times the standard scenario's size (:func:`scaled`).
 
     Timers wrap, on each model only, the compiled weeks (``sim.run_weeks``), the
     arrivals joining (``_admit``), the leavers leaving (``_dismiss``) and the week's
@@ -320,7 +322,7 @@ def measure_split(repeats: int = 4) -> dict[str, float]:
     """
     best: dict[str, float] = {}
     for seed in range(repeats):
-        model = VerbindingModel(rng=seed, **RUN)
+        model = VerbindingModel(rng=seed, **scaled(scale))
         spent = dict.fromkeys(("weeks", "admit", "dismiss", "observe"), 0.0)
         model.sim.run_weeks = _timed(spent, "weeks", model.sim.run_weeks)
         for part in ("admit", "dismiss", "observe"):
