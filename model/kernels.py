@@ -1,18 +1,23 @@
 """The weekly passes over clients and posts, compiled to machine code with numba.
 
 The equations are the functions of :mod:`model.mechanisms`; the loops below apply
-them client by client and post by post, in the weekly order of
-:meth:`model.model.VerbindingModel.step`, which calls them. A week touches every
-client a few dozen times: one compiled loop does that in microseconds, where one
-numpy expression per equation costs a Python call each (README, "Performance").
+them client by client and post by post, in the weekly order written in the docstring
+of :mod:`model.model`. :func:`week` runs one whole week on the arrays and
+:func:`run_weeks` many weeks in one call; :class:`model.simulation.Simulation` calls it.
+A week touches every client a few dozen times: compiled loops do that in microseconds,
+where one numpy expression per equation costs a Python call each (README,
+"Performance").
 
-Random numbers are drawn by the model's own numpy generators and passed in, so a
-seed gives the same run whatever runs it. The parameters come as a one-row numpy
-record (:func:`packed`), which the loops read by name like :class:`Parameters`.
-Set ``NUMBA_DISABLE_JIT=1`` to run the loops as plain Python (slow, debuggable).
+Random numbers are drawn inside the loops from the model's own numpy generators (numba
+implements numpy's algorithms: with the pinned numba and numpy of ``constraints.txt``
+the numbers are the same as numpy's, which the reference outputs check), so a seed gives
+the same run whatever runs it. The parameters come as a one-row numpy record
+(:func:`packed`), which the loops read by name like :class:`Parameters`. Set
+``NUMBA_DISABLE_JIT=1`` to run the loops as plain Python (slow, debuggable).
 
 The machine code is kept on disk (``model/__pycache__``), so only the first run after
-an install or an edit of a compiled source compiles (a few seconds).
+an install or an edit of a compiled source compiles (about a minute: the week is one
+large function).
 """
 
 from __future__ import annotations
@@ -822,7 +827,7 @@ def _sum(values):
             for g, m, c in ((f, n, True), (f + half, n - half, False), (f, half, False)):
                 first[tasks], size[tasks], combine[tasks] = g, m, c
                 tasks += 1
-    return sums[0]
+    return 0.0 + sums[0]  # numpy's sum starts from +0.0: a sum of -0.0s is 0.0
 
 
 @compiled

@@ -127,12 +127,15 @@ class VerbindingModel(Model):
 
     @property
     def week_hours(self) -> dict[str, np.ndarray]:
-        """This week's hours per post, by kind (``Posts.HOUR_KINDS``)."""
+        """This week's hours per post, by kind (``Posts.HOUR_KINDS``).
+
+        Views of arrays the next week overwrites: copy them to keep a week's hours.
+        """
         return dict(zip(Posts.HOUR_KINDS, self.sim.week_hours, strict=True))
 
     @property
     def week_status(self) -> np.ndarray:
-        """Status of each post when this week's hours were planned."""
+        """Status of each post when this week's hours were planned (overwritten weekly)."""
         return self.sim.week_status
 
     # ----------------------------------------------------------------- the week
@@ -286,9 +289,10 @@ class VerbindingModel(Model):
                     self.clients.agents.pop(serial).remove()
             return
         everyone, clients = self._all_agents._agents, self._agents_by_type[Client]._agents
-        for serial in serials:
+        for serial in serials:  # as Agent.remove, an agent removed already is no error
             agent = self.clients.agents.pop(serial)
-            del everyone[agent], clients[agent]
+            everyone.pop(agent, None)
+            clients.pop(agent, None)
 
     def _lean(self, signal: str) -> bool:
         """Whether clients may join or leave all at once: nobody would hear of it.

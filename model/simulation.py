@@ -113,6 +113,17 @@ class Simulation:
         self.week_status = self.posts.status.copy()
         self.weekly: dict[str, list] = {name: [] for name in kernels.WEEKLY_FIGURES}
 
+    def __getstate__(self) -> dict:
+        """For pickling and deep copies: the generators' compiled bundle is made anew."""
+        state = self.__dict__.copy()
+        del state["_rngs"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._rngs = kernels.streams(self.arrival_rng, self.trait_rng, self.contact_rng,
+                                     self.staff_rng)
+
     @property
     def total_steps(self) -> int:
         """Weeks of a whole run: the warm-up and the reported weeks."""
@@ -128,13 +139,17 @@ class Simulation:
 
         Args:
             last: The step after the last to run.
-            figures: Shape ``(last - steps - 1, len(WEEKLY_FIGURES))``: filled with each
-                week's figures.
+            figures: At least ``last - steps - 1`` rows of ``len(WEEKLY_FIGURES)``
+                columns: its first rows are filled with each week's figures.
 
         Returns:
             The last week's hired posts, leavers' serial numbers and quit posts.
         """
         start = step = self.steps + 1
+        rows, width = last - start, len(kernels.WEEKLY_FIGURES)
+        if figures.ndim != 2 or figures.shape[0] < rows or figures.shape[1] != width:
+            raise ValueError(f"figures must have {rows} rows or more of {width} figures "
+                             f"for steps {start} to {last - 1}, not shape {figures.shape}")
         pending = -1
         while True:
             step, pending, hired, left, quits = kernels.run_weeks(
@@ -193,7 +208,9 @@ class Simulation:
 
         A change of ``professionals`` opens or closes posts at once: new posts are
         filled at once by new hires with no experience, as vacancies are; posts are
-        closed last first, their clients handed over as at a quit.
+        closed last first, their clients handed over as at a quit. Those handovers count
+        in the next week's ``handovers`` (the week an event starts, or the week after a
+        change between steps).
         """
         self.p = p
         self.packed = kernels.packed(p)

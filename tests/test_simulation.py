@@ -6,6 +6,7 @@ client records and metrics, to the last bit, for every shipped scenario.
 """
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -46,10 +47,12 @@ def test_every_shipped_scenario_runs_the_same_without_agents(scenario):
 
 
 def test_events_and_a_growing_client_table_run_the_same_without_agents():
-    """Arrivals tripled mid-run outgrow the table sized for the scenario's own arrivals,
-    and a team cut then regrown hands clients over and hires: all as in the Mesa model."""
+    """Arrivals tripled mid-run outgrow the records sized for the scenario's own arrivals,
+    a week of 1,500 arrivals outgrows the live table, and a team cut then regrown hands
+    clients over and hires: all as in the Mesa model."""
     events = [{"week": 5, "until": 40, "parameters": {"arrivals_per_week": 30.0}},
-              {"week": 20, "until": 30, "parameters": {"professionals": 6}}]
+              {"week": 20, "until": 30, "parameters": {"professionals": 6}},
+              {"week": 45, "until": 46, "parameters": {"arrivals_per_week": 1500.0}}]
     assert_same_run({"professionals": 10, "arrivals_per_week": 10.0, "warmup_weeks": 10,
                      "weeks": 60, "events": events}, seed=3)
 
@@ -66,3 +69,25 @@ def test_the_compiled_permutation_draws_what_numpy_draws():
             ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
             assert np.array_equal(kernels.permutation(n, ours), numpys.permutation(n))
             assert ours.random() == numpys.random()  # and leaves the generator where numpy does
+
+
+def test_a_model_pickled_mid_run_goes_on_as_the_original():
+    model = VerbindingModel(rng=4, professionals=6, arrivals_per_week=6.0, weeks=30)
+    for _ in range(20):
+        model.step()
+    copy = pickle.loads(pickle.dumps(model))
+    model.run()
+    copy.run()
+    assert copy.weekly["in_care"] == model.weekly["in_care"]
+    assert copy.weekly["mean_stress"] == model.weekly["mean_stress"]
+
+
+def test_clients_handed_over_by_a_change_between_steps_count_in_the_next_week():
+    model = VerbindingModel(rng=4, professionals=8, arrivals_per_week=8.0, weeks=30)
+    for _ in range(20):
+        model.step()
+    live = model.clients.live
+    on_closing_posts = int(((live["status"] == 1) & (live["post"] >= 5)).sum())
+    model.change(professionals=5)
+    model.step()
+    assert on_closing_posts > 0 and model.handovers >= on_closing_posts
