@@ -150,10 +150,11 @@ class VerbindingModel(Model):
         changes = self.sim.changes_at(week)  # events starting or ending this week
         if changes:
             self.change(**changes)
+        known = self.clients.count
         hired, left, quits = self.sim.run_weeks(week + 1, self._figures)
         for post in hired.tolist():
             self._welcome(post)
-        self._admit()
+        self._admit(range(known, self.clients.count))
         self._dismiss(left.tolist())
         for post in quits.tolist():
             self.posts.agent[post].leave(week)
@@ -256,8 +257,8 @@ class VerbindingModel(Model):
         self.posts.agent[post] = professional
         self.professionals_ever.append(professional)
 
-    def _admit(self) -> None:
-        """This week's arrivals join the model as Mesa agents, in serial order.
+    def _admit(self, serials: range) -> None:
+        """This week's arrivals (their ``serials``) join the model as Mesa agents.
 
         When nobody would hear of it (:meth:`_lean`), they are made and registered all
         at once: each gets what Mesa's ``Agent.__init__`` gives an agent (its model, the
@@ -265,8 +266,6 @@ class VerbindingModel(Model):
         ``agents_by_type``, as Mesa 3.5's registration does, without a call per agent.
         A test checks this against Mesa's own path.
         """
-        n = int(self._figures[0, 0])
-        serials = range(self.clients.count - n, self.clients.count)
         if not self._lean(ModelSignals.AGENT_ADDED):
             with self._quiet_while(ModelSignals.AGENT_ADDED):
                 self.clients.agents.update((s, Client(self, s)) for s in serials)
@@ -275,7 +274,7 @@ class VerbindingModel(Model):
         arrived = [object.__new__(Client) for _ in serials]
         for i, (serial, agent) in enumerate(zip(serials, arrived, strict=True)):
             agent.__dict__.update(model=self, unique_id=first_id + i, pos=None, serial=serial)
-        self.agent_id_counter += n
+        self.agent_id_counter += len(arrived)
         joined = dict.fromkeys(arrived)
         self._all_agents._agents.update(joined)
         self._agents_by_type[Client]._agents.update(joined)
