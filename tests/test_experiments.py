@@ -14,7 +14,7 @@ import pytest
 from experiments import cli, sweep
 from experiments.analysis import AnalysisError, analyse, complete_runs, sobol_indices
 from experiments.compare import paired_differences
-from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor
+from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor, chunk_size
 from experiments.replicates import run_scenarios
 from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
 from experiments.scenarios import load
@@ -302,3 +302,9 @@ def test_the_parts_of_a_run_with_agents_add_up_to_the_run():
     assert sum(split[part] for part in parts) == pytest.approx(split["total"], abs=0.05)
     assert split["arrivals"] > split["leavers"] > 0
     assert "arrivals joining as agents" in split_report(split)
+
+
+def test_dask_tasks_carry_a_few_runs_each_but_every_worker_gets_many_tasks():
+    assert chunk_size(jobs=10, workers=2) == 1  # too few to share: one run a task
+    assert chunk_size(jobs=120, workers=2) == 7  # eight tasks or more per worker
+    assert chunk_size(jobs=100_000, workers=64) == 16  # at most sixteen runs a task
