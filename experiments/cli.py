@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write the report (and screen) into docs/ODD.md")
     val.add_argument("--screen", action="store_true",
                      help="also run a Morris screen of each pattern's sensitivity "
-                          "(about 5 minutes on 2 cores)")
+                          "(about a minute and a half on 2 cores)")
 
     bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
     bench.add_argument("--json", action="store_true", help="print JSON")
