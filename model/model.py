@@ -103,8 +103,6 @@ class VerbindingModel(Model):
         super().__init__(rng=seed)
         self._quiet_signal: str | None = None  # see _quiet_while
         self.seed = seed
-        self.events = self.sim.events
-        self.scenario_parameters = p
         self.clients, self.posts = self.sim.clients, self.sim.posts
         self.professionals_ever: list[Professional] = []
         for post in range(p.professionals):
@@ -119,6 +117,16 @@ class VerbindingModel(Model):
     def p(self) -> Parameters:
         """The parameters in force (the scenario's, changed by events in force)."""
         return self.sim.p
+
+    @property
+    def scenario_parameters(self) -> Parameters:
+        """The run's own parameters, as given."""
+        return self.sim.scenario_parameters
+
+    @property
+    def events(self) -> tuple:
+        """The run's events (:class:`~model.events.Event`)."""
+        return self.sim.events
 
     @property
     def weekly(self) -> dict[str, list]:
