@@ -164,6 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also run a Morris screen of each pattern's sensitivity "
                           "(about a minute and a half on 2 cores)")
 
+    cal = commands.add_parser("calibrate", help="fit the uncertain parameters to the "
+                              "empirical patterns (ABC-SMC; resumable)")
+    cal.add_argument("--quick", action="store_true",
+                     help="a small design to try the pipeline (under two minutes on 2 "
+                          "cores); its posterior is not for use")
+    cal.add_argument("--out", type=Path, default=None,
+                     help="results folder (default results/calibration, or "
+                          "results/calibration-quick); the same command again resumes it")
+    cal.add_argument("--seed", type=_seed, default=2024, help="root seed (default 2024)")
+    cal.add_argument("--adopt", action="store_true",
+                     help="when done, make the posterior medians the calibrated "
+                          "parameters' defaults (model/calibrated.toml)")
+    cal.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
+                     help="processes (default: all cores)")
+    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run on a Dask cluster: tcp://host:8786, or 'local'")
+
     bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
     bench.add_argument("--json", action="store_true", help="print JSON")
     bench.add_argument("--sweep", action="store_true",
@@ -200,11 +217,11 @@ def _terminate(signum, frame) -> None:
 
 def _watching(progress):
     """A progress callback that also ends the command once SIGTERM has arrived."""
-    def report(done: int, total: int) -> None:
+    def report(*state) -> None:
         if _terminating.is_set():
             raise Terminated
         if progress is not None:
-            progress(done, total)
+            progress(*state)
     return report
 
 
@@ -358,6 +375,32 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
+    from experiments import calibration
+
+    if args.quick and args.adopt:
+        raise UsageError("--adopt takes a full calibration's posterior, not --quick's")
+    settings = calibration.Settings(
+        calibration.QUICK if args.quick else calibration.FULL, args.seed,
+        calibration.QUICK_SCALE if args.quick else validation.DEFAULT_SCALE)
+    out = args.out or Path("results") / ("calibration-quick" if args.quick else "calibration")
+    check_folder(out, settings.fingerprint(), "code_fingerprint")  # before any worker starts
+    with make_executor(args.workers, args.scheduler) as executor:
+        try:
+            result = calibration.run(out, settings, executor,
+                                     progress=_watching(calibration.stderr_progress))
+        except (KeyboardInterrupt, Terminated):
+            print(f"\nverbinding: interrupted; evaluated candidates are saved in {out}/ "
+                  "and the same command resumes", file=sys.stderr)
+            return 130
+    written = calibration.write_outputs(result, out)
+    print(calibration.summary(result))
+    print(f"posterior and report in {out}/: " + ", ".join(p.name for p in written))
+    if args.adopt:
+        print(f"the posterior medians are now the defaults: {calibration.adopt(out)}")
+    return 0
+
+
 def _analyse(args: argparse.Namespace, argv: list[str]) -> int:
     written = analysis.analyse(args.folder)
     for name, path in written.items():
@@ -485,7 +528,8 @@ def _docs(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 _COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "analyse": _analyse,
-             "validate": _validate, "bench": _bench, "scenarios": _scenarios, "docs": _docs}
+             "validate": _validate, "calibrate": _calibrate, "bench": _bench,
+             "scenarios": _scenarios, "docs": _docs}
 
 if __name__ == "__main__":
     sys.exit(main())

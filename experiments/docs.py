@@ -1,8 +1,8 @@
 """Generated parts of ``docs/ODD.md``, written between marker comments.
 
 The parameter and metric tables come from the declarations in
-:mod:`model.parameters` and :mod:`model.metrics`, so the document cannot drift from
-the code (``verbinding docs --check`` runs in ``make test``). The validation report
+:mod:`model.parameters` and :mod:`model.metrics`, and the calibration section from the
+shipped calibration's report, so the document cannot drift from the code (``verbinding docs --check`` runs in ``make test``). The validation report
 and sensitivity screen are written by ``verbinding validate --odd``.
 """
 
@@ -29,9 +29,11 @@ def parameter_table() -> str:
                 continue
             shown = str(default).lower() if kind is bool else f"{default:g}"
             allowed = "true / false" if kind is bool else f"{spec.low:g} to {spec.high:g}"
+            prior = spec.prior and (f" *Prior*: {spec.prior.shape}, {spec.prior.low:g} to "
+                                    f"{spec.prior.high:g}. {spec.prior.why}")
             lines.append(f"| `{name}` | {shown} | {spec.unit} | {allowed} | "
                          f"{'yes' if spec.mid_run else 'no'} | {spec.en} / {spec.nl} | "
-                         f"{spec.source} |")
+                         f"{spec.source}{prior or ''} |")
     lines += ["\n*mid-run*: whether a scenario's events (section 3) may change the value "
               "during a run."]
     lines += ["\n**Combinations that cannot be** (refused like a value out of range)\n"]
@@ -47,7 +49,19 @@ def metric_table() -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"PARAMETERS": parameter_table, "METRICS": metric_table}
+#: The calibration that ships: its report is the ODD's calibration section.
+CALIBRATION = ODD.parent.parent / "scenarios" / "calibration" / "report.md"
+
+
+def calibration_report() -> str:
+    """The shipped calibration's report (``verbinding calibrate``), as Markdown."""
+    if not CALIBRATION.is_file():
+        return "No calibration ships yet: run `verbinding calibrate` (README, \"Calibration\")."
+    return CALIBRATION.read_text(encoding="utf-8").strip("\n")
+
+
+SECTIONS = {"PARAMETERS": parameter_table, "METRICS": metric_table,
+            "CALIBRATION": calibration_report}
 
 
 def replace_section(text: str, key: str, content: str) -> str:

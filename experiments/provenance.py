@@ -12,7 +12,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-#: The model's sources: mechanisms, kernels and the parameter declaration.
+#: The model's sources: mechanisms, kernels, the parameter declaration, calibrated defaults.
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 
 
@@ -25,18 +25,31 @@ def package_version() -> str:
 
 
 @cache
-def model_fingerprint() -> str:
-    """A hash of every source file of the model (16 hex digits).
+def code_fingerprint() -> str:
+    """A hash of the model's code: every source file (16 hex digits).
 
     Any change to a mechanism, a kernel, a default or a limit changes it; comments
-    count too, as the cost of being sure.
+    count too, as the cost of being sure. The calibrated defaults
+    (``model/calibrated.toml``) do not: a calibration sets every calibrated parameter
+    itself, so its posterior stays valid for the code it records.
     """
+    return _digest(sorted(MODEL_DIR.glob("*.py")))
+
+
+@cache
+def model_fingerprint() -> str:
+    """A hash of everything that makes the model's numbers: its code and calibrated defaults."""
+    return _digest([*sorted(MODEL_DIR.glob("*.py")), MODEL_DIR / "calibrated.toml"])
+
+
+def _digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(MODEL_DIR.glob("*.py")):
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
 def provenance() -> dict[str, str]:
-    """``{"version": ..., "model_fingerprint": ...}`` for an output's metadata."""
-    return {"version": package_version(), "model_fingerprint": model_fingerprint()}
+    """The version, model fingerprint and code fingerprint, for an output's metadata."""
+    return {"version": package_version(), "model_fingerprint": model_fingerprint(),
+            "code_fingerprint": code_fingerprint()}

@@ -50,11 +50,14 @@ class RunStore:
     Use as a context manager (or call :meth:`close`) to release the folder.
     """
 
-    def __init__(self, folder: Path, fingerprint: str, description: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, fingerprint: str, description: dict[str, Any],
+                 origin: str = "model_fingerprint") -> None:
         """Open (or create) the folder for this experiment and lock it.
 
         Nothing is written to a folder that is refused. An interrupted merge is finished
-        or undone, and chunks a crash left half-written are dropped.
+        or undone, and chunks a crash left half-written are dropped. ``origin`` is the
+        key of :func:`~experiments.provenance.provenance` that must not have changed
+        since the folder was made (a calibration: ``code_fingerprint``).
 
         Raises:
             OutputError: If the folder cannot be written, holds other files, another
@@ -64,7 +67,8 @@ class RunStore:
         self.folder = folder
         self.runs = folder / "runs"
         self.weekly = folder / "weekly"
-        check_folder(folder, fingerprint)   # refuse before creating or locking anything
+        self.origin = origin
+        check_folder(folder, fingerprint, origin)  # refuse before creating or locking anything
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -78,7 +82,7 @@ class RunStore:
             raise
 
     def _open(self, fingerprint: str, description: dict[str, Any]) -> None:
-        if check_folder(self.folder, fingerprint) is None:  # again, now that it is ours
+        if check_folder(self.folder, fingerprint, self.origin) is None:  # again, now ours
             text = json.dumps(json_safe({**description, **provenance.provenance(),
                                          "fingerprint": fingerprint}),
                               indent=2, ensure_ascii=False)
@@ -162,7 +166,8 @@ class RunStore:
                 part.unlink()      # written just before a crash, without its runs chunk
 
 
-def check_folder(folder: Path, fingerprint: str) -> dict[str, Any] | None:
+def check_folder(folder: Path, fingerprint: str, origin: str = "model_fingerprint"
+                 ) -> dict[str, Any] | None:
     """Refuse a results folder the experiment cannot use, writing nothing.
 
     The folder may be new, empty, or hold this experiment's results made by this model
@@ -172,6 +177,7 @@ def check_folder(folder: Path, fingerprint: str) -> dict[str, Any] | None:
     Args:
         folder: The results folder (``--out``).
         fingerprint: The experiment's :meth:`~experiments.sweep.Experiment.fingerprint`.
+        origin: The key of :func:`~experiments.provenance.provenance` that must match.
 
     Returns:
         The stored ``experiment.json``, or None if the folder holds no results yet.
@@ -201,12 +207,12 @@ def check_folder(folder: Path, fingerprint: str) -> dict[str, Any] | None:
         raise OutputError(f"{folder} holds results of a different experiment ({name!r}, or "
                           "the file or its base scenario changed since); give another "
                           "--out, results are never mixed")
-    made, now = stored.get("model_fingerprint"), provenance.provenance()
-    if made != now["model_fingerprint"]:
+    made, now = stored.get(origin), provenance.provenance()
+    if made != now[origin]:
         raise OutputError(f"the model changed since the results in {folder} were made "
                           f"(by verbinding {stored.get('version', 'unknown')}, model "
                           f"{made or 'unknown'}; now verbinding {now['version']}, model "
-                          f"{now['model_fingerprint']}), so resuming would mix results; "
+                          f"{now[origin]}), so resuming would mix results; "
                           f"give another --out, or delete {folder} to start afresh")
     return stored
 

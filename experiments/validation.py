@@ -250,7 +250,7 @@ def _alliance_judge(runs: Runs) -> Result:
     return _verdict("correlation of the early bond with the speed of care to the goal",
                     r_values, "0.15 to 0.45 (Flückiger et al.: 0.28)",
                     _inside(r_values, 0.15, 0.45),
-                    details={"drop-out share (dropout_base is set to ~20%)":
+                    details={"drop-out share":
                              float(dropout_share.mean())})
 
 

@@ -15,11 +15,21 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+#: The file holding the calibrated parameters' defaults (see :class:`Prior`).
+CALIBRATED_FILE = Path(__file__).with_name("calibrated.toml")
+#: Default of each calibrated parameter: the posterior median ``verbinding calibrate``
+#: found. Kept out of the code so that the code's fingerprint, which the posterior
+#: records, does not depend on them.
+CALIBRATED: Mapping[str, float] = MappingProxyType(
+    tomllib.loads(CALIBRATED_FILE.read_text(encoding="utf-8")))
 
 #: Parameter groups, in the order the docs and the app show them.
 GROUPS = ("levers", "organisation", "clients", "contact", "progress", "professionals")
@@ -50,13 +60,40 @@ class Spec:
     nl: str
     group: str
     mid_run: bool = True
+    prior: Prior | None = None
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What is believed of an uncertain parameter before calibration.
+
+    ``verbinding calibrate`` fits the parameters that have one to the empirical
+    patterns, all at once (docs/ODD.md, section 8).
+
+    Attributes:
+        low: Smallest plausible value, in the parameter's unit.
+        high: Largest plausible value.
+        shape: ``"uniform"``, or ``"log-uniform"`` for a scale known only to its order
+            of magnitude (every factor equally likely).
+        why: The source of the range, or "Assumption: " and the reasoning.
+    """
+
+    low: float
+    high: float
+    shape: str
+    why: str
+
+    def __post_init__(self) -> None:
+        if self.shape not in ("uniform", "log-uniform") or not self.low < self.high or (
+                self.shape == "log-uniform" and self.low <= 0):
+            raise ValueError(f"not a prior: {self}")
 
 
 def param(default: Any, unit: str, low: float, high: float, source: str, en: str, nl: str,
-          group: str, *, mid_run: bool = True):
+          group: str, *, mid_run: bool = True, prior: Prior | None = None):
     """Declare one parameter (a dataclass field carrying its :class:`Spec`)."""
-    return field(default=default,
-                 metadata={"spec": Spec(unit, low, high, source, en, nl, group, mid_run)})
+    return field(default=default, metadata={
+        "spec": Spec(unit, low, high, source, en, nl, group, mid_run, prior)})
 
 
 class ParameterError(ValueError):
@@ -249,9 +286,12 @@ class Parameters:
 
     # --- clients -----------------------------------------------------------------------
     need_hours: float = param(
-        12.0, "h", 0.5, 1000,
-        "Assumption: hours of well-attuned contact a typical client needs to reach the goal.",
-        "Need (hours of good contact)", "Hulpvraag (uren goed contact)", "clients")
+        CALIBRATED["need_hours"], "h", 0.5, 1000,
+        "Hours of well-attuned contact a typical client needs to reach the goal. Calibrated.",
+        "Need (hours of good contact)", "Hulpvraag (uren goed contact)", "clients",
+        prior=Prior(4.0, 36.0, "log-uniform",
+                    "Assumption: from a few consultations' worth to weekly sessions for half a"
+                    " year; known to its order of magnitude only."))
     need_spread: float = param(
         0.5, "coefficient of variation", 0, 3,
         "Assumption: clients differ in complexity (lognormal).",
@@ -280,16 +320,21 @@ class Parameters:
         "Waiting erodes motivation (docs/ODD.md, section 3). Assumption.",
         "Motivation lost per week waiting", "Motivatieverlies per week wachten", "clients")
     dropout_base: float = param(
-        0.01, "1/week", 0, 1,
-        "Weekly drop-out hazard of a client with a good-enough bond and middling "
-        "motivation and voice. Calibrated to about 20% drop-out in the care preset "
-        "(Swift & Greenberg 2012: 19.7%).",
-        "Base drop-out hazard", "Basiskans uitval", "clients")
+        CALIBRATED["dropout_base"], "1/week", 0, 1,
+        "Weekly drop-out hazard of a client with a good-enough bond and middling motivation and "
+        "voice. Calibrated (drop-out share, Swift & Greenberg 2012: 19.7%).",
+        "Base drop-out hazard", "Basiskans uitval", "clients",
+        prior=Prior(0.003, 0.03, "log-uniform",
+                    "Assumption: from about 10% to 50% drop-out over an episode, around the "
+                    "20% of Swift & Greenberg 2012."))
     dropout_bond_effect: float = param(
-        1.5, "log-hazard per unit of the bond's benefit", 0, 20,
-        "Weak bonds raise drop-out (Swift & Greenberg 2012): with no bond the hazard is "
-        "e^1.5 = 4.5 times that with a good-enough one. Assumption for the size.",
-        "Drop-out: effect of bond", "Uitval: effect van de band", "clients")
+        CALIBRATED["dropout_bond_effect"], "log-hazard per unit of the bond's benefit", 0, 20,
+        "Weak bonds raise drop-out (Swift & Greenberg 2012): with no bond the hazard is e^(this) "
+        "times that with a good-enough one. Calibrated.",
+        "Drop-out: effect of bond", "Uitval: effect van de band", "clients",
+        prior=Prior(0.0, 3.0, "uniform",
+                    "Assumption: from no effect of the bond to a hazard 20 times higher with "
+                    "no bond; the sources give the direction, not the size."))
     dropout_motivation_effect: float = param(
         2.0, "log-hazard per unit motivation", 0, 20,
         "Low motivation raises drop-out [002]. Assumption for the size.",
@@ -338,11 +383,13 @@ class Parameters:
         "times the care norm); time beyond it is slack.",
         "Maximum contact per client", "Maximaal contact per cliënt", "contact")
     unhurried_hours: float = param(
-        0.25, "h", 0, 5,
-        "Open time in a contact at which half its bond-building is lost to hurry: a "
-        "15-minute screening with a fixed questionnaire builds little [000]. Assumption "
-        "for the size: a quarter of an hour.",
-        "Minimum unhurried time", "Minimale onafgebroken tijd", "contact")
+        CALIBRATED["unhurried_hours"], "h", 0, 5,
+        "Open time in a contact at which half its bond-building is lost to hurry: a 15-minute "
+        "screening with a fixed questionnaire builds little [000]. Calibrated.",
+        "Minimum unhurried time", "Minimale onafgebroken tijd", "contact",
+        prior=Prior(0.08, 0.75, "log-uniform",
+                    "Assumption: from five minutes to three quarters of an hour of open time "
+                    "before a contact feels unhurried [000]."))
     voice_hours_per_client: float = param(
         0.1, "h/client/week", 0, 5,
         "Time plans made together with the client take at full client voice, beside the "
@@ -350,11 +397,13 @@ class Parameters:
         "minutes a week per client. Counted with admin.",
         "Time for joint planning", "Tijd voor samen plannen", "contact")
     show_floor: float = param(
-        0.6, "probability", 0, 1,
-        "Chance to show up with no bond and no motivation. Assumption; with the other "
-        "terms about 15% no-shows in care (Parsons et al. 2021: mean 15.2% in primary "
-        "care).",
-        "Show-up floor", "Minimale opkomst", "contact")
+        CALIBRATED["show_floor"], "probability", 0, 1,
+        "Chance to show up with no bond and no motivation [000]; with the other terms about 15% "
+        "no-shows in care (Parsons et al. 2021: mean 15.2% in primary care). Calibrated.",
+        "Show-up floor", "Minimale opkomst", "contact",
+        prior=Prior(0.4, 0.85, "uniform",
+                    "Assumption: strangers to care miss between 15% and 60% of appointments; "
+                    "Parsons et al. 2021: 15.2% for all patients."))
     show_bond_weight: float = param(
         0.5, "0..1", 0, 1,
         "Weight of the bond against motivation in showing up (the rest is motivation). "
@@ -377,9 +426,11 @@ class Parameters:
         "Bond at the start of care. Assumption.",
         "Initial bond", "Band bij start", "progress")
     bond_growth: float = param(
-        0.25, "1/week", 0, 1,
-        "Largest weekly share of the remaining gap closed by open contact. Assumption.",
-        "Bond growth", "Groei van de band", "progress")
+        CALIBRATED["bond_growth"], "1/week", 0, 1,
+        "Largest weekly share of the remaining gap closed by open contact. Calibrated.",
+        "Bond growth", "Groei van de band", "progress",
+        prior=Prior(0.05, 0.6, "log-uniform",
+                    "Assumption: a bond built in two to twenty weeks of open contact."))
     open_hours_scale: float = param(
         0.5, "h", 0.01, 10,
         "Open time in a contact giving 63% of its full bond-building (diminishing "
@@ -394,12 +445,14 @@ class Parameters:
         "A handover mostly resets the bond (docs/ODD.md, section 7.3). Assumption.",
         "Bond lost at handover", "Bandverlies bij overdracht", "progress")
     rupture_rate: float = param(
-        0.3, "1/contact", 0, 1,
-        "Chance a contact that is all scripted questions closes off a client with no bond "
-        "[000]; it falls with the open share of the contact and with the bond. "
-        "Assumption; ruptures are common in the alliance literature (Eubanks et al. 2018 "
-        "report them in a large share of sessions).",
-        "Rupture chance", "Kans op breuk", "progress")
+        CALIBRATED["rupture_rate"], "1/contact", 0, 1,
+        "Chance a contact that is all scripted questions closes off a client with no bond [000]; "
+        "it falls with the open share of the contact and with the bond; ruptures are common in the "
+        "alliance literature (Eubanks et al. 2018). Calibrated.",
+        "Rupture chance", "Kans op breuk", "progress",
+        prior=Prior(0.05, 0.6, "uniform",
+                    "Assumption: a scripted contact closes off from one in twenty to more than"
+                    " half of the clients with no bond [000]."))
     rupture_safe_bond: float = param(
         0.5, "0..1", 0.01, 1,
         "Bond at and above which a standard question no longer ruptures. Assumption.",
@@ -424,11 +477,13 @@ class Parameters:
         "in Flückiger et al. (2018) measure it in sessions 3-5.",
         "Week of the early bond", "Week van de vroege band", "progress")
     bond_weight: float = param(
-        0.7, "0..1", 0, 1,
-        "How far progress depends on the bond: learning thanks to connection [000]. "
-        "Assumption (not fitted: pattern 4, the alliance-outcome correlation, is held "
-        "out to test it).",
-        "Weight of the bond in progress", "Gewicht van de band", "progress")
+        CALIBRATED["bond_weight"], "0..1", 0, 1,
+        "How far progress depends on the bond: learning thanks to connection [000]. Calibrated "
+        "(alliance-outcome correlation, Flückiger et al. 2018).",
+        "Weight of the bond in progress", "Gewicht van de band", "progress",
+        prior=Prior(0.3, 0.95, "uniform",
+                    "Assumption: the bond matters, but progress rests neither on it alone nor "
+                    "without it [000]."))
     motivation_bond_gain: float = param(
         0.05, "1/week", 0, 1,
         "Weekly rise of motivation with the bond [002]. Assumption.",
@@ -453,13 +508,14 @@ class Parameters:
         "strength [002]. Assumption.",
         "Group safety", "Veiligheid in de groep", "progress")
     group_peer_learning: float = param(
-        0.02, "share", 0, 1,
-        "What a member gains from the rest of a session, as a share of the hours: members "
-        "learn from each other, so a member gets group_hours x (1/members + this x (1 - "
-        "1/members)). Assumption: little; most of a session's work per member is their "
-        "share of the professional's hours, which at the usual 5-10 members is about one "
-        "one-to-one contact.",
-        "Peer learning in a group", "Leren van elkaar in de groep", "progress")
+        CALIBRATED["group_peer_learning"], "share", 0, 1,
+        "What a member gains from the rest of a session, as a share of the hours: members learn "
+        "from each other, so a member gets group_hours x (1/members + this x (1 - 1/members)). "
+        "Calibrated (groups about as good as one-to-one, Burlingame et al. 2016).",
+        "Peer learning in a group", "Leren van elkaar in de groep", "progress",
+        prior=Prior(0.005, 0.08, "log-uniform",
+                    "Assumption: a member learns from each other member 0.5% to 8% of a "
+                    "session; order of magnitude only."))
     class_reach: float = param(
         0.5, "share", 0, 1,
         "Share of a whole-class lesson that reaches every pupil whatever the size of the "
@@ -474,7 +530,7 @@ class Parameters:
         "Weekly chance that a client who is ready reaches the goal without network help; "
         "1 where readiness is the goal (care, school). The work preset's 0.035 is an "
         "assumption: a ready job seeker without help from the caseworker's network finds "
-        "work in about 30 weeks (not fitted: pattern 6 is held out).",
+        "work in about 30 weeks (not calibrated).",
         "Placement chance", "Kans op plaatsing", "progress")
     placement_network_gain: float = param(
         0.0, "1/week per unit ties", 0, 1,
@@ -520,15 +576,16 @@ class Parameters:
         "Stress of a professional whose week's requirement just fits the contract. "
         "Calibrated with quit_rate_base to the care preset's baseline: burnout complaints "
         "of about 14.5% (NEA 2014, Dutch care) and about 11% leaving a year (CBS AZW "
-        "2023); not to overload (pattern 7 is held out).",
+        "2023); overload is pattern 7, fitted by verbinding calibrate.",
         "Base stress", "Basisstress", "professionals")
     stress_workload: float = param(
-        0.5, "per unit workload", 0, 20,
-        "Stress added per unit of the hours the week requires over contract hours, "
-        "negative below 1 (a light week relieves): workload that is felt [004]. "
-        "Assumption for the size: a quarter more work than the contract adds a quarter "
-        "of the stress scale.",
-        "Stress from workload", "Stress door werkdruk", "professionals")
+        CALIBRATED["stress_workload"], "per unit workload", 0, 20,
+        "Stress added per unit of the hours the week requires over contract hours, negative below "
+        "1 (a light week relieves): workload that is felt [004]. Calibrated.",
+        "Stress from workload", "Stress door werkdruk", "professionals",
+        prior=Prior(0.1, 2.0, "log-uniform",
+                    "Assumption: a week 10% over contract adds 0.01 to 0.2 to stress; order of"
+                    " magnitude only [004]."))
     stress_autonomy: float = param(
         0.1, "per unit standardisation", 0, 5,
         "Stress from lost autonomy under standardisation [004]. Assumption: full "
@@ -541,10 +598,12 @@ class Parameters:
         "Sterman 2001), up to a waiting list as long as the places. Assumption.",
         "Stress from the waiting list", "Stress door de wachtlijst", "professionals")
     stress_connection_relief: float = param(
-        0.1, "per unit bond", 0, 5,
-        "Connection costs time but gives energy [004]: relief per unit mean bond. "
-        "Assumption for the size.",
-        "Energy from connection", "Energie uit verbinding", "professionals")
+        CALIBRATED["stress_connection_relief"], "per unit bond", 0, 5,
+        "Connection costs time but gives energy [004]: relief per unit mean bond. Calibrated.",
+        "Energy from connection", "Energie uit verbinding", "professionals",
+        prior=Prior(0.0, 0.4, "uniform",
+                    "Assumption: from no relief to relief as large as the stress of a week 20%"
+                    " over contract [004]."))
     stress_spread: float = param(
         0.2, "sd", 0, 1,
         "Professionals differ in how much the same week weighs on them: each draws an "
@@ -562,9 +621,12 @@ class Parameters:
         "Week-to-week variation between professionals. Assumption.",
         "Stress noise", "Ruis in stress", "professionals")
     burnout_threshold: float = param(
-        0.7, "0..1", 0, 1,
-        "Stress above which burnout can start (docs/ODD.md, section 7.8). Assumption.",
-        "Burnout threshold", "Drempel burn-out", "professionals")
+        CALIBRATED["burnout_threshold"], "0..1", 0, 1,
+        "Stress above which burnout can start (docs/ODD.md, section 7.8). Calibrated.",
+        "Burnout threshold", "Drempel burn-out", "professionals",
+        prior=Prior(0.5, 0.9, "uniform",
+                    "Assumption: burnout starts somewhere in the upper half of the stress "
+                    "scale."))
     burnout_hazard: float = param(
         0.05, "1/week", 0, 1,
         "Weekly burnout chance at full stress, rising linearly above the threshold. "
@@ -577,10 +639,13 @@ class Parameters:
         "(CBS AZW 2023: 11% outflow from Dutch care).",
         "Base turnover", "Basisverloop", "professionals")
     quit_stress_effect: float = param(
-        6.0, "log-hazard per unit stress", 0, 20,
-        "Stress above base raises quitting: at full stress about e^(6 x 0.4) = 11 times "
-        "the ordinary rate. Assumption (not fitted: pattern 7 is held out).",
-        "Turnover: effect of stress", "Verloop: effect van stress", "professionals")
+        CALIBRATED["quit_stress_effect"], "log-hazard per unit stress", 0, 20,
+        "Stress above base raises quitting: at full stress e^(this x 0.4) times the ordinary rate. "
+        "Calibrated (turnover under overload, US GAO 2003).",
+        "Turnover: effect of stress", "Verloop: effect van stress", "professionals",
+        prior=Prior(2.0, 10.0, "uniform",
+                    "Assumption: at full stress, quitting 2 to 55 times the ordinary rate "
+                    "(e^(0.4 x 2) to e^(0.4 x 10))."))
 
     def __post_init__(self) -> None:
         for name, (_, kind, _) in specs().items():

@@ -1,0 +1,614 @@
+"""``verbinding calibrate``: the uncertain parameters fitted to the empirical patterns.
+
+Every parameter declared with a :class:`~model.parameters.Prior` is calibrated, all at
+once, by ABC-SMC (:mod:`experiments.abc`) against :data:`TARGETS`: one summary
+statistic per target, measured by the validation's own experiment for its pattern
+(:mod:`experiments.validation`: the same arms, the same judge, one replicate a
+candidate), and compared with what the source reports, in units of a tolerance derived
+from the source. Pattern 3 (the tipping point) is run for every candidate but never
+fitted, and every fitted pattern is also left out in turn (:func:`leave_one_out`), so
+the report shows what the model predicts as well as what it was fitted to.
+
+An output folder holds::
+
+    DIR/experiment.json    the calibration as run (design, seed, targets, priors), with
+                           its fingerprint and the code that made it
+    DIR/runs/*.parquet     every candidate evaluated: parameters, statistics, verdicts
+                           (written as they finish; a calibration killed resumes here)
+    DIR/posterior.parquet  the posterior: one row per draw, every parameter and a weight
+    DIR/report.md, report.json, figures/*.png
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments import abc
+from experiments.executors import Executor
+from experiments.output import json_safe
+from experiments.provenance import provenance
+from experiments.runner import simulate
+from experiments.store import RunStore
+from experiments.validation import PATTERNS, Pattern, Result
+from model.parameters import ParameterError, Prior, specs
+
+#: The full design: about 40 minutes on 2 cores (README, "Calibration").
+FULL = abc.Design(population=200, generations=7, batch=100)
+#: ``--quick``: a smoke test of the whole pipeline, under two minutes on 2 cores.
+QUICK = abc.Design(population=24, generations=2, batch=24)
+#: Organisation size of the calibration's runs relative to the presets (as validate).
+QUICK_SCALE = 0.1
+
+
+@dataclass(frozen=True)
+class Target:
+    """One statistic the calibration fits, as its source measures it.
+
+    Attributes:
+        name: Short name (a column of the outputs, ``stat.<name>``).
+        pattern: The validation pattern whose experiment measures it.
+        detail: The judge's detail holding it; None for the pattern's own statistic.
+        observed: What the source reports.
+        tolerance: How far off still counts as reproducing it (the statistic's unit):
+            the distance counts misfit in units of it.
+        source: Where ``observed`` and ``tolerance`` come from.
+    """
+
+    name: str
+    pattern: int
+    detail: str | None
+    observed: float
+    tolerance: float
+    source: str
+
+    def read(self, result: Result) -> float:
+        """The statistic from the pattern's verdict."""
+        return float(result.value if self.detail is None else result.details[self.detail])
+
+
+TARGETS = (
+    Target("admin_share", 1, None, 0.31, 0.06,
+           "CBS 2025: 31% of working time on administration in care; Berenschot: 25% "
+           "(2016) to 34-35% (2019-2025): the tolerance spans those years."),
+    Target("alliance_r", 4, None, 0.278, 0.10,
+           "Flückiger et al. 2018: r = .278 (95% CI .256-.299, 295 studies). Tolerance: "
+           "assumption, the spread between studies' measures rather than the mean's "
+           "interval, as the model's bond and speed of care are proxies for them."),
+    Target("dropout_share", 4, "drop-out share", 0.197, 0.05,
+           "Swift & Greenberg 2012: 19.7% (95% CI 18.7-20.7, 669 studies). Tolerance: "
+           "assumption, the spread between settings."),
+    Target("scripting_effect", 5, None, 0.0, 0.05,
+           "Webb et al. 2010: adherence unrelated to outcome (r = 0.02); the tolerance is "
+           "the equivalence margin of pattern 5."),
+    Target("caseload_days", 6, None, 10.0, 10.0,
+           "Hainmueller et al. 2016: about 10 days less unemployment from halving "
+           "caseloads. Tolerance: assumption, the same again (their effect is small "
+           "and imprecise)."),
+    Target("turnover_overloaded", 7, None, 0.30, 0.10,
+           "US GAO 2003: 20-40% a year among overloaded child-welfare workers."),
+    Target("burnout_overloaded", 7, "burnout prevalence, overloaded", 0.20, 0.10,
+           "NEA: burnout complaints 14.5% in care, 27% among teachers: 10-30% under "
+           "overload."),
+    Target("group_ratio", 8, None, 1.0, 0.15,
+           "Burlingame et al. 2016: groups and individual treatment equal (g = -0.01); "
+           "tolerance: the equivalence range of pattern 8."),
+)
+#: Patterns run for every candidate but never fitted: predictions only.
+PREDICTED = (3,)
+
+
+def fitted_patterns() -> tuple[int, ...]:
+    """The patterns the targets come from, in order."""
+    return tuple(dict.fromkeys(t.pattern for t in TARGETS))
+
+
+def calibration_patterns() -> tuple[Pattern, ...]:
+    """Every pattern a candidate's evaluation runs: the fitted and the predicted."""
+    wanted = set(fitted_patterns()) | set(PREDICTED)
+    return tuple(p for p in PATTERNS if p.number in wanted)
+
+
+def priors() -> dict[str, Prior]:
+    """The calibrated parameters and their priors, in declaration order."""
+    return {name: spec.prior for name, (_, _, spec) in specs().items() if spec.prior}
+
+
+def box() -> abc.Box:
+    """The calibrated parameters as the ABC's box."""
+    declared = priors()
+    return abc.Box(tuple(declared),
+                   np.array([p.low for p in declared.values()]),
+                   np.array([p.high for p in declared.values()]),
+                   np.array([p.shape == "log-uniform" for p in declared.values()]))
+
+
+# --- One candidate ---------------------------------------------------------------------
+def evaluate(job: dict[str, Any]) -> dict[str, Any]:
+    """Run every calibration pattern's arms with the candidate's parameters; judge each.
+
+    Every arm runs with the same seed (common random numbers, as the validation pairs
+    its replicates); an arm shared by patterns runs once. A parameter an arm sets
+    itself (its scenario's own figure, or the pattern's lever) keeps the arm's value.
+
+    Args:
+        job: ``{"parameters": {name: value}, "seed": int, "scale": float}``.
+
+    Returns:
+        ``{"stats": {target: value}, "holds": {pattern: bool}}``; NaN for a statistic
+        the runs cannot give (too few clients reached a goal, an impossible
+        combination).
+    """
+    patterns = calibration_patterns()
+    arms, records = {}, {}
+    for pattern in patterns:
+        for label, (_, overrides) in pattern.arms(job["scale"]).items():
+            key = json.dumps({**job["parameters"], **overrides}, sort_keys=True)
+            arms[pattern.number, label] = key
+            records[key] = records.get(key, False) or pattern.records
+    stats = dict.fromkeys((t.name for t in TARGETS), math.nan)
+    holds = dict.fromkeys((p.number for p in patterns), False)
+    try:
+        outputs = {key: simulate(json.loads(key), job["seed"], records=needed)
+                   for key, needed in sorted(records.items())}
+    except ParameterError:
+        return {"stats": stats, "holds": holds}
+    for pattern in patterns:
+        runs = {label: [outputs[key]] for (number, label), key in arms.items()
+                if number == pattern.number}
+        with np.errstate(all="ignore"):
+            result = pattern.judge(runs)
+        holds[pattern.number] = result.passed
+        for target in TARGETS:
+            if target.pattern == pattern.number:
+                stats[target.name] = target.read(result)
+    return {"stats": stats, "holds": holds}
+
+
+def distance(stats: dict[str, float], targets: Sequence[Target] = TARGETS) -> float:
+    """Root mean square misfit over ``targets``, each in units of its tolerance.
+
+    Infinite when a statistic is missing: such a candidate is never accepted.
+    """
+    misfits = [(stats[t.name] - t.observed) / t.tolerance for t in targets]
+    value = math.sqrt(sum(m * m for m in misfits) / len(misfits))
+    return value if math.isfinite(value) else math.inf
+
+
+# --- The calibration -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """What determines a calibration's result.
+
+    Attributes:
+        design: Population, generations, batch.
+        seed: Root seed.
+        scale: Size of the organisations relative to the presets.
+    """
+
+    design: abc.Design
+    seed: int
+    scale: float
+
+    def describe(self) -> dict[str, Any]:
+        """The settings, targets and priors as plain data (``experiment.json``)."""
+        return {"name": "calibration", "design": asdict(self.design), "seed": self.seed,
+                "scale": self.scale, "targets": [asdict(t) for t in TARGETS],
+                "predicted": list(PREDICTED),
+                "priors": {name: asdict(p) for name, p in priors().items()}}
+
+    def fingerprint(self) -> str:
+        """A hash of what the numbers depend on (not the sources' wording).
+
+        A folder resumes only a calibration with the same fingerprint.
+        """
+        numbers = {"design": asdict(self.design), "seed": self.seed, "scale": self.scale,
+                   "targets": [(t.name, t.pattern, t.detail, t.observed, t.tolerance)
+                               for t in TARGETS], "predicted": list(PREDICTED),
+                   "priors": {n: (p.low, p.high, p.shape) for n, p in priors().items()}}
+        text = json.dumps(json_safe(numbers), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Calibration:
+    """A finished calibration.
+
+    Attributes:
+        settings: What it ran.
+        generations: The ABC-SMC generations; the last is the posterior.
+        evaluations: Every candidate evaluated, one row each (``runs``).
+        seconds: Wall time of this process's part.
+    """
+
+    settings: Settings
+    generations: list[abc.Generation]
+    evaluations: pd.DataFrame
+    seconds: float
+
+    def posterior(self) -> pd.DataFrame:
+        """One row per draw: every calibrated parameter, its ``weight``, distance, statistics."""
+        last = self.generations[-1]
+        rows = self.evaluations.set_index("run_id").loc[last.ids].reset_index()
+        frame = rows[["run_id", *box().names]].copy()
+        frame["weight"] = last.weights
+        frame["distance"] = last.distances
+        for target in TARGETS:
+            frame[f"stat.{target.name}"] = rows[f"stat.{target.name}"].to_numpy()
+        return frame
+
+
+def run(out: Path, settings: Settings, executor: Executor,
+        progress: Callable[[str], None] | None = None) -> Calibration:
+    """Calibrate into ``out``, resuming what is there; writes as candidates finish.
+
+    Raises:
+        OutputError: If ``out`` cannot be written, holds other files, another
+            calibration's or another model's results, or is in use.
+    """
+    space = box()
+    start = time.monotonic()
+    with RunStore(out, settings.fingerprint(), settings.describe(),
+                  origin="code_fingerprint") as store:
+        done = _stored(store)
+
+        def evaluate_batch(candidates: Sequence[abc.Candidate]) -> np.ndarray:
+            _evaluate_missing(candidates, space, settings.scale, done, store, executor,
+                              progress)
+            return np.array([distance(_stats(done[c.id])) for c in candidates])
+
+        def report(t: int, generation: abc.Generation) -> None:
+            if progress:
+                progress(f"generation {t}: tolerance {generation.tolerance:.3g}, kept "
+                         f"{len(generation.ids)} of {generation.proposed} "
+                         f"({100 * generation.acceptance:.0f}%), effective size "
+                         f"{abc.effective_size(generation.weights):.0f}\n")
+
+        generations = abc.smc(len(space.names), settings.design, settings.seed,
+                              evaluate_batch, report)
+        store.merge()
+    evaluations = pd.DataFrame(done.values()).sort_values("run_id").reset_index(drop=True)
+    return Calibration(settings, generations, evaluations, time.monotonic() - start)
+
+
+def _stored(store: RunStore) -> dict[int, dict[str, Any]]:
+    """The candidates evaluated already, by id."""
+    files = sorted(store.runs.glob("*.parquet"))
+    if not files:
+        return {}
+    frame = pd.concat(pd.read_parquet(f) for f in files)
+    return {int(row["run_id"]): row for row in frame.to_dict("records")}
+
+
+def _stats(row: dict[str, Any]) -> dict[str, float]:
+    return {t.name: row[f"stat.{t.name}"] for t in TARGETS}
+
+
+#: Write evaluated candidates at least this often (candidates, seconds).
+FLUSH_CANDIDATES, FLUSH_SECONDS = 16, 30.0
+
+
+def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, scale: float,
+                      done: dict[int, dict[str, Any]], store: RunStore, executor: Executor,
+                      progress: Callable[[str], None] | None) -> None:
+    """Evaluate the candidates not in ``done`` on the executor, storing each row."""
+    todo = [c for c in candidates if c.id not in done]
+    values = space.values(np.array([c.u for c in todo])) if todo else np.zeros((0, 0))
+    jobs = [{"parameters": dict(zip(space.names, map(float, v), strict=True)),
+             "seed": c.seed, "scale": scale} for c, v in zip(todo, values, strict=True)]
+    rows, last_flush, began = [], time.monotonic(), time.monotonic()
+    try:
+        for count, (index, result) in enumerate(executor.run(evaluate, jobs), 1):
+            candidate = todo[index]
+            row = {"run_id": candidate.id, "generation": candidate.id // abc.GENERATION_ID,
+                   "seed": candidate.seed, **jobs[index]["parameters"],
+                   **{f"u.{n}": float(u) for n, u in zip(space.names, candidate.u,
+                                                         strict=True)},
+                   **{f"stat.{k}": v for k, v in result["stats"].items()},
+                   **{f"holds.{k}": v for k, v in result["holds"].items()}}
+            rows.append(row)
+            done[candidate.id] = row
+            if progress:
+                rate = count / max(time.monotonic() - began, 1e-9)
+                progress(f"\r  {count}/{len(jobs)} candidates of this batch, "
+                         f"{rate:.2f}/s   ")
+            if len(rows) >= FLUSH_CANDIDATES or time.monotonic() - last_flush > FLUSH_SECONDS:
+                store.append(rows)
+                rows, last_flush = [], time.monotonic()
+    finally:
+        store.append(rows)
+    if progress and jobs:
+        progress("\r")
+
+
+def stderr_progress(text: str) -> None:
+    """Progress to standard error: batch counts overwrite each other on a terminal only."""
+    if text.startswith("\r") and not sys.stderr.isatty():
+        return
+    if text == "\r":
+        text = "\r" + " " * 60 + "\r"  # clear the batch's count
+    print(text, end="", file=sys.stderr, flush=True)
+
+
+# --- What the posterior says -----------------------------------------------------------
+def weighted_interval(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """Median and 90% interval (5th, 50th, 95th percentiles) of weighted values."""
+    keep = np.isfinite(values) & (weights > 0)
+    if not keep.any():
+        return math.nan, math.nan, math.nan
+    v, w = values[keep], weights[keep]
+    low, mid, high = (abc.weighted_quantile(v, w, q) for q in (0.05, 0.5, 0.95))
+    return mid, low, high
+
+
+def parameter_rows(cal: Calibration) -> list[dict[str, Any]]:
+    """Per parameter: prior, posterior median and 90% interval, and how much it narrowed.
+
+    ``narrowed`` compares the 90% intervals of posterior and prior on the prior's own
+    scale (linear, or logarithmic for a log-uniform prior): 0 when the patterns say
+    nothing of the parameter, near 1 when they pin it down.
+    """
+    last, space = cal.generations[-1], box()
+    values, units = space.values(last.u), last.u
+    rows = []
+    for i, (name, prior) in enumerate(priors().items()):
+        median, low, high = weighted_interval(values[:, i], last.weights)
+        _, unit_low, unit_high = weighted_interval(units[:, i], last.weights)
+        rows.append({"parameter": name, "unit": specs()[name][2].unit,
+                     "prior": f"{prior.shape} {prior.low:g} to {prior.high:g}",
+                     "default_before": specs()[name][0], "median": median, "q05": low,
+                     "q95": high, "narrowed": 1 - (unit_high - unit_low) / 0.9,
+                     "why": prior.why})
+    return rows
+
+
+def target_rows(cal: Calibration) -> list[dict[str, Any]]:
+    """Per target: what the source says and what the posterior predicts (fitted)."""
+    last = cal.generations[-1]
+    frame = cal.evaluations.set_index("run_id").loc[last.ids]
+    return [_prediction(t, frame[f"stat.{t.name}"].to_numpy(float), last.weights, "fitted")
+            for t in TARGETS]
+
+
+def _prediction(target: Target, values: np.ndarray, weights: np.ndarray,
+                role: str) -> dict[str, Any]:
+    median, low, high = weighted_interval(values, weights)
+    return {"target": target.name, "pattern": target.pattern, "role": role,
+            "observed": target.observed, "tolerance": target.tolerance,
+            "predicted": median, "q05": low, "q95": high,
+            "passed": bool(abs(median - target.observed) <= target.tolerance),
+            "source": target.source}
+
+
+def leave_one_out(cal: Calibration) -> list[dict[str, Any]]:
+    """Each fitted pattern predicted by a posterior fitted to the others only.
+
+    The posterior without pattern k comes from reweighting every candidate evaluated
+    (:func:`experiments.abc.reweight`): those within the final tolerance on the other
+    targets, weighted by prior over proposal density. No run is repeated; the
+    effective sample size says how much the estimate can be trusted.
+    """
+    space, generations = box(), cal.generations
+    frame = cal.evaluations
+    u = frame[[f"u.{n}" for n in space.names]].to_numpy(float)
+    tolerance = generations[-1].tolerance
+    rows = []
+    for pattern in fitted_patterns():
+        others = [t for t in TARGETS if t.pattern != pattern]
+        stats = frame[[f"stat.{t.name}" for t in others]].to_numpy(float)
+        misfit = (stats - [t.observed for t in others]) / [t.tolerance for t in others]
+        distances = np.sqrt(np.mean(misfit ** 2, axis=1))
+        distances[~np.isfinite(distances)] = np.inf
+        weights = abc.reweight(u, distances, tolerance, generations)
+        holds = frame[f"holds.{pattern}"].to_numpy(float)
+        for target in (t for t in TARGETS if t.pattern == pattern):
+            row = _prediction(target, frame[f"stat.{target.name}"].to_numpy(float), weights,
+                              "left out")
+            rows.append({**row, "effective_size": abc.effective_size(weights),
+                         "pattern_holds": float(np.sum(weights * holds))})
+    return rows
+
+
+def predicted_patterns(cal: Calibration) -> list[dict[str, Any]]:
+    """Share of the posterior in which each pattern holds, as ``verbinding validate`` judges.
+
+    For the patterns never fitted (:data:`PREDICTED`) this is a pure prediction.
+    """
+    last = cal.generations[-1]
+    frame = cal.evaluations.set_index("run_id").loc[last.ids]
+    return [{"pattern": p.number, "title": p.title,
+             "role": "predicted" if p.number in PREDICTED else "fitted",
+             "holds": float(np.sum(last.weights * frame[f"holds.{p.number}"].to_numpy(float)))}
+            for p in calibration_patterns()]
+
+
+def generation_rows(cal: Calibration) -> list[dict[str, Any]]:
+    """Per generation: tolerance, candidates, acceptance, effective size."""
+    return [{"generation": t, "tolerance": g.tolerance, "proposed": g.proposed,
+             "acceptance": g.acceptance, "effective_size": abc.effective_size(g.weights)}
+            for t, g in enumerate(cal.generations)]
+
+
+def summary(cal: Calibration) -> str:
+    """A few lines for the terminal: the generations, parameters and fit."""
+    last = cal.generations[-1]
+    lines = [f"calibration: {len(cal.generations)} generations, {len(cal.evaluations)} "
+             f"candidates evaluated, final tolerance {last.tolerance:.3g}, effective "
+             f"posterior size {abc.effective_size(last.weights):.0f} "
+             f"({cal.seconds:.0f} s in this run)"]
+    lines += [f"  {r['parameter']:26} {r['median']:.4g} [{r['q05']:.4g}, {r['q95']:.4g}]"
+              f"  narrowed {100 * r['narrowed']:.0f}%" for r in parameter_rows(cal)]
+    lines += [f"  {r['target']:26} {r['predicted']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] "
+              f"vs {r['observed']:g} +- {r['tolerance']:g}: "
+              f"{'PASS' if r['passed'] else 'FAIL'}" for r in target_rows(cal)]
+    return "\n".join(lines)
+
+
+def write_outputs(cal: Calibration, out: Path) -> list[Path]:
+    """posterior.parquet, report.json, report.md and the figures, into ``out``."""
+    from experiments.store import _write_parquet
+
+    posterior = out / "posterior.parquet"
+    _write_parquet(cal.posterior(), posterior)
+    report = {**provenance(), "settings": cal.settings.describe(),
+              "generations": generation_rows(cal), "parameters": parameter_rows(cal),
+              "fitted": target_rows(cal), "left_out": leave_one_out(cal),
+              "patterns": predicted_patterns(cal),
+              "evaluated": len(cal.evaluations)}
+    json_path, md_path = out / "report.json", out / "report.md"
+    json_path.write_text(json.dumps(json_safe(report), indent=2, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+    md_path.write_text(markdown(report) + "\n", encoding="utf-8")
+    return [posterior, json_path, md_path, *write_figures(cal, out / "figures")]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown (also the calibration section of docs/ODD.md)."""
+    settings = report["settings"]
+    design = settings["design"]
+    lines = [f"Made by `verbinding calibrate` (seed {settings['seed']}; population "
+             f"{design['population']}, at most {design['generations']} generations; "
+             f"organisations at {settings['scale']:g} of the preset size, one replicate a "
+             f"candidate), verbinding {report['version']}, model "
+             f"{report['model_fingerprint']}: {report['evaluated']:,} candidates evaluated.",
+             "", "| generation | tolerance | candidates | accepted | effective size |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {g['generation']} | {g['tolerance']:.3g} | {g['proposed']} | "
+              f"{100 * g['acceptance']:.0f}% | {g['effective_size']:.0f} |"
+              for g in report["generations"]]
+    lines += ["", "**Parameters.** Posterior median and 90% interval; *narrowed* is how much "
+              "narrower the posterior's 90% interval is than the prior's (0: the patterns "
+              "say nothing of it; 1: pinned down).", "",
+              "| parameter | prior | before | posterior median [90%] | narrowed |",
+              "|---|---|---|---|---|"]
+    lines += [f"| `{r['parameter']}` | {r['prior']} {r['unit']} | {r['default_before']:g} | "
+              f"{r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] | "
+              f"{100 * r['narrowed']:.0f}% |" for r in report["parameters"]]
+    lines += ["", "**Fit and prediction.** Each target's statistic as the posterior predicts "
+              "it (median and 90% interval over posterior draws, one replicate each, so "
+              "replicate noise is in the interval). *Fitted*: the calibration saw it. *Left "
+              "out*: predicted by the posterior refitted without that pattern (every "
+              "evaluated candidate reweighted; effective size shown). A target passes when "
+              "the median is within its tolerance.", "",
+              "| target | pattern | source says | fitted | left out | effective size |",
+              "|---|---|---|---|---|---|"]
+    left = {r["target"]: r for r in report["left_out"]}
+    for r in report["fitted"]:
+        out = left[r["target"]]
+        lines.append(
+            f"| `{r['target']}` | {r['pattern']} | {r['observed']:g} +- {r['tolerance']:g} | "
+            f"{_cell(r)} | {_cell(out)} | {out['effective_size']:.0f} |")
+    lines += ["", "**Patterns as `verbinding validate` judges them**: the posterior's share "
+              "of draws in which each holds (one replicate a draw).", "",
+              "| pattern | role | holds |", "|---|---|---|"]
+    lines += [f"| {p['pattern']}. {p['title']} | {p['role']} | {100 * p['holds']:.0f}% |"
+              for p in report["patterns"]]
+    return "\n".join(lines)
+
+
+def _cell(row: dict[str, Any]) -> str:
+    mark = "PASS" if row["passed"] else "FAIL"
+    return f"{row['predicted']:.3g} [{row['q05']:.3g}, {row['q95']:.3g}] {mark}"
+
+
+def write_figures(cal: Calibration, folder: Path) -> list[Path]:
+    """Marginals, the most correlated pairs, and posterior predictive checks (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(exist_ok=True)
+    last, space = cal.generations[-1], box()
+    values = space.values(last.u)
+    names = space.names
+    written = []
+
+    columns = 4
+    rows = math.ceil(len(names) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.4 * rows), dpi=110)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(names):
+            ax.axis("off")
+            continue
+        bins = (np.geomspace(space.low[i], space.high[i], 21) if space.log[i]
+                else np.linspace(space.low[i], space.high[i], 21))
+        ax.hist(values[:, i], bins=bins, weights=last.weights, color="#4C72B0")
+        ax.set_xscale("log" if space.log[i] else "linear")
+        ax.set_title(names[i], fontsize=9)
+        ax.set_yticks([])
+    figure.suptitle("Posterior marginals over the prior's range")
+    written.append(_save(figure, folder / "marginals.png", plt))
+
+    covariance = np.cov(last.u, rowvar=False, aweights=last.weights)
+    scale = np.sqrt(np.diag(covariance))
+    correlation = covariance / np.outer(scale, scale)
+    pairs = sorted(((abs(correlation[i, j]), i, j) for i in range(len(names))
+                    for j in range(i + 1, len(names))), reverse=True)[:3]
+    figure, axes = plt.subplots(1, len(pairs), figsize=(4 * len(pairs), 3.6), dpi=110)
+    for ax, (_, i, j) in zip(np.atleast_1d(axes), pairs, strict=False):
+        ax.scatter(values[:, i], values[:, j], s=6 + 400 * last.weights, alpha=0.5)
+        ax.set_xlabel(names[i])
+        ax.set_ylabel(names[j])
+        ax.set_title(f"r = {correlation[i, j]:.2f} (on the priors' scales)", fontsize=9)
+    figure.suptitle("The most strongly correlated pairs")
+    written.append(_save(figure, folder / "pairs.png", plt))
+
+    frame = cal.evaluations.set_index("run_id").loc[last.ids]
+    columns = 4
+    rows = math.ceil(len(TARGETS) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.5 * rows), dpi=110)
+    for ax, target in zip(axes.flat, TARGETS, strict=False):
+        stat = frame[f"stat.{target.name}"].to_numpy(float)
+        keep = np.isfinite(stat)
+        ax.hist(stat[keep], bins=20, weights=last.weights[keep], color="#55A868")
+        ax.axvspan(target.observed - target.tolerance, target.observed + target.tolerance,
+                   color="#C44E52", alpha=0.15)
+        ax.axvline(target.observed, color="#C44E52")
+        ax.set_title(f"{target.name} (pattern {target.pattern})", fontsize=9)
+        ax.set_yticks([])
+    for ax in list(axes.flat)[len(TARGETS):]:
+        ax.axis("off")
+    figure.suptitle("Posterior predictive checks: the statistic under the posterior; "
+                    "red, the source and its tolerance", fontsize=10)
+    written.append(_save(figure, folder / "predictive.png", plt))
+    return written
+
+
+def _save(figure, path: Path, plt) -> Path:
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def posterior_medians(posterior: pd.DataFrame) -> dict[str, float]:
+    """Each calibrated parameter's weighted median over a posterior (4 significant digits)."""
+    weights = posterior["weight"].to_numpy(float)
+    return {name: float(f"{weighted_interval(posterior[name].to_numpy(float), weights)[0]:.4g}")
+            for name in priors()}
+
+
+def adopt(folder: Path) -> Path:
+    """Make a calibration's posterior medians the calibrated parameters' defaults.
+
+    Writes ``model/calibrated.toml``; every preset that does not set a calibrated
+    parameter itself then runs with its median.
+    """
+    from model.parameters import CALIBRATED_FILE
+
+    medians = posterior_medians(pd.read_parquet(folder / "posterior.parquet"))
+    header = CALIBRATED_FILE.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    body = "\n".join(f"{name} = {value!r}" for name, value in medians.items())
+    CALIBRATED_FILE.write_text(f"{header}\n\n{body}\n", encoding="utf-8")
+    return CALIBRATED_FILE

@@ -1,0 +1,193 @@
+"""Calibration: the ABC-SMC engine on known answers, determinism, resuming, the shipped posterior.
+
+The engine is checked as SALib checks Sobol indices on the Ishigami function: on a
+model whose posterior is known in closed form. The calibration of the model itself is
+checked for what must hold whatever the numbers: it depends on its seed alone, a
+calibration killed half-way resumes to the same posterior, and the posterior that
+ships is the one the presets' defaults come from, made by the model's current code.
+"""
+
+import json
+import math
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import abc, calibration, provenance
+from experiments.executors import SerialExecutor
+from model.parameters import CALIBRATED, CALIBRATED_FILE, specs
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "scenarios" / "calibration"
+
+#: A location-and-scale model: x ~ N(theta, 0.5), log y ~ N(log b, 0.5), observed x = 1,
+#: log y = 0, priors theta ~ U(-5, 5), b ~ log-U(0.1, 10): the posterior is theta ~ N(1,
+#: 0.5) and log b ~ N(0, 0.5) (the priors' edges are 8 and 4.6 standard deviations away).
+TOY = abc.Box(("theta", "b"), np.array([-5.0, 0.1]), np.array([5.0, 10.0]),
+              np.array([False, True]))
+
+
+def toy_distances(candidates, order=1):
+    """Distances of the toy model's candidates, evaluated in the given order."""
+    distances = {}
+    for c in list(candidates)[::order]:
+        rng = np.random.default_rng(c.seed)
+        theta, b = TOY.values(c.u[None])[0]
+        distances[c.id] = math.hypot(theta + rng.normal(0, 0.5) - 1.0,
+                                     math.log(b) + rng.normal(0, 0.5))
+    return np.array([distances[c.id] for c in candidates])
+
+
+def posterior_moments(generation):
+    theta, b = TOY.values(generation.u).T
+    w = generation.weights
+    mean = np.array([np.sum(w * theta), np.sum(w * np.log(b))])
+    sd = np.sqrt([np.sum(w * (theta - mean[0]) ** 2), np.sum(w * (np.log(b) - mean[1]) ** 2)])
+    return mean, sd
+
+
+def test_abc_smc_recovers_a_known_posterior():
+    generations = abc.smc(2, abc.Design(400, 8, 200), 11, toy_distances)
+    mean, sd = posterior_moments(generations[-1])
+    # Monte Carlo error of the mean: about 0.5 / sqrt(effective size ~ 350) = 0.03.
+    assert np.all(np.abs(mean - [1.0, 0.0]) < 0.1)
+    # The final tolerance (about 0.3) widens the posterior a little: sd ~ 0.5 to 0.55.
+    assert np.all((sd > 0.43) & (sd < 0.62))
+    assert generations[-1].tolerance < 0.5
+    assert abc.effective_size(generations[-1].weights) > 200   # the weights did not collapse
+
+
+def test_abc_smc_depends_on_its_seed_alone():
+    design = abc.Design(60, 3, 30)
+    first = abc.smc(2, design, 5, toy_distances)
+    reordered = abc.smc(2, design, 5, lambda c: toy_distances(c, order=-1))
+    other = abc.smc(2, design, 6, toy_distances)
+    for a, b in zip(first, reordered, strict=True):
+        assert np.array_equal(a.ids, b.ids) and np.array_equal(a.weights, b.weights)
+    assert not np.array_equal(first[-1].u, other[-1].u)
+
+
+def test_reweighting_every_candidate_gives_the_posterior_of_fewer_statistics():
+    """Leaving a statistic out: reweighted candidates match the posterior fitted without it."""
+    seen = {}
+
+    def theta_and_b(candidates):
+        rng_draws = []
+        for c in candidates:
+            rng = np.random.default_rng(c.seed)
+            theta, b = TOY.values(c.u[None])[0]
+            x, y = theta + rng.normal(0, 0.5) - 1.0, math.log(b) + rng.normal(0, 0.5)
+            seen[c.id] = (c.u, x, y)
+            rng_draws.append(math.hypot(x, y) / math.sqrt(2))
+        return np.array(rng_draws)
+
+    generations = abc.smc(2, abc.Design(300, 6, 150), 3, theta_and_b)
+    u = np.array([v[0] for v in seen.values()])
+    only_x = np.abs([v[1] for v in seen.values()])
+    weights = abc.reweight(u, only_x, 0.3, generations)
+    theta, b = TOY.values(u).T
+    mean_theta = np.sum(weights * theta)
+    log_b = np.log(b)
+    sd_log_b = math.sqrt(np.sum(weights * (log_b - np.sum(weights * log_b)) ** 2))
+    assert abs(mean_theta - 1.0) < 0.15                # still fitted
+    # Without its statistic, log b goes back towards its prior (sd 1.33 on log 0.1..10),
+    # far wider than the 0.5 the fit to both gave.
+    assert sd_log_b > 0.9
+    assert abc.effective_size(weights) > 50
+
+
+def test_priors_are_declared_with_their_parameters_and_defaults_come_from_the_posterior():
+    declared = calibration.priors()
+    assert set(declared) == set(CALIBRATED)           # model/calibrated.toml: one value each
+    for name, prior in declared.items():
+        default, _, spec = specs()[name]
+        assert spec.low <= prior.low < prior.high <= spec.high, name
+        assert prior.low <= default <= prior.high, name
+        assert prior.why.startswith(("Assumption: ", "[")) or "(" in prior.why, name
+
+
+def tiny_calibration(folder: Path, seed: int = 3, fail_after: int | None = None):
+    """A calibration of 2 generations of 6 at a tenth of the presets' size (seconds)."""
+    settings = calibration.Settings(abc.Design(6, 2, 6), seed, 0.1)
+
+    class Failing(SerialExecutor):
+        def run(self, fn, jobs):
+            for count, item in enumerate(super().run(fn, jobs)):
+                if fail_after is not None and count >= fail_after:
+                    raise KeyboardInterrupt  # as a kill would, between two candidates
+                yield item
+
+    return calibration.run(folder, settings, Failing())
+
+
+@pytest.mark.slow
+def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_path):
+    whole = tiny_calibration(tmp_path / "whole")
+    with pytest.raises(KeyboardInterrupt):
+        tiny_calibration(tmp_path / "resumed", fail_after=4)
+    resumed = tiny_calibration(tmp_path / "resumed")
+    pd.testing.assert_frame_equal(resumed.evaluations, whole.evaluations)
+    pd.testing.assert_frame_equal(resumed.posterior(), whole.posterior())
+    other = tiny_calibration(tmp_path / "other", seed=4)
+    assert not other.posterior()["need_hours"].equals(whole.posterior()["need_hours"])
+    posterior = whole.posterior()
+    assert math.isclose(posterior["weight"].sum(), 1.0)
+    assert set(calibration.priors()) <= set(posterior.columns)
+
+
+@pytest.mark.slow
+def test_calibrate_quick_survives_kill_9_and_writes_its_report(tmp_path):
+    command = [sys.executable, "-m", "experiments", "calibrate", "--quick", "--workers", "2"]
+    folder = tmp_path / "cal"
+    started = subprocess.Popen([*command, "--out", str(folder)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while not list((folder / "runs").glob("part-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    started.send_signal(signal.SIGKILL)
+    started.wait()
+    assert list((folder / "runs").glob("part-*.parquet")), "nothing was written as it ran"
+    finished = subprocess.run([*command, "--out", str(folder)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    uninterrupted = tmp_path / "whole"
+    subprocess.run([*command, "--out", str(uninterrupted)], capture_output=True, check=True,
+                   cwd=ROOT, timeout=300)
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "posterior.parquet"),
+                                  pd.read_parquet(uninterrupted / "posterior.parquet"))
+    report = json.loads((folder / "report.json").read_text())
+    assert {r["target"] for r in report["fitted"]} == {t.name for t in calibration.TARGETS}
+    assert {r["target"] for r in report["left_out"]} == {t.name for t in calibration.TARGETS}
+    assert report["code_fingerprint"] == provenance.code_fingerprint()
+    for figure in ("marginals.png", "pairs.png", "predictive.png"):
+        assert (folder / "figures" / figure).stat().st_size > 10_000
+
+
+def test_calibrate_refuses_bad_input_in_one_line(tmp_path):
+    (tmp_path / "other.txt").write_text("not ours")
+    for args in (["--workers", "0"], ["--seed", "x"], ["--out", str(tmp_path)], ["--nope"]):
+        result = subprocess.run([sys.executable, "-m", "experiments", "calibrate", *args],
+                                capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 2, args
+        assert len(result.stderr.strip().splitlines()) <= 2 and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt"]
+
+
+def test_the_shipped_posterior_was_made_by_this_code_and_gives_the_defaults():
+    """Fails when the model's code changes without a new calibration: run
+    ``verbinding calibrate --out scenarios/calibration`` (README, "Calibration")."""
+    report = json.loads((SHIPPED / "report.json").read_text(encoding="utf-8"))
+    assert report["code_fingerprint"] == provenance.code_fingerprint(), (
+        "the model's code changed since the shipped posterior was made: calibrate again")
+    posterior = pd.read_parquet(SHIPPED / "posterior.parquet")
+    medians = calibration.posterior_medians(posterior)
+    shipped = tomllib.loads(CALIBRATED_FILE.read_text(encoding="utf-8"))
+    assert medians == pytest.approx(shipped, rel=1e-3)
+    assert math.isclose(posterior["weight"].sum(), 1.0)
