@@ -8,6 +8,7 @@ error and exit code 2, before anything is written.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shlex
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import analysis, compare, docs, validation
+from experiments import analysis, compare, docs, uncertainty, validation
 from experiments.executors import ExecutorError, make_executor
 from experiments.output import OutputError, Staging, check_target, dump_json, shown
 from experiments.progress import Progress
@@ -127,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     cmp = commands.add_parser("compare", help="paired comparison of scenarios with a base")
     _scenario_options(cmp, "the base scenario first, then one or more to compare with it",
                       20, "new folder for the files of 'run' plus comparison.csv and figures")
+    cmp.add_argument("--posterior", type=Path, nargs="?", const=uncertainty.SHIPPED,
+                     default=None, metavar="FILE",
+                     help="run each replicate with a draw of the calibrated parameters (the "
+                          "same in every scenario) from FILE (default: the shipped "
+                          "posterior), and the same replicates again at the calibrated "
+                          "defaults: each difference gets its interval from all uncertainty "
+                          "and from replicate noise alone (twice the runs)")
 
     swp = commands.add_parser("sweep", help="run an experiment file (resumable)")
     swp.add_argument("experiment", metavar="EXPERIMENT",
@@ -309,20 +317,33 @@ def _scenarios_from(args: argparse.Namespace) -> list:
 
 
 def _replicated(args: argparse.Namespace, argv: list[str], scenarios: list,
-                extra_files=None):
+                extra_files=None, posterior=None):
+    """Run the scenarios' replicates; with a ``posterior``, also at the defaults.
+
+    Returns:
+        The root seed, the results (with a posterior: run with its draws) and, with a
+        posterior, the same replicates at the calibrated defaults (else None).
+    """
     seed = args.seed if args.seed is not None else int(
         np.random.SeedSequence().entropy % 2**32)
-    runs = len(scenarios) * args.replicates
+    runs = len(scenarios) * args.replicates * (2 if posterior is not None else 1)
     workers = None if args.workers is None else min(args.workers, runs)  # none idle
+    command, noise = shlex.join(["verbinding", *argv]), None
     with make_executor(1 if runs == 1 else workers) as executor:
-        results = run_scenarios(scenarios, args.replicates, seed, args.out,
-                                shlex.join(["verbinding", *argv]), progress=_watching(_bar()),
-                                executor=executor, extra_files=extra_files)
-    return seed, results
+        if posterior is not None:
+            noise = run_scenarios(scenarios, args.replicates, seed, None, command,
+                                  progress=_watching(_bar()), executor=executor)
+            extra_files = functools.partial(extra_files, noise=noise) if extra_files else None
+        results = run_scenarios(scenarios, args.replicates, seed, args.out, command,
+                                progress=_watching(_bar()), executor=executor,
+                                extra_files=extra_files,
+                                draws=None if posterior is None else uncertainty.draws(
+                                    posterior, args.replicates, seed))
+    return seed, results, noise
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
-    seed, results = _replicated(args, argv, _scenarios_from(args))
+    seed, results, _ = _replicated(args, argv, _scenarios_from(args))
     if args.json:
         print(dump_json({"root_seed": seed, "scenarios": [
             {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": r.summary()}
@@ -337,12 +358,21 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
 def _compare(args: argparse.Namespace, argv: list[str]) -> int:
     if len(args.scenarios) < 2:
         raise UsageError("compare needs a base scenario and at least one other")
-    seed, results = _replicated(args, argv, _scenarios_from(args), compare.write_files)
-    data = compare.report(results)
+    if args.posterior is not None and args.replicates < 2:
+        raise UsageError("--posterior needs --replicates of at least 2")
+    posterior = None if args.posterior is None else uncertainty.load(args.posterior)
+    seed, results, noise = _replicated(args, argv, _scenarios_from(args),
+                                       compare.write_files, posterior)
+    data = compare.report(results, noise)
     if args.json:
         print(dump_json({"root_seed": seed, **data}))
         return 0
     print(_table(results, seed))
+    if posterior is not None:
+        print(f"\nEach replicate ran with a draw of the {len(uncertainty.priors())} "
+              "calibrated parameters from the posterior, the same in every scenario; the "
+              "intervals below hold all that uncertainty, and say how much of it is what "
+              "the model does not know (its parameters) rather than chance.")
     base = results[0].summary()
     for entry in data["scenarios"][1:]:
         print(f"\n{entry['name']} compared with {data['base']} (paired, 95% interval):")

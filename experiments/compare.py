@@ -16,6 +16,7 @@ import numpy as np
 from experiments.output import CsvTable
 from experiments.replicates import ScenarioResult
 from experiments.stats import mean_ci
+from experiments.uncertainty import combine
 from model.metrics import METRIC_NAMES, METRICS
 
 #: Weekly figures drawn in the comparison figure, with their titles.
@@ -34,18 +35,43 @@ def paired_differences(base: ScenarioResult, other: ScenarioResult) -> dict[str,
             for name in METRIC_NAMES}
 
 
-def report(results: list[ScenarioResult]) -> dict:
-    """The comparison as plain data (the ``--json`` shape)."""
+def uncertain_differences(base: ScenarioResult, other: ScenarioResult,
+                          noise_base: ScenarioResult, noise_other: ScenarioResult
+                          ) -> dict[str, dict]:
+    """Per metric: ``other - base`` over posterior draws, with both intervals.
+
+    ``base`` and ``other`` ran each replicate with a parameter draw; ``noise_base`` and
+    ``noise_other`` the same replicates with the calibrated defaults
+    (:func:`experiments.uncertainty.combine`).
+    """
+    def differences(a: ScenarioResult, b: ScenarioResult, name: str) -> list[float]:
+        return [o[name] - s[name] for o, s in zip(b.metrics, a.metrics, strict=True)]
+
+    return {name: combine(differences(base, other, name),
+                          differences(noise_base, noise_other, name))
+            for name in METRIC_NAMES}
+
+
+def report(results: list[ScenarioResult], noise: list[ScenarioResult] | None = None
+           ) -> dict:
+    """The comparison as plain data (the ``--json`` shape).
+
+    With ``noise`` (the same scenarios and replicates at the calibrated defaults),
+    ``results`` ran with posterior draws, and each difference carries its interval
+    from all uncertainty (``ci95``) and from replicate noise alone (``ci95_noise``).
+    """
     base = results[0]
-    return {"base": base.scenario.name, "scenarios": [
+    return {"base": base.scenario.name, "posterior": noise is not None, "scenarios": [
         {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": r.summary(),
-         "diff": paired_differences(base, r)} for r in results]}
+         "diff": paired_differences(base, r) if noise is None else
+         uncertain_differences(base, r, noise[0], noise[i])}
+        for i, r in enumerate(results)]}
 
 
 #: The words of :func:`in_words`; the app passes the same keys in Dutch.
 WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "unclear": "not clearly different", "single": "one replicate: no interval",
-         "missing": "n/a"}
+         "missing": "n/a", "unknown": "of the spread is what the model does not know"}
 
 
 def clearly_different(diff: dict) -> bool:
@@ -82,21 +108,31 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
                 f"{high:+.3g})")
     if not clearly_different(diff):
         text += f"; {words['unclear']}"
+    if diff.get("unknown_share") is not None:
+        text += f"; {100 * diff['unknown_share']:.0f}% {words['unknown']}"
     return text
 
 
-def write_files(folder: Path, results: list[ScenarioResult]) -> None:
-    """``comparison.csv`` and the figures (PNG and SVG) into ``folder``."""
-    data = report(results)
+def write_files(folder: Path, results: list[ScenarioResult],
+                noise: list[ScenarioResult] | None = None) -> None:
+    """``comparison.csv`` and the figures (PNG and SVG) into ``folder``.
+
+    With ``noise`` (see :func:`report`) the table also has the interval from replicate
+    noise alone and the share of the spread that is the model's own uncertainty.
+    """
+    data = report(results, noise)
+    extra = ["diff_ci95_noise_low", "diff_ci95_noise_high", "unknown_share"] if noise else []
     table = CsvTable(folder / "comparison.csv",
                      ["scenario", "metric", "mean", "ci95_low", "ci95_high", "diff_mean",
-                      "diff_ci95_low", "diff_ci95_high", "in_words"])
+                      "diff_ci95_low", "diff_ci95_high", *extra, "in_words"])
     base_summary = results[0].summary()
     for entry in data["scenarios"]:
         for name in METRIC_NAMES:
             value, diff = entry["metrics"][name], entry["diff"][name]
+            uncertain = [*(diff["ci95_noise"] or (None, None)), diff["unknown_share"]
+                         ] if noise else []
             table.write([(entry["name"], name, value["mean"], *(value["ci95"] or (None, None)),
-                          diff["mean"], *(diff["ci95"] or (None, None)),
+                          diff["mean"], *(diff["ci95"] or (None, None)), *uncertain,
                           in_words(name, base_summary[name]["mean"], diff))])
     table.close()
     weekly_figure(results, folder / "weekly")

@@ -2,8 +2,9 @@
 
 The parameter and metric tables come from the declarations in
 :mod:`model.parameters` and :mod:`model.metrics`, and the calibration section from the
-shipped calibration's report, so the document cannot drift from the code (``verbinding docs --check`` runs in ``make test``). The validation report
-and sensitivity screen are written by ``verbinding validate --odd``.
+shipped calibration's report, so the document cannot drift from the code
+(``verbinding docs --check`` runs in ``make test``). The validation report and
+sensitivity screen are written by ``verbinding validate --odd``.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
                   progress: Callable[[int, int], None] | None = None,
                   executor: Executor | None = None,
                   extra_files: Callable[[Path, list[ScenarioResult]], None] | None = None,
+                  draws: list[dict[str, float]] | None = None,
                   ) -> list[ScenarioResult]:
     """Run every scenario ``replicates`` times; optionally write the result files.
 
@@ -63,16 +64,19 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
         executor: Where replicates run (default: in this process).
         extra_files: Called with the staging folder and the results before the folder
             is moved into place, to add files (comparisons, figures).
+        draws: Per replicate, values of calibrated parameters to run it with in every
+            scenario (:func:`experiments.uncertainty.draws`); a value a scenario sets
+            itself keeps the scenario's.
     """
     seeds = replicate_seeds(seed, replicates)
     results = [ScenarioResult(s, s.parameters().to_dict(), seeds) for s in scenarios]
     if out is None:
-        _run_all(results, None, progress, executor)
+        _run_all(results, None, progress, executor, draws)
         return results
     with Staging(out) as staging:
         files = _open_files(staging.path)
         try:
-            _run_all(results, files, progress, executor)
+            _run_all(results, files, progress, executor, draws)
         finally:
             for table in files.values():
                 table.close()
@@ -83,7 +87,8 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
                                    "parameters": r.parameters,
                                    "events": [dict(e) for e in r.scenario.events],
                                    "seeds": r.seeds}
-                                  for r in results]}
+                                  for r in results],
+                    **({"parameter_draws": draws} if draws else {})}
         (staging.path / "run.json").write_text(dump_json(manifest) + "\n", encoding="utf-8")
         if extra_files is not None:
             extra_files(staging.path, results)
@@ -92,11 +97,11 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
 
 def _run_all(results: list[ScenarioResult], files: dict[str, CsvTable] | None,
              progress: Callable[[int, int], None] | None,
-             executor: Executor | None) -> None:
+             executor: Executor | None, draws: list[dict[str, float]] | None) -> None:
     """Run all replicates; record (and write) them in scenario and replicate order."""
     order = [(result, replicate) for result in results for replicate in range(len(result.seeds))]
-    jobs = [(result.scenario.run_overrides(), result.seeds[k], files is not None)
-            for result, k in order]
+    jobs = [({**(draws[k] if draws else {}), **result.scenario.run_overrides()},
+             result.seeds[k], files is not None) for result, k in order]
     finished: dict[int, RunOutput] = {}
     next_index = 0
     for index, output in (executor or SerialExecutor()).run(simulate_job, jobs):

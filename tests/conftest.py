@@ -1,4 +1,4 @@
-"""Shared fixtures: a small organisation that runs in a fraction of a second."""
+"""Shared fixtures: a small organisation that runs in a fraction of a second, a posterior."""
 
 import pytest
 
@@ -11,3 +11,18 @@ SMALL = {"professionals": 10, "caseload_cap": 20, "arrivals_per_week": 7.0,
 def small() -> dict:
     """Parameter overrides of a small, quick scenario."""
     return dict(SMALL)
+
+
+@pytest.fixture
+def stand_in_posterior():
+    """A stand-in posterior: 50 draws spread over every prior's range, equal weights."""
+    import numpy as np
+    import pandas as pd
+
+    from experiments.calibration import priors
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({name: p.low + rng.uniform(0, 1, 50) * (p.high - p.low)
+                          for name, p in priors().items()})
+    frame["weight"] = 1 / 50
+    return frame

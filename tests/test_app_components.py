@@ -155,14 +155,29 @@ def test_a_failed_scenario_leaves_the_rest_of_the_comparison():
     from experiments.replicates import run_scenarios
     from ui.compare_page import run_comparison
 
-    ran, failed = run_comparison(["care", "no-such-scenario", "care-admin-automation"],
-                                 replicates=2, weeks=30)
+    ran, failed, _ = run_comparison(["care", "no-such-scenario", "care-admin-automation"],
+                                    replicates=2, weeks=30)
     assert [r.scenario.name for r in ran] == ["care", "care-admin-automation"]
     assert "no-such-scenario" in failed["no-such-scenario"]
     # one scenario at a time, the replicates stay paired as in a joint run
     joint = run_scenarios([load(n).with_overrides(weeks=30, warmup_weeks=7)
                            for n in ("care", "care-admin-automation")], 2, seed=1)
     assert [r.metrics for r in ran] == [r.metrics for r in joint]
+
+
+def test_a_comparison_can_include_what_the_model_is_unsure_of(stand_in_posterior):
+    from ui.compare_page import run_comparison
+
+    names = ["care", "care-standardised"]
+    ran, failed, noise = run_comparison(names, replicates=2, weeks=26,
+                                        posterior=stand_in_posterior)
+    plain, _, none = run_comparison(names, replicates=2, weeks=26)
+    assert not failed and none is None
+    assert [r.metrics for r in noise] == [r.metrics for r in plain]  # the same replicates
+    assert [r.metrics for r in ran] != [r.metrics for r in plain]    # but with draws
+    rows = comparison_table(ran, "nl", noise)
+    assert all("wat het model niet weet" in r["difference"] for r in rows
+               if r["value"] is not None and r["base"])
 
 
 BAD_FILES = {  # every way a scenario file is refused, as an upload

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 
 import solara
 
-from experiments import compare
-from experiments.output import shown
+from experiments import compare, uncertainty
+from experiments.output import OutputError, shown
 from experiments.replicates import run_scenarios
 from experiments.scenarios import (
     MAX_FILE_BYTES,
@@ -115,9 +115,18 @@ def describe(name: str, lang: str) -> str:
     return description.get(lang) or description.get("en", "")
 
 
+@cache
+def shipped_posterior():
+    """The posterior that ships with the model, or None if this copy has none."""
+    try:
+        return uncertainty.load(uncertainty.SHIPPED)
+    except OutputError:
+        return None
+
+
 def run_comparison(names: list[str], replicates: int, weeks: int,
-                   progress: Callable[[int, int], None] | None = None,
-                   ) -> tuple[list, dict[str, str]]:
+                   progress: Callable[[int, int], None] | None = None, posterior=None,
+                   ) -> tuple[list, dict[str, str], list | None]:
     """Run each scenario's replicates, one scenario after the other.
 
     Every scenario gets the same replicate seeds (common random numbers), so the paired
@@ -130,26 +139,36 @@ def run_comparison(names: list[str], replicates: int, weeks: int,
         weeks: Reported weeks per run; a warm-up of a quarter of them (at most 52)
             runs before them.
         progress: Called with ``(done, total)`` replicates; may raise to cancel.
+        posterior: With a posterior (:mod:`experiments.uncertainty`), each replicate
+            runs with a draw of the calibrated parameters, the same in every scenario,
+            and once more at the calibrated defaults (twice the runs).
 
     Returns:
-        The results of the scenarios that ran, and the error of each that failed.
+        The results of the scenarios that ran, the error of each that failed, and with
+        a posterior the same replicates at the defaults (else None).
     """
-    results, failed = [], {}
-    total = len(names) * replicates
+    results, failed, noise = [], {}, [] if posterior is not None else None
+    sets = 1 if posterior is None else 2
+    total = len(names) * replicates * sets
+    draws = None if posterior is None else uncertainty.draws(posterior, replicates, seed=1)
     for i, name in enumerate(names):
-        def report(done: int, _: int, before: int = i * replicates) -> None:
+        def report(done: int, _: int, before: int = i * replicates * sets) -> None:
             if progress is not None:
                 progress(before + done, total)
 
         try:
             scenario = resolve(name).with_overrides(weeks=weeks,
                                                     warmup_weeks=min(52, weeks // 4))
-            results += run_scenarios([scenario], replicates, seed=1, progress=report)
+            ran = run_scenarios([scenario], replicates, seed=1, progress=report, draws=draws)
+            if posterior is not None:
+                noise += run_scenarios([scenario], replicates, seed=1, progress=lambda d, n:
+                                       report(replicates + d, n))
+            results += ran
         except Cancelled:
             raise
         except Exception as error:  # any failure is shown, the rest kept
             failed[name] = str(error)
-    return results, failed
+    return results, failed, noise
 
 
 def encode_saved(names: list[str]) -> str:
@@ -210,6 +229,7 @@ class Request:
     weeks: int
     shared: dict[str, Scenario]
     problems: list[str]
+    unsure: bool
 
 
 def read_address(query: dict[str, str], lang: str) -> Request:
@@ -238,7 +258,8 @@ def read_address(query: dict[str, str], lang: str) -> Request:
             problems.append(t("address_scenario", lang).format(name=shown(name)))
     replicates = _address_number(query, "r", "replicates", REPLICATES, lang, problems)
     weeks = _address_number(query, "w", "weeks", WEEKS, lang, problems)
-    return Request(picks, replicates, weeks, shared, problems)
+    unsure = _address_number(query, "u", "unsure", (0, 1, 1), lang, problems) == 1
+    return Request(picks, replicates, weeks, shared, problems, unsure)
 
 
 def _address_number(query: dict[str, str], key: str, label: str, allowed: tuple[int, ...],
@@ -260,12 +281,14 @@ def _address_number(query: dict[str, str], key: str, label: str, allowed: tuple[
     return used
 
 
-def comparison_table(results, lang: str) -> list[dict]:
+def comparison_table(results, lang: str, noise=None) -> list[dict]:
     """One row per metric and compared scenario, in words.
 
-    ``clearly_different`` says whether the paired 95% interval leaves out zero.
+    ``clearly_different`` says whether the paired 95% interval leaves out zero. With
+    ``noise`` (:func:`run_comparison` with a posterior) the intervals hold the model's
+    uncertainty too.
     """
-    data = compare.report(results)
+    data = compare.report(results, noise)
     base = results[0].summary()
     rows = []
     for entry in data["scenarios"][1:]:
@@ -301,6 +324,8 @@ def Compare(lang: str, query: dict):
     picks = solara.use_reactive(request.picks)
     replicates = solara.use_reactive(request.replicates)
     weeks = solara.use_reactive(request.weeks)
+    posterior = shipped_posterior()
+    unsure = solara.use_reactive(request.unsure and posterior is not None)
     progress = solara.use_reactive(0.0)
     results = solara.use_reactive(None)
     problems = solara.use_reactive([])
@@ -318,14 +343,15 @@ def Compare(lang: str, query: dict):
                 raise Cancelled
 
         try:
-            ran, failed = run_comparison(picks.value, replicates.value, weeks.value, report)
+            ran, failed, noise = run_comparison(picks.value, replicates.value, weeks.value,
+                                                report, posterior if unsure.value else None)
         except Cancelled:
             problems.set([t("cancelled", lang)])  # the comparison shown before is kept
             return
         shown = [f"{t('error', lang)} ({name}): {refusal(problem, lang)}"
                  for name, problem in failed.items()]
         if len(ran) >= 2 and picks.value[0] not in failed:  # the base and one more ran
-            results.set(ran)
+            results.set((ran, noise))
         else:
             shown.append(t("nothing_to_compare", lang))
         problems.set(shown)
@@ -333,7 +359,8 @@ def Compare(lang: str, query: dict):
     task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
     valid = 2 <= len(picks.value) <= 4
     address = "?" + urlencode({"lang": lang, "s": ",".join(picks.value),
-                               "r": replicates.value, "w": weeks.value, "run": 1,
+                               "r": replicates.value, "w": weeks.value,
+                               "u": int(unsure.value), "run": 1,
                                "x": encode_saved(picks.value)})
 
     def run_if_shared() -> None:   # a shared link opens with its comparison run
@@ -360,6 +387,9 @@ def Compare(lang: str, query: dict):
                              max=REPLICATES[-1], thumb_label="always")
             solara.SliderInt(t("weeks", lang), value=weeks, min=WEEKS[0], max=WEEKS[-1],
                              thumb_label="always")
+        solara.Checkbox(label=t("unsure", lang), value=unsure, disabled=posterior is None)
+        if posterior is None:
+            solara.Text(t("unsure_missing", lang))
         with solara.Row():
             solara.Button(t("run", lang), color="primary", on_click=task,
                           disabled=task.pending or not valid)
@@ -374,16 +404,21 @@ def Compare(lang: str, query: dict):
         for problem in problems.value:
             solara.Error(problem)
         if results.value:
-            Results(results.value, lang)
+            Results(*results.value, lang)
 
 
 @solara.component
-def Results(results, lang: str):
-    """Medians with bands, and the table of differences with downloads."""
+def Results(results, noise, lang: str):
+    """Medians with bands, and the table of differences with downloads.
+
+    With ``noise``, the results ran with posterior draws (:func:`run_comparison`).
+    """
     figure = solara.use_memo(lambda: compare.weekly_figure(
         results, title=t("weekly_title", lang), headings=figure_headings(lang),
         week=t("reported_week", lang), decimal_comma=lang == "nl"), [id(results), lang])
-    rows = comparison_table(results, lang)
+    rows = comparison_table(results, lang, noise)
+    if noise is not None:
+        solara.Info(t("unsure_explained", lang))
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=110)

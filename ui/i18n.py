@@ -92,6 +92,19 @@ TEXT = {
     "exceeds": ("exceeds", "is hoger dan"),
     "scenarios": ("Scenarios (the first is the base)", "Scenario's (de eerste is de basis)"),
     "replicates": ("Replicates", "Herhalingen"),
+    "unsure": ("Include what the model is unsure of", "Neem mee wat het model niet zeker weet"),
+    "unsure_explained": (
+        "Each replicate ran with other plausible values of the model's uncertain "
+        "parameters (drawn from its calibration, the same in every scenario), and once "
+        "more with the calibrated values. The intervals hold both what the model does not "
+        "know and chance, and say how much of the spread is the former.",
+        "Elke herhaling liep met andere aannemelijke waarden van de onzekere parameters van "
+        "het model (getrokken uit de kalibratie, in elk scenario dezelfde), en nog eens met "
+        "de gekalibreerde waarden. De intervallen bevatten zowel wat het model niet weet als "
+        "toeval, en zeggen hoeveel van de spreiding het eerste is."),
+    "unsure_missing": ("No calibration ships with this copy: the intervals hold chance only.",
+                       "Bij deze versie hoort geen kalibratie: de intervallen bevatten "
+                       "alleen toeval."),
     "weeks": ("Weeks", "Weken"),
     "run": ("Run comparison", "Vergelijking starten"),
     "cancel": ("Cancel", "Annuleren"),
@@ -311,6 +324,7 @@ COMPARISON_WORDS = {
     "en": WORDS,
     "nl": {"more": "meer", "less": "minder", "interval": "95%-interval", "to": "tot",
            "unclear": "geen duidelijk verschil", "single": "één herhaling: geen interval",
+           "unknown": "van de spreiding is wat het model niet weet",
            "missing": "n.v.t."},
 }
 
