@@ -44,7 +44,7 @@ from experiments.validation import PATTERNS, Pattern, Result
 from model.parameters import ParameterError, Prior, specs
 
 #: The full design: about 40 minutes on 2 cores (README, "Calibration").
-FULL = abc.Design(population=200, generations=7, batch=100)
+FULL = abc.Design(population=200, generations=6, batch=100)
 #: ``--quick``: a smoke test of the whole pipeline, under two minutes on 2 cores.
 QUICK = abc.Design(population=24, generations=2, batch=24)
 #: Organisation size of the calibration's runs relative to the presets (as validate).
@@ -208,11 +208,16 @@ class Settings:
                 "priors": {name: asdict(p) for name, p in priors().items()}}
 
     def fingerprint(self) -> str:
-        """A hash of what the numbers depend on (not the sources' wording).
+        """A hash of what each generation's numbers depend on.
 
-        A folder resumes only a calibration with the same fingerprint.
+        A folder resumes only a calibration with the same fingerprint. Neither the
+        sources' wording nor the stopping rule (``generations``, ``min_acceptance``)
+        counts: generation t is the same whenever the calibration stops, so a finished
+        calibration can be taken further, or a long one stopped earlier, in its folder.
         """
-        numbers = {"design": asdict(self.design), "seed": self.seed, "scale": self.scale,
+        design = {k: v for k, v in asdict(self.design).items()
+                  if k not in ("generations", "min_acceptance")}
+        numbers = {"design": design, "seed": self.seed, "scale": self.scale,
                    "targets": [(t.name, t.pattern, t.detail, t.observed, t.tolerance)
                                for t in TARGETS], "predicted": list(PREDICTED),
                    "priors": {n: (p.low, p.high, p.shape) for n, p in priors().items()}}
@@ -278,7 +283,10 @@ def run(out: Path, settings: Settings, executor: Executor,
                               evaluate_batch, report)
         store.merge()
     evaluations = pd.DataFrame(done.values()).sort_values("run_id").reset_index(drop=True)
-    return Calibration(settings, generations, evaluations, time.monotonic() - start)
+    # Candidates of a later generation, from a run that went further, are not this one's.
+    evaluations = evaluations[evaluations["generation"] < len(generations)]
+    return Calibration(settings, generations, evaluations.reset_index(drop=True),
+                       time.monotonic() - start)
 
 
 def _stored(store: RunStore) -> dict[int, dict[str, Any]]:
@@ -366,8 +374,8 @@ def parameter_rows(cal: Calibration) -> list[dict[str, Any]]:
         _, unit_low, unit_high = weighted_interval(units[:, i], last.weights)
         rows.append({"parameter": name, "unit": specs()[name][2].unit,
                      "prior": f"{prior.shape} {prior.low:g} to {prior.high:g}",
-                     "default_before": specs()[name][0], "median": median, "q05": low,
-                     "q95": high, "narrowed": 1 - (unit_high - unit_low) / 0.9,
+                     "median": median, "q05": low,
+                     "q95": high, "narrowed": max(0.0, 1 - (unit_high - unit_low) / 0.9),
                      "why": prior.why})
     return rows
 
@@ -479,8 +487,8 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [f"Made by `verbinding calibrate` (seed {settings['seed']}; population "
              f"{design['population']}, at most {design['generations']} generations; "
              f"organisations at {settings['scale']:g} of the preset size, one replicate a "
-             f"candidate), verbinding {report['version']}, model "
-             f"{report['model_fingerprint']}: {report['evaluated']:,} candidates evaluated.",
+             f"candidate), verbinding {report['version']}, model code "
+             f"{report['code_fingerprint']}: {report['evaluated']:,} candidates evaluated.",
              "", "| generation | tolerance | candidates | accepted | effective size |",
              "|---|---|---|---|---|"]
     lines += [f"| {g['generation']} | {g['tolerance']:.3g} | {g['proposed']} | "
@@ -489,9 +497,9 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "**Parameters.** Posterior median and 90% interval; *narrowed* is how much "
               "narrower the posterior's 90% interval is than the prior's (0: the patterns "
               "say nothing of it; 1: pinned down).", "",
-              "| parameter | prior | before | posterior median [90%] | narrowed |",
+              "| parameter | unit | prior | posterior median [90%] | narrowed |",
               "|---|---|---|---|---|"]
-    lines += [f"| `{r['parameter']}` | {r['prior']} {r['unit']} | {r['default_before']:g} | "
+    lines += [f"| `{r['parameter']}` | {r['unit']} | {r['prior']} | "
               f"{r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] | "
               f"{100 * r['narrowed']:.0f}% |" for r in report["parameters"]]
     lines += ["", "**Fit and prediction.** Each target's statistic as the posterior predicts "
@@ -527,6 +535,7 @@ def write_figures(cal: Calibration, folder: Path) -> list[Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     folder.mkdir(exist_ok=True)
     last, space = cal.generations[-1], box()
@@ -544,7 +553,12 @@ def write_figures(cal: Calibration, folder: Path) -> list[Path]:
         bins = (np.geomspace(space.low[i], space.high[i], 21) if space.log[i]
                 else np.linspace(space.low[i], space.high[i], 21))
         ax.hist(values[:, i], bins=bins, weights=last.weights, color="#4C72B0")
-        ax.set_xscale("log" if space.log[i] else "linear")
+        if space.log[i]:
+            ax.set_xscale("log")
+            ax.set_xticks([space.low[i], math.sqrt(space.low[i] * space.high[i]),
+                           space.high[i]])
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(names[i], fontsize=9)
         ax.set_yticks([])
     figure.suptitle("Posterior marginals over the prior's range")
@@ -608,7 +622,11 @@ def adopt(folder: Path) -> Path:
     from model.parameters import CALIBRATED_FILE
 
     medians = posterior_medians(pd.read_parquet(folder / "posterior.parquet"))
-    header = CALIBRATED_FILE.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    header = ("# Defaults of the calibrated parameters (those declared with a prior in "
+              "parameters.py):\n# the posterior medians of the calibration in "
+              f"{folder}, written by\n# `verbinding calibrate --adopt`. Kept apart from the "
+              "code so that the code's\n# fingerprint, which the posterior records, does "
+              "not change with them.")
     body = "\n".join(f"{name} = {value!r}" for name, value in medians.items())
     CALIBRATED_FILE.write_text(f"{header}\n\n{body}\n", encoding="utf-8")
     return CALIBRATED_FILE

@@ -7,6 +7,7 @@ that made it, and a sweep refuses to resume with a model that would give other n
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -26,14 +27,29 @@ def package_version() -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the model's code: every source file (16 hex digits).
+    """A hash of what the model's code does: each source file's syntax tree (16 hex digits).
 
-    Any change to a mechanism, a kernel, a default or a limit changes it; comments
-    count too, as the cost of being sure. The calibrated defaults
-    (``model/calibrated.toml``) do not: a calibration sets every calibrated parameter
-    itself, so its posterior stays valid for the code it records.
+    Any change to a mechanism, a kernel, a default, a limit or a prior changes it;
+    comments and docstrings do not. Nor do the calibrated defaults
+    (``model/calibrated.toml``): a calibration sets every calibrated parameter itself,
+    so its posterior stays valid for the code it records.
     """
-    return _digest(sorted(MODEL_DIR.glob("*.py")))
+    digest = hashlib.sha256()
+    for path in sorted(MODEL_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + _without_docstrings(path).encode())
+    return digest.hexdigest()[:16]
+
+
+def _without_docstrings(path: Path) -> str:
+    """The syntax tree of a source file, docstrings left out (comments are not in it)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            body[0] = ast.Pass()
+    return ast.dump(tree)
 
 
 @cache

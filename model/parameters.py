@@ -25,8 +25,8 @@ from typing import Any
 
 #: The file holding the calibrated parameters' defaults (see :class:`Prior`).
 CALIBRATED_FILE = Path(__file__).with_name("calibrated.toml")
-#: Default of each calibrated parameter: the posterior median ``verbinding calibrate``
-#: found. Kept out of the code so that the code's fingerprint, which the posterior
+#: Default of each calibrated parameter (see the file's own note on where the values
+#: come from). Kept out of the code so that the code's fingerprint, which a posterior
 #: records, does not depend on them.
 CALIBRATED: Mapping[str, float] = MappingProxyType(
     tomllib.loads(CALIBRATED_FILE.read_text(encoding="utf-8")))

@@ -182,6 +182,22 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     other.close()
 
 
+def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page: Page,
+                                                                           app_url, shoot):
+    page.goto(f"{app_url}/compare?lang=en&s=care,care-standardised&r=2&w=26&run=1")
+    expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
+           ).to_be_visible(timeout=90_000)
+    assert "of the spread is what the model does not know" in page.locator("table").inner_text()
+    shoot(page, "compare-unsure")
+    box = page.get_by_role("checkbox", name="Include what the model is unsure of")
+    expect(box).to_be_checked()
+    box.uncheck()
+    page.get_by_role("button", name="Run comparison").click()
+    expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
+           ).to_be_hidden(timeout=90_000)
+    assert "what the model does not know" not in page.locator("table").inner_text()
+
+
 def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(page: Page,
                                                                              app_url):
     page.goto(f"{app_url}/compare?lang=en&s=care,gone,care-admin-automation&r=2&w=30&run=1")
