@@ -166,7 +166,7 @@ def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
 
 def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, app_url,
                                                                      shoot, browser: Browser):
-    link = f"{app_url}/compare?lang=en&s=care,care-admin-automation&r=2&w=30&run=1"
+    link = f"{app_url}/compare?lang=en&s=care,care-admin-automation&r=2&w=30&u=0&run=1"
     page.goto(link)
     expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
     expect(page.get_by_text(re.compile(r"Clients reaching their goal"))).to_be_visible()
@@ -191,7 +191,8 @@ def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page:
     shoot(page, "compare-unsure")
     box = page.get_by_role("checkbox", name="Include what the model is unsure of")
     expect(box).to_be_checked()
-    box.uncheck()
+    page.get_by_text("Include what the model is unsure of").click()  # as a user does
+    expect(box).not_to_be_checked()
     page.get_by_role("button", name="Run comparison").click()
     expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
            ).to_be_hidden(timeout=90_000)
@@ -200,7 +201,7 @@ def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page:
 
 def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(page: Page,
                                                                              app_url):
-    page.goto(f"{app_url}/compare?lang=en&s=care,gone,care-admin-automation&r=2&w=30&run=1")
+    page.goto(f"{app_url}/compare?lang=en&s=care,gone,care-admin-automation&r=2&w=30&u=0&run=1")
     expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("The page address names 'gone', which is no shipped or saved "
                             "scenario; it is left out.")).to_be_visible()
@@ -208,7 +209,7 @@ def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(pa
 
 
 def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
-    page.goto(f"{app_url}/compare?lang=nl&s=care,care-admin-automation&r=2&w=30&run=1")
+    page.goto(f"{app_url}/compare?lang=nl&s=care,care-admin-automation&r=2&w=30&u=0&run=1")
     expect(page.get_by_text("Verschil met de basis (gepaard 95%-interval)")).to_be_visible(
         timeout=60_000)
     expect(page.get_by_text(re.compile(r"^care-admin-automation: De helft van de admin"))
@@ -394,7 +395,7 @@ def test_a_shared_link_restores_a_scenario_saved_in_another_session(page: Page, 
     mine = Scenario("our-pilot", "care", {"en": "Saved from Explore."},
                     {**load("care").overrides, "client_voice": 0.9})
     saved_scenarios.set({"our-pilot": mine})
-    page.goto(f"{app_url}/compare?lang=en&s=care,our-pilot&r=2&w=30&run=1"
+    page.goto(f"{app_url}/compare?lang=en&s=care,our-pilot&r=2&w=30&u=0&run=1"
               f"&x={encode_saved(['care', 'our-pilot'])}")
     expect(page.get_by_text("Difference from the base")).to_be_visible(timeout=60_000)
     expect(page.locator("table").get_by_text("our-pilot").first).to_be_visible()
