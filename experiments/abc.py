@@ -2,8 +2,7 @@
 
 The method is the population Monte Carlo ABC of Beaumont, Cornuet, Marin & Robert
 (2009, *Biometrika* 96:983-990) with the tolerance of each generation set to a
-quantile of the last generation's distances (Del Moral, Doucet & Jasra 2012;
-Drovandi & Pettitt 2011):
+quantile of the last generation's distances (as Drovandi & Pettitt 2011 adapt it):
 
 1. Generation 0 draws ``population`` candidates from the prior and keeps them all.
 2. Generation t sets its tolerance to the ``quantile`` of the last population's
@@ -12,8 +11,9 @@ Drovandi & Pettitt 2011):
    (:func:`perturbation`), and keeps the first ``population`` candidates whose
    distance is within the tolerance. Each kept particle is weighted by its prior
    density over the density it was proposed with.
-3. It stops after ``generations``, or when a generation accepts fewer than
-   ``min_acceptance`` of its candidates (more would buy little).
+3. It stops after ``generations``, or after a generation that accepts fewer than
+   ``min_acceptance`` of its candidates (more would buy little), or when a generation
+   would need more candidates than that acceptance allows (it is dropped).
 
 Each parameter is mapped to [0, 1], linearly, or linearly in its logarithm for a
 log-uniform prior: there every prior is uniform. The truncated Gaussians are
@@ -28,6 +28,7 @@ order they finish, or how often the calibration was interrupted and resumed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,17 @@ class Design:
     batch: int
     quantile: float = 0.5
     min_acceptance: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not 0 < self.batch < BATCH_ID or self.population < 2 or not (
+                0 < self.quantile < 1 and 0 < self.min_acceptance <= 1):
+            raise ValueError(f"not a design: {self}")
+
+    @property
+    def batches(self) -> int:
+        """Most batches a generation may take: its population at ``min_acceptance``."""
+        return min(MAX_BATCHES, math.ceil(self.population / self.min_acceptance
+                                          / self.batch))
 
 
 @dataclass
@@ -200,27 +212,30 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
 
 
 def run_generation(design: Design, dims: int, last: Generation | None, seed: int,
-                   generation: int, evaluate: Evaluate) -> Generation:
+                   generation: int, evaluate: Evaluate) -> Generation | None:
     """Propose and evaluate batches until the generation's population is full.
 
-    Raises:
-        RuntimeError: If :data:`MAX_BATCHES` batches do not fill it.
+    A candidate is kept if its distance is finite and within the tolerance (the
+    prior's generation has none). Returns None if :attr:`Design.batches` batches do
+    not fill it: the calibration ends with the generations before.
     """
     tolerance = (np.inf if last is None
                  else weighted_quantile(last.distances, last.weights, design.quantile))
     kept: list[tuple[Candidate, float]] = []
     proposed = 0
-    for batch in range(MAX_BATCHES):
+    for batch in range(MAX_BATCHES if last is None else design.batches):
         candidates = propose(dims, last, seed, generation, batch, design.batch)
         distances = evaluate(candidates)
         proposed += len(candidates)
         kept += [(c, d) for c, d in zip(candidates, distances, strict=True)
-                 if d <= tolerance]
+                 if np.isfinite(d) and d <= tolerance]
         if len(kept) >= design.population:
             break
     else:
-        raise RuntimeError(f"generation {generation} kept {len(kept)} of {proposed} "
-                           f"candidates within tolerance {tolerance:.4g}")
+        if last is not None:
+            return None
+        raise RuntimeError(f"the prior gave {len(kept)} candidates the model could "
+                           f"measure of {proposed}")
     kept = kept[:design.population]
     u = np.array([c.u for c, _ in kept])
     log_weights = -log_proposal(u, last)  # the prior is uniform
@@ -244,12 +259,26 @@ def smc(dims: int, design: Design, seed: int, evaluate: Evaluate,
     for t in range(design.generations):
         generation = run_generation(design, dims, generations[-1] if generations else None,
                                     seed, t, evaluate)
+        if generation is None:
+            break
         generations.append(generation)
         if report:
             report(t, generation)
         if t > 0 and generation.acceptance < design.min_acceptance:
             break
     return generations
+
+
+def stop_reason(design: Design, generations: Sequence[Generation]) -> str:
+    """Why a calibration's generations ended, in words."""
+    last = generations[-1]
+    if len(generations) > 1 and last.acceptance < design.min_acceptance:
+        return (f"generation {len(generations) - 1} accepted under "
+                f"{100 * design.min_acceptance:g}% of its candidates")
+    if len(generations) == design.generations:
+        return f"the design's {design.generations} generations were run"
+    return (f"generation {len(generations)} would have needed more than "
+            f"{design.batches * design.batch} candidates, and was dropped")
 
 
 def effective_size(weights: np.ndarray) -> float:
@@ -284,7 +313,7 @@ def reweight(u: np.ndarray, distances: np.ndarray, tolerance: float,
     Returns:
         Normalised weights (zero outside the tolerance); all zero if none is within.
     """
-    inside = distances <= tolerance
+    inside = np.isfinite(distances) & (distances <= tolerance)
     weights = np.zeros(len(u))
     if inside.any():
         log_w = -mixture_log_density(u[inside], generations)

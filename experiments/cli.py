@@ -132,9 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                      default=None, metavar="FILE",
                      help="run each replicate with a draw of the calibrated parameters (the "
                           "same in every scenario) from FILE (default: the shipped "
-                          "posterior), and the same replicates again at the calibrated "
-                          "defaults: each difference gets its interval from all uncertainty "
-                          "and from replicate noise alone (twice the runs)")
+                          "posterior), twice with other seeds: each difference gets its "
+                          "interval from all uncertainty and from chance alone (twice the "
+                          "runs)")
 
     swp = commands.add_parser("sweep", help="run an experiment file (resumable)")
     swp.add_argument("experiment", metavar="EXPERIMENT",
@@ -318,28 +318,28 @@ def _scenarios_from(args: argparse.Namespace) -> list:
 
 def _replicated(args: argparse.Namespace, argv: list[str], scenarios: list,
                 extra_files=None, posterior=None):
-    """Run the scenarios' replicates; with a ``posterior``, also at the defaults.
+    """Run the scenarios' replicates; with a ``posterior``, each with a draw, twice.
 
     Returns:
-        The root seed, the results (with a posterior: run with its draws) and, with a
-        posterior, the same replicates at the calibrated defaults (else None).
+        The root seed, the results (with a posterior: replicate ``k`` with draw ``k``)
+        and, with a posterior, the same draws run again with other seeds (else None).
     """
     seed = args.seed if args.seed is not None else int(
         np.random.SeedSequence().entropy % 2**32)
     runs = len(scenarios) * args.replicates * (2 if posterior is not None else 1)
     workers = None if args.workers is None else min(args.workers, runs)  # none idle
-    command, noise = shlex.join(["verbinding", *argv]), None
+    command, again = shlex.join(["verbinding", *argv]), None
+    drawn = None if posterior is None else uncertainty.draws(posterior, args.replicates, seed)
     with make_executor(1 if runs == 1 else workers) as executor:
         if posterior is not None:
-            noise = run_scenarios(scenarios, args.replicates, seed, None, command,
-                                  progress=_watching(_bar()), executor=executor)
-            extra_files = functools.partial(extra_files, noise=noise) if extra_files else None
+            again = run_scenarios(scenarios, args.replicates, uncertainty.second_seed(seed),
+                                  None, command, progress=_watching(_bar()),
+                                  executor=executor, draws=drawn)
+            extra_files = functools.partial(extra_files, again=again) if extra_files else None
         results = run_scenarios(scenarios, args.replicates, seed, args.out, command,
                                 progress=_watching(_bar()), executor=executor,
-                                extra_files=extra_files,
-                                draws=None if posterior is None else uncertainty.draws(
-                                    posterior, args.replicates, seed))
-    return seed, results, noise
+                                extra_files=extra_files, draws=drawn)
+    return seed, results, again
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
@@ -361,18 +361,19 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
     if args.posterior is not None and args.replicates < 2:
         raise UsageError("--posterior needs --replicates of at least 2")
     posterior = None if args.posterior is None else uncertainty.load(args.posterior)
-    seed, results, noise = _replicated(args, argv, _scenarios_from(args),
+    seed, results, again = _replicated(args, argv, _scenarios_from(args),
                                        compare.write_files, posterior)
-    data = compare.report(results, noise)
+    data = compare.report(results, again)
     if args.json:
         print(dump_json({"root_seed": seed, **data}))
         return 0
     print(_table(results, seed))
     if posterior is not None:
-        print(f"\nEach replicate ran with a draw of the {len(uncertainty.priors())} "
+        print(f"\nEach replicate ran twice with a draw of the {len(uncertainty.priors())} "
               "calibrated parameters from the posterior, the same in every scenario; the "
-              "intervals below hold all that uncertainty, and say how much of it is what "
-              "the model does not know (its parameters) rather than chance.")
+              "intervals below hold all that uncertainty, and say how much of each is what "
+              "the model does not know (more replicates would not narrow it) rather than "
+              "chance.")
     base = results[0].summary()
     for entry in data["scenarios"][1:]:
         print(f"\n{entry['name']} compared with {data['base']} (paired, 95% interval):")

@@ -36,42 +36,44 @@ def paired_differences(base: ScenarioResult, other: ScenarioResult) -> dict[str,
 
 
 def uncertain_differences(base: ScenarioResult, other: ScenarioResult,
-                          noise_base: ScenarioResult, noise_other: ScenarioResult
+                          base_again: ScenarioResult, other_again: ScenarioResult
                           ) -> dict[str, dict]:
     """Per metric: ``other - base`` over posterior draws, with both intervals.
 
-    ``base`` and ``other`` ran each replicate with a parameter draw; ``noise_base`` and
-    ``noise_other`` the same replicates with the calibrated defaults
+    ``base`` and ``other`` ran replicate ``k`` with draw ``k``; ``base_again`` and
+    ``other_again`` the same draws with other seeds
     (:func:`experiments.uncertainty.combine`).
     """
     def differences(a: ScenarioResult, b: ScenarioResult, name: str) -> list[float]:
         return [o[name] - s[name] for o, s in zip(b.metrics, a.metrics, strict=True)]
 
     return {name: combine(differences(base, other, name),
-                          differences(noise_base, noise_other, name))
+                          differences(base_again, other_again, name))
             for name in METRIC_NAMES}
 
 
-def report(results: list[ScenarioResult], noise: list[ScenarioResult] | None = None
+def report(results: list[ScenarioResult], again: list[ScenarioResult] | None = None
            ) -> dict:
     """The comparison as plain data (the ``--json`` shape).
 
-    With ``noise`` (the same scenarios and replicates at the calibrated defaults),
+    With ``again`` (the same scenarios and posterior draws, run with other seeds),
     ``results`` ran with posterior draws, and each difference carries its interval
-    from all uncertainty (``ci95``) and from replicate noise alone (``ci95_noise``).
+    from all uncertainty (``ci95``), from chance alone (``ci95_noise``) and the share
+    of the first that is what the model does not know (``unknown_share``).
     """
     base = results[0]
-    return {"base": base.scenario.name, "posterior": noise is not None, "scenarios": [
+    return {"base": base.scenario.name, "posterior": again is not None, "scenarios": [
         {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": r.summary(),
-         "diff": paired_differences(base, r) if noise is None else
-         uncertain_differences(base, r, noise[0], noise[i])}
+         "diff": paired_differences(base, r) if again is None else
+         uncertain_differences(base, r, again[0], again[i])}
         for i, r in enumerate(results)]}
 
 
 #: The words of :func:`in_words`; the app passes the same keys in Dutch.
 WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "unclear": "not clearly different", "single": "one replicate: no interval",
-         "missing": "n/a", "unknown": "of the spread is what the model does not know"}
+         "missing": "n/a", "unknown": "of the spread over plausible parameters is what "
+         "the model does not know"}
 
 
 def clearly_different(diff: dict) -> bool:
@@ -114,14 +116,14 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
 
 
 def write_files(folder: Path, results: list[ScenarioResult],
-                noise: list[ScenarioResult] | None = None) -> None:
+                again: list[ScenarioResult] | None = None) -> None:
     """``comparison.csv`` and the figures (PNG and SVG) into ``folder``.
 
-    With ``noise`` (see :func:`report`) the table also has the interval from replicate
-    noise alone and the share of the spread that is the model's own uncertainty.
+    With ``again`` (see :func:`report`) the table also has the interval from chance
+    alone and the share of the interval that is the model's own uncertainty.
     """
-    data = report(results, noise)
-    extra = ["diff_ci95_noise_low", "diff_ci95_noise_high", "unknown_share"] if noise else []
+    data = report(results, again)
+    extra = ["diff_ci95_noise_low", "diff_ci95_noise_high", "unknown_share"] if again else []
     table = CsvTable(folder / "comparison.csv",
                      ["scenario", "metric", "mean", "ci95_low", "ci95_high", "diff_mean",
                       "diff_ci95_low", "diff_ci95_high", *extra, "in_words"])
@@ -130,7 +132,7 @@ def write_files(folder: Path, results: list[ScenarioResult],
         for name in METRIC_NAMES:
             value, diff = entry["metrics"][name], entry["diff"][name]
             uncertain = [*(diff["ci95_noise"] or (None, None)), diff["unknown_share"]
-                         ] if noise else []
+                         ] if again else []
             table.write([(entry["name"], name, value["mean"], *(value["ci95"] or (None, None)),
                           diff["mean"], *(diff["ci95"] or (None, None)), *uncertain,
                           in_words(name, base_summary[name]["mean"], diff))])

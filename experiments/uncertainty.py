@@ -1,13 +1,17 @@
 """Policy effects with the model's own uncertainty: ``verbinding compare --posterior``.
 
-Each replicate of a comparison runs with one draw of the calibrated parameters from
-the posterior (:mod:`experiments.calibration`), the same draw in every scenario:
-common random numbers extended to the parameters. The same replicates run once more
-with the calibrated defaults, whose spread is replicate noise alone. By the law of
-total variance, the spread of the paired differences over draws is the spread of the
-effect over what the model does not know plus that noise; the first is estimated as
-the excess of one over the other (never below zero), so the interval from all
-uncertainty is never narrower than the one from noise alone.
+Replicate ``k`` of every scenario runs with draw ``k`` of the calibrated parameters
+from the posterior (:mod:`experiments.calibration`), the same draw in every scenario:
+common random numbers extended to the parameters. Every draw runs twice, with other
+seeds the second time, so each paired difference is measured twice at the same
+parameters: how far the two runs of a draw differ is chance (one run's noise), and how
+far the draws' effects spread beyond that is what the model does not know (a one-way
+random-effects split of the variance, two runs a draw). The interval from all
+uncertainty is a prediction interval for the effect at one more draw, which is where
+the truth is if the posterior holds it (it includes a draw's chance, so it errs wide);
+the interval from chance alone is the mean's if the parameters were known. Both have
+the same centre, and the first is never narrower: a test checks its coverage on known
+answers.
 """
 
 from __future__ import annotations
@@ -60,6 +64,11 @@ def load(path: Path) -> pd.DataFrame:
     return frame
 
 
+def second_seed(seed: int) -> int:
+    """The root seed of every draw's second run (other seeds than the first's)."""
+    return int(np.random.SeedSequence([seed, 2]).generate_state(1)[0] >> 1)
+
+
 def draws(posterior: pd.DataFrame, replicates: int, seed: int) -> list[dict[str, float]]:
     """One draw of the calibrated parameters per replicate, by weight, from the seed."""
     rng = np.random.default_rng([seed, 1_701_214])  # a stream of its own
@@ -69,28 +78,35 @@ def draws(posterior: pd.DataFrame, replicates: int, seed: int) -> list[dict[str,
     return [{name: float(posterior[name].iloc[row]) for name in names} for row in rows]
 
 
-def combine(with_draws: list[float], noise: list[float]) -> dict[str, object]:
-    """A paired difference with its intervals from all uncertainty and from noise alone.
+def combine(first: list[float], second: list[float]) -> dict[str, object]:
+    """A paired difference with its intervals from all uncertainty and from chance alone.
 
     Args:
-        with_draws: The difference per replicate, each run with a posterior draw.
-        noise: The difference per replicate, all run with the calibrated defaults.
+        first: The difference per replicate, replicate ``k`` run with posterior draw
+            ``k``.
+        second: The same, each draw run again with other seeds.
 
     Returns:
-        ``mean`` (over draws), ``ci95`` (all uncertainty), ``ci95_noise`` (replicate
-        noise alone, around the mean at the defaults) and ``unknown_share``, the share
-        of the interval's variance that is the model's own uncertainty.
+        ``mean`` (over both runs of every draw); ``ci95``, where the effect lies
+        wherever in the posterior the truth is (a prediction interval for one more
+        draw's effect, from the spread of the draws' effects; it holds chance too);
+        ``ci95_noise``, the interval of the mean if the parameters were known (chance
+        alone, from how far a draw's two runs differ); and ``unknown_share``, the share
+        of the spread of the draws' effects that chance does not explain: what the
+        model does not know.
     """
-    a, b = np.asarray(with_draws, float), np.asarray(noise, float)
+    a, b = np.asarray(first, float), np.asarray(second, float)
     if len(a) < 2 or not (np.isfinite(a).all() and np.isfinite(b).all()):
-        mean = float(a.mean()) if len(a) and np.isfinite(a).all() else None
+        values = np.concatenate([a, b])
+        mean = float(values.mean()) if len(values) and np.isfinite(values).all() else None
         return {"mean": mean, "ci95": None, "ci95_noise": None, "unknown_share": None}
-    noise_variance = float(b.var(ddof=1)) / len(b)
-    unknown = max(float(a.var(ddof=1)) - float(b.var(ddof=1)), 0.0)
-    t = float(stats.t.ppf(0.975, len(a) - 1))
-    total_half, noise_half = t * math.sqrt(noise_variance + unknown), t * math.sqrt(
-        noise_variance)
-    mean = float(a.mean())
-    return {"mean": mean, "ci95": [mean - total_half, mean + total_half],
-            "ci95_noise": [float(b.mean()) - noise_half, float(b.mean()) + noise_half],
-            "unknown_share": unknown / (unknown + noise_variance) if unknown else 0.0}
+    n, effects = len(a), (a + b) / 2
+    chance = float(np.var(a - b, ddof=1)) / 4        # a draw's mean of two runs: its noise
+    spread = float(np.var(effects, ddof=1))          # the draws' effects: both
+    t = float(stats.t.ppf(0.975, n - 1))
+    mean = float(effects.mean())
+    total = t * math.sqrt(max(spread * (1 + 1 / n), chance / n))
+    noise = t * math.sqrt(chance / n)
+    return {"mean": mean, "ci95": [mean - total, mean + total],
+            "ci95_noise": [mean - noise, mean + noise],
+            "unknown_share": max(0.0, 1 - chance / spread) if spread > 0 else 0.0}

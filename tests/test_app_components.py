@@ -169,13 +169,15 @@ def test_a_comparison_can_include_what_the_model_is_unsure_of(stand_in_posterior
     from ui.compare_page import run_comparison
 
     names = ["care", "care-standardised"]
-    ran, failed, noise = run_comparison(names, replicates=2, weeks=26,
+    ran, failed, again = run_comparison(names, replicates=2, weeks=26,
                                         posterior=stand_in_posterior)
     plain, _, none = run_comparison(names, replicates=2, weeks=26)
     assert not failed and none is None
-    assert [r.metrics for r in noise] == [r.metrics for r in plain]  # the same replicates
+    assert [r.seeds for r in ran] == [r.seeds for r in plain]        # the same replicates
     assert [r.metrics for r in ran] != [r.metrics for r in plain]    # but with draws
-    rows = comparison_table(ran, "nl", noise)
+    assert [r.metrics for r in again] != [r.metrics for r in ran]    # run again
+    assert [r.parameters for r in again] == [r.parameters for r in ran]
+    rows = comparison_table(ran, "nl", again)
     assert all("wat het model niet weet" in r["difference"] for r in rows
                if r["value"] is not None and r["base"])
 

@@ -63,6 +63,27 @@ def test_abc_smc_recovers_a_known_posterior():
     assert abc.effective_size(generations[-1].weights) > 200   # the weights did not collapse
 
 
+def test_with_no_information_the_weighted_particles_are_the_prior():
+    """Every distance 0: each generation's weights (truncated kernels near the edges of
+    the priors' ranges, exactly normalised) must give back the uniform prior."""
+    generations = abc.smc(3, abc.Design(400, 4, 200), 7,
+                          lambda candidates: np.zeros(len(candidates)))
+    last = generations[-1]
+    mean = np.sum(last.weights[:, None] * last.u, axis=0)
+    variance = np.sum(last.weights[:, None] * (last.u - mean) ** 2, axis=0)
+    assert np.all(np.abs(mean - 0.5) < 0.05) and np.all(np.abs(variance - 1 / 12) < 0.012)
+
+
+def test_a_generation_that_cannot_fill_ends_the_calibration_with_those_before():
+    def hopeless(candidates):   # the prior's candidates are all near; no later one is
+        return np.array([0.5 if c.id < abc.GENERATION_ID else 2.0 for c in candidates])
+
+    design = abc.Design(20, 5, 10, min_acceptance=0.2)
+    generations = abc.smc(2, design, 1, hopeless)
+    assert len(generations) == 1
+    assert "was dropped" in abc.stop_reason(design, generations)
+
+
 def test_abc_smc_depends_on_its_seed_alone():
     design = abc.Design(60, 3, 30)
     first = abc.smc(2, design, 5, toy_distances)

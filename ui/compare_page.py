@@ -139,15 +139,15 @@ def run_comparison(names: list[str], replicates: int, weeks: int,
         weeks: Reported weeks per run; a warm-up of a quarter of them (at most 52)
             runs before them.
         progress: Called with ``(done, total)`` replicates; may raise to cancel.
-        posterior: With a posterior (:mod:`experiments.uncertainty`), each replicate
-            runs with a draw of the calibrated parameters, the same in every scenario,
-            and once more at the calibrated defaults (twice the runs).
+        posterior: With a posterior (:mod:`experiments.uncertainty`), replicate ``k``
+            runs with draw ``k`` of the calibrated parameters, the same in every
+            scenario, and every draw runs again with other seeds (twice the runs).
 
     Returns:
         The results of the scenarios that ran, the error of each that failed, and with
-        a posterior the same replicates at the defaults (else None).
+        a posterior the second runs of the draws (else None).
     """
-    results, failed, noise = [], {}, [] if posterior is not None else None
+    results, failed, again = [], {}, [] if posterior is not None else None
     sets = 1 if posterior is None else 2
     total = len(names) * replicates * sets
     draws = None if posterior is None else uncertainty.draws(posterior, replicates, seed=1)
@@ -161,14 +161,15 @@ def run_comparison(names: list[str], replicates: int, weeks: int,
                                                     warmup_weeks=min(52, weeks // 4))
             ran = run_scenarios([scenario], replicates, seed=1, progress=report, draws=draws)
             if posterior is not None:
-                noise += run_scenarios([scenario], replicates, seed=1, progress=lambda d, n:
-                                       report(replicates + d, n))
+                again += run_scenarios([scenario], replicates, uncertainty.second_seed(1),
+                                       progress=lambda d, n: report(replicates + d, n),
+                                       draws=draws)
             results += ran
         except Cancelled:
             raise
         except Exception as error:  # any failure is shown, the rest kept
             failed[name] = str(error)
-    return results, failed, noise
+    return results, failed, again
 
 
 def encode_saved(names: list[str]) -> str:
@@ -281,14 +282,14 @@ def _address_number(query: dict[str, str], key: str, label: str, allowed: tuple[
     return used
 
 
-def comparison_table(results, lang: str, noise=None) -> list[dict]:
+def comparison_table(results, lang: str, again=None) -> list[dict]:
     """One row per metric and compared scenario, in words.
 
     ``clearly_different`` says whether the paired 95% interval leaves out zero. With
-    ``noise`` (:func:`run_comparison` with a posterior) the intervals hold the model's
+    ``again`` (:func:`run_comparison` with a posterior) the intervals hold the model's
     uncertainty too.
     """
-    data = compare.report(results, noise)
+    data = compare.report(results, again)
     base = results[0].summary()
     rows = []
     for entry in data["scenarios"][1:]:
@@ -343,7 +344,7 @@ def Compare(lang: str, query: dict):
                 raise Cancelled
 
         try:
-            ran, failed, noise = run_comparison(picks.value, replicates.value, weeks.value,
+            ran, failed, again = run_comparison(picks.value, replicates.value, weeks.value,
                                                 report, posterior if unsure.value else None)
         except Cancelled:
             problems.set([t("cancelled", lang)])  # the comparison shown before is kept
@@ -351,7 +352,7 @@ def Compare(lang: str, query: dict):
         shown = [f"{t('error', lang)} ({name}): {refusal(problem, lang)}"
                  for name, problem in failed.items()]
         if len(ran) >= 2 and picks.value[0] not in failed:  # the base and one more ran
-            results.set((ran, noise))
+            results.set((ran, again))
         else:
             shown.append(t("nothing_to_compare", lang))
         problems.set(shown)
@@ -408,16 +409,16 @@ def Compare(lang: str, query: dict):
 
 
 @solara.component
-def Results(results, noise, lang: str):
+def Results(results, again, lang: str):
     """Medians with bands, and the table of differences with downloads.
 
-    With ``noise``, the results ran with posterior draws (:func:`run_comparison`).
+    With ``again``, the results ran with posterior draws (:func:`run_comparison`).
     """
     figure = solara.use_memo(lambda: compare.weekly_figure(
         results, title=t("weekly_title", lang), headings=figure_headings(lang),
         week=t("reported_week", lang), decimal_comma=lang == "nl"), [id(results), lang])
-    rows = comparison_table(results, lang, noise)
-    if noise is not None:
+    rows = comparison_table(results, lang, again)
+    if again is not None:
         solara.Info(t("unsure_explained", lang))
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()

@@ -95,13 +95,13 @@ TEXT = {
     "unsure": ("Include what the model is unsure of", "Neem mee wat het model niet zeker weet"),
     "unsure_explained": (
         "Each replicate ran with other plausible values of the model's uncertain "
-        "parameters (drawn from its calibration, the same in every scenario), and once "
-        "more with the calibrated values. The intervals hold both what the model does not "
-        "know and chance, and say how much of the spread is the former.",
+        "parameters (drawn from its calibration, the same in every scenario), twice. The "
+        "intervals hold both what the model does not know and chance, and say how much of "
+        "the spread is the former: more replicates would not narrow that part.",
         "Elke herhaling liep met andere aannemelijke waarden van de onzekere parameters van "
-        "het model (getrokken uit de kalibratie, in elk scenario dezelfde), en nog eens met "
-        "de gekalibreerde waarden. De intervallen bevatten zowel wat het model niet weet als "
-        "toeval, en zeggen hoeveel van de spreiding het eerste is."),
+        "het model (getrokken uit de kalibratie, in elk scenario dezelfde), twee keer. De "
+        "intervallen bevatten zowel wat het model niet weet als toeval, en zeggen hoeveel "
+        "van de spreiding het eerste is: meer herhalingen maken dat deel niet smaller."),
     "unsure_missing": ("No calibration ships with this copy: the intervals hold chance only.",
                        "Bij deze versie hoort geen kalibratie: de intervallen bevatten "
                        "alleen toeval."),
@@ -324,7 +324,8 @@ COMPARISON_WORDS = {
     "en": WORDS,
     "nl": {"more": "meer", "less": "minder", "interval": "95%-interval", "to": "tot",
            "unclear": "geen duidelijk verschil", "single": "één herhaling: geen interval",
-           "unknown": "van de spreiding is wat het model niet weet",
+           "unknown": "van de spreiding over aannemelijke parameters is wat het model niet "
+                      "weet",
            "missing": "n.v.t."},
 }
 

@@ -187,7 +187,7 @@ def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page:
     page.goto(f"{app_url}/compare?lang=en&s=care,care-standardised&r=2&w=26&run=1")
     expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
            ).to_be_visible(timeout=90_000)
-    assert "of the spread is what the model does not know" in page.locator("table").inner_text()
+    assert "is what the model does not know" in page.locator("table").inner_text()
     shoot(page, "compare-unsure")
     box = page.get_by_role("checkbox", name="Include what the model is unsure of")
     expect(box).to_be_checked()
