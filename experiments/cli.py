@@ -114,6 +114,14 @@ def _scenario_options(command: argparse.ArgumentParser, scenarios_help: str,
                          help="processes (default: all cores)")
 
 
+def _executor_options(command: argparse.ArgumentParser) -> None:
+    """``--workers`` and ``--scheduler``: where the runs of a sweep or calibration go."""
+    command.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
+                         help="processes (default: all cores)")
+    command.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="run on a Dask cluster: tcp://host:8786, or 'local'")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of all subcommands."""
     parser = _Parser(prog="verbinding", description="Workload versus connection: an "
@@ -142,10 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--out", type=Path, default=None,
                      help="results folder (default results/NAME, or results/NAME-quick); "
                           "the same command again resumes it")
-    swp.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
-                     help="processes (default: all cores)")
-    swp.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                     help="run on a Dask cluster: tcp://host:8786, or 'local'")
+    _executor_options(swp)
     swp.add_argument("--quick", action="store_true",
                      help="a reduced version of the design (fewer points, replicates, "
                           "weeks) to try it first")
@@ -184,10 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--adopt", action="store_true",
                      help="when done, make the posterior medians the calibrated "
                           "parameters' defaults (model/calibrated.toml)")
-    cal.add_argument("--workers", type=_positive("--workers", MAX_WORKERS), default=None,
-                     help="processes (default: all cores)")
-    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                     help="run on a Dask cluster: tcp://host:8786, or 'local'")
+    _executor_options(cal)
 
     bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
     bench.add_argument("--json", action="store_true", help="print JSON")
