@@ -64,6 +64,26 @@ def sobol_indices(frame: pd.DataFrame, space: Space, outputs: list[str]) -> pd.D
     return pd.DataFrame(rows)
 
 
+def sobol_convergence(frame: pd.DataFrame, space: Space, outputs: list[str]) -> pd.DataFrame:
+    """Sobol indices from the first quarter, the first half and all of the base samples.
+
+    The first ``k`` base samples of a Saltelli design are its first ``k * (d + 2)``
+    points, themselves a design; indices that still move between the three sizes have
+    not converged.
+
+    Returns:
+        The rows of :func:`sobol_indices`, each with its ``base_samples``.
+    """
+    block = len(space.dimensions) + 2
+    total = len(frame) // block
+    parts = []
+    for size in sorted({max(2, total // 4), max(2, total // 2), total}):
+        part = sobol_indices(frame.iloc[:size * block], space, outputs)
+        part.insert(0, "base_samples", size)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
 def morris_indices(frame: pd.DataFrame, space: Space, outputs: list[str],
                    levels: int = 4) -> pd.DataFrame:
     """Morris mu*, its 95% interval, and sigma per output and parameter."""
@@ -149,6 +169,9 @@ def analyse(folder: Path) -> dict[str, Path]:
         indices = sobol_indices(means, experiment.space, outputs)
         written["sobol"] = _csv(indices, target / "sobol_indices.csv")
         written.update(_figures_indices(indices, "ST", target))
+        convergence = sobol_convergence(means, experiment.space, outputs)
+        written["sobol_convergence"] = _csv(convergence, target / "sobol_convergence.csv")
+        written.update(_figures_convergence(convergence, target))
     elif experiment.design == "morris":
         indices = morris_indices(means, experiment.space, outputs)
         written["morris"] = _csv(indices, target / "morris_indices.csv")
@@ -242,6 +265,29 @@ def _figures_indices(indices: pd.DataFrame, key: str, folder: Path) -> dict[str,
             axes.set_xlabel("Morris mu* (95% interval)")
         axes.set_title(output)
         written.update(_save(figure, folder / f"indices-{output}"))
+        plt.close(figure)
+    return written
+
+
+def _figures_convergence(convergence: pd.DataFrame, folder: Path,
+                         shown: int = 6) -> dict[str, Path]:
+    """Per output, the total indices of its strongest parameters against the base samples."""
+    plt = _pyplot()
+    written = {}
+    for output, group in convergence.groupby("output", sort=False):
+        final = group[group["base_samples"] == group["base_samples"].max()]
+        strongest = final.sort_values("ST", ascending=False)["parameter"].head(shown)
+        figure, axes = plt.subplots(figsize=(7, 4))
+        for name in strongest:
+            line = group[group["parameter"] == name]
+            axes.errorbar(line["base_samples"], line["ST"], marker="o", capsize=3, label=name,
+                          yerr=[line["ST"] - line["ST_low"], line["ST_high"] - line["ST"]])
+        axes.set_xscale("log", base=2)
+        axes.set_xlabel("base samples")
+        axes.set_ylabel("total Sobol index (95% interval)")
+        axes.set_title(f"{output}: convergence")
+        axes.legend(fontsize=8)
+        written.update(_save(figure, folder / f"convergence-{output}"))
         plt.close(figure)
     return written
 

@@ -35,6 +35,7 @@ class Dimension:
         low: Lower bound (ranges).
         high: Upper bound (ranges).
         levels: Explicit levels, or None for a continuous range.
+        log: Whether the range is uniform in the logarithm (every factor equally likely).
     """
 
     name: str
@@ -42,26 +43,40 @@ class Dimension:
     low: float
     high: float
     levels: tuple | None = None
+    log: bool = False
 
     def value(self, unit: float) -> Any:
         """The value at ``unit`` in [0, 1] of the dimension (levels: nearest level)."""
         if self.levels is not None:
             index = min(int(unit * len(self.levels)), len(self.levels) - 1)
             return self.levels[index]
-        x = self.low + unit * (self.high - self.low)
+        if self.log:
+            x = self.low * (self.high / self.low) ** unit
+        else:
+            x = self.low + unit * (self.high - self.low)
         return round(x) if self.kind is int else float(x)
 
 
 def dimension(name: str, spec: Any) -> Dimension:
     """Parse one ``[parameters]`` entry.
 
+    An entry is a list of levels, a range ``{low = .., high = ..}`` (optionally with
+    ``levels = N`` or ``scale = "log"``), or ``"prior"``: the range and shape of the
+    parameter's declared prior (:class:`model.parameters.Prior`).
+
     Raises:
         SpaceError: For an unknown name, a value out of the declared range, low above
-            high, or an entry that is neither a list nor a range.
+            high, a log range not above zero, ``"prior"`` for a parameter without one,
+            or an entry that is neither.
     """
     try:
         check_name(name)
-        _, kind, _ = specs()[name]
+        _, kind, declared = specs()[name]
+        if spec == "prior":
+            if declared.prior is None:
+                raise SpaceError(f"parameter '{name}' declares no prior; give a range")
+            return Dimension(name, kind, declared.prior.low, declared.prior.high,
+                             log=declared.prior.shape == "log-uniform")
         if isinstance(spec, list):
             if not spec:
                 raise SpaceError(f"parameter '{name}': give at least one level")
@@ -70,10 +85,10 @@ def dimension(name: str, spec: Any) -> Dimension:
             levels = tuple(kind(v) for v in spec)
             return Dimension(name, kind, min(levels), max(levels), levels)
         if isinstance(spec, dict) and {"low", "high"} <= set(spec):
-            unknown = set(spec) - {"low", "high", "levels"}
+            unknown = set(spec) - {"low", "high", "levels", "scale"}
             if unknown:
                 raise SpaceError(f"parameter '{name}': unknown key {sorted(unknown)[0]!r}; "
-                                 "a range has low, high and optionally levels")
+                                 "a range has low, high and optionally levels or scale")
             if kind is bool:
                 raise SpaceError(f"parameter '{name}' is true/false: give levels "
                                  "[false, true], not a range")
@@ -82,6 +97,7 @@ def dimension(name: str, spec: Any) -> Dimension:
             check_value(name, high)
             if low > high:
                 raise SpaceError(f"parameter '{name}': low={low} is above high={high}")
+            log = _log_scale(name, spec, low)
             levels = None
             if "levels" in spec:
                 count = spec["levels"]
@@ -91,11 +107,22 @@ def dimension(name: str, spec: Any) -> Dimension:
                                      f"from 2 to {MAX_LEVELS:,}")
                 levels = tuple(kind(v) if kind is float else round(float(v))
                                for v in np.linspace(low, high, count))
-            return Dimension(name, kind, float(low), float(high), levels)
+            return Dimension(name, kind, float(low), float(high), levels, log)
     except ParameterError as error:
         raise SpaceError(str(error)) from None
-    raise SpaceError(f"parameter '{name}': give a list of levels or a table "
-                     "{low = .., high = ..}")
+    raise SpaceError(f"parameter '{name}': give a list of levels, a table "
+                     "{low = .., high = ..} or \"prior\"")
+
+
+def _log_scale(name: str, spec: dict[str, Any], low: float) -> bool:
+    """Whether a range entry asks for a log scale (``scale = "log"``), checked."""
+    scale = spec.get("scale", "linear")
+    if scale not in ("linear", "log"):
+        raise SpaceError(f"parameter '{name}': scale must be \"linear\" or \"log\", not "
+                         f"{str(scale)[:20]!r}")
+    if scale == "log" and ("levels" in spec or low <= 0):
+        raise SpaceError(f"parameter '{name}': a log scale needs low above 0 and no levels")
+    return scale == "log"
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,20 @@ import pandas as pd
 import pytest
 
 from experiments import cli, sweep
-from experiments.analysis import AnalysisError, analyse, complete_runs, sobol_indices
+from experiments.analysis import (
+    AnalysisError,
+    analyse,
+    complete_runs,
+    sobol_convergence,
+    sobol_indices,
+)
 from experiments.compare import paired_differences
 from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor, chunk_size
 from experiments.replicates import run_scenarios
 from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
 from experiments.scenarios import load
 from experiments.space import Dimension, Space, SpaceError
+from model.parameters import specs
 
 TOP = 'scenario = "care"\nreplicates = 2\nseed = 5\n'
 FIXED = "\n[fixed]\nprofessionals = 4\narrivals_per_week = 4.0\nweeks = 30\nwarmup_weeks = 5\n"
@@ -67,10 +74,26 @@ def test_sobol_and_morris_sizes():
     ({"standardisation": {"low": 0.8, "high": 0.2}}, "low=0.8 is above high=0.2"),
     ({"standardisation": {"low": 0.0, "high": 2.0}}, "out of range"),
     ({"group_programme": {"low": 0, "high": 1}}, "give levels [false, true]"),
+    ({"standardisation": "prior"}, "declares no prior; give a range"),
+    ({"need_hours": {"low": 0.5, "high": 9, "scale": "cubic"}}, "scale must be"),
+    ({"standardisation": {"low": 0.0, "high": 0.5, "scale": "log"}}, "low above 0"),
 ])
 def test_bad_spaces_are_refused(table, message):
     with pytest.raises(SpaceError, match=message.replace("[", r"\[").replace("]", r"\]")):
         Space.from_table(table)
+
+
+def test_a_parameter_can_range_over_its_declared_prior_on_its_scale():
+    space = Space.from_table({"need_hours": "prior", "bond_weight": "prior",
+                              "standardisation": {"low": 0.01, "high": 1.0, "scale": "log"}})
+    need, weight, standard = space.dimensions
+    prior = specs()["need_hours"][2].prior
+    assert (need.low, need.high, need.log) == (prior.low, prior.high, True)
+    assert not weight.log
+    # halfway along a log scale is the geometric middle
+    assert space.point(np.array([0.5, 0.5, 0.5]))["need_hours"] == pytest.approx(
+        math.sqrt(prior.low * prior.high))
+    assert standard.value(0.5) == pytest.approx(0.1)
 
 
 # --- Sobol indices on a function with known answers ------------------------------------
@@ -89,6 +112,12 @@ def test_sobol_indices_of_the_ishigami_function_match_the_known_values():
     np.testing.assert_allclose(indices["ST"], [0.558, 0.442, 0.244], atol=0.04)
     assert (indices["ST_low"] <= indices["ST"]).all() and (indices["ST"] <= indices[
         "ST_high"]).all()
+    convergence = sobol_convergence(frame, space, ["y"])
+    assert sorted(set(convergence["base_samples"])) == [512, 1024, 2048]
+    largest = convergence[convergence["base_samples"] == 2048].set_index("parameter")
+    np.testing.assert_allclose(largest["ST"], indices["ST"])   # the whole design
+    smallest = convergence[convergence["base_samples"] == 512].set_index("parameter")
+    np.testing.assert_allclose(smallest["ST"], [0.558, 0.442, 0.244], atol=0.08)
 
 
 # --- executors give the same results ---------------------------------------------------
