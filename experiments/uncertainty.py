@@ -27,7 +27,7 @@ from scipy import stats
 from experiments.calibration import priors
 from experiments.output import OutputError, shown
 
-#: The posterior that ships with the model (``verbinding calibrate``, then ``--adopt``).
+#: The posterior that ships with the model (``verbinding calibrate --out scenarios/calibration``).
 SHIPPED = Path(__file__).resolve().parent.parent / "scenarios" / "calibration" / \
     "posterior.parquet"
 
@@ -52,10 +52,13 @@ def load(path: Path) -> pd.DataFrame:
     if missing:
         raise OutputError(f"{flag}: no column {', '.join(missing[:3])}; a posterior "
                           "has every calibrated parameter and a weight")
-    values = frame[[*priors(), "weight"]].to_numpy(float) if len(frame) else np.zeros((0, 1))
-    if not len(frame) or not np.isfinite(values).all() or (frame["weight"] < 0).any() or (
-            frame["weight"].sum() <= 0):
-        raise OutputError(f"{flag}: needs at least one draw, finite values and weights "
+    try:
+        values = frame[[*priors(), "weight"]].to_numpy(float)
+    except (TypeError, ValueError):
+        values = np.full((1, 1), np.nan)   # text where numbers belong
+    if not len(frame) or not np.isfinite(values).all() or (values[:, -1] < 0).any() or (
+            values[:, -1].sum() <= 0):
+        raise OutputError(f"{flag}: needs at least one draw, finite numbers and weights "
                           "that are not negative and not all zero")
     for name, prior in priors().items():
         if not frame[name].between(prior.low, prior.high).all():

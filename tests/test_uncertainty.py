@@ -80,6 +80,7 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     (lambda f: f.assign(weight=-1.0), "not negative"),
     (lambda f: f.iloc[:0], "at least one draw"),
     (lambda f: f.assign(need_hours=1e6), "need_hours outside its prior's range"),
+    (lambda f: f.assign(weight="heavy"), "finite numbers"),
 ])
 def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
                                                      stand_in_posterior):
