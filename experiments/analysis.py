@@ -64,6 +64,10 @@ def sobol_indices(frame: pd.DataFrame, space: Space, outputs: list[str]) -> pd.D
     return pd.DataFrame(rows)
 
 
+#: Fewest base samples a subset for the convergence table may have (fewer say nothing).
+MIN_CONVERGENCE_SAMPLES = 8
+
+
 def sobol_convergence(frame: pd.DataFrame, space: Space, outputs: list[str]) -> pd.DataFrame:
     """Sobol indices from the first quarter, the first half and all of the base samples.
 
@@ -76,8 +80,9 @@ def sobol_convergence(frame: pd.DataFrame, space: Space, outputs: list[str]) -> 
     """
     block = len(space.dimensions) + 2
     total = len(frame) // block
+    sizes = {s for s in (total // 4, total // 2) if s >= MIN_CONVERGENCE_SAMPLES} | {total}
     parts = []
-    for size in sorted({max(2, total // 4), max(2, total // 2), total}):
+    for size in sorted(sizes):
         part = sobol_indices(frame.iloc[:size * block], space, outputs)
         part.insert(0, "base_samples", size)
         parts.append(part)

@@ -562,9 +562,12 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "Not independent: pattern 1's source also set `admin_hours_fixed` and "
               "`admin_hours_per_client` by hand, and the burnout target shares its source "
               "(NEA) with `stress_base`, so their left-out predictions are not tests. The "
-              "calibration runs organisations at a fifth of the presets' size; "
-              "`compare --posterior` applies its posterior at any size, assuming the "
+              f"calibration runs organisations at {settings['scale']:g} of the presets' "
+              "size; `compare --posterior` applies its posterior at any size, assuming the "
               "statistics do not depend on size."]
+    if design["population"] < FULL.population:
+        lines += ["", f"A reduced design (population {design['population']}): a try of the "
+                  "pipeline, not a posterior for use."]
     return "\n".join(lines)
 
 

@@ -363,6 +363,9 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
     if args.posterior is not None and args.replicates < 2:
         raise UsageError("--posterior needs --replicates of at least 2")
     posterior = None if args.posterior is None else uncertainty.load(args.posterior)
+    if posterior is not None and len(posterior) < uncertainty.FEW_DRAWS:
+        print(f"verbinding: warning: the posterior has only {len(posterior)} draws (a --quick "
+              "calibration?); its intervals are rough", file=sys.stderr)
     seed, results, again = _replicated(args, argv, _scenarios_from(args),
                                        compare.write_files, posterior)
     data = compare.report(results, again)
@@ -371,11 +374,13 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
         return 0
     print(_table(results, seed))
     if posterior is not None:
-        print(f"\nEach replicate ran twice with a draw of the {len(uncertainty.priors())} "
-              "calibrated parameters from the posterior, the same in every scenario; the "
-              "intervals below hold all that uncertainty, and say how much of each is what "
-              "the model does not know (more replicates would not narrow it) rather than "
-              "chance.")
+        print(f"\nEach replicate ran with one plausible set of the model's "
+              f"{len(uncertainty.priors())} uncertain parameters (a draw from its "
+              "calibration; a parameter set with --set or by a scenario keeps that value), "
+              "the same set in every scenario, and ran again with other random numbers. "
+              "The differences below hold both what the evidence leaves open and chance, "
+              "and say how much of the spread between parameter sets comes from the "
+              "former: more replicates would not narrow that part.")
     base = results[0].summary()
     for entry in data["scenarios"][1:]:
         print(f"\n{entry['name']} compared with {data['base']} (paired, 95% interval):")
@@ -428,7 +433,8 @@ def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
             return 130
     written = calibration.write_outputs(result, out)
     print(calibration.summary(result))
-    print(f"posterior and report in {out}/: " + ", ".join(p.name for p in written))
+    print(f"posterior and report in {out}/: "
+          + ", ".join(str(p.relative_to(out)) for p in written))
     if args.adopt:
         print(f"the posterior medians are now the defaults: {calibration.adopt(out)}")
     return 0

@@ -72,8 +72,8 @@ def report(results: list[ScenarioResult], again: list[ScenarioResult] | None = N
 #: The words of :func:`in_words`; the app passes the same keys in Dutch.
 WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "unclear": "not clearly different", "single": "one replicate: no interval",
-         "missing": "n/a", "unknown": "of the spread over plausible parameters is what "
-         "the model does not know"}
+         "missing": "n/a", "unknown": "of the spread comes from parameters the evidence "
+         "does not pin down"}
 
 
 def clearly_different(diff: dict) -> bool:

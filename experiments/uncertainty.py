@@ -39,6 +39,8 @@ def load(path: Path) -> pd.DataFrame:
         OutputError: For a file that cannot be read as one, naming what is wrong.
     """
     flag = f"--posterior {shown(str(path), 80)}"
+    if path.is_dir():            # a calibration's folder
+        path = path / "posterior.parquet"
     if not path.is_file():
         raise OutputError(f"{flag}: no such file; give a posterior.parquet written by "
                           "'verbinding calibrate', or --posterior alone for the shipped one")
@@ -65,6 +67,10 @@ def load(path: Path) -> pd.DataFrame:
             raise OutputError(f"{flag}: {name} outside its prior's range "
                               f"({prior.low:g} to {prior.high:g})")
     return frame
+
+
+#: Fewer draws than this (a --quick calibration's) make rough intervals: warned of.
+FEW_DRAWS = 100
 
 
 def second_seed(seed: int) -> int:

@@ -178,7 +178,7 @@ def test_a_comparison_can_include_what_the_model_is_unsure_of(stand_in_posterior
     assert [r.metrics for r in again] != [r.metrics for r in ran]    # run again
     assert [r.parameters for r in again] == [r.parameters for r in ran]
     rows = comparison_table(ran, "nl", again)
-    assert all("wat het model niet weet" in r["difference"] for r in rows
+    assert all("die de gegevens niet vastleggen" in r["difference"] for r in rows
                if r["value"] is not None and r["base"])
 
 

@@ -95,6 +95,11 @@ def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
         uncertainty.load(tmp_path / "missing.parquet")
 
 
+def test_a_calibration_folder_stands_for_its_posterior(tmp_path, stand_in_posterior):
+    stand_in_posterior.to_parquet(tmp_path / "posterior.parquet")
+    assert len(uncertainty.load(tmp_path)) == len(stand_in_posterior)
+
+
 def test_compare_with_a_posterior_reports_both_intervals(tmp_path, stand_in_posterior):
     path = tmp_path / "posterior.parquet"
     stand_in_posterior.to_parquet(path)

@@ -324,8 +324,8 @@ COMPARISON_WORDS = {
     "en": WORDS,
     "nl": {"more": "meer", "less": "minder", "interval": "95%-interval", "to": "tot",
            "unclear": "geen duidelijk verschil", "single": "één herhaling: geen interval",
-           "unknown": "van de spreiding over aannemelijke parameters is wat het model niet "
-                      "weet",
+           "unknown": "van de spreiding komt van parameters die de gegevens niet "
+                      "vastleggen",
            "missing": "n.v.t."},
 }
 

@@ -187,7 +187,7 @@ def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page:
     page.goto(f"{app_url}/compare?lang=en&s=care,care-standardised&r=2&w=26&run=1")
     expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
            ).to_be_visible(timeout=90_000)
-    assert "is what the model does not know" in page.locator("table").inner_text()
+    assert "parameters the evidence does not pin down" in page.locator("table").inner_text()
     shoot(page, "compare-unsure")
     box = page.get_by_role("checkbox", name="Include what the model is unsure of")
     expect(box).to_be_checked()
@@ -196,7 +196,7 @@ def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page:
     page.get_by_role("button", name="Run comparison").click()
     expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
            ).to_be_hidden(timeout=90_000)
-    assert "what the model does not know" not in page.locator("table").inner_text()
+    assert "the evidence does not pin down" not in page.locator("table").inner_text()
 
 
 def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(page: Page,
