@@ -167,23 +167,31 @@ def analyse(folder: Path) -> dict[str, Path]:
         kind = "is a file" if target.is_file() else f"cannot be created ({error.strerror})"
         raise AnalysisError(f"{target} {kind}; the analysis is written to a folder of that "
                             "name: move it away") from None
-    written = {}
+    written, titles = {}, _titles(experiment, outputs)
     means = point_means(runs[runs["status"] == "ok"], experiment.space, outputs)
     written["point_means"] = _csv(means, target / "point_means.csv")
     if experiment.design == "sobol":
         indices = sobol_indices(means, experiment.space, outputs)
         written["sobol"] = _csv(indices, target / "sobol_indices.csv")
-        written.update(_figures_indices(indices, "ST", target))
+        written.update(_figures_indices(indices, "ST", target, titles))
         convergence = sobol_convergence(means, experiment.space, outputs)
         written["sobol_convergence"] = _csv(convergence, target / "sobol_convergence.csv")
-        written.update(_figures_convergence(convergence, target))
+        written.update(_figures_convergence(convergence, target, titles))
     elif experiment.design == "morris":
         indices = morris_indices(means, experiment.space, outputs)
         written["morris"] = _csv(indices, target / "morris_indices.csv")
-        written.update(_figures_indices(indices, "mu_star", target))
+        written.update(_figures_indices(indices, "mu_star", target, titles))
     else:
-        written.update(_figures_surface(means, experiment.space, outputs, target))
+        written.update(_figures_surface(means, experiment.space, outputs, target, titles))
     return written
+
+
+def _titles(experiment: Experiment, outputs: list[str]) -> dict[str, str]:
+    """What each output's figures are titled: with a contrast, the lever's effect on it."""
+    if not experiment.contrast:
+        return {output: output for output in outputs}
+    lever = ", ".join(f"{name} = {value}" for name, value in experiment.contrast.items())
+    return {output: f"effect on {output} of {lever}" for output in outputs}
 
 
 def _experiment(folder: Path) -> Experiment:
@@ -250,7 +258,8 @@ def _save(figure, path: Path) -> dict[str, Path]:
     return {path.stem: path.with_suffix(".png")}
 
 
-def _figures_indices(indices: pd.DataFrame, key: str, folder: Path) -> dict[str, Path]:
+def _figures_indices(indices: pd.DataFrame, key: str, folder: Path,
+                     titles: dict[str, str]) -> dict[str, Path]:
     """Sorted bar charts of the sensitivity indices, one per output."""
     plt = _pyplot()
     written = {}
@@ -268,13 +277,13 @@ def _figures_indices(indices: pd.DataFrame, key: str, folder: Path) -> dict[str,
             axes.barh(group["parameter"], group["mu_star"], xerr=group["mu_star_conf"],
                       color="#4C72B0")
             axes.set_xlabel("Morris mu* (95% interval)")
-        axes.set_title(output)
+        axes.set_title(titles[output])
         written.update(_save(figure, folder / f"indices-{output}"))
         plt.close(figure)
     return written
 
 
-def _figures_convergence(convergence: pd.DataFrame, folder: Path,
+def _figures_convergence(convergence: pd.DataFrame, folder: Path, titles: dict[str, str],
                          shown: int = 6) -> dict[str, Path]:
     """Per output, the total indices of its strongest parameters against the base samples."""
     plt = _pyplot()
@@ -290,7 +299,7 @@ def _figures_convergence(convergence: pd.DataFrame, folder: Path,
         axes.set_xscale("log", base=2)
         axes.set_xlabel("base samples")
         axes.set_ylabel("total Sobol index (95% interval)")
-        axes.set_title(f"{output}: convergence")
+        axes.set_title(f"{titles[output]}: convergence")
         axes.legend(fontsize=8)
         written.update(_save(figure, folder / f"convergence-{output}"))
         plt.close(figure)
@@ -298,7 +307,7 @@ def _figures_convergence(convergence: pd.DataFrame, folder: Path,
 
 
 def _figures_surface(means: pd.DataFrame, space: Space, outputs: list[str],
-                     folder: Path) -> dict[str, Path]:
+                     folder: Path, titles: dict[str, str]) -> dict[str, Path]:
     """Heatmaps for two-parameter grids, lines with bands for one parameter."""
     plt = _pyplot()
     written = {}
@@ -333,7 +342,7 @@ def _figures_surface(means: pd.DataFrame, space: Space, outputs: list[str],
             axes.set_ylabel(output)
             if others:
                 axes.legend(fontsize=8)
-        axes.set_title(f"{output} (mean over replicates)")
+        axes.set_title(f"{titles[output]} (mean over replicates)")
         written.update(_save(figure, folder / f"surface-{output}"))
         plt.close(figure)
     return written

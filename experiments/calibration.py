@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -38,10 +39,19 @@ from experiments import abc
 from experiments.executors import Executor
 from experiments.output import json_safe
 from experiments.provenance import provenance
+from experiments.regime import (
+    REGIME_FACTORS,
+    REGIME_PILOTS,
+    REGIME_TOLERANCE,
+    REGIMES,
+    regime_factor,
+    with_arrivals_factor,
+)
 from experiments.runner import simulate
+from experiments.scenarios import load
 from experiments.store import RunStore
-from experiments.validation import PATTERNS, Pattern, Result
-from model.parameters import ParameterError, Prior, specs
+from experiments.validation import PATTERNS, Pattern, Result, scaled
+from model.parameters import ParameterError, Parameters, Prior, specs
 
 #: The full design: about 33 minutes on 2 cores, measured (README, "Calibration and uncertainty").
 FULL = abc.Design(population=200, generations=6, batch=100)
@@ -108,6 +118,7 @@ TARGETS = (
 PREDICTED = (3,)
 
 
+
 def fitted_patterns() -> tuple[int, ...]:
     """The patterns the targets come from, in order."""
     return tuple(dict.fromkeys(t.pattern for t in TARGETS))
@@ -134,35 +145,57 @@ def box() -> abc.Box:
 
 
 # --- One candidate ---------------------------------------------------------------------
+def regime_factors(parameters: dict[str, float], seed: int,
+                   scale: float) -> dict[str, float]:
+    """Per preset in :data:`REGIMES`, its arrivals' factor with these parameters.
+
+    The preset's own figures take precedence over ``parameters``, as in its arms.
+    """
+    return {preset: regime_factor({**parameters, **scaled(preset, scale)[1]}, [seed], target)
+            for preset, target in REGIMES.items()}
+
+
 def evaluate(job: dict[str, Any]) -> dict[str, Any]:
     """Run every calibration pattern's arms with the candidate's parameters; judge each.
 
     Every arm runs with the same seed (common random numbers, as the validation pairs
     its replicates); an arm shared by patterns runs once. A parameter an arm sets
     itself (its scenario's own figure, or the pattern's lever) keeps the arm's value.
+    The arms of a preset in :data:`REGIMES` (the preset and its variants) have their
+    arrivals multiplied by the factor that holds the preset at its stated utilisation
+    with these parameters (:func:`regime_factors`), so a pattern's arms keep their
+    loads relative to each other and to the regime.
 
     Args:
         job: ``{"parameters": {name: value}, "seed": int, "scale": float}``.
 
     Returns:
-        ``{"stats": {target: value}, "holds": {pattern: bool}}``; NaN for a statistic
-        the runs cannot give (too few clients reached a goal, an impossible
-        combination).
+        ``{"stats": {target: value}, "holds": {pattern: bool}, "regime": {preset:
+        factor}}``; NaN for a statistic the runs cannot give (too few clients reached
+        a goal, an impossible combination, a regime that cannot be held).
     """
     patterns = calibration_patterns()
-    arms, records = {}, {}
-    for pattern in patterns:
-        for label, (_, overrides) in pattern.arms(job["scale"]).items():
-            key = json.dumps({**job["parameters"], **overrides}, sort_keys=True)
-            arms[pattern.number, label] = key
-            records[key] = records.get(key, False) or pattern.records
     stats = dict.fromkeys((t.name for t in TARGETS), math.nan)
     holds = dict.fromkeys((p.number for p in patterns), False)
+    try:
+        factors = regime_factors(job["parameters"], job["seed"], job["scale"])
+    except ParameterError:
+        factors = dict.fromkeys(REGIMES, math.nan)
+    failed = {"stats": stats, "holds": holds, "regime": factors}
+    if not all(math.isfinite(f) for f in factors.values()):
+        return failed
+    arms, records = {}, {}
+    for pattern in patterns:
+        for label, (name, overrides) in pattern.arms(job["scale"]).items():
+            held = with_arrivals_factor(overrides, factors.get(load(name).domain, 1.0))
+            key = json.dumps({**job["parameters"], **held}, sort_keys=True)
+            arms[pattern.number, label] = key
+            records[key] = records.get(key, False) or pattern.records
     try:
         outputs = {key: simulate(json.loads(key), job["seed"], records=needed)
                    for key, needed in sorted(records.items())}
     except ParameterError:
-        return {"stats": stats, "holds": holds}
+        return failed
     for pattern in patterns:
         runs = {label: [outputs[key]] for (number, label), key in arms.items()
                 if number == pattern.number}
@@ -172,7 +205,7 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
         for target in TARGETS:
             if target.pattern == pattern.number:
                 stats[target.name] = target.read(result)
-    return {"stats": stats, "holds": holds}
+    return {"stats": stats, "holds": holds, "regime": factors}
 
 
 def distance(stats: dict[str, float], targets: Sequence[Target] = TARGETS) -> float:
@@ -185,6 +218,31 @@ def distance(stats: dict[str, float], targets: Sequence[Target] = TARGETS) -> fl
     return value if math.isfinite(value) else math.inf
 
 
+#: Seeds whose mean statistics at known parameters stand in for the sources (``--synthetic``).
+SYNTHETIC_SEEDS = tuple(range(1, 21))
+
+
+def synthetic(truth: dict[str, float], scale: float, executor: Executor) -> tuple[Target, ...]:
+    """The targets as the model gives them at known parameters: a known answer.
+
+    Each statistic is its mean over :data:`SYNTHETIC_SEEDS` (one evaluation each, as a
+    candidate's), kept with the source's tolerance, so a calibration against them runs
+    exactly as against the sources, and its posterior should hold ``truth``.
+    """
+    jobs = [{"parameters": truth, "seed": seed, "scale": scale} for seed in SYNTHETIC_SEEDS]
+    results = [result for _, result in sorted(executor.run(evaluate, jobs))]
+    targets = []
+    for target in TARGETS:
+        values = np.array([r["stats"][target.name] for r in results], float)
+        observed = float(f"{np.nanmean(values):.4g}") if np.isfinite(values).any() else math.nan
+        if not math.isfinite(observed):
+            raise ValueError(f"the model gives no {target.name} at these parameters")
+        targets.append(Target(target.name, target.pattern, target.detail, observed,
+                              target.tolerance, f"the model's own mean over "
+                              f"{len(SYNTHETIC_SEEDS)} seeds at known parameters"))
+    return tuple(targets)
+
+
 # --- The calibration -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Settings:
@@ -194,17 +252,22 @@ class Settings:
         design: Population, generations, batch.
         seed: Root seed.
         scale: Size of the organisations relative to the presets.
+        targets: What the candidates are fitted to: the sources' figures, or for a
+            known answer the model's own statistics at ``truth`` (:func:`synthetic`).
+        truth: The parameters that made synthetic targets; None for the sources'.
     """
 
     design: abc.Design
     seed: int
     scale: float
+    targets: tuple[Target, ...] = TARGETS
+    truth: dict[str, float] | None = None
 
     def describe(self) -> dict[str, Any]:
         """The settings, targets and priors as plain data (``experiment.json``)."""
         return {"name": "calibration", "design": asdict(self.design), "seed": self.seed,
-                "scale": self.scale, "targets": [asdict(t) for t in TARGETS],
-                "predicted": list(PREDICTED),
+                "scale": self.scale, "targets": [asdict(t) for t in self.targets],
+                "truth": self.truth, "predicted": list(PREDICTED), "regimes": REGIMES,
                 "priors": {name: asdict(p) for name, p in priors().items()}}
 
     def fingerprint(self) -> str:
@@ -219,7 +282,9 @@ class Settings:
                   if k not in ("generations", "min_acceptance")}
         numbers = {"design": design, "seed": self.seed, "scale": self.scale,
                    "targets": [(t.name, t.pattern, t.detail, t.observed, t.tolerance)
-                               for t in TARGETS], "predicted": list(PREDICTED),
+                               for t in self.targets], "truth": self.truth,
+                   "predicted": list(PREDICTED),
+                   "regimes": [REGIMES, REGIME_PILOTS, REGIME_TOLERANCE, REGIME_FACTORS],
                    "priors": {n: (p.low, p.high, p.shape) for n, p in priors().items()}}
         text = json.dumps(json_safe(numbers), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -242,12 +307,19 @@ class Calibration:
     seconds: float
 
     def posterior(self) -> pd.DataFrame:
-        """One row per draw: every calibrated parameter, its ``weight``, distance, statistics."""
+        """The last generation, one row per draw.
+
+        Every calibrated parameter, its ``weight`` and distance, the factors on the
+        presets' arrivals that held them at their regime (``regime.<domain>``) and
+        the statistics.
+        """
         last = self.generations[-1]
         rows = self.evaluations.set_index("run_id").loc[last.ids].reset_index()
         frame = rows[["run_id", *box().names]].copy()
         frame["weight"] = last.weights
         frame["distance"] = last.distances
+        for domain in REGIMES:
+            frame[f"regime.{domain}"] = rows[f"regime.{domain}"].to_numpy(float)
         for target in TARGETS:
             frame[f"stat.{target.name}"] = rows[f"stat.{target.name}"].to_numpy()
         return frame
@@ -270,7 +342,8 @@ def run(out: Path, settings: Settings, executor: Executor,
         def evaluate_batch(candidates: Sequence[abc.Candidate]) -> np.ndarray:
             _evaluate_missing(candidates, space, settings.scale, done, store, executor,
                               progress)
-            return np.array([distance(_stats(done[c.id])) for c in candidates])
+            return np.array([distance(_stats(done[c.id]), settings.targets)
+                             for c in candidates])
 
         def report(t: int, generation: abc.Generation) -> None:
             if progress:
@@ -323,7 +396,8 @@ def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, scale
                    **{f"u.{n}": float(u) for n, u in zip(space.names, candidate.u,
                                                          strict=True)},
                    **{f"stat.{k}": v for k, v in result["stats"].items()},
-                   **{f"holds.{k}": v for k, v in result["holds"].items()}}
+                   **{f"holds.{k}": v for k, v in result["holds"].items()},
+                   **{f"regime.{k}": v for k, v in result["regime"].items()}}
             rows.append(row)
             done[candidate.id] = row
             if progress:
@@ -336,15 +410,22 @@ def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, scale
     finally:
         store.append(rows)
     if progress and jobs:
-        progress("\r")
+        progress(f"\r  {len(jobs)} candidates in {time.monotonic() - began:.0f} s\n")
 
 
 def stderr_progress(text: str) -> None:
-    """Progress to standard error: batch counts overwrite each other on a terminal only."""
-    if text.startswith("\r") and not sys.stderr.isatty():
-        return
-    if text == "\r":
-        text = "\r" + " " * 60 + "\r"  # clear the batch's count
+    """Progress to standard error.
+
+    A text starting with a carriage return replaces the line before it on a terminal;
+    in a log only those ending a line (a batch's count) are kept, with the generations'.
+    """
+    if text.startswith("\r"):
+        if sys.stderr.isatty():
+            text = "\r" + " " * 60 + text   # clear the longer line it replaces
+        elif text.endswith("\n"):
+            text = text[1:]
+        else:
+            return
     print(text, end="", file=sys.stderr, flush=True)
 
 
@@ -377,6 +458,22 @@ def parameter_rows(cal: Calibration) -> list[dict[str, Any]]:
                      "median": median, "q05": low,
                      "q95": high, "narrowed": max(0.0, 1 - (unit_high - unit_low) / 0.9),
                      "why": prior.why})
+        if cal.settings.truth is not None:
+            truth = cal.settings.truth[name]
+            rows[-1] |= {"truth": truth, "covered": bool(low <= truth <= high)}
+    return rows
+
+
+def regime_rows(cal: Calibration) -> list[dict[str, Any]]:
+    """Per preset held at its regime: the factor on its arrivals under the posterior."""
+    posterior = cal.posterior()
+    weights = posterior["weight"].to_numpy(float)
+    rows = []
+    for domain, utilisation in REGIMES.items():
+        median, low, high = weighted_interval(posterior[f"regime.{domain}"].to_numpy(float),
+                                              weights)
+        rows.append({"preset": domain, "utilisation": utilisation, "median": median,
+                     "q05": low, "q95": high})
     return rows
 
 
@@ -385,7 +482,7 @@ def target_rows(cal: Calibration) -> list[dict[str, Any]]:
     last = cal.generations[-1]
     frame = cal.evaluations.set_index("run_id").loc[last.ids]
     return [_prediction(t, frame[f"stat.{t.name}"].to_numpy(float), last.weights, "fitted")
-            for t in TARGETS]
+            for t in cal.settings.targets]
 
 
 def _prediction(target: Target, values: np.ndarray, weights: np.ndarray,
@@ -427,17 +524,18 @@ def leave_one_out(cal: Calibration) -> list[dict[str, Any]]:
     is worth what it adds to that.
     """
     space, generations, frame = box(), cal.generations, cal.evaluations
+    targets = cal.settings.targets
     u = frame[[f"u.{n}" for n in space.names]].to_numpy(float)
     prior = abc.reweight(u, np.zeros(len(u)), np.inf, generations)
-    mass = float(np.sum(prior[_distances(frame, TARGETS) <= generations[-1].tolerance]))
+    mass = float(np.sum(prior[_distances(frame, targets) <= generations[-1].tolerance]))
     rows = []
     for pattern in fitted_patterns():
-        others = [t for t in TARGETS if t.pattern != pattern]
+        others = [t for t in targets if t.pattern != pattern]
         distances = _distances(frame, others)
         tolerance = _tolerance_holding(distances, prior, mass)
         weights = abc.reweight(u, distances, tolerance, generations)
         holds = frame[f"holds.{pattern}"].to_numpy(float)
-        for target in (t for t in TARGETS if t.pattern == pattern):
+        for target in (t for t in targets if t.pattern == pattern):
             stat = frame[f"stat.{target.name}"].to_numpy(float)
             before = _prediction(target, stat, prior, "prior")
             rows.append({**_prediction(target, stat, weights, "left out"),
@@ -481,7 +579,9 @@ def summary(cal: Calibration) -> str:
              f"posterior size {abc.effective_size(last.weights):.0f} "
              f"({cal.seconds:.0f} s in this run)"]
     lines += [f"  {r['parameter']:26} {r['median']:.4g} [{r['q05']:.4g}, {r['q95']:.4g}]"
-              f"  narrowed {100 * r['narrowed']:.0f}%" for r in parameter_rows(cal)]
+              f"  narrowed {100 * r['narrowed']:.0f}%" + (
+                  f"  truth {r['truth']:.4g} {'inside' if r['covered'] else 'OUTSIDE'}"
+                  if "truth" in r else "") for r in parameter_rows(cal)]
     lines += [f"  {r['target']:26} {r['predicted']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] "
               f"vs {r['observed']:g} +- {r['tolerance']:g}: "
               f"{'PASS' if r['passed'] else 'FAIL'}" for r in target_rows(cal)]
@@ -498,7 +598,7 @@ def write_outputs(cal: Calibration, out: Path) -> list[Path]:
               "stopped": abc.stop_reason(cal.settings.design, cal.generations),
               "generations": generation_rows(cal), "parameters": parameter_rows(cal),
               "fitted": target_rows(cal), "left_out": leave_one_out(cal),
-              "patterns": predicted_patterns(cal),
+              "patterns": predicted_patterns(cal), "regimes": regime_rows(cal),
               "evaluated": len(cal.evaluations)}
     json_path, md_path = out / "report.json", out / "report.md"
     json_path.write_text(json.dumps(json_safe(report), indent=2, ensure_ascii=False) + "\n",
@@ -510,7 +610,7 @@ def write_outputs(cal: Calibration, out: Path) -> list[Path]:
 def markdown(report: dict[str, Any]) -> str:
     """The report as Markdown (also the calibration section of docs/ODD.md)."""
     settings = report["settings"]
-    design = settings["design"]
+    design, known = settings["design"], settings["truth"] is not None
     lines = [f"Made by `verbinding calibrate` (seed {settings['seed']}; population "
              f"{design['population']}, at most {design['generations']} generations; "
              f"organisations at {settings['scale']:g} of the preset size, one replicate a "
@@ -525,11 +625,30 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "**Parameters.** Posterior median and 90% interval; *narrowed* is how much "
               "narrower the posterior's 90% interval is than the prior's (0: the patterns "
               "say nothing of it; 1: pinned down).", "",
-              "| parameter | unit | prior | posterior median [90%] | narrowed |",
-              "|---|---|---|---|---|"]
+              "| parameter | unit | prior | posterior median [90%] | narrowed |"
+              + (" truth |" if known else ""), "|---|---|---|---|---|" + ("---|" if known else "")]
     lines += [f"| `{r['parameter']}` | {r['unit']} | {r['prior']} | "
               f"{r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] | "
-              f"{100 * r['narrowed']:.0f}% |" for r in report["parameters"]]
+              f"{100 * r['narrowed']:.0f}% |" + (
+                  f" {r['truth']:.3g} {'inside' if r['covered'] else 'OUTSIDE'} |"
+                  if known else "") for r in report["parameters"]]
+    if known:
+        covered = sum(r["covered"] for r in report["parameters"])
+        lines += ["", f"**Known answer.** The targets are the model's own statistics at the "
+                  "parameters in the *truth* column (its defaults when it ran; the mean "
+                  f"over {len(SYNTHETIC_SEEDS)} seeds, with the sources' tolerances), not "
+                  f"the sources': {covered} of {len(report['parameters'])} true values lie "
+                  "within their posterior 90% interval. About one in ten outside is what "
+                  "a 90% interval allows; a parameter the targets do not narrow is "
+                  "recovered by its prior alone."]
+    lines += ["", "**Regimes held.** Every candidate ran each preset below at its stated "
+              "utilisation, its arrivals (and those of its variants) multiplied by the factor "
+              "that gave it with the candidate's parameters (pilot runs, Little's law); "
+              "posterior median and 90% interval of that factor, against the preset's "
+              "arrivals when the calibration ran:", "",
+              "| preset | utilisation | factor on arrivals [90%] |", "|---|---|---|"]
+    lines += [f"| `{r['preset']}` | {r['utilisation']:g} | {r['median']:.3g} "
+              f"[{r['q05']:.3g}, {r['q95']:.3g}] |" for r in report["regimes"]]
     lines += ["", "**Fit and prediction.** Each target's statistic as predicted (median and "
               "90% interval over draws, one replicate each, so replicate noise is in the "
               "interval): by the prior alone (every candidate weighted back to the prior), "
@@ -629,9 +748,10 @@ def write_figures(cal: Calibration, folder: Path) -> list[Path]:
 
     frame = cal.evaluations.set_index("run_id").loc[last.ids]
     columns = 4
-    rows = math.ceil(len(TARGETS) / columns)
+    targets = cal.settings.targets
+    rows = math.ceil(len(targets) / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.5 * rows), dpi=110)
-    for ax, target in zip(axes.flat, TARGETS, strict=False):
+    for ax, target in zip(axes.flat, targets, strict=False):
         stat = frame[f"stat.{target.name}"].to_numpy(float)
         keep = np.isfinite(stat)
         ax.hist(stat[keep], bins=20, weights=last.weights[keep], color="#55A868")
@@ -640,7 +760,7 @@ def write_figures(cal: Calibration, folder: Path) -> list[Path]:
         ax.axvline(target.observed, color="#C44E52")
         ax.set_title(f"{target.name} (pattern {target.pattern})", fontsize=9)
         ax.set_yticks([])
-    for ax in list(axes.flat)[len(TARGETS):]:
+    for ax in list(axes.flat)[len(targets):]:
         ax.axis("off")
     figure.suptitle("Posterior predictive checks: the statistic under the posterior; "
                     "red, the source and its tolerance", fontsize=10)
@@ -662,20 +782,60 @@ def posterior_medians(posterior: pd.DataFrame) -> dict[str, float]:
             for name in priors()}
 
 
-def adopt(folder: Path) -> Path:
-    """Make a calibration's posterior medians the calibrated parameters' defaults.
+#: Seeds of the full-size pilots that set the presets' arrivals on adoption, and how
+#: close their mean utilisation must come (their spread is about a third of one run's).
+ADOPT_SEEDS, ADOPT_TOLERANCE = tuple(range(1, 11)), 0.01
 
-    Writes ``model/calibrated.toml``; every preset that does not set a calibrated
-    parameter itself then runs with its median.
+
+def adopt(folder: Path, calibrated_file: Path | None = None,
+          scenario_dir: Path | None = None) -> list[Path]:
+    """Make a calibration's posterior medians the defaults, the presets held at their regime.
+
+    Writes the medians to ``model/calibrated.toml``; every preset that does not set a
+    calibrated parameter itself then runs with them. With them, each preset in
+    :data:`REGIMES` gets the arrivals that hold it at its stated utilisation (full size,
+    :data:`ADOPT_SEEDS`), written to its scenario file and, for the standard scenario
+    (``care``), as the default in ``calibrated.toml``.
+
+    Returns:
+        The files written.
     """
+    from experiments.scenarios import SCENARIO_DIR
     from model.parameters import CALIBRATED_FILE
 
+    calibrated_file = calibrated_file or CALIBRATED_FILE
+    scenario_dir = scenario_dir or SCENARIO_DIR
     medians = posterior_medians(pd.read_parquet(folder / "posterior.parquet"))
+    arrivals = {}
+    for preset, target in REGIMES.items():
+        scenario = load(scenario_dir / f"{preset}.toml")
+        overrides = {**medians, **scenario.overrides}
+        factor = regime_factor(overrides, ADOPT_SEEDS, target, ADOPT_TOLERANCE)
+        if not math.isfinite(factor):
+            raise ValueError(f"the {preset} preset cannot be held at utilisation {target} "
+                             "with these medians")
+        arrivals[preset] = round(Parameters.from_mapping(overrides).arrivals_per_week * factor, 1)
     header = ("# Defaults of the calibrated parameters (those declared with a prior in "
               "parameters.py):\n# the posterior medians of the calibration in "
-              f"{folder}, written by\n# `verbinding calibrate --adopt`. Kept apart from the "
-              "code so that the code's\n# fingerprint, which the posterior records, does "
-              "not change with them.")
+              f"{folder.name}/, written by\n# `verbinding calibrate --adopt`. Kept apart "
+              "from the code so that the code's\n# fingerprint, which the posterior "
+              "records, does not change with them.")
     body = "\n".join(f"{name} = {value!r}" for name, value in medians.items())
-    CALIBRATED_FILE.write_text(f"{header}\n\n{body}\n", encoding="utf-8")
-    return CALIBRATED_FILE
+    standard = ("# Arrivals per week of the standard (care) scenario: with these values they "
+                f"hold it at a\n# utilisation of {REGIMES['care']:g} (docs/ODD.md, section "
+                f"5).\narrivals_per_week = {arrivals['care']!r}")
+    calibrated_file.write_text(f"{header}\n\n{body}\n\n{standard}\n", encoding="utf-8")
+    written = [calibrated_file]
+    for preset, value in arrivals.items():
+        written.append(_set_arrivals(scenario_dir / f"{preset}.toml", value))
+    return written
+
+
+def _set_arrivals(path: Path, value: float) -> Path:
+    """Rewrite the one ``arrivals_per_week = ...`` line of a scenario file, keeping the rest."""
+    text = path.read_text(encoding="utf-8")
+    line = re.compile(r"^arrivals_per_week = [^\s#]+", re.MULTILINE)
+    if len(line.findall(text)) != 1:
+        raise ValueError(f"{path}: expected one 'arrivals_per_week = ' line to set")
+    path.write_text(line.sub(f"arrivals_per_week = {value!r}", text), encoding="utf-8")
+    return path

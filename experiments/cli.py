@@ -8,6 +8,7 @@ error and exit code 2, before anything is written.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import os
 import shlex
@@ -29,7 +30,7 @@ from experiments.space import SpaceError
 from experiments.store import check_folder
 from experiments.sweep import ExperimentError, load_experiment, run_sweep
 from model.metrics import METRICS
-from model.parameters import ParameterError, parse_value
+from model.parameters import ParameterError, parse_value, specs
 
 EXIT_USAGE = 2
 #: Longest refusal printed (characters): one line, whatever the input held.
@@ -186,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="results folder (default results/calibration, or "
                           "results/calibration-quick); the same command again resumes it")
     cal.add_argument("--seed", type=_seed, default=2024, help="root seed (default 2024)")
+    cal.add_argument("--synthetic", action="store_true",
+                     help="a known answer: fit to the model's own statistics at its "
+                          "current defaults instead of the sources', and report whether "
+                          "each default lies within its posterior interval")
     cal.add_argument("--adopt", action="store_true",
                      help="when done, make the posterior medians the calibrated "
                           "parameters' defaults (model/calibrated.toml)")
@@ -416,14 +421,20 @@ def _sweep(args: argparse.Namespace, argv: list[str]) -> int:
 def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
     from experiments import calibration
 
-    if args.quick and args.adopt:
-        raise UsageError("--adopt takes a full calibration's posterior, not --quick's")
+    if args.adopt and (args.quick or args.synthetic):
+        raise UsageError("--adopt takes a full calibration's posterior against the sources, "
+                         f"not {'--quick' if args.quick else '--synthetic'}'s")
     settings = calibration.Settings(
         calibration.QUICK if args.quick else calibration.FULL, args.seed,
         calibration.QUICK_SCALE if args.quick else validation.DEFAULT_SCALE)
-    out = args.out or Path("results") / ("calibration-quick" if args.quick else "calibration")
-    check_folder(out, settings.fingerprint(), "code_fingerprint")  # before any worker starts
+    out = args.out or Path("results") / (
+        "calibration" + "-synthetic" * args.synthetic + "-quick" * args.quick)
     with make_executor(args.workers, args.scheduler) as executor:
+        if args.synthetic:
+            truth = {name: specs()[name][0] for name in calibration.priors()}
+            settings = dataclasses.replace(settings, truth=truth, targets=calibration.synthetic(
+                truth, settings.scale, executor))
+        check_folder(out, settings.fingerprint(), "code_fingerprint")  # before any candidate
         try:
             result = calibration.run(out, settings, executor,
                                      progress=_watching(calibration.stderr_progress))
@@ -436,7 +447,9 @@ def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
     print(f"posterior and report in {out}/: "
           + ", ".join(str(p.relative_to(out)) for p in written))
     if args.adopt:
-        print(f"the posterior medians are now the defaults: {calibration.adopt(out)}")
+        written = calibration.adopt(out)
+        print("the posterior medians are now the defaults, the presets held at their "
+              f"utilisation: {', '.join(map(str, written))}")
     return 0
 
 

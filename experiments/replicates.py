@@ -15,6 +15,7 @@ from typing import Any
 from experiments.executors import Executor, SerialExecutor
 from experiments.output import CsvTable, Staging, dump_json
 from experiments.provenance import provenance
+from experiments.regime import with_arrivals_factor
 from experiments.runner import (
     CLIENT_COLUMNS,
     PROFESSIONAL_COLUMNS,
@@ -64,9 +65,8 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
         executor: Where replicates run (default: in this process).
         extra_files: Called with the staging folder and the results before the folder
             is moved into place, to add files (comparisons, figures).
-        draws: Per replicate, values of calibrated parameters to run it with in every
-            scenario (:func:`experiments.uncertainty.draws`); a value a scenario sets
-            itself keeps the scenario's.
+        draws: Per replicate, a posterior draw to run it with in every scenario
+            (:func:`experiments.uncertainty.draws`, applied by :func:`with_draw`).
     """
     seeds = replicate_seeds(seed, replicates)
     results = [ScenarioResult(s, s.parameters().to_dict(), seeds) for s in scenarios]
@@ -95,12 +95,24 @@ def run_scenarios(scenarios: list[Scenario], replicates: int, seed: int,
     return results
 
 
+def with_draw(scenario: Scenario, draw: dict[str, dict]) -> dict[str, Any]:
+    """A scenario's run overrides under a posterior draw.
+
+    The draw's calibrated parameters, where the scenario does not set them itself, and
+    the scenario's arrivals (and those of its events) times the draw's factor for its
+    domain: the load that held the domain's preset at its stated utilisation with these
+    parameters in the calibration, so a variant keeps its load relative to the preset.
+    """
+    factor = draw["arrivals_factor"].get(scenario.domain, 1.0)
+    return {**draw["parameters"], **with_arrivals_factor(scenario.run_overrides(), factor)}
+
+
 def _run_all(results: list[ScenarioResult], files: dict[str, CsvTable] | None,
              progress: Callable[[int, int], None] | None,
              executor: Executor | None, draws: list[dict[str, float]] | None) -> None:
     """Run all replicates; record (and write) them in scenario and replicate order."""
     order = [(result, replicate) for result in results for replicate in range(len(result.seeds))]
-    jobs = [({**(draws[k] if draws else {}), **result.scenario.run_overrides()},
+    jobs = [(with_draw(result.scenario, draws[k]) if draws else result.scenario.run_overrides(),
              result.seeds[k], files is not None) for result, k in order]
     finished: dict[int, RunOutput] = {}
     next_index = 0

@@ -19,6 +19,16 @@ An experiment file (TOML, shipped ones in ``experiments/specs/``)::
     [fixed]                           # optional: overrides held fixed
     caseload_cap = 45
 
+    hold_utilisation = 0.8            # optional (before the tables): every point's
+                                      # arrivals follow its parameters so that the
+                                      # base sits at this utilisation (pilot runs,
+                                      # experiments.regime); column arrivals_factor
+
+    [contrast]                        # optional: a lever's effect instead of levels:
+    caseload_cap = 15                 # every run is paired with one with these on top
+    professionals = 200               # (same seed); the metrics are lever minus base,
+                                      # the base's own in columns base.<metric>
+
     [quick]                           # optional: the --quick version
     samples = 8
 
@@ -44,6 +54,7 @@ import pandas as pd
 
 from experiments.executors import Executor
 from experiments.output import on_system_filesystem, shown
+from experiments.regime import SWEEP_FACTORS, regime_factor, with_arrivals_factor
 from experiments.runner import replicate_seeds
 from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
@@ -56,7 +67,10 @@ from model.simulation import Simulation
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 _KEYS = {"name", "description", "scenario", "design", "samples", "replicates", "seed",
-         "metrics", "keep_weekly", "parameters", "fixed", "quick"}
+         "metrics", "keep_weekly", "parameters", "fixed", "quick", "hold_utilisation",
+         "contrast"}
+#: Utilisations a sweep may hold its base at: from a near-idle team to plain overload.
+HOLD_RANGE = (0.1, 1.5)
 _QUICK_KEYS = {"samples", "replicates", "weeks", "warmup_weeks"}
 #: The reduced run of ``--quick``.
 QUICK_REPLICATES, QUICK_WEEKS, QUICK_WARMUP, QUICK_LEVELS = 2, 104, 26, 3
@@ -89,6 +103,10 @@ class Experiment:
     Attributes:
         base: The overrides of the base scenario, as resolved when the file was read.
         events: The base scenario's events (plain data); every run has them.
+        hold_utilisation: If set, every point's arrivals are scaled to hold its base
+            at this utilisation (:mod:`experiments.regime`).
+        contrast: If set, overrides of a lever: each run is paired with one with
+            them on top, and its metrics are the lever's minus the base's.
     """
 
     name: str
@@ -106,6 +124,8 @@ class Experiment:
     source: dict[str, Any] = field(default_factory=dict, compare=False)
     base: dict[str, Any] = field(default_factory=dict)
     events: tuple[dict[str, Any], ...] = ()
+    hold_utilisation: float | None = None
+    contrast: dict[str, Any] = field(default_factory=dict)
 
     @property
     def runs(self) -> int:
@@ -123,7 +143,8 @@ class Experiment:
                  "seed": seeds[k], "values": values,
                  "overrides": {**self.base, **self.fixed, **values,
                                **({"events": list(self.events)} if self.events else {})},
-                 "metrics": self.metrics, "keep_weekly": self.keep_weekly}
+                 "metrics": self.metrics, "keep_weekly": self.keep_weekly,
+                 "hold": self.hold_utilisation, "contrast": self.contrast}
                 for p, values in enumerate(self.points()) for k in range(self.replicates)]
 
     def fingerprint(self) -> str:
@@ -146,7 +167,9 @@ class Experiment:
                 "parameters": self.space.names, "fixed": self.fixed,
                 "metrics": list(self.metrics), "keep_weekly": self.keep_weekly,
                 "scenario_overrides": self.base,
-                "scenario_events": [dict(e) for e in self.events], "source": self.source}
+                "scenario_events": [dict(e) for e in self.events],
+                "hold_utilisation": self.hold_utilisation, "contrast": self.contrast,
+                "source": self.source}
 
 
 def locate(reference: str) -> Path:
@@ -248,13 +271,18 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
         scenario=scenario, design=design, samples=samples, replicates=replicates,
         seed=_whole(data, "seed", 2024, least=0), space=space, fixed=fixed,
         metrics=_metrics(data), keep_weekly=_flag(data, "keep_weekly", False), quick=quick,
-        source=data, base=base, events=events)
+        source=data, base=base, events=events, hold_utilisation=_hold(data),
+        contrast=_contrast(data))
+    if experiment.contrast and experiment.keep_weekly:
+        raise ExperimentError("keep_weekly with a [contrast]: a run's weekly series would "
+                              "be two arms'; keep one or the other")
     if experiment.runs > MAX_RUNS:
         raise ExperimentError(f"the {design} design has {experiment.runs:,} runs (points x "
                               f"replicates), more than the {MAX_RUNS:,} allowed; use fewer "
                               "levels, samples or replicates")
     for point in experiment.points():   # refuse impossible combinations before running
         p = Parameters.from_mapping({**base, **fixed, **point})
+        Parameters.from_mapping({**base, **fixed, **point, **experiment.contrast})
         if events:
             try:
                 check_events(events, p)
@@ -377,6 +405,31 @@ def _fixed(data: dict) -> dict[str, Any]:
     return dict(fixed)
 
 
+def _hold(data: dict) -> float | None:
+    """``hold_utilisation``: a utilisation within :data:`HOLD_RANGE`, or None."""
+    if "hold_utilisation" not in data:
+        return None
+    value = data["hold_utilisation"]
+    low, high = HOLD_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            low <= value <= high):
+        raise ExperimentError(f"'hold_utilisation' must be a number from {low:g} to "
+                              f"{high:g} (the base's hours needed over contract hours), "
+                              f"not {_shown(value)}")
+    return float(value)
+
+
+def _contrast(data: dict) -> dict[str, Any]:
+    """The ``[contrast]`` overrides: declared parameters the design does not vary."""
+    contrast = _table(data, "contrast")
+    for name in contrast:
+        check_name(name)
+        if name in _table(data, "parameters"):
+            raise ExperimentError(f"parameter {name!r} is both varied ([parameters]) and "
+                                  "the contrast's lever ([contrast]); keep one")
+    return dict(contrast)
+
+
 def _quick_table(data: dict) -> dict[str, int]:
     """The ``[quick]`` table, checked whether or not ``--quick`` is given."""
     quick = _table(data, "quick")
@@ -421,10 +474,29 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
            "seed": job["seed"], **job["values"]}
     if job["overrides"].get("events"):  # the base scenario's, the same in every run
         row["events"] = json.dumps(job["overrides"]["events"], sort_keys=True)
+    if job.get("hold") is not None:   # every row has the same columns, failed or not
+        row["arrivals_factor"] = math.nan
+    if job.get("contrast"):
+        row.update({f"base.{m}": math.nan for m in job["metrics"]})
     try:
-        model = Simulation.create(rng=job["seed"], **job["overrides"]).run()  # no agents
+        overrides = job["overrides"]
+        if job.get("hold") is not None:
+            row["arrivals_factor"] = factor = regime_factor(
+                overrides, [job["seed"]], job["hold"], bounds=SWEEP_FACTORS)
+            if not math.isfinite(factor):
+                raise ValueError(f"no arrivals within {SWEEP_FACTORS[0]:g} to "
+                                 f"{SWEEP_FACTORS[1]:g} times the base's hold it at "
+                                 f"utilisation {job['hold']:g}")
+            overrides = with_arrivals_factor(overrides, factor)
+        model = Simulation.create(rng=job["seed"], **overrides).run()  # no agents
         metrics = summarise(model)
         row.update({m: metrics[m] for m in job["metrics"]}, status="ok", error="")
+        if job.get("contrast"):
+            lever = summarise(Simulation.create(rng=job["seed"], **with_arrivals_factor(
+                {**job["overrides"], **job["contrast"]}, row.get("arrivals_factor", 1.0))
+            ).run())
+            row.update({f"base.{m}": metrics[m] for m in job["metrics"]})
+            row.update({m: lever[m] - metrics[m] for m in job["metrics"]})
         weekly = ({"week": list(range(1 - model.p.warmup_weeks, model.p.weeks + 1)),
                    **model.weekly}
                   if job["keep_weekly"] else None)

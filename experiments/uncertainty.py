@@ -2,7 +2,10 @@
 
 Replicate ``k`` of every scenario runs with draw ``k`` of the calibrated parameters
 from the posterior (:mod:`experiments.calibration`), the same draw in every scenario:
-common random numbers extended to the parameters. Every draw runs twice, with other
+common random numbers extended to the parameters. A draw also carries the factors on
+the arrivals that held the presets at their stated utilisation with its parameters in
+the calibration, so each scenario keeps its load relative to its preset's regime.
+Every draw runs twice, with other
 seeds the second time, so each paired difference is measured twice at the same
 parameters: how far the two runs of a draw differ is chance (one run's noise), and how
 far the draws' effects spread beyond that is what the model does not know (a one-way
@@ -26,6 +29,7 @@ from scipy import stats
 
 from experiments.calibration import priors
 from experiments.output import OutputError, shown
+from experiments.regime import REGIME_FACTORS, REGIMES
 
 #: The posterior that ships with the model (``verbinding calibrate --out scenarios/calibration``).
 SHIPPED = Path(__file__).resolve().parent.parent / "scenarios" / "calibration" / \
@@ -50,12 +54,14 @@ def load(path: Path) -> pd.DataFrame:
         reason = getattr(error, "strerror", None) or "not a Parquet file"
         raise OutputError(f"{flag}: cannot be read ({reason}); give a posterior.parquet "
                           "written by 'verbinding calibrate'") from None
-    missing = [name for name in (*priors(), "weight") if name not in frame.columns]
+    columns = [*priors(), *regime_columns(), "weight"]
+    missing = [name for name in columns if name not in frame.columns]
     if missing:
         raise OutputError(f"{flag}: no column {', '.join(missing[:3])}; a posterior "
-                          "has every calibrated parameter and a weight")
+                          "has every calibrated parameter, the factors that held the "
+                          "presets at their regime and a weight")
     try:
-        values = frame[[*priors(), "weight"]].to_numpy(float)
+        values = frame[columns].to_numpy(float)
     except (TypeError, ValueError):
         values = np.full((1, 1), np.nan)   # text where numbers belong
     if not len(frame) or not np.isfinite(values).all() or (values[:, -1] < 0).any() or (
@@ -66,7 +72,17 @@ def load(path: Path) -> pd.DataFrame:
         if not frame[name].between(prior.low, prior.high).all():
             raise OutputError(f"{flag}: {name} outside its prior's range "
                               f"({prior.low:g} to {prior.high:g})")
+    low, high = REGIME_FACTORS
+    for name in regime_columns():
+        if not frame[name].between(low, high).all():
+            raise OutputError(f"{flag}: {name} outside the range a calibration "
+                              f"accepts ({low:.3g} to {high:g})")
     return frame
+
+
+def regime_columns() -> list[str]:
+    """The posterior's columns of factors on the presets' arrivals, one per domain held."""
+    return [f"regime.{domain}" for domain in REGIMES]
 
 
 #: Fewer draws than this (a --quick calibration's) make rough intervals: warned of.
@@ -78,13 +94,22 @@ def second_seed(seed: int) -> int:
     return int(np.random.SeedSequence([seed, 2]).generate_state(1)[0] >> 1)
 
 
-def draws(posterior: pd.DataFrame, replicates: int, seed: int) -> list[dict[str, float]]:
-    """One draw of the calibrated parameters per replicate, by weight, from the seed."""
+def draws(posterior: pd.DataFrame, replicates: int, seed: int) -> list[dict[str, dict]]:
+    """One draw from the posterior per replicate, by weight, from the seed.
+
+    Returns:
+        Per replicate ``{"parameters": {name: value}, "arrivals_factor": {domain:
+        factor}}``: the calibrated parameters, and the factors on the arrivals that
+        held each domain's preset at its stated utilisation with them, as in the
+        calibration (see :func:`experiments.replicates.with_draw`).
+    """
     rng = np.random.default_rng([seed, 1_701_214])  # a stream of its own
     weights = posterior["weight"].to_numpy(float)
     rows = rng.choice(len(posterior), size=replicates, p=weights / weights.sum())
-    names = list(priors())
-    return [{name: float(posterior[name].iloc[row]) for name in names} for row in rows]
+    return [{"parameters": {name: float(posterior[name].iloc[row]) for name in priors()},
+             "arrivals_factor": {domain: float(posterior[f"regime.{domain}"].iloc[row])
+                                 for domain in REGIMES}}
+            for row in rows]
 
 
 def combine(first: list[float], second: list[float]) -> dict[str, object]:

@@ -158,11 +158,11 @@ class Parameters:
         "contact hours allow at the norm of contact per client.",
         "Caseload cap", "Maximale caseload", "levers")
     arrivals_per_week: float = param(
-        125.0, "clients/week", 0, 10000,
-        "Assumption: a busy team below its tipping point, at a utilisation of about 0.8 "
+        CALIBRATED["arrivals_per_week"], "clients/week", 0, 10000,
+        "Assumption: a busy team below its tipping point, held at a utilisation of 0.8 "
         "(the hours its clients need at the norm over its contract hours; Kuntz et al. "
-        "2015 place the tipping point past 90%): about 2,300 clients in care, no lasting "
-        "waiting list (docs/ODD.md, section 5).",
+        "2015 place the tipping point past 90%), no lasting waiting list; the arrivals "
+        "that give it with the calibrated parameters (docs/ODD.md, sections 5 and 8).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,

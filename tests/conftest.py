@@ -20,9 +20,12 @@ def stand_in_posterior():
     import pandas as pd
 
     from experiments.calibration import priors
+    from experiments.regime import REGIMES
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({name: p.low + rng.uniform(0, 1, 50) * (p.high - p.low)
                           for name, p in priors().items()})
+    for domain in REGIMES:   # the factors that held each preset at its regime
+        frame[f"regime.{domain}"] = rng.uniform(0.8, 1.25, 50)
     frame["weight"] = 1 / 50
     return frame

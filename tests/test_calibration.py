@@ -9,17 +9,20 @@ ships is the one the presets' defaults come from, made by the model's current co
 
 import json
 import math
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import abc, calibration, cli, provenance
+from experiments import abc, calibration, cli, provenance, regime, runner, scenarios
 from experiments.executors import DaskExecutor, SerialExecutor
 from model.parameters import CALIBRATED, specs
 
@@ -125,7 +128,8 @@ def test_reweighting_every_candidate_gives_the_posterior_of_fewer_statistics():
 
 def test_priors_are_declared_with_their_parameters_and_defaults_come_from_the_posterior():
     declared = calibration.priors()
-    assert set(declared) == set(CALIBRATED)           # model/calibrated.toml: one value each
+    # model/calibrated.toml: one value each, and the standard scenario's arrivals
+    assert set(CALIBRATED) == {*declared, "arrivals_per_week"}
     for name, prior in declared.items():
         default, _, spec = specs()[name]
         assert spec.low <= prior.low < prior.high <= spec.high, name
@@ -167,6 +171,26 @@ def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_pat
 
 
 @pytest.mark.slow
+def test_a_known_answer_calibration_fits_the_models_own_statistics(tmp_path):
+    truth = {name: specs()[name][0] for name in calibration.priors()}
+    targets = calibration.synthetic(truth, 0.1, SerialExecutor())
+    first = calibration.evaluate({"parameters": truth, "seed": 1, "scale": 0.1})["stats"]
+    assert [t.name for t in targets] == [t.name for t in calibration.TARGETS]
+    assert [t.tolerance for t in targets] == [t.tolerance for t in calibration.TARGETS]
+    # The mean of 20 seeds: near seed 1's statistics, not the sources' figures.
+    assert targets[0].observed == pytest.approx(first["admin_share"], abs=0.03)
+    assert [t.observed for t in targets] != [t.observed for t in calibration.TARGETS]
+    settings = calibration.Settings(abc.Design(6, 2, 6), 3, 0.1, targets, truth)
+    assert settings.fingerprint() != calibration.Settings(abc.Design(6, 2, 6), 3, 0.1).fingerprint()
+    cal = calibration.run(tmp_path, settings, SerialExecutor())
+    rows = calibration.parameter_rows(cal)
+    assert [r["truth"] for r in rows] == list(truth.values())
+    assert all(r["covered"] == (r["q05"] <= r["truth"] <= r["q95"]) for r in rows)
+    calibration.write_outputs(cal, tmp_path)
+    assert "**Known answer.**" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_calibrate_quick_survives_kill_9_and_writes_its_report(tmp_path):
     command = [sys.executable, "-m", "experiments", "calibrate", "--quick", "--workers", "2"]
     folder = tmp_path / "cal"
@@ -199,6 +223,7 @@ def test_calibrate_quick_survives_kill_9_and_writes_its_report(tmp_path):
     (["--workers", "0"], "--workers"), (["--seed", "x"], "--seed"),
     (["--out", "{folder}"], "already holds other files"),
     (["--quick", "--adopt"], "--adopt takes a full calibration's posterior"),
+    (["--synthetic", "--adopt"], "not --synthetic's"),
     (["--nope"], "--nope")])
 def test_calibrate_refuses_bad_input_in_one_line(tmp_path, capsys, args, problem):
     (tmp_path / "other.txt").write_text("not ours")
@@ -218,11 +243,45 @@ def test_the_shipped_posterior_was_made_by_this_code_and_supports_the_defaults()
         "the model's code changed since the shipped posterior was made: calibrate again")
     posterior = pd.read_parquet(SHIPPED / "posterior.parquet")
     assert math.isclose(posterior["weight"].sum(), 1.0)
-    weights = posterior["weight"].to_numpy()
-    for name, default in CALIBRATED.items():   # a documented point inside the posterior
-        _, low, high = calibration.weighted_interval(posterior[name].to_numpy(), weights)
-        assert low <= default <= high, f"{name} = {default} outside [{low:.4g}, {high:.4g}]"
-    assert set(calibration.posterior_medians(posterior)) == set(CALIBRATED)
+    medians = calibration.posterior_medians(posterior)
+    assert medians == {name: CALIBRATED[name] for name in calibration.priors()}, (
+        "the defaults are not the shipped posterior's medians: verbinding calibrate --adopt")
+
+
+@pytest.mark.parametrize("preset", sorted(regime.REGIMES))
+def test_each_preset_sits_at_its_stated_utilisation(preset):
+    """Fails when the parameters change without the presets' arrivals following them
+    (``verbinding calibrate --adopt`` sets both)."""
+    overrides = scenarios.load(preset).overrides
+    used = [runner.simulate(overrides, seed, records=False).metrics["utilisation"]
+            for seed in range(1, 6)]
+    # Five full-size runs: their mean is within about 0.01 of the preset's own.
+    assert abs(np.mean(used) - regime.REGIMES[preset]) < 0.03, used
+
+
+def test_adopting_writes_the_medians_and_the_arrivals_that_hold_the_regimes(
+        tmp_path, monkeypatch):
+    calibrated = tmp_path / "calibrated.toml"
+    for preset in regime.REGIMES:
+        shutil.copy(scenarios.SCENARIO_DIR / f"{preset}.toml", tmp_path)
+    monkeypatch.setattr(calibration, "ADOPT_SEEDS", (1, 2))   # quicker, rougher
+    monkeypatch.setattr(calibration, "ADOPT_TOLERANCE", 0.03)
+    written = calibration.adopt(SHIPPED, calibrated, tmp_path)
+    assert written == [calibrated, *(tmp_path / f"{p}.toml" for p in regime.REGIMES)]
+    adopted = tomllib.loads(calibrated.read_text(encoding="utf-8"))
+    medians = calibration.posterior_medians(pd.read_parquet(SHIPPED / "posterior.parquet"))
+    assert {name: adopted[name] for name in medians} == medians
+    for preset in regime.REGIMES:
+        text = (tmp_path / f"{preset}.toml").read_text(encoding="utf-8")
+        original = (scenarios.SCENARIO_DIR / f"{preset}.toml").read_text(encoding="utf-8")
+        arrivals = scenarios.load(tmp_path / f"{preset}.toml").overrides["arrivals_per_week"]
+        # Only the arrivals line changes, to what holds the preset (the shipped one does).
+        assert text.replace(f"arrivals_per_week = {arrivals!r}", "") == re.sub(
+            r"arrivals_per_week = [0-9.]+", "", original)
+        assert arrivals == pytest.approx(
+            scenarios.load(preset).overrides["arrivals_per_week"], rel=0.05)
+    assert adopted["arrivals_per_week"] == scenarios.load(
+        tmp_path / "care.toml").overrides["arrivals_per_week"]
 
 
 EDITS = {"none": lambda text: text,

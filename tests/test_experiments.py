@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import cli, sweep
+from experiments import cli, regime, sweep
 from experiments.analysis import (
     AnalysisError,
     analyse,
@@ -25,6 +25,7 @@ from experiments.replicates import run_scenarios
 from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
 from experiments.scenarios import load
 from experiments.space import Dimension, Space, SpaceError
+from model.metrics import summarise
 from model.parameters import specs
 
 TOP = 'scenario = "care"\nreplicates = 2\nseed = 5\n'
@@ -158,6 +159,27 @@ def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path, monkeypatch):
     assert set(failed["standardisation"]) == {0.6}
     assert failed["error"].str.contains("FloatingPointError: the model diverged").all()
     assert failed["goal_share"].isna().all()
+
+
+def test_a_sweep_can_hold_its_base_at_a_utilisation_and_measure_a_levers_effect(tmp_path):
+    path = experiment_file(tmp_path, 'metrics = ["utilisation", "goal_share"]\n'
+                           "hold_utilisation = 0.8\n[contrast]\ncaseload_cap = 10\n"
+                           "[parameters]\nneed_hours = [6.0, 18.0]\n")
+    experiment = sweep.load_experiment(path)
+    sweep.run_sweep(experiment, tmp_path / "out", SerialExecutor())
+    runs = pd.read_parquet(tmp_path / "out" / "runs").sort_values("run_id")
+    assert (runs["status"] == "ok").all()
+    # Clients needing three times the contact stay longer: fewer arrivals, same load.
+    factor = runs.groupby("need_hours")["arrivals_factor"].mean()
+    assert factor[18.0] < factor[6.0] / 1.5
+    assert (runs["base.utilisation"] - 0.8).abs().max() < 0.1
+    # Each metric is the lever's run minus the base's, on the same seed and arrivals.
+    job, row = experiment.jobs()[3], runs.iloc[3]
+    held = regime.with_arrivals_factor(job["overrides"], row["arrivals_factor"])
+    base, lever = (summarise(sweep.Simulation.create(rng=job["seed"], **o).run())
+                   for o in (held, {**held, "caseload_cap": 10}))
+    assert row["base.goal_share"] == base["goal_share"]
+    assert row["goal_share"] == lever["goal_share"] - base["goal_share"]
 
 
 def test_rerunning_skips_finished_runs(tmp_path):

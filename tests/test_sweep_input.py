@@ -115,6 +115,14 @@ def test_a_scheduler_that_is_not_an_address_is_refused(tmp_path, capsys, address
      "fixed admin must fit in the contract week"),
     ({"fixed": "{standardisation = 0.5}"},
      "parameter 'standardisation' is both varied ([parameters]) and fixed ([fixed])"),
+    ({"hold_utilisation": "2.0"}, "'hold_utilisation' must be a number from 0.1 to 1.5"),
+    ({"hold_utilisation": '"busy"'}, "'hold_utilisation' must be a number from 0.1 to 1.5"),
+    ({"contrast": "{standardisation = 0.5}"},
+     "parameter 'standardisation' is both varied ([parameters]) and the contrast's lever"),
+    ({"contrast": "{caseload = 10}"}, "unknown parameter 'caseload'"),
+    ({"contrast": "{caseload_cap = 0}"}, "caseload_cap"),
+    ({"contrast": "{caseload_cap = 10}", "keep_weekly": "true"},
+     "keep_weekly with a [contrast]"),
 ])
 def test_a_key_of_the_wrong_type_or_value_is_refused(tmp_path, capsys, keys, message):
     out = tmp_path / "out"

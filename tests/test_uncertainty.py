@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments import uncertainty
+from experiments import scenarios, uncertainty
 from experiments.calibration import priors
 from experiments.output import OutputError
+from experiments.replicates import with_draw
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,7 +70,8 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     posterior["weight"] = [0.0, 1.0, 0.0]
     picked = uncertainty.draws(posterior, 5, seed=9)
     name = next(iter(priors()))
-    assert {d[name] for d in picked} == {posterior[name].iloc[1]}
+    assert {d["parameters"][name] for d in picked} == {posterior[name].iloc[1]}
+    assert {d["arrivals_factor"]["care"] for d in picked} == {posterior["regime.care"].iloc[1]}
     spread = stand_in_posterior
     assert uncertainty.draws(spread, 6, 1) == uncertainty.draws(spread, 6, 1)
     assert uncertainty.draws(spread, 6, 1) != uncertainty.draws(spread, 6, 2)
@@ -81,6 +83,8 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     (lambda f: f.iloc[:0], "at least one draw"),
     (lambda f: f.assign(need_hours=1e6), "need_hours outside its prior's range"),
     (lambda f: f.assign(weight="heavy"), "finite numbers"),
+    (lambda f: f.drop(columns=["regime.care"]), "no column regime.care"),
+    (lambda f: f.assign(**{"regime.work": 10.0}), "regime.work outside the range"),
 ])
 def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
                                                      stand_in_posterior):
@@ -93,6 +97,24 @@ def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
         uncertainty.load(tmp_path / "not.parquet")
     with pytest.raises(OutputError, match="no such file"):
         uncertainty.load(tmp_path / "missing.parquet")
+
+
+def test_a_draw_holds_each_scenario_at_its_presets_regime():
+    draw = {"parameters": {"need_hours": 9.0, "bond_weight": 0.5},
+            "arrivals_factor": {"care": 1.2, "work": 0.9}}
+    surge = {"week": 10, "parameters": {"arrivals_per_week": 150.0}}
+    care = scenarios.load("care-high-caseload").with_events(surge)
+    held = with_draw(care, draw)
+    assert held["need_hours"] == 9.0 and held["bond_weight"] == 0.5
+    assert held["arrivals_per_week"] == pytest.approx(1.2 * care.parameters().arrivals_per_week)
+    assert held["events"][0]["parameters"]["arrivals_per_week"] == pytest.approx(180.0)
+    own = scenarios.load("work").overrides
+    work = with_draw(scenarios.load("work"), draw)
+    assert work["need_hours"] == own["need_hours"]   # the preset's own figure stays
+    assert work["arrivals_per_week"] == pytest.approx(0.9 * own["arrivals_per_week"])
+    pupils = with_draw(scenarios.load("education"), draw)   # a count of pupils: as it is
+    assert pupils["arrivals_per_week"] == scenarios.load("education").overrides[
+        "arrivals_per_week"]
 
 
 def test_a_calibration_folder_stands_for_its_posterior(tmp_path, stand_in_posterior):
