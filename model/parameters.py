@@ -572,12 +572,15 @@ class Parameters:
         "Attunement lost to exhaustion", "Afstemmingsverlies door uitputting",
         "professionals")
     stress_base: float = param(
-        0.6, "0..1", 0, 1,
+        CALIBRATED["stress_base"], "0..1", 0, 1,
         "Stress of a professional whose week's requirement just fits the contract. "
-        "Calibrated with quit_rate_base to the care preset's baseline: burnout complaints "
-        "of about 14.5% (NEA 2014, Dutch care) and about 11% leaving a year (CBS AZW "
-        "2023); overload is pattern 7, fitted by verbinding calibrate.",
-        "Base stress", "Basisstress", "professionals")
+        "Calibrated with quit_rate_base to the care preset's baseline (burnout complaints "
+        "of about 14.5%, NEA 2014, Dutch care; about 11% leaving a year, CBS AZW 2023) "
+        "and with the rest to overload (pattern 7).",
+        "Base stress", "Basisstress", "professionals",
+        prior=Prior(0.4, 0.8, "uniform",
+                    "Assumption: a week that just fits the contract is neither restful nor "
+                    "exhausting, between 0.4 and 0.8 on the 0..1 scale."))
     stress_workload: float = param(
         CALIBRATED["stress_workload"], "per unit workload", 0, 20,
         "Stress added per unit of the hours the week requires over contract hours, negative below "
@@ -633,11 +636,14 @@ class Parameters:
         "Assumption: a professional at full stress falls out within about five months.",
         "Burnout hazard", "Kans op burn-out", "professionals")
     quit_rate_base: float = param(
-        0.09, "1/year", 0, 1,
+        CALIBRATED["quit_rate_base"], "1/year", 0, 1,
         "Annual turnover at or below base stress: ordinary staff turnover (moves, "
         "retirement). Calibrated with stress_base to about 11% a year in the care preset "
         "(CBS AZW 2023: 11% outflow from Dutch care).",
-        "Base turnover", "Basisverloop", "professionals")
+        "Base turnover", "Basisverloop", "professionals",
+        prior=Prior(0.03, 0.15, "uniform",
+                    "Assumption: ordinary turnover from 3% to 15% a year; the 11% outflow "
+                    "of CBS AZW 2023 includes what stress adds."))
     quit_stress_effect: float = param(
         CALIBRATED["quit_stress_effect"], "log-hazard per unit stress", 0, 20,
         "Stress above base raises quitting: at full stress e^(this x 0.4) times the ordinary rate. "
