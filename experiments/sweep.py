@@ -259,7 +259,8 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
                               f"{', '.join(sorted(_KEYS))}")
     _check_values(data, "")
     design, scenario = _design(data), _text(data, "scenario", "care", line=True)
-    space, fixed = Space.from_table(_table(data, "parameters")), _fixed(data)
+    space = Space.from_table(_table(data, "parameters"))
+    fixed = _overrides(data, "fixed", "fixed")
     replicates, samples = _whole(data, "replicates", 1, least=1), _samples(data, design)
     resolved, reduced = load(scenario), _quick_table(data)
     base, events = resolved.overrides, resolved.events
@@ -272,7 +273,7 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
         seed=_whole(data, "seed", 2024, least=0), space=space, fixed=fixed,
         metrics=_metrics(data), keep_weekly=_flag(data, "keep_weekly", False), quick=quick,
         source=data, base=base, events=events, hold_utilisation=_hold(data),
-        contrast=_contrast(data))
+        contrast=_overrides(data, "contrast", "the contrast's lever"))
     if experiment.contrast and experiment.keep_weekly:
         raise ExperimentError("keep_weekly with a [contrast]: a run's weekly series would "
                               "be two arms'; keep one or the other")
@@ -394,15 +395,18 @@ def _metrics(data: dict) -> tuple[str, ...]:
     return tuple(metrics)
 
 
-def _fixed(data: dict) -> dict[str, Any]:
-    """The ``[fixed]`` overrides: declared parameters that the design does not vary."""
-    fixed = _table(data, "fixed")
-    for name in fixed:
+def _overrides(data: dict, table: str, role: str) -> dict[str, Any]:
+    """A table of overrides (``[fixed]``, ``[contrast]``) of parameters not varied.
+
+    ``role`` names what the table is, in the message for a parameter also varied.
+    """
+    overrides = _table(data, table)
+    for name in overrides:
         check_name(name)
         if name in _table(data, "parameters"):
             raise ExperimentError(f"parameter {name!r} is both varied ([parameters]) and "
-                                  "fixed ([fixed]); keep one")
-    return dict(fixed)
+                                  f"{role} ([{table}]); keep one")
+    return dict(overrides)
 
 
 def _hold(data: dict) -> float | None:
@@ -417,17 +421,6 @@ def _hold(data: dict) -> float | None:
                               f"{high:g} (the base's hours needed over contract hours), "
                               f"not {_shown(value)}")
     return float(value)
-
-
-def _contrast(data: dict) -> dict[str, Any]:
-    """The ``[contrast]`` overrides: declared parameters the design does not vary."""
-    contrast = _table(data, "contrast")
-    for name in contrast:
-        check_name(name)
-        if name in _table(data, "parameters"):
-            raise ExperimentError(f"parameter {name!r} is both varied ([parameters]) and "
-                                  "the contrast's lever ([contrast]); keep one")
-    return dict(contrast)
 
 
 def _quick_table(data: dict) -> dict[str, int]:
