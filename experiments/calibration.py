@@ -28,7 +28,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -261,6 +261,8 @@ class Settings:
         targets: What the candidates are fitted to: the sources' figures, or for a
             known answer the model's own statistics at ``truth`` (:func:`synthetic`).
         truth: The parameters that made synthetic targets; None for the sources'.
+        regime_arrivals: Per preset held at its regime, its arrivals per week (at its
+            own size) that the candidates' factors multiply: the preset's file today.
     """
 
     design: abc.Design
@@ -268,12 +270,15 @@ class Settings:
     scale: float
     targets: tuple[Target, ...] = TARGETS
     truth: dict[str, float] | None = None
+    regime_arrivals: dict[str, float] = field(default_factory=lambda: {
+        domain: load(domain).parameters().arrivals_per_week for domain in REGIMES})
 
     def describe(self) -> dict[str, Any]:
         """The settings, targets and priors as plain data (``experiment.json``)."""
         return {"name": "calibration", "design": asdict(self.design), "seed": self.seed,
                 "scale": self.scale, "targets": [asdict(t) for t in self.targets],
                 "truth": self.truth, "predicted": list(PREDICTED), "regimes": REGIMES,
+                "regime_arrivals": self.regime_arrivals,
                 "priors": {name: asdict(p) for name, p in priors().items()}}
 
     def fingerprint(self) -> str:
@@ -289,7 +294,8 @@ class Settings:
         numbers = {"design": design, "seed": self.seed, "scale": self.scale,
                    "targets": [(t.name, t.pattern, t.detail, t.observed, t.tolerance)
                                for t in self.targets], "predicted": list(PREDICTED),
-                   "regimes": [REGIMES, REGIME_PILOTS, REGIME_TOLERANCE, REGIME_FACTORS],
+                   "regimes": [REGIMES, REGIME_PILOTS, REGIME_TOLERANCE, REGIME_FACTORS,
+                               self.regime_arrivals],
                    "priors": {n: (p.low, p.high, p.shape) for n, p in priors().items()}}
         if self.truth is not None:   # (fitted to the sources: as before known answers)
             numbers["truth"] = self.truth
@@ -318,15 +324,18 @@ class Calibration:
 
         Every calibrated parameter, its ``weight`` and distance, the factors on the
         presets' arrivals that held them at their regime (``regime.<domain>``) and
-        the statistics.
+        those arrivals per week at the presets' size (``arrivals.<domain>``, which
+        stay true when the presets' own arrivals change), and the statistics.
         """
         last = self.generations[-1]
         rows = self.evaluations.set_index("run_id").loc[last.ids].reset_index()
         frame = rows[["run_id", *box().names]].copy()
         frame["weight"] = last.weights
         frame["distance"] = last.distances
-        for domain in REGIMES:
-            frame[f"regime.{domain}"] = rows[f"regime.{domain}"].to_numpy(float)
+        for domain, base in self.settings.regime_arrivals.items():
+            factor = rows[f"regime.{domain}"].to_numpy(float)
+            frame[f"regime.{domain}"] = factor
+            frame[f"arrivals.{domain}"] = factor * base
         for target in TARGETS:
             frame[f"stat.{target.name}"] = rows[f"stat.{target.name}"].to_numpy()
         return frame

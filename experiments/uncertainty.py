@@ -29,7 +29,8 @@ from scipy import stats
 
 from experiments.calibration import priors
 from experiments.output import OutputError, shown
-from experiments.regime import REGIME_FACTORS, REGIMES
+from experiments.regime import REGIMES
+from experiments.scenarios import load_shipped
 
 #: The posterior that ships with the model (``verbinding calibrate --out scenarios/calibration``).
 SHIPPED = Path(__file__).resolve().parent.parent / "scenarios" / "calibration" / \
@@ -58,7 +59,7 @@ def load(path: Path) -> pd.DataFrame:
     missing = [name for name in columns if name not in frame.columns]
     if missing:
         raise OutputError(f"{flag}: no column {', '.join(missing[:3])}; a posterior "
-                          "has every calibrated parameter, the factors that held the "
+                          "has every calibrated parameter, the arrivals that held the "
                           "presets at their regime and a weight")
     try:
         values = frame[columns].to_numpy(float)
@@ -72,17 +73,19 @@ def load(path: Path) -> pd.DataFrame:
         if not frame[name].between(prior.low, prior.high).all():
             raise OutputError(f"{flag}: {name} outside its prior's range "
                               f"({prior.low:g} to {prior.high:g})")
-    low, high = REGIME_FACTORS
     for name in regime_columns():
-        if not frame[name].between(low, high).all():
-            raise OutputError(f"{flag}: {name} outside the range a calibration "
-                              f"accepts ({low:.3g} to {high:g})")
+        if not (frame[name] > 0).all():
+            raise OutputError(f"{flag}: {name} must be above 0 (arrivals per week)")
     return frame
 
 
 def regime_columns() -> list[str]:
-    """The posterior's columns of factors on the presets' arrivals, one per domain held."""
-    return [f"regime.{domain}" for domain in REGIMES]
+    """The posterior's columns of the arrivals that held each domain's preset.
+
+    Per week, at the preset's size, with the draw's parameters, at its stated
+    utilisation.
+    """
+    return [f"arrivals.{domain}" for domain in REGIMES]
 
 
 #: Fewer draws than this (a --quick calibration's) make rough intervals: warned of.
@@ -99,16 +102,18 @@ def draws(posterior: pd.DataFrame, replicates: int, seed: int) -> list[dict[str,
 
     Returns:
         Per replicate ``{"parameters": {name: value}, "arrivals_factor": {domain:
-        factor}}``: the calibrated parameters, and the factors on the arrivals that
-        held each domain's preset at its stated utilisation with them, as in the
-        calibration (see :func:`experiments.replicates.with_draw`).
+        factor}}``: the calibrated parameters, and per domain the arrivals that held
+        its preset at its stated utilisation with them in the calibration, over the
+        preset's arrivals today (see :func:`experiments.replicates.with_draw`).
     """
+    preset_arrivals = {domain: load_shipped(domain).parameters().arrivals_per_week
+                       for domain in REGIMES}
     rng = np.random.default_rng([seed, 1_701_214])  # a stream of its own
     weights = posterior["weight"].to_numpy(float)
     rows = rng.choice(len(posterior), size=replicates, p=weights / weights.sum())
     return [{"parameters": {name: float(posterior[name].iloc[row]) for name in priors()},
-             "arrivals_factor": {domain: float(posterior[f"regime.{domain}"].iloc[row])
-                                 for domain in REGIMES}}
+             "arrivals_factor": {domain: float(posterior[f"arrivals.{domain}"].iloc[row])
+                                 / preset_arrivals[domain] for domain in REGIMES}}
             for row in rows]
 
 

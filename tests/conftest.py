@@ -21,11 +21,13 @@ def stand_in_posterior():
 
     from experiments.calibration import priors
     from experiments.regime import REGIMES
+    from experiments.scenarios import load_shipped
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({name: p.low + rng.uniform(0, 1, 50) * (p.high - p.low)
                           for name, p in priors().items()})
-    for domain in REGIMES:   # the factors that held each preset at its regime
-        frame[f"regime.{domain}"] = rng.uniform(0.8, 1.25, 50)
+    for domain in REGIMES:   # the arrivals that held each preset at its regime
+        arrivals = load_shipped(domain).parameters().arrivals_per_week
+        frame[f"arrivals.{domain}"] = arrivals * rng.uniform(0.8, 1.25, 50)
     frame["weight"] = 1 / 50
     return frame

@@ -71,7 +71,9 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     picked = uncertainty.draws(posterior, 5, seed=9)
     name = next(iter(priors()))
     assert {d["parameters"][name] for d in picked} == {posterior[name].iloc[1]}
-    assert {d["arrivals_factor"]["care"] for d in picked} == {posterior["regime.care"].iloc[1]}
+    care = scenarios.load("care").parameters().arrivals_per_week   # as held, over today's
+    assert {d["arrivals_factor"]["care"] for d in picked} == {
+        posterior["arrivals.care"].iloc[1] / care}
     spread = stand_in_posterior
     assert uncertainty.draws(spread, 6, 1) == uncertainty.draws(spread, 6, 1)
     assert uncertainty.draws(spread, 6, 1) != uncertainty.draws(spread, 6, 2)
@@ -83,8 +85,8 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     (lambda f: f.iloc[:0], "at least one draw"),
     (lambda f: f.assign(need_hours=1e6), "need_hours outside its prior's range"),
     (lambda f: f.assign(weight="heavy"), "finite numbers"),
-    (lambda f: f.drop(columns=["regime.care"]), "no column regime.care"),
-    (lambda f: f.assign(**{"regime.work": 10.0}), "regime.work outside the range"),
+    (lambda f: f.drop(columns=["arrivals.care"]), "no column arrivals.care"),
+    (lambda f: f.assign(**{"arrivals.work": -1.0}), "arrivals.work must be above 0"),
 ])
 def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
                                                      stand_in_posterior):
