@@ -44,6 +44,8 @@ from experiments.regime import (
     REGIME_PILOTS,
     REGIME_TOLERANCE,
     REGIMES,
+    Regime,
+    pilot_seeds,
     regime_factor,
     with_arrivals_factor,
 )
@@ -107,9 +109,6 @@ TARGETS = (
            "and imprecise)."),
     Target("turnover_overloaded", 7, None, 0.30, 0.10,
            "US GAO 2003: 20-40% a year among overloaded child-welfare workers."),
-    Target("burnout_overloaded", 7, "burnout prevalence, overloaded", 0.20, 0.10,
-           "NEA: burnout complaints 14.5% in care, 27% among teachers: 10-30% under "
-           "overload."),
     Target("turnover_care", 7, "annual turnover, care", 0.11, 0.03,
            "CBS AZW 2023: 11% a year leave Dutch care. Tolerance: assumption, the spread "
            "between the sector's branches and years."),
@@ -152,13 +151,19 @@ def box() -> abc.Box:
 
 # --- One candidate ---------------------------------------------------------------------
 def regime_factors(parameters: dict[str, float], seed: int,
-                   scale: float) -> dict[str, float]:
+                   scale: float) -> dict[str, Regime]:
     """Per preset in :data:`REGIMES`, its arrivals' factor with these parameters.
 
-    The preset's own figures take precedence over ``parameters``, as in its arms.
+    The preset's own figures take precedence over ``parameters``, as in its arms. The
+    pilots run on a seed of their own (:func:`~experiments.regime.pilot_seeds`), so
+    the factor does not carry the arms' chance. A regime the pilots did not reach
+    within :data:`REGIME_TOLERANCE` has a NaN factor: the candidate is not held.
     """
-    return {preset: regime_factor({**parameters, **scaled(preset, scale)[1]}, [seed], target)
-            for preset, target in REGIMES.items()}
+    regimes = {preset: regime_factor({**parameters, **scaled(preset, scale)[1]},
+                                     pilot_seeds([seed]), target)
+               for preset, target in REGIMES.items()}
+    return {preset: regime if abs(regime.utilisation - REGIMES[preset]) <= REGIME_TOLERANCE
+            else Regime(math.nan, regime.utilisation) for preset, regime in regimes.items()}
 
 
 def evaluate(job: dict[str, Any]) -> dict[str, Any]:
@@ -177,19 +182,22 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
 
     Returns:
         ``{"stats": {target: value}, "holds": {pattern: bool}, "regime": {preset:
-        factor}}``; NaN for a statistic the runs cannot give (too few clients reached
-        a goal, an impossible combination, a regime that cannot be held).
+        factor}, "utilisation": {preset: the factor's pilot's}}``; NaN for a
+        statistic the runs cannot give (too few clients reached a goal, an impossible
+        combination, a regime that cannot be held).
     """
     patterns = calibration_patterns()
     stats = dict.fromkeys((t.name for t in TARGETS), math.nan)
     holds = dict.fromkeys((p.number for p in patterns), False)
     try:
-        factors = regime_factors(job["parameters"], job["seed"], job["scale"])
+        regimes = regime_factors(job["parameters"], job["seed"], job["scale"])
     except ParameterError:
-        factors = dict.fromkeys(REGIMES, math.nan)
-    failed = {"stats": stats, "holds": holds, "regime": factors}
+        regimes = dict.fromkeys(REGIMES, Regime(math.nan, math.nan))
+    factors = {preset: regime.factor for preset, regime in regimes.items()}
+    outcome = {"stats": stats, "holds": holds, "regime": factors, "utilisation": {
+        preset: regime.utilisation for preset, regime in regimes.items()}}
     if not all(math.isfinite(f) for f in factors.values()):
-        return failed
+        return outcome
     arms, records = {}, {}
     for pattern in patterns:
         for label, (name, overrides) in pattern.arms(job["scale"]).items():
@@ -201,7 +209,7 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
         outputs = {key: simulate(json.loads(key), job["seed"], records=needed)
                    for key, needed in sorted(records.items())}
     except ParameterError:
-        return failed
+        return outcome
     for pattern in patterns:
         runs = {label: [outputs[key]] for (number, label), key in arms.items()
                 if number == pattern.number}
@@ -211,7 +219,7 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
         for target in TARGETS:
             if target.pattern == pattern.number:
                 stats[target.name] = target.read(result)
-    return {"stats": stats, "holds": holds, "regime": factors}
+    return outcome
 
 
 def distance(stats: dict[str, float], targets: Sequence[Target] = TARGETS) -> float:
@@ -323,8 +331,9 @@ class Calibration:
         """The last generation, one row per draw.
 
         Every calibrated parameter, its ``weight`` and distance, the factors on the
-        presets' arrivals that held them at their regime (``regime.<domain>``) and
-        those arrivals per week at the presets' size (``arrivals.<domain>``, which
+        presets' arrivals that held them at their regime (``regime.<domain>``), the
+        utilisation of the establishment their pilot reached (``utilisation.<domain>``)
+        and those arrivals per week at the presets' size (``arrivals.<domain>``, which
         stay true when the presets' own arrivals change), and the statistics.
         """
         last = self.generations[-1]
@@ -335,6 +344,7 @@ class Calibration:
         for domain, base in self.settings.regime_arrivals.items():
             factor = rows[f"regime.{domain}"].to_numpy(float)
             frame[f"regime.{domain}"] = factor
+            frame[f"utilisation.{domain}"] = rows[f"utilisation.{domain}"].to_numpy(float)
             frame[f"arrivals.{domain}"] = factor * base
         for target in TARGETS:
             frame[f"stat.{target.name}"] = rows[f"stat.{target.name}"].to_numpy()
@@ -413,7 +423,8 @@ def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, scale
                                                          strict=True)},
                    **{f"stat.{k}": v for k, v in result["stats"].items()},
                    **{f"holds.{k}": v for k, v in result["holds"].items()},
-                   **{f"regime.{k}": v for k, v in result["regime"].items()}}
+                   **{f"regime.{k}": v for k, v in result["regime"].items()},
+                   **{f"utilisation.{k}": v for k, v in result["utilisation"].items()}}
             rows.append(row)
             done[candidate.id] = row
             if progress:
@@ -481,15 +492,26 @@ def parameter_rows(cal: Calibration) -> list[dict[str, Any]]:
 
 
 def regime_rows(cal: Calibration) -> list[dict[str, Any]]:
-    """Per preset held at its regime: the factor on its arrivals under the posterior."""
+    """Per preset held at its regime: the factor on its arrivals under the posterior.
+
+    And the utilisation the draws' pilots reached (median and 90%), and the share of
+    the prior at which the preset could not be held (a factor out of bounds, or not
+    reached in the pilots allowed: never accepted).
+    """
     posterior = cal.posterior()
     weights = posterior["weight"].to_numpy(float)
+    prior = prior_weights(cal)
     rows = []
     for domain, utilisation in REGIMES.items():
         median, low, high = weighted_interval(posterior[f"regime.{domain}"].to_numpy(float),
                                               weights)
+        reached = weighted_interval(posterior[f"utilisation.{domain}"].to_numpy(float),
+                                    weights)
+        factors = cal.evaluations[f"regime.{domain}"].to_numpy(float)
         rows.append({"preset": domain, "utilisation": utilisation, "median": median,
-                     "q05": low, "q95": high})
+                     "q05": low, "q95": high, "reached": reached[0],
+                     "reached_q05": reached[1], "reached_q95": reached[2],
+                     "not_held": float(np.sum(prior[~np.isfinite(factors)]))})
     return rows
 
 
@@ -542,7 +564,7 @@ def leave_one_out(cal: Calibration) -> list[dict[str, Any]]:
     space, generations, frame = box(), cal.generations, cal.evaluations
     targets = cal.settings.targets
     u = frame[[f"u.{n}" for n in space.names]].to_numpy(float)
-    prior = abc.reweight(u, np.zeros(len(u)), np.inf, generations)
+    prior = feasible_prior(cal)
     mass = float(np.sum(prior[_distances(frame, targets) <= generations[-1].tolerance]))
     rows = []
     for pattern in fitted_patterns():
@@ -566,18 +588,37 @@ def leave_one_out(cal: Calibration) -> list[dict[str, Any]]:
 def predicted_patterns(cal: Calibration) -> list[dict[str, Any]]:
     """Share of the posterior in which each pattern holds, as ``verbinding validate`` judges.
 
-    For the patterns never fitted (:data:`PREDICTED`) this is a pure prediction.
+    For the patterns never fitted (:data:`PREDICTED`) this is a pure prediction. The
+    prior's share counts only parameters at which the presets' regimes could be held
+    (as every posterior draw's could), so the two shares have like denominators.
     """
-    last, space = cal.generations[-1], box()
+    last = cal.generations[-1]
     frame = cal.evaluations.set_index("run_id").loc[last.ids]
-    u = cal.evaluations[[f"u.{n}" for n in space.names]].to_numpy(float)
-    prior = abc.reweight(u, np.zeros(len(u)), np.inf, cal.generations)
+    prior = feasible_prior(cal)
     return [{"pattern": p.number, "title": p.title,
              "role": "predicted" if p.number in PREDICTED else "fitted",
              "holds": float(np.sum(last.weights * frame[f"holds.{p.number}"].to_numpy(float))),
              "prior_holds": float(np.sum(
                  prior * cal.evaluations[f"holds.{p.number}"].to_numpy(float)))}
             for p in calibration_patterns()]
+
+
+def prior_weights(cal: Calibration) -> np.ndarray:
+    """Every candidate's weight under the prior (weighted back from its proposal)."""
+    u = cal.evaluations[[f"u.{n}" for n in box().names]].to_numpy(float)
+    return abc.reweight(u, np.zeros(len(u)), np.inf, cal.generations)
+
+
+def feasible_prior(cal: Calibration) -> np.ndarray:
+    """:func:`prior_weights` among the candidates whose regimes held.
+
+    A candidate at which a preset's regime could not be held (a factor out of bounds)
+    ran no pattern and can never be accepted, so it weighs nothing here, and shares
+    under this prior and the posterior have like denominators.
+    """
+    factors = cal.evaluations[[f"regime.{domain}" for domain in REGIMES]].to_numpy(float)
+    prior = prior_weights(cal) * np.isfinite(factors).all(axis=1)
+    return prior / prior.sum()
 
 
 def generation_rows(cal: Calibration) -> list[dict[str, Any]]:
@@ -658,13 +699,20 @@ def markdown(report: dict[str, Any]) -> str:
                   "a 90% interval allows; a parameter the targets do not narrow is "
                   "recovered by its prior alone."]
     lines += ["", "**Regimes held.** Every candidate ran each preset below at its stated "
-              "utilisation, its arrivals (and those of its variants) multiplied by the factor "
-              "that gave it with the candidate's parameters (pilot runs, Little's law); "
-              "posterior median and 90% interval of that factor, against the preset's "
-              "arrivals when the calibration ran:", "",
-              "| preset | utilisation | factor on arrivals [90%] |", "|---|---|---|"]
+              "utilisation of the establishment, its arrivals (and those of its variants) "
+              "multiplied by the factor that gave it with the candidate's parameters (pilot "
+              "runs on seeds of their own, Little's law); posterior median and 90% interval "
+              "of that factor, against the preset's arrivals when the calibration ran; the "
+              "utilisation the draws' pilots reached; and the share of the prior at which "
+              f"it could not be held within {REGIME_TOLERANCE:g} in {REGIME_PILOTS} "
+              f"pilots by a factor from {REGIME_FACTORS[0]:.3g} to {REGIME_FACTORS[1]:g} "
+              "(never accepted; left out of the prior's shares below):", "",
+              "| preset | utilisation | factor on arrivals [90%] | reached [90%] | "
+              "prior not held |", "|---|---|---|---|---|"]
     lines += [f"| `{r['preset']}` | {r['utilisation']:g} | {r['median']:.3g} "
-              f"[{r['q05']:.3g}, {r['q95']:.3g}] |" for r in report["regimes"]]
+              f"[{r['q05']:.3g}, {r['q95']:.3g}] | {r['reached']:.3f} "
+              f"[{r['reached_q05']:.3f}, {r['reached_q95']:.3f}] | "
+              f"{r['not_held']:.0%} |" for r in report["regimes"]]
     lines += ["", "**Fit and prediction.** Each target's statistic as predicted (median and "
               "90% interval over draws, one replicate each, so replicate noise is in the "
               "interval): by the prior alone (every candidate weighted back to the prior), "
@@ -695,7 +743,13 @@ def markdown(report: dict[str, Any]) -> str:
                      f"{f'{100 * out['pattern_holds']:.0f}%' if out else '-'} | "
                      f"{100 * p['prior_holds']:.0f}% |")
     lines += ["", "Not independent: pattern 1's source also set `admin_hours_fixed` and "
-              "`admin_hours_per_client` by hand, so its left-out prediction is not a test. The "
+              "`admin_hours_per_client` by hand, so its left-out prediction is not a test. "
+              "Pattern 7 requires turnover, burnout and handovers to rise from the care "
+              "preset to its overloaded variant, and every prior of `stress_workload` is "
+              "positive: that part of it, and the staff side of lever L1, hold by "
+              "construction. Burnout under overload (10-30%) rests on the same NEA survey "
+              "as the care preset's burnout target, so it is judged in pattern 7 but not "
+              "fitted a second time. The "
               f"calibration runs organisations at {settings['scale']:g} of the presets' "
               "size; `compare --posterior` applies its posterior at any size, assuming the "
               "statistics do not depend on size."]
@@ -797,9 +851,10 @@ def posterior_medians(posterior: pd.DataFrame) -> dict[str, float]:
             for name in priors()}
 
 
-#: Seeds of the full-size pilots that set the presets' arrivals on adoption, and how
-#: close their mean utilisation must come (their spread is about a third of one run's).
-ADOPT_SEEDS, ADOPT_TOLERANCE = tuple(range(1, 11)), 0.01
+#: Seeds of the full-size pilots that set the presets' arrivals and figures on adoption,
+#: and how close their mean utilisation must come (at full size one run's spread is
+#: about 0.001-0.002, measured). Tests check the adopted presets on other seeds.
+ADOPT_SEEDS, ADOPT_TOLERANCE = tuple(range(1, 11)), 0.005
 
 
 @dataclass(frozen=True)
@@ -887,12 +942,12 @@ def adopt(folder: Path, calibrated_file: Path | None = None,
     values = {preset: {} for preset in (*REGIMES, *(f.preset for f in PRESET_FIGURES))}
     for preset, target in REGIMES.items():
         overrides = {**medians, **load(scenario_dir / f"{preset}.toml").overrides}
-        factor = regime_factor(overrides, ADOPT_SEEDS, target, ADOPT_TOLERANCE)
-        if not math.isfinite(factor):
+        regime = regime_factor(overrides, ADOPT_SEEDS, target, ADOPT_TOLERANCE)
+        if not abs(regime.utilisation - target) <= ADOPT_TOLERANCE:
             raise ValueError(f"the {preset} preset cannot be held at utilisation {target} "
-                             "with these medians")
+                             f"with these medians (its pilots reached {regime.utilisation:.3f})")
         values[preset]["arrivals_per_week"] = round(
-            Parameters.from_mapping(overrides).arrivals_per_week * factor, 1)
+            Parameters.from_mapping(overrides).arrivals_per_week * regime.factor, 1)
     for figure in PRESET_FIGURES:
         overrides = {**medians, **load(scenario_dir / f"{figure.preset}.toml").overrides}
         values[figure.preset][figure.parameter] = fit_figure(overrides, figure)
@@ -906,8 +961,9 @@ def adopt(folder: Path, calibrated_file: Path | None = None,
               "with them.")
     body = "\n".join(f"{name} = {value!r}" for name, value in medians.items())
     standard = ("# Arrivals per week of the standard (care) scenario: with these values they "
-                f"hold it at a\n# utilisation of {REGIMES['care']:g} (docs/ODD.md, section "
-                f"5).\narrivals_per_week = {values['care']['arrivals_per_week']!r}")
+                f"hold it at a\n# utilisation of {REGIMES['care']:g} of its establishment "
+                "(docs/ODD.md, section 5).\narrivals_per_week = "
+                f"{values['care']['arrivals_per_week']!r}")
     calibrated_file.write_text(f"{header}\n\n{body}\n\n{standard}\n", encoding="utf-8")
     written = [calibrated_file]
     for preset, settings in values.items():

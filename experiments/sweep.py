@@ -19,9 +19,10 @@ An experiment file (TOML, shipped ones in ``experiments/specs/``)::
     [fixed]                           # optional: overrides held fixed
     caseload_cap = 45
 
-    hold_utilisation = 0.8            # optional (before the tables): every point's
-                                      # arrivals follow its parameters so that the
-                                      # base sits at this utilisation (pilot runs,
+    hold_utilisation = 0.75           # optional (before the tables): every point's
+                                      # arrivals follow its uncertain parameters so
+                                      # that the base uses this share of its
+                                      # establishment's hours (pilot runs,
                                       # experiments.regime); column arrivals_factor
 
     [contrast]                        # optional: a lever's effect instead of levels:
@@ -54,7 +55,7 @@ import pandas as pd
 
 from experiments.executors import Executor
 from experiments.output import on_system_filesystem, shown
-from experiments.regime import SWEEP_FACTORS, regime_factor, with_arrivals_factor
+from experiments.regime import SWEEP_FACTORS, pilot_seeds, regime_factor, with_arrivals_factor
 from experiments.runner import replicate_seeds
 from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
@@ -62,7 +63,7 @@ from experiments.space import Space, SpaceError
 from experiments.store import RunStore
 from model.events import check_events
 from model.metrics import METRIC_NAMES, summarise
-from model.parameters import ParameterError, Parameters, check_name
+from model.parameters import ParameterError, Parameters, check_name, specs
 from model.simulation import Simulation
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
@@ -104,7 +105,8 @@ class Experiment:
         base: The overrides of the base scenario, as resolved when the file was read.
         events: The base scenario's events (plain data); every run has them.
         hold_utilisation: If set, every point's arrivals are scaled to hold its base
-            at this utilisation (:mod:`experiments.regime`).
+            at this utilisation of its establishment (:mod:`experiments.regime`);
+            only parameters with a prior may vary then.
         contrast: If set, overrides of a lever: each run is paired with one with
             them on top, and its metrics are the lever's minus the base's.
     """
@@ -274,6 +276,7 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
         metrics=_metrics(data), keep_weekly=_flag(data, "keep_weekly", False), quick=quick,
         source=data, base=base, events=events, hold_utilisation=_hold(data),
         contrast=_overrides(data, "contrast", "the contrast's lever"))
+    _check_hold(experiment)
     if experiment.contrast and experiment.keep_weekly:
         raise ExperimentError("keep_weekly with a [contrast]: a run's weekly series would "
                               "be two arms'; keep one or the other")
@@ -409,6 +412,24 @@ def _overrides(data: dict, table: str, role: str) -> dict[str, Any]:
     return dict(overrides)
 
 
+def _check_hold(experiment: Experiment) -> None:
+    """Refuse a held regime over a lever: holding it would undo the lever's load.
+
+    ``hold_utilisation`` keeps the base's load fixed while what the model is unsure of
+    varies; a lever varied with it (more professionals, less admin) would have its
+    effect on the load cancelled by the arrivals. Levers belong in ``[contrast]``.
+    """
+    if experiment.hold_utilisation is None:
+        return
+    uncertain = [name for name, (_, _, spec) in specs().items() if spec.prior]
+    for name in experiment.space.names:
+        if name not in uncertain:
+            raise ExperimentError(
+                f"parameter {name!r} is varied with hold_utilisation, which would cancel "
+                "its effect on the load; with hold_utilisation vary only parameters with "
+                f"a prior ({', '.join(uncertain)}) and put a lever in [contrast]")
+
+
 def _hold(data: dict) -> float | None:
     """``hold_utilisation``: a utilisation within :data:`HOLD_RANGE`, or None."""
     if "hold_utilisation" not in data:
@@ -418,7 +439,8 @@ def _hold(data: dict) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not (
             low <= value <= high):
         raise ExperimentError(f"'hold_utilisation' must be a number from {low:g} to "
-                              f"{high:g} (the base's hours needed over contract hours), "
+                              f"{high:g} (the base's hours needed over its "
+                              "establishment's contract hours), "
                               f"not {_shown(value)}")
     return float(value)
 
@@ -475,7 +497,7 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
         overrides = job["overrides"]
         if job.get("hold") is not None:
             row["arrivals_factor"] = factor = regime_factor(
-                overrides, [job["seed"]], job["hold"], bounds=SWEEP_FACTORS)
+                overrides, pilot_seeds([job["seed"]]), job["hold"], bounds=SWEEP_FACTORS).factor
             if not math.isfinite(factor):
                 raise ValueError(f"no arrivals within {SWEEP_FACTORS[0]:g} to "
                                  f"{SWEEP_FACTORS[1]:g} times the base's hold it at "

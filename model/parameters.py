@@ -159,9 +159,10 @@ class Parameters:
         "Caseload cap", "Maximale caseload", "levers")
     arrivals_per_week: float = param(
         CALIBRATED["arrivals_per_week"], "clients/week", 0, 10000,
-        "Assumption: a busy team below its tipping point, held at a utilisation of 0.8 "
-        "(the hours its clients need at the norm over its contract hours; Kuntz et al. "
-        "2015 place the tipping point past 90%), no lasting waiting list; the arrivals "
+        "Assumption: a busy team below its tipping point, held at a utilisation of 0.75 "
+        "of its establishment (the hours its clients need at the norm, with every "
+        "post's fixed hours, over all its posts' contract hours; Kuntz et al. 2015 place "
+        "the tipping point past 92.5% occupancy), no lasting waiting list; the arrivals "
         "that give it with the calibrated parameters (docs/ODD.md, sections 5 and 8).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
