@@ -37,7 +37,7 @@ from model.parameters import Parameters
 REGIMES = {"care": 0.75, "work": 0.75}
 #: Pilot runs allowed to find a scenario's arrivals, and how close their utilisation
 #: must come (assumption: about three times the spread of one run at a fifth of the
-#: presets' size, 0.007-0.008 measured at the adopted defaults). Most scenarios need
+#: presets' size, 0.005-0.011 measured at the adopted defaults). Most scenarios need
 #: one or two; those past their capacity at first need more.
 REGIME_PILOTS, REGIME_TOLERANCE = 6, 0.02
 #: Largest change of a scenario's arrivals to hold its regime in the calibration
@@ -79,9 +79,12 @@ def establishment_utilisation(run: RunOutput, p: Parameters) -> float:
     """Mean weekly hours a run's clients need, over its establishment's contract hours.
 
     Every post counts, staffed or not (``professionals``), with its fixed hours; the
-    clients are those waiting or in care each reported week.
+    clients are those waiting or in care each reported week (the warm-up left out, as
+    every metric leaves it out).
     """
-    clients = np.add(run.weekly["waiting"], run.weekly["in_care"], dtype=float)
+    reported = slice(p.warmup_weeks, p.warmup_weeks + p.weeks)
+    clients = np.add(run.weekly["waiting"][reported], run.weekly["in_care"][reported],
+                     dtype=float)
     posts = float(p.professionals)
     needed = hours_needed(0.0, posts, p) + clients * hours_needed(1.0, 0.0, p)
     return float(np.mean(needed)) / (posts * p.hours_per_week)

@@ -13,7 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from model.parameters import ParameterError, check_name, check_value, specs
+from model.parameters import ParameterError, Parameters, check_name, check_value, specs
+
+#: How far an assumed constant (``"assumed"``) may be off: its model default times
+#: 1 - ASSUMED_SPREAD to 1 + ASSUMED_SPREAD, within its allowed range. Assumption: a
+#: value set by reasoning rather than measured is known to within half either way; it
+#: lets a sensitivity analysis ask which of them matter before anyone measures them.
+ASSUMED_SPREAD = 0.5
 
 #: Most evenly spaced levels a range may ask for (``levels = k``). The levels are made
 #: when the file is read, before the size of the design is checked against
@@ -61,13 +67,15 @@ def dimension(name: str, spec: Any) -> Dimension:
     """Parse one ``[parameters]`` entry.
 
     An entry is a list of levels, a range ``{low = .., high = ..}`` (optionally with
-    ``levels = N`` or ``scale = "log"``), or ``"prior"``: the range and shape of the
-    parameter's declared prior (:class:`model.parameters.Prior`).
+    ``levels = N`` or ``scale = "log"``), ``"prior"``: the range and shape of the
+    parameter's declared prior (:class:`model.parameters.Prior`), or ``"assumed"``:
+    for an assumed constant, its default give or take :data:`ASSUMED_SPREAD`.
 
     Raises:
         SpaceError: For an unknown name, a value out of the declared range, low above
             high, a log range not above zero, ``"prior"`` for a parameter without one,
-            or an entry that is neither.
+            ``"assumed"`` for one that is not an assumed constant, or an entry that is
+            neither.
     """
     try:
         check_name(name)
@@ -77,6 +85,8 @@ def dimension(name: str, spec: Any) -> Dimension:
                 raise SpaceError(f"parameter '{name}' declares no prior; give a range")
             return Dimension(name, kind, declared.prior.low, declared.prior.high,
                              log=declared.prior.shape == "log-uniform")
+        if spec == "assumed":
+            return _assumed(name, kind, declared)
         if isinstance(spec, list):
             if not spec:
                 raise SpaceError(f"parameter '{name}': give at least one level")
@@ -111,7 +121,26 @@ def dimension(name: str, spec: Any) -> Dimension:
     except ParameterError as error:
         raise SpaceError(str(error)) from None
     raise SpaceError(f"parameter '{name}': give a list of levels, a table "
-                     "{low = .., high = ..} or \"prior\"")
+                     "{low = .., high = ..}, \"prior\" or \"assumed\"")
+
+
+def _assumed(name: str, kind: type, declared: Any) -> Dimension:
+    """The range of an assumed constant: its default give or take :data:`ASSUMED_SPREAD`.
+
+    An assumed constant is a number (not a lever, no prior, not zero: a zero default
+    switches a mechanism off) whose source is an assumption.
+    """
+    default = getattr(Parameters(), name)
+    if (declared.prior is not None or declared.group == "levers" or kind is bool
+            or not default or "assumption" not in declared.source.lower()):
+        raise SpaceError(f"parameter '{name}' is not an assumed constant (a number, not a "
+                         "lever, without a prior, not zero, its source an assumption); "
+                         "give a range")
+    low = max(declared.low, float(f"{default * (1 - ASSUMED_SPREAD):.12g}"))
+    high = min(declared.high, float(f"{default * (1 + ASSUMED_SPREAD):.12g}"))
+    if kind is int:
+        low, high = float(round(low)), float(round(high))
+    return Dimension(name, kind, low, high)
 
 
 def _log_scale(name: str, spec: dict[str, Any], low: float) -> bool:

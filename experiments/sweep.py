@@ -20,7 +20,7 @@ An experiment file (TOML, shipped ones in ``experiments/specs/``)::
     caseload_cap = 45
 
     hold_utilisation = 0.75           # optional (before the tables): every point's
-                                      # arrivals follow its uncertain parameters so
+                                      # arrivals follow its parameters (no lever) so
                                       # that the base uses this share of its
                                       # establishment's hours (pilot runs,
                                       # experiments.regime); column arrivals_factor
@@ -106,7 +106,7 @@ class Experiment:
         events: The base scenario's events (plain data); every run has them.
         hold_utilisation: If set, every point's arrivals are scaled to hold its base
             at this utilisation of its establishment (:mod:`experiments.regime`);
-            only parameters with a prior may vary then.
+            no lever may vary then.
         contrast: If set, overrides of a lever: each run is paired with one with
             them on top, and its metrics are the lever's minus the base's.
     """
@@ -416,18 +416,19 @@ def _check_hold(experiment: Experiment) -> None:
     """Refuse a held regime over a lever: holding it would undo the lever's load.
 
     ``hold_utilisation`` keeps the base's load fixed while what the model is unsure of
-    varies; a lever varied with it (more professionals, less admin) would have its
-    effect on the load cancelled by the arrivals. Levers belong in ``[contrast]``.
+    varies (the priors, the assumed constants); a lever varied with it (the levers
+    group: more professionals, less admin, other arrivals) would have its effect on
+    the load cancelled by the arrivals. Levers belong in ``[contrast]``.
     """
     if experiment.hold_utilisation is None:
         return
-    uncertain = [name for name, (_, _, spec) in specs().items() if spec.prior]
     for name in experiment.space.names:
-        if name not in uncertain:
+        if specs()[name][2].group == "levers":
             raise ExperimentError(
-                f"parameter {name!r} is varied with hold_utilisation, which would cancel "
-                "its effect on the load; with hold_utilisation vary only parameters with "
-                f"a prior ({', '.join(uncertain)}) and put a lever in [contrast]")
+                f"parameter {name!r} is a lever, and varied with hold_utilisation its "
+                "effect on the load would be cancelled by the arrivals; with "
+                "hold_utilisation vary what the model is unsure of (not the levers "
+                "group) and put a lever in [contrast]")
 
 
 def _hold(data: dict) -> float | None:

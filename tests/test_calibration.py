@@ -248,23 +248,32 @@ def test_the_shipped_posterior_was_made_by_this_code_and_supports_the_defaults()
         "the defaults are not the shipped posterior's medians: verbinding calibrate --adopt")
 
 
+#: Seeds other than the adoption's own (calibration.ADOPT_SEEDS): an out-of-sample check.
+CHECK_SEEDS = tuple(range(11, 21))
+
+
+def _mean_and_error(values: list[float]) -> tuple[float, float]:
+    return float(np.mean(values)), float(np.std(values, ddof=1) / np.sqrt(len(values)))
+
+
 @pytest.mark.parametrize("preset", sorted(regime.REGIMES))
 def test_each_preset_sits_at_its_stated_utilisation(preset):
     """Fails when the parameters change without the presets' arrivals following them
     (``verbinding calibrate --adopt`` sets both)."""
-    overrides = scenarios.load(preset).overrides
-    used = [runner.simulate(overrides, seed, records=False).metrics["utilisation"]
-            for seed in calibration.ADOPT_SEEDS]
-    # Adoption put the mean of these runs within 0.01 (rounding the arrivals aside).
-    assert abs(np.mean(used) - regime.REGIMES[preset]) < 0.02, used
+    scenario = scenarios.load(preset)
+    p = scenario.parameters()
+    used, error = _mean_and_error([regime.establishment_utilisation(
+        runner.simulate(scenario.overrides, seed, records=False), p) for seed in CHECK_SEEDS])
+    # Adoption put its own seeds' mean within ADOPT_TOLERANCE; these others may add chance.
+    assert abs(used - regime.REGIMES[preset]) < calibration.ADOPT_TOLERANCE + 3 * error
 
 
 @pytest.mark.parametrize("figure", calibration.PRESET_FIGURES, ids=lambda f: f.preset)
 def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
     overrides = scenarios.load(figure.preset).overrides
-    got = [runner.simulate(overrides, seed, records=False).metrics[figure.metric]
-           for seed in calibration.ADOPT_SEEDS]
-    assert abs(np.mean(got) - figure.target) < 2 * figure.tolerance, got
+    got, error = _mean_and_error([runner.simulate(overrides, seed, records=False).metrics[
+        figure.metric] for seed in CHECK_SEEDS])
+    assert abs(got - figure.target) < figure.tolerance + 3 * error
 
 
 def test_adopting_writes_the_medians_and_what_holds_the_presets_to_their_sources(

@@ -117,6 +117,8 @@ def test_a_scheduler_that_is_not_an_address_is_refused(tmp_path, capsys, address
      "parameter 'standardisation' is both varied ([parameters]) and fixed ([fixed])"),
     ({"hold_utilisation": "2.0"}, "'hold_utilisation' must be a number from 0.1 to 1.5"),
     ({"hold_utilisation": '"busy"'}, "'hold_utilisation' must be a number from 0.1 to 1.5"),
+    ({"hold_utilisation": "0.75"}, "is a lever, and varied with hold_utilisation its effect "
+                                   "on the load would be cancelled"),
     ({"contrast": "{standardisation = 0.5}"},
      "parameter 'standardisation' is both varied ([parameters]) and the contrast's lever"),
     ({"contrast": "{caseload = 10}"}, "unknown parameter 'caseload'"),
