@@ -1,13 +1,15 @@
 """The presets' regimes: the load each is held at, whatever the uncertain parameters.
 
-A preset is placed at a stated *utilisation of its establishment* (docs/ODD.md,
-section 5): the hours its clients need at the organisation's norm of contact, with
-every post's fixed hours, over the contract hours of all its posts, as a planner sizes
-a practice for its staff on paper and as Kuntz et al. (2015) count occupancy against
-the beds a hospital has. Counted against the professionals at work that week instead
-(the model's ``utilisation`` metric), parameters that make staff sick would be given
-fewer clients, damping the very cascade of pattern 7. The regime is a choice of
-scenario, not a finding. How
+A preset is placed at a stated *planned utilisation* (docs/ODD.md, section 5): the
+hours its clients (waiting or in care) need at the organisation's norm of contact,
+with every post's fixed hours, over the contract hours of all its posts, when the
+team stays whole, as a planner sizes a practice for its posts on paper. Measured on a
+team that the parameters make sick or short (the model's ``utilisation`` metric, or
+the posts of a team with vacancies), parameters that burn staff out would be given
+fewer clients, since longer waiting lists and stays while staff are off count against
+the regime, damping the very cascade of pattern 7; so the pilots that find a regime
+run with nobody burning out or quitting (:data:`FULL_TEAM`), and the runs themselves
+with all their feedback. The regime is a choice of scenario, not a finding. How
 many arrivals give it depends on how long clients stay, which depends on parameters
 the calibration is unsure of (``need_hours`` above all), so wherever those vary (the
 calibration's candidates, posterior draws, a sweep over priors) the arrivals follow
@@ -27,11 +29,12 @@ from experiments.runner import RunOutput, simulate
 from model.mechanisms import hours_needed
 from model.parameters import Parameters
 
-#: The utilisation of its establishment each preset is held at (assumption: a busy
-#: team, well below the tipping point that Kuntz et al. (2015) place past 92.5%
-#: occupancy; with the care sector's sickness absence and vacancies the professionals
-#: at work then plan about 80% of their hours). Keyed by domain: each preset is named
-#: after its domain, whose other scenarios (variants) follow its factor. The education
+#: The planned utilisation each preset is held at (assumption: a busy team below its
+#: tipping point, which Kuntz et al. (2015) place past 92.5% bed occupancy; with the
+#: sickness absence and vacancies that follow, the professionals at work then plan
+#: about 80% of their own hours and fill about three quarters of their places). Keyed
+#: by domain: each preset is named after its domain, whose other scenarios (variants)
+#: follow its factor. The education
 #: preset's arrivals are a count of pupils (OCW) who all stay the year, so its regime
 #: does not move with the uncertain parameters.
 REGIMES = {"care": 0.75, "work": 0.75}
@@ -40,6 +43,8 @@ REGIMES = {"care": 0.75, "work": 0.75}
 #: presets' size, 0.005-0.011 measured at the adopted defaults). Most scenarios need
 #: one or two; those past their capacity at first need more.
 REGIME_PILOTS, REGIME_TOLERANCE = 6, 0.02
+#: The pilots' team stays whole: nobody burns out or quits (see the module's text).
+FULL_TEAM = {"burnout_hazard": 0.0, "quit_rate_base": 0.0}
 #: Largest change of a scenario's arrivals to hold its regime in the calibration
 #: (assumption): parameters needing more are ones whose clients stay three times longer
 #: or shorter than the presets' sources suggest; they are rejected rather than run at
@@ -78,7 +83,8 @@ def pilot_seeds(seeds: Sequence[int]) -> list[int]:
 def establishment_utilisation(run: RunOutput, p: Parameters) -> float:
     """Mean weekly hours a run's clients need, over its establishment's contract hours.
 
-    Every post counts, staffed or not (``professionals``), with its fixed hours; the
+    Every post counts (``professionals``), with its fixed hours; run with
+    :data:`FULL_TEAM`, every post is staffed, and this is the planned utilisation. The
     clients are those waiting or in care each reported week (the warm-up left out, as
     every metric leaves it out).
     """
@@ -96,9 +102,9 @@ def regime_factor(overrides: dict[str, Any], seeds: Sequence[int], utilisation: 
     """The factor on a scenario's arrivals that holds it at ``utilisation``.
 
     Below the tipping point the clients waiting or in care are arrivals times their
-    mean stay (Little's law), and the utilisation of the establishment
-    (:func:`establishment_utilisation`) is the posts' fixed hours plus a share per
-    client, so each pilot's mean over ``seeds`` scales the arrivals' part of it to the
+    mean stay (Little's law), and the planned utilisation (:func:`establishment_utilisation`
+    of a run with :data:`FULL_TEAM`) is the posts' fixed hours plus a
+    share per client, so each pilot's mean over ``seeds`` scales the arrivals' part to the
     target: at most :data:`REGIME_PILOTS` pilots (runs without agents), until one
     comes within ``tolerance``, each kept within the factors the earlier pilots left
     open (utilisation rises with arrivals). The factor returned is always one a pilot
@@ -129,7 +135,7 @@ def regime_factor(overrides: dict[str, Any], seeds: Sequence[int], utilisation: 
                 return Regime(math.nan, used)  # no client time, or beyond a bound
             lo, hi = (factor, hi) if used < utilisation else (lo, factor)
             factor = _next_factor(factor, used, utilisation, fixed, (lo, hi), bounds)
-        held = with_arrivals_factor(overrides, factor)
+        held = {**with_arrivals_factor(overrides, factor), **FULL_TEAM}
         used = float(np.mean([establishment_utilisation(simulate(held, seed, records=False),
                                                          p) for seed in seeds]))
         if abs(used - utilisation) <= tolerance:

@@ -248,6 +248,46 @@ def test_the_shipped_posterior_was_made_by_this_code_and_supports_the_defaults()
         "the defaults are not the shipped posterior's medians: verbinding calibrate --adopt")
 
 
+class _Queue:
+    """A stand-in run: its establishment's utilisation as a function of the arrivals."""
+
+    def __init__(self, utilisation_at):
+        self.utilisation_at, self.tried = utilisation_at, []
+
+    def simulate(self, overrides, seed, records):
+        self.tried.append(overrides["arrivals_per_week"] / 10.0)   # the factor run
+        return overrides["arrivals_per_week"]
+
+    def utilisation(self, arrivals, p):
+        return self.utilisation_at(arrivals / 10.0)
+
+
+@pytest.mark.parametrize("utilisation_at, reached", [
+    (lambda f: 0.1 + 0.5 * f, True),                       # Little's law, exactly
+    (lambda f: 0.1 + 0.8 * f if f < 0.9 else 3.0, True),    # past capacity at first
+    (lambda f: 0.1 + 5.0 * f, False),                      # needs fewer than a third
+])
+def test_the_regime_is_found_by_pilots_within_bounds_or_not_at_all(
+        monkeypatch, utilisation_at, reached):
+    queue = _Queue(utilisation_at)
+    monkeypatch.setattr(regime, "simulate", queue.simulate)
+    monkeypatch.setattr(regime, "establishment_utilisation", queue.utilisation)
+    monkeypatch.setattr(regime, "hours_needed", lambda clients, posts, p: 3.6 * posts)
+    found = regime.regime_factor({"arrivals_per_week": 10.0, "professionals": 1}, [1], 0.75)
+    assert len(queue.tried) <= regime.REGIME_PILOTS
+    if reached:
+        assert abs(found.utilisation - 0.75) <= regime.REGIME_TOLERANCE
+        assert found.factor == pytest.approx(queue.tried[-1])  # always one a pilot ran
+    else:
+        assert math.isnan(found.factor)
+        assert queue.tried[-1] == regime.REGIME_FACTORS[0]   # the bound was tried
+
+
+def test_pilots_run_on_seeds_of_their_own_that_follow_from_the_runs():
+    assert regime.pilot_seeds([1, 2]) == regime.pilot_seeds([1, 2])
+    assert not set(regime.pilot_seeds(range(100))) & set(range(100))
+
+
 #: Seeds other than the adoption's own (calibration.ADOPT_SEEDS): an out-of-sample check.
 CHECK_SEEDS = tuple(range(11, 21))
 
