@@ -45,13 +45,18 @@ REGIMES = {"care": 0.75, "work": 0.75}
 REGIME_PILOTS, REGIME_TOLERANCE = 6, 0.02
 #: The pilots' team stays whole: nobody burns out or quits (see the module's text).
 FULL_TEAM = {"burnout_hazard": 0.0, "quit_rate_base": 0.0}
+#: Parameters besides the levers that the regime's measure uses (:func:`~model.
+#: mechanisms.hours_needed`): varying them while holding the regime would redefine it.
+REGIME_MEASURE = ("contact_norm_hours", "class_hours")
 #: Largest change of a scenario's arrivals to hold its regime in the calibration
 #: (assumption): parameters needing more are ones whose clients stay three times longer
 #: or shorter than the presets' sources suggest; they are rejected rather than run at
 #: extreme sizes.
 REGIME_FACTORS = (1 / 3, 3.0)
 #: The same for a sweep, which needs a result at every point of its design (a Sobol
-#: design over the priors reaches such parameters): wide, at the cost of slow runs.
+#: design over the priors reaches such parameters): wide, at the cost of slow runs; a
+#: point whose regime lies beyond them runs at the nearest, and its row's
+#: ``held_utilisation`` says how far from the regime it ran.
 SWEEP_FACTORS = (0.1, 10.0)
 
 

@@ -8,6 +8,7 @@ parameters in :mod:`model.parameters`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,8 @@ import numpy as np
 
 from model.parameters import ParameterError, Parameters, check_name, check_value, specs
 
-#: How far an assumed constant (``"assumed"``) may be off: its model default times
-#: 1 - ASSUMED_SPREAD to 1 + ASSUMED_SPREAD, within its allowed range. Assumption: a
+#: How far an assumed constant (``"assumed"``) may be off: its value in the base
+#: scenario times 1 - ASSUMED_SPREAD to 1 + ASSUMED_SPREAD, within its allowed range. Assumption: a
 #: value set by reasoning rather than measured is known to within half either way; it
 #: lets a sensitivity analysis ask which of them matter before anyone measures them.
 ASSUMED_SPREAD = 0.5
@@ -63,13 +64,14 @@ class Dimension:
         return round(x) if self.kind is int else float(x)
 
 
-def dimension(name: str, spec: Any) -> Dimension:
+def dimension(name: str, spec: Any, base: Parameters | None = None) -> Dimension:
     """Parse one ``[parameters]`` entry.
 
     An entry is a list of levels, a range ``{low = .., high = ..}`` (optionally with
     ``levels = N`` or ``scale = "log"``), ``"prior"``: the range and shape of the
     parameter's declared prior (:class:`model.parameters.Prior`), or ``"assumed"``:
-    for an assumed constant, its default give or take :data:`ASSUMED_SPREAD`.
+    for an assumed constant, its value in ``base`` (the base scenario's parameters;
+    the defaults if None) give or take :data:`ASSUMED_SPREAD`.
 
     Raises:
         SpaceError: For an unknown name, a value out of the declared range, low above
@@ -86,7 +88,7 @@ def dimension(name: str, spec: Any) -> Dimension:
             return Dimension(name, kind, declared.prior.low, declared.prior.high,
                              log=declared.prior.shape == "log-uniform")
         if spec == "assumed":
-            return _assumed(name, kind, declared)
+            return _assumed(name, kind, declared, getattr(base or Parameters(), name))
         if isinstance(spec, list):
             if not spec:
                 raise SpaceError(f"parameter '{name}': give at least one level")
@@ -124,22 +126,22 @@ def dimension(name: str, spec: Any) -> Dimension:
                      "{low = .., high = ..}, \"prior\" or \"assumed\"")
 
 
-def _assumed(name: str, kind: type, declared: Any) -> Dimension:
-    """The range of an assumed constant: its default give or take :data:`ASSUMED_SPREAD`.
+def _assumed(name: str, kind: type, declared: Any, value: float) -> Dimension:
+    """The range of an assumed constant: ``value`` give or take :data:`ASSUMED_SPREAD`.
 
-    An assumed constant is a number (not a lever, no prior, not zero: a zero default
-    switches a mechanism off) whose source is an assumption.
+    An assumed constant is a number (not a lever, no prior, not zero: zero switches a
+    mechanism off) whose source is an assumption. A whole number's range keeps to
+    whole numbers inside it, above zero.
     """
-    default = getattr(Parameters(), name)
     if (declared.prior is not None or declared.group == "levers" or kind is bool
-            or not default or "assumption" not in declared.source.lower()):
+            or not value or "assumption" not in declared.source.lower()):
         raise SpaceError(f"parameter '{name}' is not an assumed constant (a number, not a "
                          "lever, without a prior, not zero, its source an assumption); "
                          "give a range")
-    low = max(declared.low, float(f"{default * (1 - ASSUMED_SPREAD):.12g}"))
-    high = min(declared.high, float(f"{default * (1 + ASSUMED_SPREAD):.12g}"))
+    low = max(declared.low, float(f"{value * (1 - ASSUMED_SPREAD):.12g}"))
+    high = min(declared.high, float(f"{value * (1 + ASSUMED_SPREAD):.12g}"))
     if kind is int:
-        low, high = float(round(low)), float(round(high))
+        low, high = float(max(math.ceil(low), 1)), float(math.floor(high))
     return Dimension(name, kind, low, high)
 
 
@@ -161,11 +163,11 @@ class Space:
     dimensions: tuple[Dimension, ...]
 
     @classmethod
-    def from_table(cls, table: dict[str, Any]) -> Space:
-        """Parse the ``[parameters]`` table of an experiment file."""
+    def from_table(cls, table: dict[str, Any], base: Parameters | None = None) -> Space:
+        """Parse the ``[parameters]`` table of an experiment file (``base``: its scenario's)."""
         if not table:
             raise SpaceError("the experiment varies no parameters; add a [parameters] table")
-        return cls(tuple(dimension(name, spec) for name, spec in table.items()))
+        return cls(tuple(dimension(name, spec, base) for name, spec in table.items()))
 
     @property
     def names(self) -> list[str]:

@@ -23,7 +23,8 @@ An experiment file (TOML, shipped ones in ``experiments/specs/``)::
                                       # arrivals follow its parameters (no lever) so
                                       # that the base uses this share of its
                                       # establishment's hours (pilot runs,
-                                      # experiments.regime); column arrivals_factor
+                                      # experiments.regime); columns arrivals_factor
+                                      # and held_utilisation (what the pilots reached)
 
     [contrast]                        # optional: a lever's effect instead of levels:
     caseload_cap = 15                 # every run is paired with one with these on top
@@ -55,7 +56,13 @@ import pandas as pd
 
 from experiments.executors import Executor
 from experiments.output import on_system_filesystem, shown
-from experiments.regime import SWEEP_FACTORS, pilot_seeds, regime_factor, with_arrivals_factor
+from experiments.regime import (
+    REGIME_MEASURE,
+    SWEEP_FACTORS,
+    pilot_seeds,
+    regime_factor,
+    with_arrivals_factor,
+)
 from experiments.runner import replicate_seeds
 from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
@@ -261,11 +268,11 @@ def _resolve(data: Any, path: Path, quick: bool) -> Experiment:
                               f"{', '.join(sorted(_KEYS))}")
     _check_values(data, "")
     design, scenario = _design(data), _text(data, "scenario", "care", line=True)
-    space = Space.from_table(_table(data, "parameters"))
-    fixed = _overrides(data, "fixed", "fixed")
-    replicates, samples = _whole(data, "replicates", 1, least=1), _samples(data, design)
     resolved, reduced = load(scenario), _quick_table(data)
     base, events = resolved.overrides, resolved.events
+    space = Space.from_table(_table(data, "parameters"), resolved.parameters())
+    fixed = _overrides(data, "fixed", "fixed")
+    replicates, samples = _whole(data, "replicates", 1, least=1), _samples(data, design)
     if quick:
         replicates, samples, space, fixed = _quick(reduced, replicates, samples, space,
                                                    fixed, design, base)
@@ -413,22 +420,25 @@ def _overrides(data: dict, table: str, role: str) -> dict[str, Any]:
 
 
 def _check_hold(experiment: Experiment) -> None:
-    """Refuse a held regime over a lever: holding it would undo the lever's load.
+    """Refuse a held regime over a lever or over what the regime is measured with.
 
     ``hold_utilisation`` keeps the base's load fixed while what the model is unsure of
     varies (the priors, the assumed constants); a lever varied with it (the levers
     group: more professionals, less admin, other arrivals) would have its effect on
-    the load cancelled by the arrivals. Levers belong in ``[contrast]``.
+    the load cancelled by the arrivals, and a parameter of the regime's own measure
+    (:data:`~experiments.regime.REGIME_MEASURE`) would redefine the load it holds.
+    Levers belong in ``[contrast]``.
     """
     if experiment.hold_utilisation is None:
         return
     for name in experiment.space.names:
-        if specs()[name][2].group == "levers":
+        if specs()[name][2].group == "levers" or name in REGIME_MEASURE:
             raise ExperimentError(
-                f"parameter {name!r} is a lever, and varied with hold_utilisation its "
-                "effect on the load would be cancelled by the arrivals; with "
-                "hold_utilisation vary what the model is unsure of (not the levers "
-                "group) and put a lever in [contrast]")
+                f"parameter {name!r} is a lever or part of the load's measure, and varied "
+                "with hold_utilisation its effect on the load would be cancelled by the "
+                "arrivals; with hold_utilisation vary what the model is unsure of (not "
+                f"the levers group, nor {', '.join(REGIME_MEASURE)}) and put a lever in "
+                "[contrast]")
 
 
 def _hold(data: dict) -> float | None:
@@ -491,18 +501,17 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     if job["overrides"].get("events"):  # the base scenario's, the same in every run
         row["events"] = json.dumps(job["overrides"]["events"], sort_keys=True)
     if job.get("hold") is not None:   # every row has the same columns, failed or not
-        row["arrivals_factor"] = math.nan
+        row["arrivals_factor"] = row["held_utilisation"] = math.nan
     if job.get("contrast"):
         row.update({f"base.{m}": math.nan for m in job["metrics"]})
     try:
         overrides = job["overrides"]
         if job.get("hold") is not None:
-            row["arrivals_factor"] = factor = regime_factor(
-                overrides, pilot_seeds([job["seed"]]), job["hold"], bounds=SWEEP_FACTORS).factor
-            if not math.isfinite(factor):
-                raise ValueError(f"no arrivals within {SWEEP_FACTORS[0]:g} to "
-                                 f"{SWEEP_FACTORS[1]:g} times the base's hold it at "
-                                 f"utilisation {job['hold']:g}")
+            factor, reached = regime_factor(overrides, pilot_seeds([job["seed"]]), job["hold"],
+                                            bounds=SWEEP_FACTORS)
+            if not math.isfinite(factor):  # beyond a bound: run at it, which the row shows
+                factor = SWEEP_FACTORS[reached < job["hold"]]
+            row["arrivals_factor"], row["held_utilisation"] = factor, reached
             overrides = with_arrivals_factor(overrides, factor)
         model = Simulation.create(rng=job["seed"], **overrides).run()  # no agents
         metrics = summarise(model)

@@ -340,7 +340,8 @@ def _groups_judge(runs: Runs) -> Result:
 #: predicted with the calibration left blind to it, in its report (docs/ODD.md, section 8).
 FITTED = ("the calibrated parameters, by verbinding calibrate (left out in turn: see the "
           "calibration's report)")
-#: A rule every prior draw obeys, so that what follows from it cannot fail.
+#: A rule every prior draw obeys: what follows from it holds in expectation (a run can
+#: still miss it by chance), so it is no evidence.
 STRESS_RISES = ("stress rises with the week's requirement over contract hours "
                 "(stress_workload > 0 in every prior draw); burnout and quitting follow stress")
 
@@ -620,8 +621,9 @@ LEVERS = (
             "Lower caseloads shorten unemployment by days to weeks (Hainmueller et al. "
             "2016); lower load, less burnout and turnover [004].",
             _lever_pair("care-high-caseload", "care"), _caseload_cut_judge,
-            role="calibrated", calibrated=f"its arms are pattern 7's, fitted; that staff "
-            f"outcomes fall with the load: {STRESS_RISES}"),
+            role="calibrated", calibrated="its arms are pattern 7's, fitted, and its "
+            "clients' side is what pattern 6's fitted target (Hainmueller et al.) says; "
+            f"that staff outcomes fall with the load: {STRESS_RISES}"),
     Pattern("L2", "Admin automation helps where time per client binds",
             "Freed hours go back to clients; they matter where time per client is "
             "short.", _automation_arms, _automation_judge),

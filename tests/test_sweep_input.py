@@ -117,8 +117,10 @@ def test_a_scheduler_that_is_not_an_address_is_refused(tmp_path, capsys, address
      "parameter 'standardisation' is both varied ([parameters]) and fixed ([fixed])"),
     ({"hold_utilisation": "2.0"}, "'hold_utilisation' must be a number from 0.1 to 1.5"),
     ({"hold_utilisation": '"busy"'}, "'hold_utilisation' must be a number from 0.1 to 1.5"),
-    ({"hold_utilisation": "0.75"}, "is a lever, and varied with hold_utilisation its effect "
-                                   "on the load would be cancelled"),
+    ({"hold_utilisation": "0.75"}, "'standardisation' is a lever or part of the load's "
+                                   "measure"),
+    ({"hold_utilisation": "0.75", "parameters": "{contact_norm_hours = [0.5, 1.0]}"},
+     "'contact_norm_hours' is a lever or part of the load's measure"),
     ({"contrast": "{standardisation = 0.5}"},
      "parameter 'standardisation' is both varied ([parameters]) and the contrast's lever"),
     ({"contrast": "{caseload = 10}"}, "unknown parameter 'caseload'"),
