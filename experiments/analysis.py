@@ -103,10 +103,14 @@ def morris_indices(frame: pd.DataFrame, space: Space, outputs: list[str],
                                 conf_level=0.95, num_levels=levels, seed=BOOTSTRAP_SEED)
         for i, name in enumerate(space.names):
             rows.append({"output": output, "parameter": name,
-                         "mu_star": result["mu_star"][i],
-                         "mu_star_conf": result["mu_star_conf"][i],
-                         "sigma": result["sigma"][i]})
+                         **{key: _plain(result[key][i])
+                            for key in ("mu_star", "mu_star_conf", "sigma")}})
     return pd.DataFrame(rows)
+
+
+def _plain(value) -> float:
+    """A float from SALib's result, which masks what it cannot compute: NaN then."""
+    return float(np.ma.filled(np.ma.asarray(value, dtype=float), np.nan))
 
 
 def point_means(runs: pd.DataFrame, space: Space, outputs: list[str]) -> pd.DataFrame:

@@ -55,7 +55,7 @@ from experiments.store import RunStore
 from experiments.validation import PATTERNS, Pattern, Result, scaled
 from model.parameters import ParameterError, Parameters, Prior, specs
 
-#: The full design: 47 minutes on 2 cores, measured (README, "Calibration and uncertainty").
+#: The full design: 50 minutes on 2 cores, measured (README, "Calibration and uncertainty").
 FULL = abc.Design(population=200, generations=6, batch=100)
 #: ``--quick``: a smoke test of the whole pipeline, under two minutes on 2 cores.
 QUICK = abc.Design(population=24, generations=2, batch=24)
