@@ -472,19 +472,25 @@ def parameter_rows(cal: Calibration) -> list[dict[str, Any]]:
 
     ``narrowed`` compares the 90% intervals of posterior and prior on the prior's own
     scale (linear, or logarithmic for a log-uniform prior): 0 when the patterns say
-    nothing of the parameter, near 1 when they pin it down.
+    nothing of the parameter, near 1 when they pin it down. The prior's interval is
+    that of the parameters at which the presets' regimes could be held
+    (:func:`feasible_prior`), so what the regimes rule out is not credited to the
+    patterns.
     """
     last, space = cal.generations[-1], box()
     values, units = space.values(last.u), last.u
+    candidates = cal.evaluations[[f"u.{n}" for n in space.names]].to_numpy(float)
+    feasible = feasible_prior(cal)
     rows = []
     for i, (name, prior) in enumerate(priors().items()):
         median, low, high = weighted_interval(values[:, i], last.weights)
         _, unit_low, unit_high = weighted_interval(units[:, i], last.weights)
+        _, prior_low, prior_high = weighted_interval(candidates[:, i], feasible)
+        narrowed = 1 - (unit_high - unit_low) / (prior_high - prior_low)
         rows.append({"parameter": name, "unit": specs()[name][2].unit,
                      "prior": f"{prior.shape} {prior.low:g} to {prior.high:g}",
-                     "median": median, "q05": low,
-                     "q95": high, "narrowed": max(0.0, 1 - (unit_high - unit_low) / 0.9),
-                     "why": prior.why})
+                     "median": median, "q05": low, "q95": high,
+                     "narrowed": max(0.0, narrowed), "why": prior.why})
         if cal.settings.truth is not None:
             truth = cal.settings.truth[name]
             rows[-1] |= {"truth": truth, "covered": bool(low <= truth <= high)}
@@ -680,8 +686,9 @@ def markdown(report: dict[str, Any]) -> str:
               f"{100 * g['acceptance']:.0f}% | {g['effective_size']:.0f} |"
               for g in report["generations"]]
     lines += ["", "**Parameters.** Posterior median and 90% interval; *narrowed* is how much "
-              "narrower the posterior's 90% interval is than the prior's (0: the patterns "
-              "say nothing of it; 1: pinned down).", "",
+              "narrower the posterior's 90% interval is than the prior's, among the "
+              "parameters at which the regimes could be held (0: the patterns say nothing "
+              "of it; 1: pinned down).", "",
               "| parameter | unit | prior | posterior median [90%] | narrowed |"
               + (" truth |" if known else ""), "|---|---|---|---|---|" + ("---|" if known else "")]
     lines += [f"| `{r['parameter']}` | {r['unit']} | {r['prior']} | "
