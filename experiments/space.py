@@ -17,9 +17,10 @@ import numpy as np
 from model.parameters import ParameterError, Parameters, check_name, check_value, specs
 
 #: How far an assumed constant (``"assumed"``) may be off: its value in the base
-#: scenario times 1 - ASSUMED_SPREAD to 1 + ASSUMED_SPREAD, within its allowed range. Assumption: a
-#: value set by reasoning rather than measured is known to within half either way; it
-#: lets a sensitivity analysis ask which of them matter before anyone measures them.
+#: scenario times 1 - ASSUMED_SPREAD to 1 + ASSUMED_SPREAD, within its allowed range.
+#: Assumption: a value set by reasoning rather than measured is known to within half
+#: either way; it lets a sensitivity analysis ask which of them matter before anyone
+#: measures them.
 ASSUMED_SPREAD = 0.5
 
 #: Most evenly spaced levels a range may ask for (``levels = k``). The levels are made

@@ -21,8 +21,8 @@ An experiment file (TOML, shipped ones in ``experiments/specs/``)::
 
     hold_utilisation = 0.75           # optional (before the tables): every point's
                                       # arrivals follow its parameters (no lever) so
-                                      # that the base uses this share of its
-                                      # establishment's hours (pilot runs,
+                                      # that the base plans this share of its posts'
+                                      # hours, the team kept whole (pilot runs,
                                       # experiments.regime); columns arrivals_factor
                                       # and held_utilisation (what the pilots reached)
 
@@ -112,8 +112,8 @@ class Experiment:
         base: The overrides of the base scenario, as resolved when the file was read.
         events: The base scenario's events (plain data); every run has them.
         hold_utilisation: If set, every point's arrivals are scaled to hold its base
-            at this utilisation of its establishment (:mod:`experiments.regime`);
-            no lever may vary then.
+            at this planned utilisation (:mod:`experiments.regime`); no lever may vary
+            then.
         contrast: If set, overrides of a lever: each run is paired with one with
             them on top, and its metrics are the lever's minus the base's.
     """
@@ -450,8 +450,8 @@ def _hold(data: dict) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not (
             low <= value <= high):
         raise ExperimentError(f"'hold_utilisation' must be a number from {low:g} to "
-                              f"{high:g} (the base's hours needed over its "
-                              "establishment's contract hours), "
+                              f"{high:g} (the hours the base's clients and posts "
+                              "need over its posts' contract hours), "
                               f"not {_shown(value)}")
     return float(value)
 
