@@ -708,9 +708,10 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "**Regimes held.** Every candidate ran each preset below at its stated "
               "utilisation of the establishment, its arrivals (and those of its variants) "
               "multiplied by the factor that gave it with the candidate's parameters (pilot "
-              "runs on seeds of their own, Little's law); posterior median and 90% interval "
-              "of that factor, against the preset's arrivals when the calibration ran; the "
-              "utilisation the draws' pilots reached; and the share of the prior at which "
+              "runs on seeds of their own: Little's law, then regula falsi); posterior "
+              "median and 90% interval of that factor, against the preset's arrivals "
+              "when the calibration ran; the utilisation the draws' pilots reached; and "
+              "the share of the prior at which "
               f"it could not be held within {REGIME_TOLERANCE:g} in {REGIME_PILOTS} "
               f"pilots by a factor from {REGIME_FACTORS[0]:.3g} to {REGIME_FACTORS[1]:g} "
               "(never accepted; left out of the prior's shares below):", "",

@@ -27,6 +27,7 @@ import numpy as np
 
 from experiments.runner import RunOutput, simulate
 from model.mechanisms import hours_needed
+from model.metrics import window
 from model.parameters import Parameters
 
 #: The planned utilisation each preset is held at (assumption: a busy team below its
@@ -42,7 +43,7 @@ REGIMES = {"care": 0.75, "work": 0.75}
 #: must come (assumption: about three times the spread of one run at a fifth of the
 #: presets' size, 0.005-0.011 measured at the adopted defaults). Most scenarios need
 #: one or two; those past their capacity at first need more.
-REGIME_PILOTS, REGIME_TOLERANCE = 6, 0.02
+REGIME_PILOTS, REGIME_TOLERANCE = 8, 0.02
 #: The pilots' team stays whole: nobody burns out or quits (see the module's text).
 FULL_TEAM = {"burnout_hazard": 0.0, "quit_rate_base": 0.0}
 #: Parameters besides the levers that the regime's measure uses (:func:`~model.
@@ -90,10 +91,10 @@ def establishment_utilisation(run: RunOutput, p: Parameters) -> float:
 
     Every post counts (``professionals``), with its fixed hours; run with
     :data:`FULL_TEAM`, every post is staffed, and this is the planned utilisation. The
-    clients are those waiting or in care each reported week (the warm-up left out, as
-    every metric leaves it out).
+    clients are those waiting or in care each week the metrics judge (:func:`~model.
+    metrics.window`).
     """
-    reported = slice(p.warmup_weeks, p.warmup_weeks + p.weeks)
+    reported = window(p)
     clients = np.add(run.weekly["waiting"][reported], run.weekly["in_care"][reported],
                      dtype=float)
     posts = float(p.professionals)
@@ -110,10 +111,12 @@ def regime_factor(overrides: dict[str, Any], seeds: Sequence[int], utilisation: 
     mean stay (Little's law), and the planned utilisation (:func:`establishment_utilisation`
     of a run with :data:`FULL_TEAM`) is the posts' fixed hours plus a
     share per client, so each pilot's mean over ``seeds`` scales the arrivals' part to the
-    target: at most :data:`REGIME_PILOTS` pilots (runs without agents), until one
-    comes within ``tolerance``, each kept within the factors the earlier pilots left
-    open (utilisation rises with arrivals). The factor returned is always one a pilot
-    ran; the caller sees from its utilisation whether it came within ``tolerance``.
+    target. Past the tipping point the waiting list grows with every extra arrival and
+    that step overshoots; the pilots then close in on the target between the nearest
+    pilots on either side of it (:func:`_next_factor`). At most :data:`REGIME_PILOTS`
+    pilots (runs without agents), until one comes within ``tolerance``. The factor
+    returned is that of the pilot that came closest; the caller sees from its
+    utilisation whether it came within ``tolerance``.
 
     Args:
         overrides: The scenario's run overrides, with the parameters to hold it at.
@@ -124,45 +127,77 @@ def regime_factor(overrides: dict[str, Any], seeds: Sequence[int], utilisation: 
         bounds: The smallest and largest factor allowed.
 
     Returns:
-        The factor and the utilisation its pilot measured; the factor is NaN if the
-        pilots place it beyond ``bounds`` or the scenario's clients need no time.
+        The closest pilot's factor and the utilisation it measured; the factor is NaN
+        if the pilots place it beyond ``bounds`` or the scenario's clients need no time.
 
     Raises:
         ParameterError: If the overrides are out of range or impossible.
     """
     p = Parameters.from_mapping({k: v for k, v in overrides.items() if k != "events"})
     fixed = hours_needed(0.0, 1.0, p) / p.hours_per_week  # with no client at all
-    lo, hi = bounds  # where the factor lies, narrowed by each pilot
-    factor, used = 1.0, math.nan
+    below, above = _Pilot(bounds[0]), _Pilot(bounds[1])  # nearest pilots either side
+    factor, used, ran = 1.0, math.nan, []
     for pilot in range(REGIME_PILOTS):
         if pilot:
             if not used > fixed or factor == bounds[used < utilisation]:
                 return Regime(math.nan, used)  # no client time, or beyond a bound
-            lo, hi = (factor, hi) if used < utilisation else (lo, factor)
-            factor = _next_factor(factor, used, utilisation, fixed, (lo, hi), bounds)
+            below, above = _moved(below, above, factor, used, utilisation)
+            factor = _next_factor(factor, used, utilisation, fixed, below, above, bounds)
         held = {**with_arrivals_factor(overrides, factor), **FULL_TEAM}
         used = float(np.mean([establishment_utilisation(simulate(held, seed, records=False),
                                                          p) for seed in seeds]))
+        ran.append(Regime(factor, used))
         if abs(used - utilisation) <= tolerance:
             break
-    return Regime(factor, used)
+    return min(ran, key=lambda pilot: abs(pilot.utilisation - utilisation))
+
+
+class _Pilot(NamedTuple):
+    """The nearest pilot on one side of the target: a bound until one has run there.
+
+    Attributes:
+        factor: Its factor (a bound of the search until a pilot ran there).
+        miss: Its utilisation minus the target (NaN for a bound), halved whenever a
+            second pilot in a row lands on the other side (the Illinois rule: it stops
+            the search creeping towards the target from one side only); only the
+            interpolation reads it.
+        moves: Pilots in a row that landed on this side.
+    """
+
+    factor: float
+    miss: float = math.nan
+    moves: int = 0
+
+
+def _moved(below: _Pilot, above: _Pilot, factor: float, used: float,
+           utilisation: float) -> tuple[_Pilot, _Pilot]:
+    """The nearest pilots either side of ``utilisation`` after a pilot ran ``factor``."""
+    miss = used - utilisation
+    if miss < 0:
+        return (_Pilot(factor, miss, below.moves + 1),
+                above._replace(miss=above.miss / 2 if below.moves else above.miss, moves=0))
+    return (below._replace(miss=below.miss / 2 if above.moves else below.miss, moves=0),
+            _Pilot(factor, miss, above.moves + 1))
 
 
 def _next_factor(factor: float, used: float, utilisation: float, fixed: float,
-                 bracket: tuple[float, float], bounds: tuple[float, float]) -> float:
-    """The next pilot's factor: Little's law's, kept inside what the pilots left open.
+                 below: _Pilot, above: _Pilot, bounds: tuple[float, float]) -> float:
+    """The next pilot's factor: strictly between the nearest pilots either side, or a bound.
 
-    Past the team's capacity the waiting list grows without bound and Little's law
-    overshoots; then the next pilot tries the bound on that side if no pilot has been
-    beyond the target there yet, or else halves the open range (geometrically).
+    Once pilots have run on both sides of the target, it interpolates between the
+    nearest two (regula falsi, Illinois rule): the curve is convex (longer waits as
+    the load grows) and steep past the tipping point, where Little's law from one
+    pilot keeps landing beside the pilot on the other side. Before that, Little's
+    law's factor if it falls inside what is left open, else the bound on the side no
+    pilot has reached.
     """
-    lo, hi = bracket
-    proposed = factor * (utilisation - fixed) / (used - fixed)
-    if lo < proposed < hi:
-        return proposed
-    if (proposed <= lo and lo == bounds[0]) or (proposed >= hi and hi == bounds[1]):
-        return lo if proposed <= lo else hi
-    return math.sqrt(lo * hi)
+    if math.isnan(below.miss) or math.isnan(above.miss):
+        proposed = factor * (utilisation - fixed) / (used - fixed)
+        if below.factor < proposed < above.factor:
+            return proposed
+        return bounds[0] if proposed <= below.factor else bounds[1]
+    share = -below.miss / (above.miss - below.miss)
+    return below.factor + share * (above.factor - below.factor)
 
 
 def with_arrivals_factor(overrides: dict[str, Any], factor: float) -> dict[str, Any]:

@@ -265,6 +265,7 @@ class _Queue:
 @pytest.mark.parametrize("utilisation_at, reached", [
     (lambda f: 0.1 + 0.5 * f, True),                       # Little's law, exactly
     (lambda f: 0.1 + 0.8 * f if f < 0.9 else 3.0, True),    # past capacity at first
+    (lambda f: 0.1 + 0.5 * f + 40 * max(f - 1.25, 0.0) ** 2, True),  # steep past it
     (lambda f: 0.1 + 5.0 * f, False),                      # needs fewer than a third
 ])
 def test_the_regime_is_found_by_pilots_within_bounds_or_not_at_all(
@@ -277,7 +278,7 @@ def test_the_regime_is_found_by_pilots_within_bounds_or_not_at_all(
     assert len(queue.tried) <= regime.REGIME_PILOTS
     if reached:
         assert abs(found.utilisation - 0.75) <= regime.REGIME_TOLERANCE
-        assert found.factor == pytest.approx(queue.tried[-1])  # always one a pilot ran
+        assert found.factor == pytest.approx(queue.tried[-1])  # the closest: the last
     else:
         assert math.isnan(found.factor)
         assert queue.tried[-1] == regime.REGIME_FACTORS[0]   # the bound was tried
