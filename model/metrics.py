@@ -102,6 +102,21 @@ METRICS = (
 METRIC_NAMES = tuple(m.name for m in METRICS)
 
 
+def window(p) -> slice:
+    """The weekly figures' rows the metrics judge: the reported weeks (see above).
+
+    Args:
+        p: The run's parameters.
+
+    Returns:
+        The rows (0-based; row ``i`` is model step ``i + 1``), which are also the
+        steps after ``start`` up to and including ``stop``.
+    """
+    year = weeks_per_year(p)
+    judged = p.weeks // year * year if p.school_year_weeks else p.weeks
+    return slice(p.warmup_weeks, p.warmup_weeks + judged)
+
+
 def summarise(model) -> dict[str, float]:
     """Every metric of :data:`METRICS` for a finished (or running) model.
 
@@ -113,22 +128,18 @@ def summarise(model) -> dict[str, float]:
         ``{metric name: value}`` in declaration order; NaN where undefined.
     """
     p = model.p
-    year = weeks_per_year(p)
-    judged = p.weeks // year * year if p.school_year_weeks else p.weeks
-    weekly = {name: np.asarray(values, float)[p.warmup_weeks:p.warmup_weeks + judged]
-              for name, values in model.weekly.items()}
+    judged = window(p)
+    weekly = {name: np.asarray(values, float)[judged] for name, values in model.weekly.items()}
     peopled = (weekly["in_care"] + weekly["waiting"]) > 0
     records = model.clients.final_records()
-    ended = ((records["exit_week"] > p.warmup_weeks)
-             & (records["exit_week"] <= p.warmup_weeks + judged))
+    ended = (records["exit_week"] > judged.start) & (records["exit_week"] <= judged.stop)
     reasons = records["exit_reason"][ended]
     goals, dropouts = (reasons == GOAL).sum(), (reasons == DROPOUT).sum()
     episodes = goals + dropouts + (reasons == YEAR_END).sum()
     cared = records["start_week"][ended] >= 0
     episodes_in_care = int(cared.sum())
     to_goal = (records["exit_week"] - records["arrival_week"])[ended][reasons == GOAL]
-    started = ((records["start_week"] > p.warmup_weeks)
-               & (records["start_week"] <= p.warmup_weeks + judged))
+    started = (records["start_week"] > judged.start) & (records["start_week"] <= judged.stop)
     waited = (records["start_week"] - records["arrival_week"])[started]
     worked = sum(weekly[k].sum() for k in ("admin_hours", "network_hours", "contact_hours",
                                            "slack_hours"))
@@ -157,7 +168,7 @@ def summarise(model) -> dict[str, float]:
         "wait_weeks_mean": _mean(waited),
         "stress_mean": _mean(weekly["mean_stress"]),
         "burnout_prevalence": _mean(weekly["burnout_share"]),
-        "annual_turnover": _ratio(weekly["quits"].sum() * year, employed.sum()),
+        "annual_turnover": _ratio(weekly["quits"].sum() * weeks_per_year(p), employed.sum()),
         "handovers_per_client": _mean(records["handovers"][ended]),
         "hours_per_goal": hours_per_goal,
         "cost_per_goal": hours_per_goal * p.hourly_cost,

@@ -161,9 +161,10 @@ class Parameters:
         CALIBRATED["arrivals_per_week"], "clients/week", 0, 10000,
         "Assumption: a busy team below its tipping point, held at a utilisation of 0.75 "
         "of its establishment (the hours its clients need at the norm, with every "
-        "post's fixed hours, over all its posts' contract hours; Kuntz et al. 2015 place "
-        "the tipping point past 92.5% occupancy), no lasting waiting list; the arrivals "
-        "that give it with the calibrated parameters (docs/ODD.md, sections 5 and 8).",
+        "post's fixed hours, over all its posts' contract hours, with the team kept whole; "
+        "Kuntz et al. 2015 place the tipping point past 92.5% occupancy), no lasting "
+        "waiting list; the arrivals that give it with the calibrated parameters "
+        "(docs/ODD.md, sections 5 and 8).",
         "Arrivals per week", "Instroom per week", "levers")
     hours_per_week: float = param(
         36.0, "h/week", 1, 60,
@@ -302,9 +303,16 @@ class Parameters:
         "Connection is interactive: no relationship without both sides [000]. Assumption.",
         "Mean openness", "Gemiddelde openheid", "clients")
     motivation_mean: float = param(
-        0.6, "0..1", 0.01, 0.99,
-        "Motivation drives persistence [002]. Assumption.",
-        "Mean motivation at arrival", "Gemiddelde motivatie bij instroom", "clients")
+        CALIBRATED["motivation_mean"], "0..1", 0.01, 0.99,
+        "Motivation drives persistence [002]. Calibrated, though the patterns barely pin "
+        "it down: progress, drop-out and showing up each have a calibrated parameter of "
+        "their own acting much as it does; its prior's width is carried into every "
+        "posterior result.",
+        "Mean motivation at arrival", "Gemiddelde motivatie bij instroom", "clients",
+        prior=Prior(0.4, 0.8, "uniform",
+                    "Assumption: at arrival more motivated than not, short of certain, as "
+                    "clients who seek help are; those sent (job seekers) may sit lower in "
+                    "the range. No source measures it on this scale."))
     efficacy_mean: float = param(
         0.5, "0..1", 0.01, 0.99,
         "Self-efficacy, confidence in one's own ability [002]. Assumption.",
@@ -379,10 +387,15 @@ class Parameters:
         "(Oliva & Sterman 2001). Assumption: a year.",
         "Recovery time of the contact standard", "Hersteltijd contactnorm", "contact")
     max_contact_hours: float = param(
-        1.0, "h/client/week", 0.1, 40,
-        "Assumption: the most one-to-one time a client can use in a week (about 1.3 "
-        "times the care norm); time beyond it is slack.",
-        "Maximum contact per client", "Maximaal contact per cliënt", "contact")
+        CALIBRATED["max_contact_hours"], "h/client/week", 0.1, 40,
+        "The most one-to-one time a client can use in a week; time beyond it is slack. "
+        "Calibrated (care and education; the work preset sets its own).",
+        "Maximum contact per client", "Maximaal contact per cliënt", "contact",
+        prior=Prior(0.75, 1.5, "uniform",
+                    "Assumption: from the care norm itself (contact_norm_hours: no room "
+                    "for more than is planned) to twice it (a second consultation or a "
+                    "longer visit in a week); below the norm the planned contact could "
+                    "not be given."))
     unhurried_hours: float = param(
         CALIBRATED["unhurried_hours"], "h", 0, 5,
         "Open time in a contact at which half its bond-building is lost to hurry: a 15-minute "
@@ -438,9 +451,14 @@ class Parameters:
         "returns). Assumption: half an hour of real attention does most of a week's work.",
         "Open time scale", "Schaal open tijd", "progress")
     bond_decay: float = param(
-        0.05, "1/week", 0, 1,
-        "Share of the bond lost in a week without contact. Assumption.",
-        "Bond decay", "Verval van de band", "progress")
+        CALIBRATED["bond_decay"], "1/week", 0, 1,
+        "Share of the bond lost in a week without contact. Calibrated.",
+        "Bond decay", "Verval van de band", "progress",
+        prior=Prior(0.02, 0.15, "log-uniform",
+                    "Assumption: a bond left without contact halves in about four weeks "
+                    "(0.15) to eight months (0.02), uncertain by a factor rather than an "
+                    "amount. The same share is what a rupture costs the bond (section "
+                    "7.3), so it also sets how much a rupture hurts."))
     handover_bond_loss: float = param(
         0.8, "share", 0, 1,
         "A handover mostly resets the bond (docs/ODD.md, section 7.3). Assumption.",
@@ -468,10 +486,16 @@ class Parameters:
         "for the size: half.",
         "Openness gained from voice", "Openheid door regie", "progress")
     bond_good_enough: float = param(
-        0.5, "0..1", 0.05, 1,
+        CALIBRATED["bond_good_enough"], "0..1", 0.05, 1,
         "Bond at which its benefit to progress is full: good-enough seeing suffices, the "
-        "bond need not reach 1 [000]. Assumption.",
-        "Good-enough bond", "Goed-genoeg band", "progress")
+        "bond need not reach 1 [000]. Calibrated (alliance-outcome correlation, "
+        "Flückiger et al. 2018).",
+        "Good-enough bond", "Goed-genoeg band", "progress",
+        prior=Prior(0.3, 0.8, "uniform",
+                    "Assumption: a moderate alliance gives most of its benefit [000]. Low "
+                    "in the range, most clients in care (mean bond about 0.5) already get "
+                    "all of it and the bond matters only early in care and after a "
+                    "rupture; high in it, only a near-perfect bond does."))
     early_bond_weeks: int = param(
         4, "weeks", 1, 52,
         "Week of care at which the early alliance is recorded for pattern 4: most studies "
@@ -609,12 +633,16 @@ class Parameters:
                     "Assumption: from no relief to relief as large as the stress of a week 20%"
                     " over contract [004]."))
     stress_spread: float = param(
-        0.2, "sd", 0, 1,
+        CALIBRATED["stress_spread"], "sd", 0, 1,
         "Professionals differ in how much the same week weighs on them: each draws an "
-        "offset to the stress level at hire. Assumption: wide enough that burnout "
-        "prevalence rises gradually with load, as between Dutch sectors (NEA: 14-27%).",
+        "offset to the stress level at hire. Calibrated (burnout and turnover, NEA; US "
+        "GAO 2003).",
         "Spread in stress between professionals", "Spreiding stress tussen professionals",
-        "professionals")
+        "professionals",
+        prior=Prior(0.1, 0.3, "uniform",
+                    "Assumption: wide enough that burnout prevalence rises gradually with "
+                    "load, as it differs between Dutch sectors (NEA: 14-27%), narrow enough "
+                    "that the load still decides who burns out."))
     stress_adaptation: float = param(
         0.1, "1/week", 0, 1,
         "Weekly share of the gap to the load-driven stress level closed (rest recovers). "
