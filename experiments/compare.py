@@ -73,7 +73,20 @@ def report(results: list[ScenarioResult], again: list[ScenarioResult] | None = N
 WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "unclear": "not clearly different", "single": "one replicate: no interval",
          "missing": "n/a", "unknown": "of the spread comes from parameters the evidence "
-         "does not pin down"}
+         "does not pin down", "better": "better", "worse": "worse"}
+#: Which way is better for clients or staff, for the outcomes where that is plain: +1
+#: higher, -1 lower. Others (utilisation, occupancy, clients per professional, the
+#: shares of time but admin's) are trade-offs a reader weighs, so they are not marked.
+BETTER = {"goal_share": 1, "goal_share_in_care": 1, "mean_bond": 1,
+          "contact_hours_per_client_week": 1, "connective_hours_per_client_week": 1,
+          "dropout_share": -1, "weeks_to_goal": -1, "admin_share": -1, "waitlist_mean": -1,
+          "wait_weeks_mean": -1, "stress_mean": -1, "burnout_prevalence": -1,
+          "annual_turnover": -1, "handovers_per_client": -1, "hours_per_goal": -1,
+          "cost_per_goal": -1}
+#: A difference is given as a percentage of the base only while its interval stays
+#: within this many times the base: nearer zero a percentage says more about the base
+#: than about the difference ("34696% more"), so the difference itself is given.
+PERCENT_SPAN = 2.0
 
 
 def clearly_different(diff: dict) -> bool:
@@ -86,7 +99,11 @@ def clearly_different(diff: dict) -> bool:
 
 def in_words(metric: str, base_mean: float | None, diff: dict,
              words: dict[str, str] = WORDS) -> str:
-    """A difference in plain words, e.g. '12% more (95% interval 8% to 16%)'.
+    """A difference in plain words, e.g. '12% more (95% interval 8% to 16%); better'.
+
+    A percentage of the base while the base is a fair yardstick (:data:`PERCENT_SPAN`),
+    else the difference itself; "better" or "worse" where a clear difference has a
+    plain direction (:data:`BETTER`).
 
     Args:
         metric: The metric's name.
@@ -100,7 +117,8 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
     if diff["ci95"] is None:
         return f"{diff['mean']:+.3g} ({words['single']})"
     low, high = diff["ci95"]
-    if base_mean:
+    yardstick = PERCENT_SPAN * abs(base_mean)
+    if yardstick and max(abs(diff["mean"]), abs(low), abs(high)) <= yardstick:
         rel = [100 * v / abs(base_mean) for v in (diff["mean"], low, high)]
         word = words["more"] if rel[0] >= 0 else words["less"]
         text = (f"{abs(rel[0]):.0f}% {word} ({words['interval']} {rel[1]:+.0f}% "
@@ -110,6 +128,8 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
                 f"{high:+.3g})")
     if not clearly_different(diff):
         text += f"; {words['unclear']}"
+    elif metric in BETTER:
+        text += f"; {words['better' if diff['mean'] * BETTER[metric] > 0 else 'worse']}"
     if diff.get("unknown_share") is not None:
         text += f"; {100 * diff['unknown_share']:.0f}% {words['unknown']}"
     return text

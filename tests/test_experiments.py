@@ -19,7 +19,7 @@ from experiments.analysis import (
     sobol_convergence,
     sobol_indices,
 )
-from experiments.compare import paired_differences
+from experiments.compare import in_words, paired_differences
 from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor, chunk_size
 from experiments.replicates import run_scenarios
 from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
@@ -370,3 +370,18 @@ def test_dask_tasks_carry_a_few_runs_each_but_every_worker_gets_many_tasks():
     assert chunk_size(jobs=10, workers=2) == 1  # too few to share: one run a task
     assert chunk_size(jobs=120, workers=2) == 7  # eight tasks or more per worker
     assert chunk_size(jobs=100_000, workers=64) == 16  # at most sixteen runs a task
+
+
+@pytest.mark.parametrize("metric, base, diff, words", [
+    ("goal_share", 0.5, (0.06, 0.04, 0.08), "12% more (95% interval +8% to +16%); better"),
+    ("dropout_share", 0.2, (0.02, 0.01, 0.03), "10% more (95% interval +5% to +15%); worse"),
+    ("utilisation", 0.8, (0.08, 0.06, 0.1), "10% more (95% interval +8% to +12%)"),  # a trade-off
+    # a base near zero is no yardstick: the difference itself, not "34700% more"
+    ("waitlist_mean", 0.01, (3.47, 3.0, 4.0), "+3.47 (95% interval +3 to +4); worse"),
+    ("stress_mean", 0.3, (-0.01, -0.9, 0.3),
+     "-0.01 (95% interval -0.9 to +0.3); not clearly different"),
+])
+def test_a_difference_is_said_against_a_fair_yardstick_and_marked_better_or_worse(
+        metric, base, diff, words):
+    mean, low, high = diff
+    assert in_words(metric, base, {"mean": mean, "ci95": (low, high)}) == words

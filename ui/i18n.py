@@ -326,7 +326,7 @@ COMPARISON_WORDS = {
            "unclear": "geen duidelijk verschil", "single": "één herhaling: geen interval",
            "unknown": "van de spreiding komt van parameters die de gegevens niet "
                       "vastleggen",
-           "missing": "n.v.t."},
+           "missing": "n.v.t.", "better": "beter", "worse": "slechter"},
 }
 
 
