@@ -676,7 +676,8 @@ CHECKS = PATTERNS + LEVERS
 #: Parameters screened one at a time for the robustness of each pattern.
 SCREENED = ("bond_growth", "bond_weight", "unhurried_hours", "rupture_rate", "dropout_base",
             "dropout_bond_effect", "need_hours", "stress_workload", "quit_stress_effect",
-            "burnout_threshold", "placement_base", "group_lift")
+            "burnout_threshold", "placement_base", "group_lift", "motivation_mean",
+            "max_contact_hours", "bond_decay", "bond_good_enough", "stress_spread")
 
 
 def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCALE,
