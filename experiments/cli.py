@@ -177,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--screen", action="store_true",
                      help="also run a Morris screen of each pattern's sensitivity "
                           "(about a minute and a half on 2 cores)")
+    val.add_argument("--posterior", type=Path, nargs="?", const=uncertainty.SHIPPED,
+                     default=None, metavar="FILE",
+                     help="also judge every check on --replicates draws from the "
+                          "posterior FILE (default: the shipped one), one replicate a "
+                          "draw, and report the share of draws in which each holds")
 
     cal = commands.add_parser("calibrate", help="fit the uncertain parameters to the "
                               "empirical patterns (ABC-SMC; resumable)")
@@ -192,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "current defaults instead of the sources', and report whether "
                           "each default lies within its posterior interval")
     cal.add_argument("--adopt", action="store_true",
-                     help="when done, make the posterior medians the calibrated "
+                     help="when done, make the adopted point (a posterior draw that "
+                          "fits, report.md) the calibrated "
                           "parameters' defaults (model/calibrated.toml)")
     _executor_options(cal)
 
@@ -426,7 +432,9 @@ def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
                          f"not {'--quick' if args.quick else '--synthetic'}'s")
     settings = calibration.Settings(
         calibration.QUICK if args.quick else calibration.FULL, args.seed,
-        calibration.QUICK_SCALE if args.quick else validation.DEFAULT_SCALE)
+        calibration.QUICK_SCALE if args.quick else validation.DEFAULT_SCALE,
+        point=None if args.synthetic else (
+            calibration.QUICK_POINT if args.quick else calibration.FULL_POINT))
     out = args.out or Path("results") / (
         "calibration" + "-synthetic" * args.synthetic + "-quick" * args.quick)
     with make_executor(args.workers, args.scheduler) as executor:
@@ -448,7 +456,7 @@ def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
           + ", ".join(str(p.relative_to(out)) for p in written))
     if args.adopt:
         written = calibration.adopt(out)
-        print("the posterior medians are now the defaults, the presets held at their "
+        print("the adopted point is now the defaults, the presets held at their "
               f"utilisation: {', '.join(map(str, written))}")
     return 0
 
@@ -523,9 +531,19 @@ def _number(x: float) -> str:
 def _validate(args: argparse.Namespace, argv: list[str]) -> int:
     if args.out is not None:
         check_target(args.out)
+    posterior = None if args.posterior is None else uncertainty.load(args.posterior)
     verdicts = validation.validate(args.replicates, args.seed, args.scale, args.workers)[0]
     print(validation.report(verdicts))
-    table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale)
+    shares = None
+    if posterior is not None:
+        shares = validation.posterior_shares(posterior, args.replicates, args.seed,
+                                             args.scale, args.workers)
+        print(f"\nHeld in draws of the posterior ({args.replicates} draws, one replicate "
+              "each):")
+        for key, share in shares.items():
+            print(f"  {key}. {100 * share:.0f}%")
+    table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale,
+                                      shares)
     screen = None
     if args.screen:
         screened = validation.screen(replicates=max(2, args.replicates // 10),
@@ -534,7 +552,7 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
         print("\n" + screen)
     if args.out is not None:
         with Staging(args.out) as staging:
-            validation.write_outputs(verdicts, staging.path, table)
+            validation.write_outputs(verdicts, staging.path, table, shares)
             if screen:
                 (staging.path / "screen.md").write_text(screen + "\n", encoding="utf-8")
         print(f"\nReport and figures written to {args.out}/")

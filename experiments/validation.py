@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.regime import OVERLOADED, Hold, held_arms, with_arrivals_factor
 from experiments.runner import CLIENT_COLUMNS, RunOutput, replicate_seeds, run_many
 from experiments.scenarios import load
 from experiments.stats import mean_ci
@@ -73,6 +74,8 @@ class Pattern:
         records: Whether the judge needs per-client records.
         role: One of :data:`ROLES`.
         calibrated: With role "calibrated" or "built in": the parameters or rule.
+        hold: An arm held at a stated planned utilisation (an overloaded team), with
+            the arms that share its clients; None when every arm runs as given.
     """
 
     number: int | str
@@ -83,6 +86,7 @@ class Pattern:
     records: bool = False
     role: str = "held out"
     calibrated: str = ""
+    hold: Hold | None = None
 
 
 def scaled(scenario: str, scale: float, **extra) -> tuple[str, dict]:
@@ -308,7 +312,8 @@ def _turnover_judge(runs: Runs) -> Result:
     rises = all(metric(load_, m).mean() > metric(base, m).mean()
                 for m in ("annual_turnover", "burnout_prevalence", "handovers_per_client"))
     passed = _inside(turnover, 0.20, 0.40) and _inside(burnout, 0.10, 0.30) and rises
-    return _verdict("annual turnover under overload (care-high-caseload)", turnover,
+    return _verdict("annual turnover of an overloaded team (a fifth fewer professionals, "
+                    f"planned at {OVERLOADED:g} of their hours)", turnover,
                     "0.20 to 0.40, burnout 0.10 to 0.30, both above the care preset",
                     passed, details={
                         "burnout prevalence, overloaded": float(burnout.mean()),
@@ -380,7 +385,8 @@ PATTERNS = (
             "leavers raise the load of those who stay.",
             lambda s: {"care": scaled("care", s),
                        "overloaded": scaled("care-high-caseload", s)}, _turnover_judge,
-            role="calibrated", calibrated=f"{FITTED}; that all three rise: {STRESS_RISES}"),
+            role="calibrated", calibrated=f"{FITTED}; that all three rise: {STRESS_RISES}",
+            hold=Hold("overloaded", OVERLOADED)),
     Pattern(8, "Groups work about as well as one-to-one, for less time",
             "Group and individual treatment do equally well (Burlingame et al. 2016, "
             "g = -0.01), at a fraction of the professional time.",
@@ -402,13 +408,21 @@ def _change(runs: Runs, name: str) -> np.ndarray:
     return metric(runs["lever"], name) - metric(runs["base"], name)
 
 
+def _caseload_cut_arms(scale: float) -> Arms:
+    """The overloaded team (pattern 7's), and its clients shared by the care preset's team."""
+    care = load("care").parameters()
+    return {"base": scaled("care-high-caseload", scale),
+            "lever": scaled("care-high-caseload", scale, professionals=care.professionals,
+                            caseload_cap=care.caseload_cap)}
+
+
 def _caseload_cut_judge(runs: Runs) -> Result:
     goal = _change(runs, "goal_share")
     lower = {m: float(_change(runs, m).mean()) for m in
              ("stress_mean", "burnout_prevalence", "annual_turnover")}
     passed = 0 < goal.mean() < 0.15 and all(v < 0 for v in lower.values())
     return _verdict("change in goal share from 80 to 100 professionals for the same "
-                    "patients (care-high-caseload to care)", goal,
+                    f"patients (an overloaded team, planned at {OVERLOADED:g})", goal,
                     "better, modestly (0 to 0.15); stress, burnout and turnover lower",
                     passed, details={f"change in {k}": v for k, v in lower.items()})
 
@@ -620,13 +634,15 @@ LEVERS = (
     Pattern("L1", "Caseload cut: better outcomes, modestly; less stress, burnout, turnover",
             "Lower caseloads shorten unemployment by days to weeks (Hainmueller et al. "
             "2016); lower load, less burnout and turnover [004].",
-            _lever_pair("care-high-caseload", "care"), _caseload_cut_judge,
-            role="calibrated", calibrated="its arms are pattern 7's, fitted, and its "
-            "clients' side is what pattern 6's fitted target (Hainmueller et al.) says; "
-            f"that staff outcomes fall with the load: {STRESS_RISES}"),
+            _caseload_cut_arms, _caseload_cut_judge,
+            role="calibrated", calibrated="its base is pattern 7's overloaded arm, fitted, "
+            "and its clients' side is what pattern 6's fitted target (Hainmueller et al.) "
+            f"says; that staff outcomes fall with the load: {STRESS_RISES}",
+            hold=Hold("base", OVERLOADED, ("lever",))),
     Pattern("L2", "Admin automation helps where time per client binds",
             "Freed hours go back to clients; they matter where time per client is "
-            "short.", _automation_arms, _automation_judge),
+            "short.", _automation_arms, _automation_judge,
+            hold=Hold("base", OVERLOADED, ("lever",))),
     Pattern("L3", "Standardisation costs the bond, never wipes out care",
             "At equal time little effect (Webb et al. 2010); it crowds out open time and "
             "autonomy [000][004].", _lever_pair("care", "care-standardised"),
@@ -642,7 +658,8 @@ LEVERS = (
             "right has nobody to tell [000].",
             lambda s: {"base": scaled("care-high-caseload", s),
                        "lever": scaled("care-high-caseload", s,
-                                       automated_contact_share=0.4)}, _chatbot_judge),
+                                       automated_contact_share=0.4)}, _chatbot_judge,
+            hold=Hold("base", OVERLOADED, ("lever",))),
     Pattern("L6", "JOBS on top: helps, most for the demoralised",
             "JOBS-type programmes raise re-employment by well under a factor two (Liu et "
             "al. 2014: odds ratio 2.67, about 30% to 53%), most for high-risk, "
@@ -702,15 +719,55 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
     """
     patterns = CHECKS if patterns is None else patterns
     seeds = replicate_seeds(seed, replicates)
-    arms = {(c, p.number, label): (_changed(arm, change), p.records)
-            for c, change in enumerate(changes) for p in patterns
-            for label, arm in p.arms(scale).items()}
+    arms = {}
+    for c, change in enumerate(changes):
+        for p in patterns:
+            changed = {label: _changed(arm, change) for label, arm in p.arms(scale).items()}
+            for label, overrides in held_arms(changed, p.hold, seeds)[0].items():
+                arms[c, p.number, label] = (overrides, p.records)
     jobs = [(overrides, s, records) for overrides, records in arms.values() for s in seeds]
     outputs = iter(run_many(jobs, workers))
     results = {key: [next(outputs) for _ in seeds] for key in arms}
     return [[(p, p.judge({label: runs for (c_, n, label), runs in results.items()
                           if c_ == c and n == p.number})) for p in patterns]
             for c in range(len(changes))]
+
+
+def posterior_shares(posterior: pd.DataFrame, draws: int, seed: int = 2024,
+                     scale: float = DEFAULT_SCALE, workers: int | None = None,
+                     checks: tuple[Pattern, ...] = CHECKS) -> dict[int | str, float]:
+    """Per check, the share of posterior draws in which it holds, one replicate a draw.
+
+    Draw ``k`` (by weight, :func:`experiments.uncertainty.draws`) runs every arm with
+    replicate seed ``k``, its parameters where an arm does not set them itself and its
+    domain's arrivals factor (the load that held the preset at its stated utilisation
+    with those parameters), as ``compare --posterior`` runs a scenario; an arm held at
+    a planned utilisation of its own is held again with the draw's parameters. Each
+    draw is judged alone, as the calibration judges a candidate: a check at its
+    threshold at the defaults holds in about half the draws, and the share says how
+    much of what the model does not know lies on either side.
+    """
+    from experiments.uncertainty import draws as posterior_draws
+
+    seeds = replicate_seeds(seed, draws)
+    jobs, keys = [], []
+    for k, (draw, s) in enumerate(zip(posterior_draws(posterior, draws, seed), seeds,
+                                      strict=True)):
+        for p in checks:
+            arms = {label: {**draw["parameters"], **with_arrivals_factor(
+                overrides, draw["arrivals_factor"].get(load(name).domain, 1.0))}
+                for label, (name, overrides) in p.arms(scale).items()}
+            for label, overrides in held_arms(arms, p.hold, [s])[0].items():
+                jobs.append((overrides, s, p.records))
+                keys.append((k, p.number, label))
+    runs = dict(zip(keys, run_many(jobs, workers), strict=True))
+    shares = {}
+    for p in checks:
+        with np.errstate(all="ignore"):
+            held = [p.judge({label: [run] for (k_, n, label), run in runs.items()
+                             if k_ == k and n == p.number}).passed for k in range(draws)]
+        shares[p.number] = float(np.mean(held))
+    return shares
 
 
 def _changed(arm: tuple[str, dict], change: dict[str, float] | None) -> dict:
@@ -819,13 +876,22 @@ def tally(verdicts: list[tuple[Pattern, Result]]) -> str:
 
 
 def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed: int,
-                   scale: float) -> str:
-    """The report as the Markdown table of ``docs/ODD.md``."""
-    lines = [f"Measured by `verbinding validate --replicates {replicates} --seed {seed}` "
-             f"(organisations at {scale:g} of the preset size; mean and 95% interval over "
-             "paired replicates).", "",
-             "| # | pattern or lever | the sources | role | the model | expected | verdict |",
-             "|---|---|---|---|---|---|---|"]
+                   scale: float, shares: dict[int | str, float] | None = None) -> str:
+    """The report as the Markdown table of ``docs/ODD.md``.
+
+    With ``shares`` (:func:`posterior_shares`), a column of the share of the posterior's
+    draws in which each check holds.
+    """
+    flag = " --posterior" if shares else ""
+    lines = [f"Measured by `verbinding validate --replicates {replicates} --seed {seed}"
+             f"{flag}` (organisations at {scale:g} of the preset size; mean and 95% "
+             "interval over paired replicates at the defaults" + (
+                 f"; *posterior*: the share of {replicates} draws of the shipped posterior "
+                 "in which the check holds, each draw judged on one replicate" if shares
+                 else "") + ").", "",
+             "| # | pattern or lever | the sources | role | the model | expected | verdict |"
+             + (" posterior |" if shares else ""),
+             "|---|---|---|---|---|---|---|" + ("---|" if shares else "")]
     for pattern, r in verdicts:
         interval = f" [{r.ci95[0]:.3f}, {r.ci95[1]:.3f}]" if r.ci95 else ""
         extra = "; ".join(f"{k} {v:.3f}" for k, v in r.details.items())
@@ -833,7 +899,8 @@ def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed
         lines.append(f"| {pattern.number} | {pattern.title} | {pattern.literature} | {role} | "
                      f"{r.statistic}: {r.value:.3f}{interval}"
                      f"{' (' + extra + ')' if extra else ''} | {r.target} | "
-                     f"{'reproduced' if r.passed else 'not reproduced'} |")
+                     f"{'reproduced' if r.passed else 'not reproduced'} |"
+                     + (f" {100 * shares[pattern.number]:.0f}% |" if shares else ""))
     lines += ["", tally(verdicts) + ". Roles: " + "; ".join(
         f"*{role}*: {meaning}" for role, meaning in ROLES.items()) + "."]
     return "\n".join(lines)
@@ -873,9 +940,12 @@ def write_figures(verdicts: list[tuple[Pattern, Result]], folder: Path) -> list[
 
 
 
-def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path,
-                  table: str) -> None:
-    """The report (Markdown and JSON), the figure data and the figures, into ``folder``."""
+def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: str,
+                  shares: dict[int | str, float] | None = None) -> None:
+    """The report (Markdown and JSON), the figure data and the figures, into ``folder``.
+
+    With ``shares`` (:func:`posterior_shares`), each check's ``posterior_share``.
+    """
     import json
 
     from experiments.output import json_safe
@@ -887,7 +957,9 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path,
                  "role": p.role, "calibrated": p.calibrated,
                  "statistic": r.statistic, "value": r.value, "ci95": r.ci95,
                  "target": r.target, "passed": r.passed, "details": r.details,
-                 "series": r.series} for p, r in verdicts]
+                 "series": r.series} | (
+                     {"posterior_share": shares[p.number]} if shares else {})
+                for p, r in verdicts]
     (folder / "report.json").write_text(json.dumps(json_safe(
         {**provenance(), "patterns": patterns}), indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")

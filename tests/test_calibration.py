@@ -24,7 +24,7 @@ import pytest
 
 from experiments import abc, calibration, cli, provenance, regime, runner, scenarios
 from experiments.executors import DaskExecutor, SerialExecutor
-from model.parameters import CALIBRATED, specs
+from model.parameters import CALIBRATED, Parameters, specs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scenarios" / "calibration"
@@ -137,10 +137,14 @@ def test_priors_are_declared_with_their_parameters_and_defaults_come_from_the_po
         assert prior.why.startswith(("Assumption: ", "[")) or "(" in prior.why, name
 
 
+TINY_POINT = calibration.PointSearch(screen_seeds=1, shortlist=2, check_seeds=2)
+
+
 def tiny_calibration(folder: Path, seed: int = 3, fail_after: int | None = None,
                      executor=None):
-    """A calibration of 2 generations of 6 at a tenth of the presets' size (seconds)."""
-    settings = calibration.Settings(abc.Design(6, 2, 6), seed, 0.1)
+    """A calibration of 2 generations of 6 at a tenth of the presets' size (seconds),
+    with a point search."""
+    settings = calibration.Settings(abc.Design(6, 2, 6), seed, 0.1, point=TINY_POINT)
 
     class Failing(SerialExecutor):
         def run(self, fn, jobs):
@@ -163,11 +167,27 @@ def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_pat
     resumed = tiny_calibration(tmp_path / "resumed")
     pd.testing.assert_frame_equal(resumed.evaluations, whole.evaluations)
     pd.testing.assert_frame_equal(resumed.posterior(), whole.posterior())
+    assert resumed.point == on_dask.point == whole.point
     other = tiny_calibration(tmp_path / "other", seed=4)
     assert not other.posterior()["need_hours"].equals(whole.posterior()["need_hours"])
     posterior = whole.posterior()
     assert math.isclose(posterior["weight"].sum(), 1.0)
     assert set(calibration.priors()) <= set(posterior.columns)
+
+
+@pytest.mark.slow
+def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_own(tmp_path):
+    cal = tiny_calibration(tmp_path)
+    point = cal.point
+    draw = cal.posterior().set_index("run_id").loc[point["draw"]]
+    assert point["parameters"] == {n: float(f"{draw[n]:.4g}") for n in calibration.priors()}
+    assert (point["screened"], point["shortlist"], point["seeds"]) == (6, 2, 2)
+    # Its statistics are means over its check seeds, none of them the ABC's own seed.
+    assert point["stats"]["admin_share"] != draw["stat.admin_share"]
+    assert point["distance"] == pytest.approx(calibration.distance(point["stats"]))
+    calibration.write_outputs(cal, tmp_path)
+    assert calibration.adopted_point(tmp_path) == point["parameters"]
+    assert f"posterior draw {point['draw']}" in (tmp_path / "report.md").read_text("utf-8")
 
 
 @pytest.mark.slow
@@ -243,9 +263,10 @@ def test_the_shipped_posterior_was_made_by_this_code_and_supports_the_defaults()
         "the model's code changed since the shipped posterior was made: calibrate again")
     posterior = pd.read_parquet(SHIPPED / "posterior.parquet")
     assert math.isclose(posterior["weight"].sum(), 1.0)
-    medians = calibration.posterior_medians(posterior)
-    assert medians == {name: CALIBRATED[name] for name in calibration.priors()}, (
-        "the defaults are not the shipped posterior's medians: verbinding calibrate --adopt")
+    assert calibration.adopted_point(SHIPPED) == {
+        name: CALIBRATED[name] for name in calibration.priors()}, (
+        "the defaults are not the shipped calibration's adopted point: verbinding calibrate "
+        "--adopt")
 
 
 class _Queue:
@@ -284,6 +305,24 @@ def test_the_regime_is_found_by_pilots_within_bounds_or_not_at_all(
         assert queue.tried[-1] == regime.REGIME_FACTORS[0]   # the bound was tried
 
 
+def test_an_overloaded_team_is_held_at_its_planned_utilisation_with_its_clients_shared():
+    from experiments.validation import LEVERS
+
+    caseload_cut = next(p for p in LEVERS if p.number == "L1")
+    arms = {label: overrides for label, (_, overrides) in caseload_cut.arms(0.2).items()}
+    held, found = regime.held_arms(arms, caseload_cut.hold, [1, 2, 3])
+    assert abs(found.utilisation - regime.OVERLOADED) <= regime.REGIME_TOLERANCE
+    # The same clients, fewer of them than the preset's a fifth fewer staff would get.
+    assert held["base"]["arrivals_per_week"] == held["lever"]["arrivals_per_week"]
+    assert held["base"]["arrivals_per_week"] < arms["base"]["arrivals_per_week"]
+    assert held["base"]["professionals"] < held["lever"]["professionals"]
+    # On seeds other than the pilots', the team plans about that share of its hours.
+    p = Parameters.from_mapping(held["base"])
+    planned = [regime.establishment_utilisation(runner.simulate(
+        {**held["base"], **regime.FULL_TEAM}, seed, records=False), p) for seed in (7, 8, 9)]
+    assert np.mean(planned) == pytest.approx(regime.OVERLOADED, abs=0.05)
+
+
 def test_pilots_run_on_seeds_of_their_own_that_follow_from_the_runs():
     assert regime.pilot_seeds([1, 2]) == regime.pilot_seeds([1, 2])
     assert not set(regime.pilot_seeds(range(100))) & set(range(100))
@@ -318,7 +357,7 @@ def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
     assert abs(got - figure.target) < figure.tolerance + 3 * error
 
 
-def test_adopting_writes_the_medians_and_what_holds_the_presets_to_their_sources(
+def test_adopting_writes_the_point_and_what_holds_the_presets_to_their_sources(
         tmp_path, monkeypatch):
     calibrated = tmp_path / "calibrated.toml"
     presets = [*regime.REGIMES, *(f.preset for f in calibration.PRESET_FIGURES)]
@@ -329,8 +368,8 @@ def test_adopting_writes_the_medians_and_what_holds_the_presets_to_their_sources
     written = calibration.adopt(SHIPPED, calibrated, tmp_path)
     assert written == [calibrated, *(tmp_path / f"{p}.toml" for p in presets)]
     adopted = tomllib.loads(calibrated.read_text(encoding="utf-8"))
-    medians = calibration.posterior_medians(pd.read_parquet(SHIPPED / "posterior.parquet"))
-    assert {name: adopted[name] for name in medians} == medians
+    point = calibration.adopted_point(SHIPPED)
+    assert {name: adopted[name] for name in point} == point
     changed = {preset: ["arrivals_per_week"] for preset in regime.REGIMES}
     for figure in calibration.PRESET_FIGURES:
         changed.setdefault(figure.preset, []).append(figure.parameter)
