@@ -24,6 +24,7 @@ from experiments.executors import ExecutorError, make_executor
 from experiments.output import OutputError, Staging, check_target, dump_json, shown
 from experiments.progress import Progress
 from experiments.provenance import package_version
+from experiments.regime import OVERLOADED, RegimeError
 from experiments.replicates import run_scenarios
 from experiments.scenarios import ScenarioError, available, load
 from experiments.space import SpaceError
@@ -82,6 +83,17 @@ def _scale(text: str) -> float:
         raise argparse.ArgumentTypeError(f"--scale must be a number, not {text!r}") from None
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"--scale must be in (0, 1], not {value:g}")
+    return value
+
+
+def _overloaded(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--overloaded must be a number, not {text!r}"
+                                         ) from None
+    if not 0.5 <= value <= 1.2:
+        raise argparse.ArgumentTypeError(f"--overloaded must be from 0.5 to 1.2, not {value:g}")
     return value
 
 
@@ -177,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--screen", action="store_true",
                      help="also run a Morris screen of each pattern's sensitivity "
                           "(about a minute and a half on 2 cores)")
+    val.add_argument("--overloaded", type=_overloaded, default=OVERLOADED, metavar="U",
+                     help="planned utilisation the overloaded arms (pattern 7, levers L1, "
+                          f"L2, L5) are held at, 0.5 to 1.2 (default {OVERLOADED:g}: an "
+                          "assumption, docs/ODD.md section 8)")
     val.add_argument("--posterior", type=Path, nargs="?", const=uncertainty.SHIPPED,
                      default=None, metavar="FILE",
                      help="also judge every check on --replicates draws from the "
@@ -255,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args, argv)
     except (UsageError, ParameterError, ScenarioError, OutputError, ExperimentError,
-            SpaceError, ExecutorError, analysis.AnalysisError) as error:
+            SpaceError, ExecutorError, analysis.AnalysisError, RegimeError) as error:
         print(f"verbinding: error: {shown(str(error), MESSAGE_LIMIT)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -531,19 +547,25 @@ def _number(x: float) -> str:
 def _validate(args: argparse.Namespace, argv: list[str]) -> int:
     if args.out is not None:
         check_target(args.out)
+    if args.posterior is not None and args.scale != validation.DEFAULT_SCALE:
+        raise UsageError(f"--posterior judges at the calibration's scale "
+                         f"({validation.DEFAULT_SCALE:g}); leave out --scale")
     posterior = None if args.posterior is None else uncertainty.load(args.posterior)
-    verdicts = validation.validate(args.replicates, args.seed, args.scale, args.workers)[0]
+    verdicts = validation.validate(args.replicates, args.seed, args.scale, args.workers,
+                                   overloaded=args.overloaded)[0]
     print(validation.report(verdicts))
     shares = None
     if posterior is not None:
-        shares = validation.posterior_shares(posterior, args.replicates, args.seed,
-                                             args.scale, args.workers)
-        print(f"\nHeld in draws of the posterior ({args.replicates} draws, one replicate "
-              "each):")
-        for key, share in shares.items():
-            print(f"  {key}. {100 * share:.0f}%")
+        shares = {which: validation.posterior_shares(frame, args.replicates, args.seed,
+                                                     args.scale, args.workers)
+                  for which, frame in (("defaults", validation.defaults_as_posterior()),
+                                       ("posterior", posterior))}
+        print(f"\nSingle runs passing, at the defaults and over {args.replicates} draws "
+              "of the posterior (one run a draw):")
+        for key in shares["posterior"]:
+            print(f"  {key}. {validation.shares_text(shares, key)}")
     table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale,
-                                      shares)
+                                      shares, args.overloaded)
     screen = None
     if args.screen:
         screened = validation.screen(replicates=max(2, args.replicates // 10),

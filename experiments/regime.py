@@ -241,26 +241,50 @@ class Hold(NamedTuple):
     followers: tuple[str, ...] = ()
 
 
+class RegimeError(ValueError):
+    """An arm could not be held at its planned utilisation."""
+
+
 def held_arms(arms: dict[str, dict[str, Any]], hold: Hold | None,
               seeds: Sequence[int]) -> tuple[dict[str, dict[str, Any]], Regime | None]:
     """An experiment's arms (label -> run overrides) with ``hold`` applied.
 
     The held arm's arrivals, and its followers', are multiplied by the factor of the
     pilot that came closest to the planned utilisation (pilots on :func:`pilot_seeds`
-    of ``seeds``). The regime is returned, so a caller can check how closely it held.
+    of ``seeds``). The regime is returned, so a caller can check how closely it held
+    (:func:`is_held`).
+
+    Raises:
+        RegimeError: If no factor within bounds could hold it.
     """
     if hold is None:
         return arms, None
-    regime = _held_regime(json.dumps(arms[hold.arm], sort_keys=True), tuple(seeds),
-                          hold.utilisation)
+    regime = _held_regime(_resolved(arms[hold.arm]), tuple(seeds), hold.utilisation)
     if math.isnan(regime.factor):
-        return arms, regime
+        raise RegimeError(f"the {hold.arm} arm cannot be held at a planned utilisation of "
+                          f"{hold.utilisation:g} (its last pilot reached "
+                          f"{regime.utilisation:.3f})")
     moved = {hold.arm, *hold.followers}
     return {label: with_arrivals_factor(overrides, regime.factor) if label in moved
             else overrides for label, overrides in arms.items()}, regime
 
 
+def is_held(hold: Hold | None, regime: Regime | None) -> bool:
+    """Whether :func:`held_arms` held the arm within :data:`REGIME_TOLERANCE`."""
+    return hold is None or abs(regime.utilisation - hold.utilisation) <= REGIME_TOLERANCE
+
+
+def _resolved(overrides: dict[str, Any]) -> str:
+    """Run overrides as JSON with every parameter resolved: the regime's cache key."""
+    parameters = Parameters.from_mapping({k: v for k, v in overrides.items() if k != "events"})
+    return json.dumps({**parameters.to_dict(), "events": overrides.get("events", [])},
+                      sort_keys=True)
+
+
 @functools.lru_cache(maxsize=32)
 def _held_regime(overrides: str, seeds: tuple[int, ...], utilisation: float) -> Regime:
-    """:func:`regime_factor` for JSON ``overrides``, once for experiments sharing an arm."""
-    return regime_factor(json.loads(overrides), pilot_seeds(seeds), utilisation)
+    """:func:`regime_factor` for resolved JSON ``overrides``, once for arms shared by checks."""
+    resolved = json.loads(overrides)
+    if not resolved["events"]:
+        del resolved["events"]
+    return regime_factor(resolved, pilot_seeds(seeds), utilisation)

@@ -8,6 +8,7 @@ and arrivals) so a full report takes about a minute on two cores.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.regime import OVERLOADED, Hold, held_arms, with_arrivals_factor
+from experiments.regime import (
+    OVERLOADED,
+    Hold,
+    RegimeError,
+    held_arms,
+    is_held,
+    with_arrivals_factor,
+)
 from experiments.runner import CLIENT_COLUMNS, RunOutput, replicate_seeds, run_many
 from experiments.scenarios import load
 from experiments.stats import mean_ci
@@ -700,7 +708,7 @@ SCREENED = ("bond_growth", "bond_weight", "unhurried_hours", "rupture_rate", "dr
 def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCALE,
              workers: int | None = None, patterns: tuple[Pattern, ...] | None = None,
              changes: tuple[dict[str, float] | None, ...] = (None,),
-             ) -> list[list[tuple[Pattern, Result]]]:
+             overloaded: float = OVERLOADED) -> list[list[tuple[Pattern, Result]]]:
     """Run every pattern experiment and judge each, all runs in one batch.
 
     Args:
@@ -713,9 +721,14 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
         changes: Variants of the whole report to run: None for the calibrated model, or
             ``{parameter: factor}`` multiplying parameters in every arm (for the
             sensitivity screen).
+        overloaded: The planned utilisation the overloaded arms are held at (how much
+            the verdicts depend on that assumption).
 
     Returns:
         One report (a verdict per pattern) per entry of ``changes``.
+
+    Raises:
+        RegimeError: If an overloaded arm cannot be held at the defaults.
     """
     patterns = CHECKS if patterns is None else patterns
     seeds = replicate_seeds(seed, replicates)
@@ -723,7 +736,13 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
     for c, change in enumerate(changes):
         for p in patterns:
             changed = {label: _changed(arm, change) for label, arm in p.arms(scale).items()}
-            for label, overrides in held_arms(changed, p.hold, seeds)[0].items():
+            hold = p.hold and p.hold._replace(utilisation=overloaded)
+            held, regime = held_arms(changed, hold, seeds)
+            if change is None and not is_held(hold, regime):
+                raise RegimeError(f"check {p.number}: the {hold.arm} arm cannot be held at "
+                                  f"a planned utilisation of {hold.utilisation:g} (its "
+                                  f"closest pilot reached {regime.utilisation:.3f})")
+            for label, overrides in held.items():
                 arms[c, p.number, label] = (overrides, p.records)
     jobs = [(overrides, s, records) for overrides, records in arms.values() for s in seeds]
     outputs = iter(run_many(jobs, workers))
@@ -735,17 +754,20 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
 
 def posterior_shares(posterior: pd.DataFrame, draws: int, seed: int = 2024,
                      scale: float = DEFAULT_SCALE, workers: int | None = None,
-                     checks: tuple[Pattern, ...] = CHECKS) -> dict[int | str, float]:
-    """Per check, the share of posterior draws in which it holds, one replicate a draw.
+                     checks: tuple[Pattern, ...] = CHECKS,
+                     ) -> dict[int | str, tuple[float, int]]:
+    """Per check, the share of single runs passing over posterior draws, and their count.
 
     Draw ``k`` (by weight, :func:`experiments.uncertainty.draws`) runs every arm with
     replicate seed ``k``, its parameters where an arm does not set them itself and its
     domain's arrivals factor (the load that held the preset at its stated utilisation
     with those parameters), as ``compare --posterior`` runs a scenario; an arm held at
     a planned utilisation of its own is held again with the draw's parameters. Each
-    draw is judged alone, as the calibration judges a candidate: a check at its
-    threshold at the defaults holds in about half the draws, and the share says how
-    much of what the model does not know lies on either side.
+    draw is judged on its one run, as the calibration judges a candidate, so the share
+    holds the runs' chance as well as what the model does not know: compare it with
+    the same share at the defaults (a posterior of the defaults alone,
+    :func:`defaults_as_posterior`). Draws at which a check gives no statistic, or
+    its overloaded arm could not be held, are not counted: the count says how many are.
     """
     from experiments.uncertainty import draws as posterior_draws
 
@@ -757,17 +779,45 @@ def posterior_shares(posterior: pd.DataFrame, draws: int, seed: int = 2024,
             arms = {label: {**draw["parameters"], **with_arrivals_factor(
                 overrides, draw["arrivals_factor"].get(load(name).domain, 1.0))}
                 for label, (name, overrides) in p.arms(scale).items()}
-            for label, overrides in held_arms(arms, p.hold, [s])[0].items():
-                jobs.append((overrides, s, p.records))
-                keys.append((k, p.number, label))
+            try:
+                held, regime = held_arms(arms, p.hold, [s])
+            except RegimeError:
+                continue
+            if is_held(p.hold, regime):
+                for label, overrides in held.items():
+                    jobs.append((overrides, s, p.records))
+                    keys.append((k, p.number, label))
     runs = dict(zip(keys, run_many(jobs, workers), strict=True))
     shares = {}
     for p in checks:
-        with np.errstate(all="ignore"):
-            held = [p.judge({label: [run] for (k_, n, label), run in runs.items()
-                             if k_ == k and n == p.number}).passed for k in range(draws)]
-        shares[p.number] = float(np.mean(held))
+        verdicts = []
+        for k in range(draws):
+            mine = {label: [run] for (k_, n, label), run in runs.items()
+                    if k_ == k and n == p.number}
+            if mine:
+                with np.errstate(all="ignore"):
+                    result = p.judge(mine)
+                if np.isfinite(result.value):
+                    verdicts.append(result.passed)
+        shares[p.number] = (float(np.mean(verdicts)) if verdicts else math.nan,
+                            len(verdicts))
     return shares
+
+
+def defaults_as_posterior() -> pd.DataFrame:
+    """A posterior of one draw, the defaults, with the presets' own arrivals.
+
+    :func:`posterior_shares` over it judges single runs at the defaults: the chance
+    part of a posterior's shares.
+    """
+    from experiments.regime import REGIMES
+
+    draw = pd.DataFrame([{name: spec[0] for name, spec in specs().items()
+                          if spec[2].prior}])
+    for domain in REGIMES:
+        draw[f"arrivals.{domain}"] = load(domain).parameters().arrivals_per_week
+    draw["weight"] = 1.0
+    return draw
 
 
 def _changed(arm: tuple[str, dict], change: dict[str, float] | None) -> dict:
@@ -876,21 +926,25 @@ def tally(verdicts: list[tuple[Pattern, Result]]) -> str:
 
 
 def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed: int,
-                   scale: float, shares: dict[int | str, float] | None = None) -> str:
+                   scale: float, shares: dict[str, dict] | None = None,
+                   overloaded: float = OVERLOADED) -> str:
     """The report as the Markdown table of ``docs/ODD.md``.
 
-    With ``shares`` (:func:`posterior_shares`), a column of the share of the posterior's
-    draws in which each check holds.
+    With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
+    :func:`posterior_shares`), a column of the share of single runs in which each check
+    holds, at the defaults and over the posterior's draws.
     """
-    flag = " --posterior" if shares else ""
+    flag = (" --posterior" if shares else "") + (
+        f" --overloaded {overloaded:g}" if overloaded != OVERLOADED else "")
     lines = [f"Measured by `verbinding validate --replicates {replicates} --seed {seed}"
              f"{flag}` (organisations at {scale:g} of the preset size; mean and 95% "
              "interval over paired replicates at the defaults" + (
-                 f"; *posterior*: the share of {replicates} draws of the shipped posterior "
-                 "in which the check holds, each draw judged on one replicate" if shares
-                 else "") + ").", "",
+                 "; *single runs passing*: the share of single runs in which the check "
+                 f"holds, at the defaults and over {replicates} draws of the shipped "
+                 "posterior, one run a draw; the first is chance alone, the second adds "
+                 "what the model does not know" if shares else "") + ").", "",
              "| # | pattern or lever | the sources | role | the model | expected | verdict |"
-             + (" posterior |" if shares else ""),
+             + (" single runs passing: defaults, posterior |" if shares else ""),
              "|---|---|---|---|---|---|---|" + ("---|" if shares else "")]
     for pattern, r in verdicts:
         interval = f" [{r.ci95[0]:.3f}, {r.ci95[1]:.3f}]" if r.ci95 else ""
@@ -900,10 +954,19 @@ def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed
                      f"{r.statistic}: {r.value:.3f}{interval}"
                      f"{' (' + extra + ')' if extra else ''} | {r.target} | "
                      f"{'reproduced' if r.passed else 'not reproduced'} |"
-                     + (f" {100 * shares[pattern.number]:.0f}% |" if shares else ""))
+                     + (f" {shares_text(shares, pattern.number)} |" if shares else ""))
     lines += ["", tally(verdicts) + ". Roles: " + "; ".join(
         f"*{role}*: {meaning}" for role, meaning in ROLES.items()) + "."]
     return "\n".join(lines)
+
+
+def shares_text(shares: dict[str, dict], number: int | str) -> str:
+    """A check's single-run shares, at the defaults and over the posterior, as text."""
+    cells = []
+    for which in ("defaults", "posterior"):
+        share, count = shares[which][number]
+        cells.append(f"{100 * share:.0f}% of {count}" if count else "-")
+    return ", ".join(cells)
 
 
 def write_figures(verdicts: list[tuple[Pattern, Result]], folder: Path) -> list[Path]:
@@ -941,10 +1004,11 @@ def write_figures(verdicts: list[tuple[Pattern, Result]], folder: Path) -> list[
 
 
 def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: str,
-                  shares: dict[int | str, float] | None = None) -> None:
+                  shares: dict[str, dict] | None = None) -> None:
     """The report (Markdown and JSON), the figure data and the figures, into ``folder``.
 
-    With ``shares`` (:func:`posterior_shares`), each check's ``posterior_share``.
+    With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
+    :func:`posterior_shares`), each check's single-run shares and counts.
     """
     import json
 
@@ -958,7 +1022,10 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: s
                  "statistic": r.statistic, "value": r.value, "ci95": r.ci95,
                  "target": r.target, "passed": r.passed, "details": r.details,
                  "series": r.series} | (
-                     {"posterior_share": shares[p.number]} if shares else {})
+                     {"single_runs_passing": {which: dict(zip(("share", "runs"),
+                                                              shares[which][p.number],
+                                                              strict=True))
+                                              for which in shares}} if shares else {})
                 for p, r in verdicts]
     (folder / "report.json").write_text(json.dumps(json_safe(
         {**provenance(), "patterns": patterns}), indent=2, ensure_ascii=False) + "\n",

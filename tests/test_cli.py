@@ -223,6 +223,8 @@ def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys)
 
 @pytest.mark.parametrize("args, message", [
     (["validate", "--scale", "0"], "--scale must be in (0, 1], not 0"),
+    (["validate", "--overloaded", "2"], "--overloaded must be from 0.5 to 1.2, not 2"),
+    (["validate", "--posterior", "--scale", "0.5"], "--posterior judges at the calibration's"),
     (["validate", "--replicates", "0"], "--replicates must be from 1 to 10,000"),
     (["validate", "--workers", "-2"], "--workers must be from 1 to 512"),
 ])

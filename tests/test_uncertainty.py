@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,10 +13,7 @@ from hypothesis import strategies as st
 from experiments import scenarios, uncertainty
 from experiments.calibration import priors
 from experiments.output import OutputError
-from experiments.regime import REGIMES
 from experiments.replicates import with_draw
-from experiments.scenarios import load_shipped
-from model.parameters import specs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,13 +149,10 @@ def test_compare_with_a_posterior_reports_both_intervals(tmp_path, stand_in_post
 def test_validating_over_a_posterior_of_the_defaults_alone_is_validating_the_defaults():
     """Each check holds in a draw at the defaults (its arrivals the presets') exactly
     when ``validate`` finds it holds on the same replicate; an overloaded arm included."""
-    from experiments.validation import CHECKS, posterior_shares, validate
+    from experiments.validation import CHECKS, defaults_as_posterior, posterior_shares, validate
 
-    draw = pd.DataFrame([{name: specs()[name][0] for name in priors()}])
-    for domain in REGIMES:
-        draw[f"arrivals.{domain}"] = load_shipped(domain).parameters().arrivals_per_week
-    draw["weight"] = 1.0
     checks = tuple(p for p in CHECKS if p.number in (1, 7, "L1", "L4"))
-    shares = posterior_shares(draw, 1, seed=5, scale=0.1, workers=1, checks=checks)
+    shares = posterior_shares(defaults_as_posterior(), 1, seed=5, scale=0.1, workers=1,
+                              checks=checks)
     verdicts = validate(1, 5, 0.1, 1, patterns=checks)[0]
-    assert shares == {p.number: float(result.passed) for p, result in verdicts}
+    assert shares == {p.number: (float(result.passed), 1) for p, result in verdicts}
