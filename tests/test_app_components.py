@@ -8,7 +8,7 @@ import ipyvuetify as v
 import pytest
 import solara
 
-from experiments.scenarios import MAX_FILE_BYTES, ScenarioError, dumps, load, loads
+from experiments.scenarios import MAX_FILE_BYTES, ScenarioError, available, dumps, load, loads
 from model import VerbindingModel
 from model.parameters import ParameterError, Parameters, specs
 from ui.compare_page import Compare, LinkError, comparison_table, table_csv
@@ -48,6 +48,37 @@ def test_sliders_come_from_the_one_declaration():
     assert params["group_programme"]["type"] == "Checkbox"
     assert params["weeks"]["min"] == 1  # reported weeks: the warm-up comes before them
     assert params["need_hours"] == classroom_values(load("care"))["need_hours"]  # fixed
+
+
+def test_every_scenario_runs_in_explore_at_a_tenth_and_is_saved_at_full_size():
+    from ui.explore import current_scenario
+
+    work = load("work-jobs")
+    uploaded = loads(dumps(work).replace("work-jobs", "our-jobs"), label="our-jobs")
+    for scenario in (work, uploaded):   # one rule, shipped or not
+        assert classroom_values(scenario)["professionals"] == round(
+            work.parameters().professionals / 10)
+    untouched = VerbindingModel(rng=1, **classroom_values(work))
+    saved = current_scenario(untouched, "same", work)
+    assert saved.parameters() == work.parameters() and saved.domain == "work"
+    bigger = VerbindingModel(rng=1, **{**classroom_values(work), "professionals": 7,
+                                       "admin_hours_per_client": 0.16})
+    saved = current_scenario(bigger, "bigger", work).parameters()
+    assert (saved.professionals, saved.admin_hours_per_client) == (70, 0.16)
+    assert saved.arrivals_per_week == work.parameters().arrivals_per_week
+
+
+def test_every_preset_value_is_a_position_of_its_slider():
+    from ui.viz import step_for
+
+    assert step_for(0.16, 0.1) == 0.01 and step_for(14.2, 1.0) == 0.1
+    assert step_for(30, 1.0) == 1.0 and step_for(0.5, 0.01) == 0.01
+    for name in available():
+        for lever, spec in model_params(load(name), "en").items():
+            if isinstance(spec, dict) and spec["type"] == "SliderFloat":
+                positions = (spec["value"] - spec["min"]) / step_for(spec["value"],
+                                                                     spec["step"])
+                assert abs(positions - round(positions)) < 1e-6, (name, lever)
 
 
 def test_a_scenario_survives_download_and_upload():

@@ -29,21 +29,42 @@ from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import keep, saved_scenarios
 from ui.i18n import decimal_mark, parameter_label, refusal, t
-from ui.viz import LiveModel
+from ui.viz import LiveModel, starting_values
 
-#: Explore runs the presets at classroom size: a tenth of their team and arrivals.
+#: The one rule for size: Explore runs every scenario (shipped, saved or uploaded) at
+#: classroom size, a tenth of its team and arrivals, so a Step shows at once; scenarios
+#: are kept, saved, compared and run on the command line at their own, full size.
 CLASSROOM = 0.1
+#: The parameters classroom size scales.
+SIZE = ("professionals", "arrivals_per_week")
 #: Upper end of a slider whose declared range is very wide: this many times the value.
 SLIDER_SPAN = 4
 
 
-def classroom_values(scenario) -> dict:
-    """A shipped preset's parameters scaled to classroom size (others as they are)."""
+def classroom_values(scenario: Scenario) -> dict:
+    """A scenario's parameters at classroom size (:data:`CLASSROOM`)."""
     params = scenario.parameters().to_dict()
-    if scenario.path is not None:
-        params["professionals"] = max(1, round(params["professionals"] * CLASSROOM))
-        params["arrivals_per_week"] = round(params["arrivals_per_week"] * CLASSROOM, 1)
+    params["professionals"] = max(1, round(params["professionals"] * CLASSROOM))
+    params["arrivals_per_week"] = round(params["arrivals_per_week"] * CLASSROOM, 1)
     return params
+
+
+def full_size(values: dict, scenario: Scenario) -> dict:
+    """Settings made at classroom size, back at the scenario's size.
+
+    A size setting left as classroom size made it takes the scenario's own value (a
+    tenth, rounded, would not give it back); one changed is multiplied back.
+    """
+    classroom, own = classroom_values(scenario), scenario.parameters().to_dict()
+    full = dict(values)
+    for name in SIZE:
+        if values[name] == classroom[name]:
+            full[name] = own[name]
+        else:
+            full[name] = values[name] / CLASSROOM
+            if isinstance(own[name], int):
+                full[name] = round(full[name])
+    return full
 
 
 def slider(name: str, values: dict, lang: str) -> dict:
@@ -62,10 +83,10 @@ def slider(name: str, values: dict, lang: str) -> dict:
         high = 520
     if kind is int:
         return {"type": "SliderInt", "value": value, "label": label, "min": int(low),
-                "max": int(high), "step": 1}
+                "max": int(high), "step": 1, "limit": int(spec.high)}
     step = 0.01 if high <= 1 else 0.1 if high <= 20 else 1.0
     return {"type": "SliderFloat", "value": value, "label": label, "min": float(low),
-            "max": float(high), "step": step}
+            "max": float(high), "step": step, "limit": float(spec.high)}
 
 
 def model_params(scenario, lang: str, seed: int = 1) -> dict:
@@ -98,8 +119,11 @@ def chart(spec: dict, on_click=None):
     return VegaChart.element(spec=spec, on_click=on_click, listen_to_click=on_click is not None)
 
 
-def make_parts(lang: str) -> list:
-    """The live charts and panels: functions of the model, redrawn after every step."""
+def make_parts(lang: str, scenario: Scenario) -> list:
+    """The live charts and panels: functions of the model, redrawn after every step.
+
+    ``scenario`` is the one Explore runs at classroom size: what is saved is its size.
+    """
     selected_post = solara.reactive(0)
     selected_client = solara.reactive(None)
 
@@ -146,23 +170,24 @@ def make_parts(lang: str) -> list:
             solara.Markdown(f"**{t('client', lang)} {selected_client.value}**: {client}")
 
     def scenario_files(model):
-        scenario = current_scenario(model, name.value)
+        saved = current_scenario(model, name.value, scenario)
         solara.Markdown(f"### {t('these_settings', lang)}")
         solara.InputText(t("scenario_name", lang), value=name)
-        solara.Button(t("save_for_compare", lang), on_click=lambda: save(scenario),
+        solara.Text(t("saved_full_size", lang))
+        solara.Button(t("save_for_compare", lang), on_click=lambda: save(saved),
                       color="primary")
-        solara.FileDownload(dumps(scenario), filename=f"{file_stem(scenario.name)}.toml",
+        solara.FileDownload(dumps(saved), filename=f"{file_stem(saved.name)}.toml",
                             label=t("download_scenario", lang))
         if message.value:
             solara.Info(message.value)
 
-    def save(scenario) -> None:
+    def save(saved: Scenario) -> None:
         try:
-            keep(scenario)
+            keep(saved)
         except ScenarioError as error:
             message.set(f"{t('error', lang)}: {refusal(error, lang)}")
             return
-        message.set(f"{t('saved', lang)}: {scenario.name}")
+        message.set(f"{t('saved', lang)}: {saved.name}")
 
     name = solara.reactive("my-scenario")
     message = solara.reactive("")
@@ -181,13 +206,21 @@ def client_summary(model, serial: int, lang: str) -> str:
                                      "progress", "handovers")}), lang)
 
 
-def current_scenario(model, name: str) -> Scenario:
-    """The running model's settings as a scenario (overrides of the defaults)."""
+def current_scenario(model, name: str, scenario: Scenario) -> Scenario:
+    """The running model's settings as a scenario at full size (overrides of the defaults).
+
+    Args:
+        model: The model Explore runs, at classroom size.
+        name: The new scenario's name.
+        scenario: The scenario the model was made from: its domain and its size.
+    """
     defaults = Parameters().to_dict()
-    overrides = {k: v for k, v in model.p.to_dict().items() if v != defaults[k]}
-    return Scenario(name or "my-scenario", "care",
-                    {"en": "Saved from Explore.", "nl": "Bewaard vanuit Verkennen."},
-                    overrides)
+    values = full_size(model.scenario_parameters.to_dict(), scenario)
+    overrides = {k: v for k, v in values.items() if v != defaults[k]}
+    return Scenario(name or "my-scenario", scenario.domain,
+                    {"en": f"Saved from Explore, made from {scenario.name}.",
+                     "nl": f"Bewaard vanuit Verkennen, gemaakt van {scenario.name}."},
+                    overrides, events=scenario.events)
 
 
 def file_stem(name: str) -> str:
@@ -279,13 +312,34 @@ def Explore(lang: str):
     preset = solara.use_reactive("care")
     scenario = saved_scenarios.value.get(preset.value) or load_shipped(preset.value)
     params = solara.use_memo(lambda: model_params(scenario, lang), [preset.value, lang])
+    # The model and the settings live here, for the preset: a language switch draws the
+    # view anew in the other language and keeps both.
     model = solara.use_memo(lambda: VerbindingModel(rng=1, **classroom_values(scenario)),
                             [preset.value])
-    parts = solara.use_memo(lambda: make_parts(lang), [lang])
+    current = solara.use_reactive(model)
+    settings = solara.use_reactive(solara.use_memo(lambda: starting_values(params),
+                                                   [preset.value]))
+    parts = solara.use_memo(lambda: make_parts(lang, scenario), [lang, preset.value])
     with solara.Sidebar():
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
         with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
             solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
+            solara.Text(size_note(scenario, lang), style={"font-style": "italic"})
         Upload(lang)
-    LiveModel(model, params, parts, lang).key(f"{preset.value}-{lang}")
+    LiveModel(current, settings, params, parts, lang, running=running_values,
+              ).key(f"{preset.value}-{lang}")
+
+
+def size_note(scenario: Scenario, lang: str) -> str:
+    """The size rule, in the page: this scenario at classroom size, and what Compare runs."""
+    own, classroom = scenario.parameters(), classroom_values(scenario)
+    return t("classroom_size", lang).format(
+        professionals=classroom["professionals"], own=own.professionals,
+        arrivals=decimal_mark(f"{classroom['arrivals_per_week']:g}", lang),
+        own_arrivals=decimal_mark(f"{own.arrivals_per_week:g}", lang))
+
+
+def running_values(model: VerbindingModel) -> dict:
+    """What the model runs, for each setting: its own parameters and its seed."""
+    return {**model.scenario_parameters.to_dict(), "rng": str(model.seed)}

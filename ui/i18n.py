@@ -79,6 +79,18 @@ TEXT = {
     "vacant": ("vacant", "vacature"),
     "controls": ("Controls", "Bediening"),
     "settings": ("Settings", "Instellingen"),
+    "waiting_for_reset": ("Waiting for Reset", "Wacht op Opnieuw"),
+    "model_runs": ("running", "nu"),
+    "not_a_number": ("not a number", "geen getal"),
+    "allowed": ("allowed", "toegestaan"),
+    "classroom_size": ("Runs here at classroom size: {professionals} of its {own} "
+                       "professionals, {arrivals} of its {own_arrivals} arrivals a week. "
+                       "Compare and the command line run it at full size.",
+                       "Draait hier op klasgrootte: {professionals} van de {own} "
+                       "professionals, {arrivals} van de {own_arrivals} aanmeldingen per "
+                       "week. Vergelijken en de opdrachtregel draaien het op ware grootte."),
+    "saved_full_size": ("Saved at full size (ten times the team and arrivals here).",
+                        "Bewaard op ware grootte (tien keer het team en de aanmeldingen hier)."),
     "settings_hint": ("New settings take effect at the next Reset.",
                       "Nieuwe instellingen gelden vanaf de volgende keer Opnieuw."),
     "reset": ("Reset", "Opnieuw"),

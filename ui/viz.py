@@ -3,24 +3,28 @@
 Mesa's SolaraViz writes its own controls in English only ("Controls", "Reset", "Step",
 "Play Interval", "Time:", "Page 0"), and its reset lets an impossible combination of
 settings fail in the server log. A Dutch class needs the controls in Dutch and a reason
-in the page, so Explore builds the same view from Mesa's visualisation parts:
-:func:`~mesa.visualization.solara_viz.ModelCreator` turns the input declarations into
-sliders, switches and a seed box, and Mesa's update counter redraws every component after
-a step. Only the controller (reset, play/pause, step) is this module's own.
+in the page, so Explore builds the same view from Mesa's visualisation parts: the input
+declarations in Mesa's ``model_params`` form, and Mesa's update counter, which redraws
+every component after a step. The controller (reset, play/pause, step) and the
+settings are this module's own: Mesa's ``ModelCreator`` shows each slider's first value
+whatever the settings hold and fills them anew whenever it is drawn again, so a slider
+could show one value while the model ran another, and a language switch lost them.
+Here every slider shows the setting the next Reset uses, has a box to type it in, and
+a setting waiting for Reset says so.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 
 import solara
 import solara.lab
 from mesa import Model
-from mesa.visualization.solara_viz import ModelCreator
 from mesa.visualization.utils import force_update, update_counter
 
-from ui.i18n import refusal, t
+from ui.i18n import decimal_mark, refusal, t
 
 #: Sliders for a projector: the label on a line of its own above a full-width track, and
 #: the value always shown on the thumb (Vuetify shows it only while dragging).
@@ -39,23 +43,25 @@ MAX_WEEKS_PER_STEP = 52
 
 
 @solara.component
-def LiveModel(model: Model, inputs: dict, parts: list[Callable[[Model], None]], lang: str,
-              pause_ms: int = 150):
+def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
+              parts: list[Callable[[Model], None]], lang: str,
+              running: Callable[[Model], dict] | None = None, pause_ms: int = 150):
     """The model's controls and inputs in the sidebar, its parts beside them.
 
     Args:
-        model: The model shown until the first reset.
-        inputs: Input declarations in Mesa's ``model_params`` form; their values are the
-            keyword arguments of the model built on reset.
+        current: The model shown; Reset replaces it. Held by the page, so that it
+            outlives this view (a language switch draws the view anew).
+        settings: The keyword arguments of the model built on Reset (from
+            :func:`starting_values`), held by the page likewise.
+        inputs: Input declarations in Mesa's ``model_params`` form: their labels,
+            ranges and steps.
         parts: Functions that draw one part of the view from the model (charts, text);
             each is redrawn after every step.
         lang: ``"en"`` or ``"nl"``.
+        running: The model's values of the inputs (a setting that differs waits for
+            Reset, and says so); None to mark nothing.
         pause_ms: Pause between steps while playing, in ms, until the user changes it.
     """
-    current = solara.use_reactive(model)
-    # Filled here, not left to ModelCreator's first render: when the preset changes, the
-    # sidebar keeps its ModelCreator, which then never fills the new settings.
-    settings = solara.use_reactive(solara.use_memo(lambda: starting_values(inputs), []))
     pause = solara.use_reactive(pause_ms)
     weeks_per_step = solara.use_reactive(1)
     solara.Style(SLIDER_CSS)
@@ -68,8 +74,88 @@ def LiveModel(model: Model, inputs: dict, parts: list[Callable[[Model], None]], 
                              max=MAX_WEEKS_PER_STEP)
         with solara.Card(t("settings", lang)):
             solara.Text(t("settings_hint", lang))
-            ModelCreator(current, inputs, model_parameters=settings)
+            Settings(inputs, settings, running(current.value) if running else {}, lang)
     Parts(parts, current.value)
+
+
+def step_for(value: float, coarsest: float) -> float:
+    """A slider's step: ``coarsest``, or finer where ``value`` has more decimals.
+
+    So every value a preset or an uploaded scenario holds is a position of its slider,
+    and a Reset with nothing touched runs what was shown.
+    """
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return min(coarsest, 10.0 ** exponent) if isinstance(exponent, int) and exponent < 0 \
+        else coarsest
+
+
+@solara.component
+def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str):
+    """One control per input, showing the setting the next Reset will use.
+
+    A slider has a box beside it to type the value; a value typed outside the slider's
+    range (within what the parameter allows, which Reset checks) widens it. A setting
+    that differs from what the model runs is marked, with the value it runs.
+    """
+    problem = solara.use_reactive("")
+
+    def set_value(name: str, value) -> None:
+        settings.set({**settings.value, name: value})
+
+    waiting = [name for name in inputs if name in running
+               and settings.value.get(name) != running[name]]
+    if waiting:
+        solara.Warning(t("waiting_for_reset", lang) + ": " + "; ".join(
+            decimal_mark(f"{inputs[n].get('label', n)} {settings.value[n]:g} "
+                         f"({t('model_runs', lang)} {running[n]:g})", lang)
+            if not isinstance(running[n], bool) else inputs[n].get("label", n)
+            for n in waiting), dense=True)
+    for name, spec in inputs.items():
+        if not isinstance(spec, dict):
+            continue
+        value, label = settings.value[name], spec.get("label", name)
+        kind = spec["type"]
+        if kind == "Checkbox":
+            solara.Checkbox(label=label, value=bool(value),
+                            on_value=lambda v, name=name: set_value(name, v))
+        elif kind == "InputText":
+            solara.InputText(label, value=str(value),
+                             on_value=lambda v, name=name: set_value(name, v))
+        else:
+            NumberSetting(name, spec, value, set_value, problem, lang)
+    if problem.value:
+        solara.Error(problem.value)
+
+
+@solara.component
+def NumberSetting(name: str, spec: dict, value: float, set_value: Callable,
+                  problem: solara.Reactive, lang: str):
+    """A slider and a box to type the value in, both showing ``value``."""
+    whole = spec["type"] == "SliderInt"
+    low, high = spec["min"], max(spec["max"], value)
+    step = spec["step"] if whole else step_for(value, spec["step"])
+    slider = solara.SliderInt if whole else solara.SliderFloat
+
+    def typed(text) -> None:
+        try:
+            number = int(text) if whole else float(str(text).replace(",", "."))
+        except (TypeError, ValueError):
+            problem.set(f"{spec['label']}: {t('not_a_number', lang)}")
+            return
+        if not low <= number <= spec["limit"]:
+            problem.set(f"{spec['label']}: {t('allowed', lang)} {low:g} .. "
+                        f"{spec['limit']:g}")
+            return
+        problem.set("")
+        set_value(name, number)
+
+    with solara.Row(style={"align-items": "flex-end", "gap": "8px"}):
+        with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
+            slider(spec["label"], value=value, min=low, max=high, step=step,
+                   on_value=lambda v: set_value(name, v))
+        solara.InputText("", value=decimal_mark(f"{value:g}", lang), on_value=typed,
+                         continuous_update=False, style={"max-width": "84px"},
+                         classes=[f"typed-{name}"])
 
 
 def starting_values(inputs: dict) -> dict:
