@@ -325,7 +325,8 @@ def Explore(lang: str):
             saved_scenarios.value), value=preset)
         with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
             solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
-            solara.Text(size_note(scenario, lang), style={"font-style": "italic"})
+        with solara.Div(style={"margin": "0 0 20px 0", "font-style": "italic"}):
+            solara.Text(size_note(scenario, lang))
         Upload(lang)
     LiveModel(current, settings, params, parts, lang, running=running_values,
               ).key(f"{preset.value}-{lang}")

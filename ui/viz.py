@@ -32,7 +32,7 @@ SLIDER_CSS = """
 .v-input__slider .v-input__slot { flex-wrap: wrap; }
 .v-input__slider .v-input__slot > .v-label {
     flex: 1 0 100%; max-width: 100%; margin: 8px 0 44px 0; white-space: normal;
-    font-size: 17px; color: rgba(0, 0, 0, 0.87); }
+    font-size: 17px; color: rgba(0, 0, 0, 0.87); height: auto; line-height: 1.3; }
 .v-input__slider .v-slider__thumb-label-container { display: block !important; }
 .v-input__slider .v-slider__thumb-label { font-size: 13px; }
 """
@@ -102,13 +102,11 @@ def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str):
     def set_value(name: str, value) -> None:
         settings.set({**settings.value, name: value})
 
-    waiting = [name for name in inputs if name in running
-               and settings.value.get(name) != running[name]]
+    waiting = [name for name, spec in inputs.items() if isinstance(spec, dict)
+               and name in running and settings.value.get(name) != running[name]]
     if waiting:
         solara.Warning(t("waiting_for_reset", lang) + ": " + "; ".join(
-            decimal_mark(f"{inputs[n].get('label', n)} {settings.value[n]:g} "
-                         f"({t('model_runs', lang)} {running[n]:g})", lang)
-            if not isinstance(running[n], bool) else inputs[n].get("label", n)
+            _waiting(inputs[n]["label"], settings.value[n], running[n], lang)
             for n in waiting), dense=True)
     for name, spec in inputs.items():
         if not isinstance(spec, dict):
@@ -125,6 +123,13 @@ def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str):
             NumberSetting(name, spec, value, set_value, problem, lang)
     if problem.value:
         solara.Error(problem.value)
+
+
+def _waiting(label: str, value, runs, lang: str) -> str:
+    """A setting waiting for Reset: its label, its value and what the model runs."""
+    if isinstance(runs, bool | str):
+        return label
+    return decimal_mark(f"{label} {value:g} ({t('model_runs', lang)} {runs:g})", lang)
 
 
 @solara.component

@@ -113,6 +113,39 @@ def test_another_preset_and_its_sliders_make_the_model_on_reset(page: Page, app_
     assert professionals_in_the_model(page) == 6
 
 
+def test_a_typed_setting_shows_on_its_slider_waits_for_reset_and_then_runs(page: Page,
+                                                                          app_url):
+    open_explore(page, app_url)
+    page.locator(".typed-professionals input").fill("7")
+    page.locator(".typed-professionals input").press("Enter")
+    team = page.get_by_role("slider", name="Professionals (persons)")
+    expect(team).to_have_attribute("aria-valuenow", "7", timeout=WAIT)
+    expect(page.get_by_text(re.compile(r"Waiting for Reset: Professionals \(persons\) 7 "
+                                       r"\(running 10\)"))).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.get_by_text("Waiting for Reset", exact=False)).to_have_count(0, timeout=WAIT)
+    assert professionals_in_the_model(page) == 7
+    page.locator(".typed-professionals input").fill("100000")
+    page.locator(".typed-professionals input").press("Enter")
+    expect(page.get_by_text(re.compile(r"Professionals \(persons\): allowed 1 \.\. "))
+           ).to_be_visible(timeout=WAIT)
+    expect(team).to_have_attribute("aria-valuenow", "7")
+
+
+def test_switching_language_keeps_the_run_and_the_settings(page: Page, app_url):
+    open_explore(page, app_url)
+    step(page, 3)
+    team = page.get_by_role("slider", name="Professionals (persons)")
+    team.focus()
+    page.keyboard.press("ArrowRight")
+    expect(team).to_have_attribute("aria-valuenow", "11", timeout=WAIT)
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_text("Week 3", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("slider", name="Professionals (personen)")).to_have_attribute(
+        "aria-valuenow", "11", timeout=WAIT)
+    expect(page.get_by_text(re.compile(r"Wacht op Opnieuw: Professionals"))).to_be_visible()
+
+
 def test_education_runs_in_school_years_with_class_teaching(page: Page, app_url):
     open_explore(page, app_url)
     choose_preset(page, "education")
