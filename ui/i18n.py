@@ -79,6 +79,8 @@ TEXT = {
     "vacant": ("vacant", "vacature"),
     "controls": ("Controls", "Bediening"),
     "settings": ("Settings", "Instellingen"),
+    "run_ended": ("The run has ended: all its weeks are done. Reset to run again.",
+                  "De run is klaar: alle weken zijn gedaan. Opnieuw om weer te starten."),
     "waiting_for_reset": ("Waiting for Reset", "Wacht op Opnieuw"),
     "model_runs": ("running", "nu"),
     "not_a_number": ("not a number", "geen getal"),

@@ -219,6 +219,8 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
         solara.Button(t("step", lang), color="primary", on_click=advance,
                       disabled=playing.value or not running)
     solara.Text(f"{t('week', lang)} {model.value.steps}", style={"font-size": "20px"})
+    if not running:
+        solara.Info(t("run_ended", lang), dense=True)
     if problem.value:
         solara.Error(f"{t('not_started', lang)}: {problem.value}")
 

@@ -71,6 +71,24 @@ def test_play_runs_weeks_until_paused(page: Page, app_url):
     assert page.get_by_text(re.compile(r"^Week \d+$")).inner_text() == week
 
 
+def test_the_end_of_a_run_is_said(page: Page, app_url):
+    open_explore(page, app_url)
+    page.locator(".typed-weeks input").fill("1")
+    page.locator(".typed-weeks input").press("Enter")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    per_step = page.get_by_role("slider", name="Weeks per step")
+    per_step.focus()
+    page.keyboard.press("End")
+    expect(per_step).to_have_attribute("aria-valuenow", "52", timeout=WAIT)
+    expect(page.get_by_text("The run has ended", exact=False)).to_have_count(0)
+    for _ in range(3):   # the warm-up and the one reported week
+        if page.get_by_role("button", name="Step", exact=True).is_enabled():
+            page.get_by_role("button", name="Step", exact=True).click()
+            page.wait_for_timeout(1500)
+    expect(page.get_by_text("The run has ended", exact=False)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
+
+
 def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
     open_explore(page, app_url)
     slider = page.get_by_role("slider").nth(2)  # play interval, render interval, then levers
