@@ -81,6 +81,22 @@ def test_every_preset_value_is_a_position_of_its_slider():
                 assert abs(positions - round(positions)) < 1e-6, (name, lever)
 
 
+def test_the_big_numbers_read_this_week_and_the_reported_weeks_so_far():
+    from ui.charts import monitors
+
+    model = VerbindingModel(rng=1, **classroom_values(load("care")))
+    assert monitors(model) == {"waiting": None, "goal_share": None, "burnout": None}
+    warmup = model.p.warmup_weeks
+    for _ in range(warmup + 20):
+        model.step()
+    weekly, figures = model.datacollector.model_vars, monitors(model)
+    goals, dropouts = sum(weekly["goals"][warmup:]), sum(weekly["dropouts"][warmup:])
+    assert figures["goal_share"] == goals / (goals + dropouts) and 0.5 < goals / (
+        goals + dropouts) < 1
+    assert figures["waiting"] == weekly["waiting"][-1]
+    assert figures["burnout"] == weekly["burnout_share"][-1]
+
+
 def test_a_scenario_survives_download_and_upload():
     scenario = load("work-jobs")
     again = loads(dumps(scenario), label="work-jobs")

@@ -236,3 +236,21 @@ def week_spec(model, post: int, lang: str) -> dict:
                                       {"field": "hours", "title": t("hours", lang)}]}},
             {"mark": {"type": "rule", "strokeWidth": 3, "color": "black"},
              "encoding": {"x": {"datum": model.p.hours_per_week}}}]}, lang)
+
+
+def monitors(model) -> dict[str, float | None]:
+    """The three figures a class reads from the back: now, or over the weeks so far.
+
+    ``waiting``: clients on the waiting list this week; ``goal_share``: of the clients
+    who left so far (after the warm-up, once reported weeks have begun), the share who
+    reached their goal (None before anyone left); ``burnout``: the share of posts whose
+    professional is on sick leave with burnout this week.
+    """
+    waiting, burnout = weekly(model, "waiting"), weekly(model, "burnout_share")
+    if not len(waiting):
+        return {"waiting": None, "goal_share": None, "burnout": None}
+    start = model.p.warmup_weeks if len(waiting) > model.p.warmup_weeks else 0
+    goals = weekly(model, "goals")[start:].sum()
+    left = goals + weekly(model, "dropouts")[start:].sum()
+    return {"waiting": float(waiting[-1]), "goal_share": goals / left if left else None,
+            "burnout": float(burnout[-1])}

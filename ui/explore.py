@@ -28,7 +28,7 @@ from model.parameters import Parameters, specs
 from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import keep, saved_scenarios
-from ui.i18n import decimal_mark, parameter_label, refusal, t
+from ui.i18n import decimal_mark, number, parameter_label, refusal, t
 from ui.viz import LiveModel, starting_values
 
 #: The one rule for size: Explore runs every scenario (shipped, saved or uploaded) at
@@ -138,6 +138,20 @@ def make_parts(lang: str, scenario: Scenario) -> list:
             selected_post.set(int(datum["post"]))
             selected_client.set(None)
 
+    def big_numbers(model):
+        figures = charts.monitors(model)
+        shown = {"waiting": lambda v: number(v, lang),
+                 "goal_share": lambda v: f"{number(round(100 * v), lang)}%",
+                 "burnout": lambda v: f"{number(round(100 * v), lang)}%"}
+        with solara.Row(justify="space-around", classes=["monitors"]):
+            for key, show in shown.items():
+                value = figures[key]
+                with solara.Column(align="center", style={"gap": "0"}):
+                    solara.Text("–" if value is None else show(value),
+                                style={"font-size": "44px", "font-weight": "600",
+                                       "line-height": "1.1"}, classes=[f"monitor-{key}"])
+                    solara.Text(t(f"monitor_{key}", lang), style={"font-size": "18px"})
+
     def outcomes(model):
         chart(charts.outcomes_spec(model, lang))
 
@@ -191,7 +205,7 @@ def make_parts(lang: str, scenario: Scenario) -> list:
 
     name = solara.reactive("my-scenario")
     message = solara.reactive("")
-    return [outcomes, time_split, network, one_week, scenario_files]
+    return [big_numbers, outcomes, time_split, network, one_week, scenario_files]
 
 
 def client_summary(model, serial: int, lang: str) -> str:

@@ -71,6 +71,15 @@ def test_play_runs_weeks_until_paused(page: Page, app_url):
     assert page.get_by_text(re.compile(r"^Week \d+$")).inner_text() == week
 
 
+def test_big_numbers_show_the_waiting_list_goals_and_burnout(page: Page, app_url):
+    open_explore(page, app_url)
+    expect(page.locator(".monitor-goal_share")).to_have_text("–")
+    step(page, 1)
+    for key in ("waiting", "burnout"):
+        expect(page.locator(f".monitor-{key}")).to_have_text(re.compile(r"^\d+%?$"))
+    expect(page.get_by_text("of staff burnt out now")).to_be_visible()
+
+
 def test_the_end_of_a_run_is_said(page: Page, app_url):
     open_explore(page, app_url)
     page.locator(".typed-weeks input").fill("1")
