@@ -19,9 +19,17 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import analysis, compare, docs, uncertainty, validation
+from experiments import analysis, compare, docs, handout, uncertainty, validation
 from experiments.executors import ExecutorError, make_executor
-from experiments.output import OutputError, Staging, check_target, dump_json, shown
+from experiments.output import (
+    OutputError,
+    Staging,
+    check_new_file,
+    check_target,
+    dump_json,
+    shown,
+    write_new_file,
+)
 from experiments.progress import Progress
 from experiments.provenance import package_version
 from experiments.regime import OVERLOADED, RegimeError
@@ -156,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "posterior), twice with other seeds: each difference gets its "
                           "interval from all uncertainty and from chance alone (twice the "
                           "runs)")
+    cmp.add_argument("--report", type=Path, default=None, metavar="FILE.html",
+                     help="also write the comparison as one self-contained HTML page to "
+                          "hand out (scenarios and what each changes, figures, differences "
+                          "in words, the command that makes it again); a new file")
 
     swp = commands.add_parser("sweep", help="run an experiment file (resumable)")
     swp.add_argument("experiment", metavar="EXPERIMENT",
@@ -384,11 +396,29 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
+def _again(argv: list[str], seed: int, add_seed: bool) -> str:
+    """The command that makes a comparison again.
+
+    Its own, without the files it wrote (``--out``, ``--report``), with the seed it used.
+    """
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--out", "--report"):
+            skip = True
+        elif not arg.startswith(("--out=", "--report=")):
+            kept.append(arg)
+    return shlex.join(["verbinding", *kept, *(["--seed", str(seed)] if add_seed else [])])
+
+
 def _compare(args: argparse.Namespace, argv: list[str]) -> int:
     if len(args.scenarios) < 2:
         raise UsageError("compare needs a base scenario and at least one other")
     if args.posterior is not None and args.replicates < 2:
         raise UsageError("--posterior needs --replicates of at least 2")
+    if args.report is not None:
+        check_new_file(args.report, "--report", ".html")
     posterior = None if args.posterior is None else uncertainty.load(args.posterior)
     if posterior is not None and len(posterior) < uncertainty.FEW_DRAWS:
         print(f"verbinding: warning: the posterior has only {len(posterior)} draws (a --quick "
@@ -396,6 +426,9 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
     seed, results, again = _replicated(args, argv, _scenarios_from(args),
                                        compare.write_files, posterior)
     data = compare.report(results, again)
+    if args.report is not None:
+        write_new_file(args.report, handout.handout(results, again, seed,
+                                                    _again(argv, seed, args.seed is None)))
     if args.json:
         print(dump_json({"root_seed": seed, **data}))
         return 0
@@ -417,6 +450,8 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
             print(f"  {metric.en:36} {words}")
     if args.out is not None:
         print(f"\nResults, comparison.csv and figures written to {args.out}/")
+    if args.report is not None:
+        print(f"Report written to {args.report}")
     return 0
 
 

@@ -214,11 +214,11 @@ def _comma_decimals(value: float, _position: int) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def difference_figure(results: list[ScenarioResult], path: Path) -> None:
+def difference_figure(results: list[ScenarioResult], path: Path | None = None):
     """Each scenario's difference from the base with its paired 95% interval.
 
     Differences are shown as a percentage of the base's mean, so metrics of different
-    units share one axis.
+    units share one axis. Saved as PNG and SVG at ``path`` if given; returns the figure.
     """
     plt = _pyplot()
     base = results[0]
@@ -248,7 +248,9 @@ def difference_figure(results: list[ScenarioResult], path: Path) -> None:
                     "interval; log scale beyond 10%)")
     axes.legend(fontsize=9)
     axes.grid(axis="x", alpha=0.3)
-    _save(figure, path)
+    if path is not None:
+        _save(figure, path)
+    return figure
 
 
 def _save(figure, path: Path) -> None:

@@ -90,6 +90,43 @@ def check_target(target: Path, flag: str = "--out") -> None:
                           "(results are never overwritten)")
 
 
+def check_new_file(target: Path, flag: str, suffix: str) -> None:
+    """Refuse a file to write that exists, has another suffix or cannot be made.
+
+    Raises:
+        OutputError: Naming the file, the problem and what is allowed.
+    """
+    if target.suffix.lower() != suffix:
+        raise OutputError(f"{flag} {shown(str(target))}: give a file name ending in {suffix}")
+    system = on_system_filesystem(target)
+    if system is not None:
+        raise OutputError(f"{flag} {shown(str(target))} is on the system filesystem {system}")
+    if target.is_symlink() or target.exists():
+        raise OutputError(f"{flag} {shown(str(target))} already exists; give a new file name "
+                          "(results are never overwritten)")
+    parent = Path(os.path.abspath(target)).parent
+    if not parent.is_dir():
+        raise OutputError(f"{flag} {shown(str(target))}: no folder {shown(str(parent))}")
+    _check_can_write_in(parent, flag)
+
+
+def write_new_file(target: Path, text: str) -> None:
+    """Write ``text`` to a new file whole or not at all (a temporary file, then linked).
+
+    Raises:
+        OutputError: If the file appeared meanwhile.
+    """
+    temporary = target.with_name(f"{STAGING_PREFIX}{secrets.token_hex(6)}{target.suffix}")
+    temporary.write_text(text, encoding="utf-8")
+    try:
+        os.link(temporary, target)   # fails if it exists: never overwritten
+    except FileExistsError:
+        raise OutputError(f"{shown(str(target))} appeared meanwhile; nothing was "
+                          "overwritten") from None
+    finally:
+        temporary.unlink()
+
+
 class FolderLock:
     """An exclusive lock on a folder for as long as a process works in it.
 

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 import subprocess
 import sys
 
@@ -240,3 +241,24 @@ def test_output_cut_short_by_a_reader_like_head_is_no_error():
     child.stdout = None
     _, err = child.communicate(timeout=120)
     assert child.returncode == 0 and b"Traceback" not in err
+
+
+def test_a_comparison_report_is_one_self_contained_page_that_says_how_to_make_it_again(
+        tmp_path, capsys):
+    page = tmp_path / "handout.html"
+    args = ["compare", "care", "care-admin-automation", "--replicates", "2", "--weeks", "26",
+            "--report", str(page)]
+    assert cli.main(args) == 0
+    text = page.read_text(encoding="utf-8")
+    seed = re.search(r"root seed (\d+)", text).group(1)
+    assert (f"<pre>verbinding compare care care-admin-automation --replicates 2 --weeks 26 "
+            f"--seed {seed}</pre>") in text          # without --report, with its seed
+    for part in ("<h2>Scenarios</h2>", "automation 0 → 0.5", "<h2>Differences from the base",
+                 "Clients reaching their goal", "name = &quot;care-admin-automation&quot;"):
+        assert part in text, part
+    assert text.count("<svg") == 2
+    assert not re.search(r'<script|src=|href="(?!#)|url\((?!#)', text)  # nothing fetched
+    assert cli.main(args) == 2          # never overwritten
+    assert "already exists" in capsys.readouterr().err
+    assert cli.main([*args[:-1], str(tmp_path / "handout.txt")]) == 2
+    assert not (tmp_path / "handout.txt").exists()

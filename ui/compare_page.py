@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shlex
 import threading
 import zlib
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from urllib.parse import urlencode
 import solara
 
 from experiments import compare, uncertainty
+from experiments.handout import handout
 from experiments.output import OutputError, shown
 from experiments.replicates import run_scenarios
 from experiments.scenarios import (
@@ -32,7 +34,15 @@ from experiments.scenarios import (
     loads,
 )
 from model.metrics import METRICS
-from ui.i18n import COMPARISON_WORDS, figure_headings, metric_label, number, refusal, t
+from ui.i18n import (
+    COMPARISON_WORDS,
+    HANDOUT_TEXTS,
+    figure_headings,
+    metric_label,
+    number,
+    refusal,
+    t,
+)
 
 #: Scenarios saved from the Explore page or uploaded, in this browser session.
 saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
@@ -428,12 +438,31 @@ def Results(results, again, lang: str):
                             label=t("download_csv", lang))
         solara.FileDownload(png.getvalue(), filename="comparison.png",
                             label=t("download_png", lang))
+        solara.FileDownload(lambda: report_html(results, again, lang).encode("utf-8"),
+                            filename="comparison.html", label=t("download_report", lang))
     header = (f"| {t('metric', lang)} | {t('scenario', lang)} | "
               f"{results[0].scenario.name} ({t('base', lang)}) | {t('value', lang)} | "
               f"{t('difference', lang)} |\n|---|---|---|---|---|\n")
     body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'], lang)} | "
                      f"{_fmt(r['value'], lang)} | {_marked(r)} |" for r in rows)
     solara.Markdown(header + body)
+
+
+def report_html(results, again, lang: str) -> str:
+    """The comparison as the handed-out HTML page, in the page's language.
+
+    Its command makes the same comparison on the command line: the app's seed, and the
+    weeks and warm-up it gave each scenario (:func:`run_comparison`).
+    """
+    first = results[0].parameters
+    command = shlex.join(["verbinding", "compare", *(r.scenario.name for r in results),
+                          "--replicates", str(len(results[0].metrics)), "--seed", "1",
+                          "--weeks", str(first["weeks"]),
+                          "--set", f"warmup_weeks={first['warmup_weeks']}",
+                          *(["--posterior"] if again is not None else [])])
+    return handout(results, again, 1, command, HANDOUT_TEXTS[lang],
+                   COMPARISON_WORDS.get(lang, compare.WORDS),
+                   {m.name: metric_label(m.name, lang) for m in METRICS})
 
 
 def _marked(row: dict) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from experiments.compare import WEEKLY_PANELS, WORDS
+from experiments.handout import TEXTS as HANDOUT_EN
 from model.metrics import METRICS
 from model.parameters import LIMITS, specs
 
@@ -154,6 +155,7 @@ TEXT = {
     "save_png": ("Save as PNG", "Opslaan als PNG"),
     "save_svg": ("Save as SVG", "Opslaan als SVG"),
     "download_png": ("Download chart (PNG)", "Grafiek downloaden (PNG)"),
+    "download_report": ("Download report (HTML)", "Rapport downloaden (HTML)"),
     "share": ("Link to this comparison", "Link naar deze vergelijking"),
     "upload": ("Upload a scenario file (TOML)", "Scenariobestand uploaden (TOML)"),
     "download_scenario": ("Download these settings as a scenario (TOML)",
@@ -350,3 +352,28 @@ COMPARISON_WORDS = {
 def figure_headings(lang: str) -> dict[str, str]:
     """The panel headings of the weekly comparison figure, by figure name."""
     return {name: t(f"fig_{name}", lang) for name, _ in WEEKLY_PANELS}
+
+
+#: The handed-out report's own words (:data:`experiments.handout.TEXTS`), per language.
+HANDOUT_TEXTS = {
+    "en": HANDOUT_EN,
+    "nl": {"lang": "nl", "title": "Verbinding: vergelijking", "made": "Gemaakt",
+           "by": "door Verbinding", "model_code": "modelcode", "seed": "startgetal (seed)",
+           "replicates": "herhalingen per scenario, gepaard (dezelfde startgetallen in elk "
+                         "scenario)",
+           "weeks": "gerapporteerde weken na een inloop van", "again": "Opnieuw maken",
+           "scenarios": "Scenario's", "scenario": "scenario", "what": "wat het is",
+           "changes": "wat het verandert ten opzichte van de basis", "base": "de basis",
+           "nothing": "niets", "events": "vanaf week", "until": "tot",
+           "posterior": "Elke herhaling draaide met een trekking van de gekalibreerde "
+                        "parameters uit de posterior, dezelfde in elk scenario, en nog eens "
+                        "met andere startgetallen: de intervallen bevatten wat het model niet "
+                        "weet én toeval.",
+           "noise": "De intervallen bevatten alleen toeval (variatie tussen herhalingen) bij "
+                    "de gekalibreerde standaardwaarden, niet wat het model niet weet; voeg "
+                    "--posterior toe daarvoor.",
+           "figures": "Grafieken", "differences": "Verschillen met de basis",
+           "outcome": "uitkomst", "base_value": "basis", "files": "Scenariobestanden",
+           "files_note": "Bewaar een bestand als NAAM.toml om het met de opdracht hierboven "
+                         "te draaien."},
+}

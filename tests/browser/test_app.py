@@ -234,6 +234,14 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
     expect(page.get_by_role("button", name="Run comparison")).to_be_enabled(timeout=WAIT)
     shoot(page, "compare")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download report (HTML)").click()
+    handed_out = download.value.path().read_text(encoding="utf-8")
+    for part in ("<h2>Scenarios</h2>", "automation 0 → 0.5", "Clients reaching their goal",
+                 "verbinding compare care care-admin-automation --replicates 2 --seed 1 "
+                 "--weeks 30"):
+        assert part in handed_out, part
+    assert handed_out.count("<svg") == 2 and "<script" not in handed_out
     first = page.locator("table").inner_text()
     other = browser.new_page()   # someone opening the shared link
     other.goto(link)
