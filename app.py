@@ -25,6 +25,21 @@ def query_of(router) -> dict:
     return dict(parse_qsl(router.search or ""))
 
 
+#: Phones and tablets: the page tabs and the language switch fit the app bar (the title
+#: gives way), and the sidebar opens below the app bar, whose menu button closes it,
+#: leaving a strip of the page in view.
+PHONE_CSS = """
+@media (max-width: 700px) {
+  .v-app-bar .v-toolbar__title { display: none; }
+  .v-app-bar .v-btn { font-size: 14px !important; padding: 0 6px !important;
+                      min-width: 0 !important; letter-spacing: 0; }
+  .v-navigation-drawer--is-mobile { min-width: 0 !important; width: 82vw !important;
+                                    top: 56px !important;
+                                    height: calc(100vh - 56px) !important; }
+}
+"""
+
+
 @solara.component
 def Layout(children=()):
     """App bar with the page tabs and the language switch."""
@@ -33,6 +48,7 @@ def Layout(children=()):
     lang = query.get("lang", "en") if query.get("lang") in LANGUAGES else "en"
     other = "nl" if lang == "en" else "en"
     page = router.path.strip("/")
+    solara.Style(PHONE_CSS)
     with solara.AppLayout(title=t("title", lang), children=[Guarded(lang, children)],
                           navigation=False), solara.AppBar():
         solara.AppBarTitle(t("title", lang))

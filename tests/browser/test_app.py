@@ -482,3 +482,20 @@ def test_the_server_fetches_no_asset_a_visitor_names(app_url):
         except urllib.error.HTTPError as error:
             assert error.code == 404
     assert not (assets.proxy_cache_dir / "evil@1.0.0").exists()
+
+
+def test_on_a_phone_every_page_and_the_charts_can_be_reached(page: Page, app_url, shoot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_url}/?lang=nl")
+    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    for name in ("Verkennen", "Vergelijken", "Uitleg", "English"):   # none cut off
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, name
+    page.mouse.click(375, 420)    # beside the sidebar: it closes
+    expect(page.get_by_text("wachten nu")).to_be_in_viewport(timeout=WAIT)
+    expect(page.locator(".live-part .vega-embed").first).to_be_in_viewport()
+    shoot(page, "explore-phone")
+    page.get_by_role("button", name="Vergelijken", exact=True).click()
+    expect(page.get_by_role("button", name="Vergelijking starten")).to_be_in_viewport(
+        timeout=WAIT)
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_in_viewport()
