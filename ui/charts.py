@@ -38,15 +38,24 @@ def weekly(model, name: str) -> np.ndarray:
     return np.asarray(model.datacollector.model_vars.get(name, []), float)
 
 
-def week_axis(lang: str, warmup: int = 0) -> dict:
+#: Up to this many weeks, a weekly chart marks every week.
+FEW_WEEKS = 10
+
+
+def week_axis(lang: str, warmup: int = 0, weeks: int = 0) -> dict:
     """The x encoding of a weekly chart: whole weeks only, its title naming the warm-up.
 
     The live model's weeks count from its start, like the week shown by the controls;
-    the first ``warmup`` of them are the warm-up, before the reported weeks.
+    the first ``warmup`` of them are the warm-up, before the reported weeks. Over the
+    first few ``weeks`` every week is a tick (Vega's own ticks would fall between weeks
+    and print "1 2 2 3").
     """
     title = t("week_warmup", lang).format(n=warmup) if warmup else t("week", lang)
-    return {"field": "week", "type": "quantitative", "title": title,
-            "axis": {"format": "d", "tickMinStep": 1}}
+    axis = {"format": "d", "tickMinStep": 1}
+    if 0 < weeks <= FEW_WEEKS:
+        axis["values"] = list(range(1, weeks + 1))
+    return {"field": "week", "type": "quantitative", "title": title, "axis": axis}
+
 
 
 def _spec(title: str, body: dict, lang: str) -> dict:
@@ -69,35 +78,43 @@ def _spec(title: str, body: dict, lang: str) -> dict:
     return spec
 
 
-def outcomes_spec(model, lang: str) -> dict:
-    """Bond and motivation, goals and drop-outs, waiting and in care, stress and burnout."""
+#: Each weekly series' colour, the same in every language and panel (Okabe-Ito).
+SERIES_COLOURS = {"mean_bond": "#0072B2", "mean_motivation": "#56B4E9",
+                  "goals": "#009E73", "dropouts": "#D55E00", "year_ends": "#CC79A7",
+                  "waiting": "#E69F00", "in_care": "#0072B2",
+                  "mean_stress": "#000000", "burnout_share": "#D55E00"}
+
+
+def outcome_specs(model, lang: str) -> list[dict]:
+    """Four charts as wide as their place, each with its own legend.
+
+    Bond and motivation, goals and drop-outs, waiting and in care, stress and burnout.
+    """
+    return [panel_spec(model, panel, [n for n in shown
+                                      if n != "year_ends" or model.p.school_year_weeks],
+                       lang) for panel, shown in PANELS]
+
+
+def panel_spec(model, panel: str, names: list[str], lang: str) -> dict:
+    """One weekly panel: a line per series, its legend beneath."""
     rows = []
-    for panel, shown in PANELS:
-        names = [n for n in shown if n != "year_ends" or model.p.school_year_weeks]
-        for name in names:
-            rows += [{"week": week, "value": round(float(v), 4) if v == v else None,
-                      "series": t(name, lang),
-                      "panel": t(panel, lang)}
-                     for week, v in enumerate(weekly(model, name), start=1)]
-        if not model.steps:  # no week yet: empty panels, so the view does not jump
-            rows += [{"week": 0, "value": None, "series": t(name, lang),
-                      "panel": t(panel, lang)} for name in names]
-    return _spec(t("outcomes", lang), {
-        "data": {"name": "outcomes", "values": rows},
-        "facet": {"field": "panel", "type": "nominal", "title": None,
-                  "sort": [t(p, lang) for p, _ in PANELS]},
-        "columns": 2,
-        "spec": {"width": 150, "height": 105,
-                 "mark": {"type": "line", "strokeWidth": 3, "point": model.steps <= 2},
-                 "encoding": {
-                     "x": week_axis(lang, model.p.warmup_weeks),
-                     "y": {"field": "value", "type": "quantitative", "title": None},
-                     "color": {"field": "series", "type": "nominal", "title": None,
-                               "legend": {"columns": 2},
-                               "scale": {"range": ["#0072B2", "#D55E00", "#009E73",
-                                                   "#CC79A7", "#E69F00", "#56B4E9",
-                                                   "#000000", "#999999", "#8C564B"]}}}},
-        "resolve": {"scale": {"y": "independent"}}}, lang)
+    for name in names:
+        rows += [{"week": week, "value": round(float(v), 4) if v == v else None,
+                  "series": t(name, lang)}
+                 for week, v in enumerate(weekly(model, name), start=1)]
+    if not model.steps:  # no week yet: an empty panel, so the view does not jump
+        rows += [{"week": 0, "value": None, "series": t(name, lang)} for name in names]
+    return _spec(t(panel, lang), {
+        "width": "container", "height": 150,
+        "data": {"name": panel, "values": rows},
+        "mark": {"type": "line", "strokeWidth": 3, "point": model.steps <= 2},
+        "encoding": {
+            "x": week_axis(lang, model.p.warmup_weeks, model.steps),
+            "y": {"field": "value", "type": "quantitative", "title": None},
+            "color": {"field": "series", "type": "nominal", "title": None,
+                      "legend": {"orient": "bottom", "columns": 1},
+                      "scale": {"domain": [t(n, lang) for n in names],
+                                "range": [SERIES_COLOURS[n] for n in names]}}}}, lang)
 
 
 def time_split_spec(model, lang: str) -> dict:
@@ -116,7 +133,7 @@ def time_split_spec(model, lang: str) -> dict:
         "layer": [
             {"data": {"name": "hours", "values": rows}, "mark": "area",
              "encoding": {
-                 "x": week_axis(lang, model.p.warmup_weeks),
+                 "x": week_axis(lang, model.p.warmup_weeks, model.steps),
                  "y": {"field": "hours", "type": "quantitative", "stack": "zero",
                        "title": t("hours_unit", lang)},
                  "order": {"field": "order"},

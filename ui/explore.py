@@ -122,6 +122,8 @@ def chart(spec: dict, on_click=None):
 def make_parts(lang: str, scenario: Scenario) -> list:
     """The live charts and panels: functions of the model, redrawn after every step.
 
+    The first, the big numbers, goes across the top; the rest two by two.
+
     ``scenario`` is the one Explore runs at classroom size: what is saved is its size.
     """
     selected_post = solara.reactive(0)
@@ -153,7 +155,10 @@ def make_parts(lang: str, scenario: Scenario) -> list:
                     solara.Text(t(f"monitor_{key}", lang), style={"font-size": "18px"})
 
     def outcomes(model):
-        chart(charts.outcomes_spec(model, lang))
+        solara.Text(t("outcomes", lang), style={"font-size": "18px", "font-weight": "600"})
+        with solara.ColumnsResponsive(default=12, medium=6):
+            for spec in charts.outcome_specs(model, lang):
+                chart(spec)
 
     def time_split(model):
         chart(charts.time_split_spec(model, lang))
@@ -342,8 +347,8 @@ def Explore(lang: str):
         with solara.Div(style={"margin": "0 0 20px 0", "font-style": "italic"}):
             solara.Text(size_note(scenario, lang))
         Upload(lang)
-    LiveModel(current, settings, params, parts, lang, running=running_values,
-              ).key(f"{preset.value}-{lang}")
+    LiveModel(current, settings, params, parts[1:], lang, running=running_values,
+              header=parts[0]).key(f"{preset.value}-{lang}")
 
 
 def size_note(scenario: Scenario, lang: str) -> str:

@@ -45,7 +45,8 @@ MAX_WEEKS_PER_STEP = 52
 @solara.component
 def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
               parts: list[Callable[[Model], None]], lang: str,
-              running: Callable[[Model], dict] | None = None, pause_ms: int = 150):
+              running: Callable[[Model], dict] | None = None,
+              header: Callable[[Model], None] | None = None, pause_ms: int = 150):
     """The model's controls and inputs in the sidebar, its parts beside them.
 
     Args:
@@ -60,6 +61,7 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
         lang: ``"en"`` or ``"nl"``.
         running: The model's values of the inputs (a setting that differs waits for
             Reset, and says so); None to mark nothing.
+        header: A part drawn across the whole width above the others (big numbers).
         pause_ms: Pause between steps while playing, in ms, until the user changes it.
     """
     pause = solara.use_reactive(pause_ms)
@@ -75,6 +77,8 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
         with solara.Card(t("settings", lang)):
             solara.Text(t("settings_hint", lang))
             Settings(inputs, settings, running(current.value) if running else {}, lang)
+    if header is not None:
+        Part(header, current.value)
     Parts(parts, current.value)
 
 
