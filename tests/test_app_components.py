@@ -115,6 +115,11 @@ def test_the_comparison_table_speaks_plain_words():
                                       "clearly_different")
     admin = next(r for r in rows if r["metric"] == "Share of time on admin")
     assert admin["clearly_different"]  # automation halves admin, beyond doubt
+    assert admin["diff_ci95_low"] < admin["diff_mean"] < admin["diff_ci95_high"] < 0
+    header, first = table_csv(rows, results).splitlines()[:2]
+    assert header.endswith("diff_mean,diff_ci95_low,diff_ci95_high,seed,replicates,weeks,"
+                           "warmup_weeks,posterior,changes_from_base")
+    assert first.endswith(",1,3,30,5,False,automation 0 → 0.5")
     assert all(r["clearly_different"] != ("not clearly different" in r["difference"])
                for r in rows if r["difference"] != "n/a")
     dutch = comparison_table(results, "nl")

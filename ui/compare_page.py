@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import solara
 
 from experiments import compare, uncertainty
-from experiments.handout import handout
+from experiments.handout import changes, handout
 from experiments.output import OutputError, shown
 from experiments.replicates import run_scenarios
 from experiments.scenarios import (
@@ -304,21 +304,33 @@ def comparison_table(results, lang: str, again=None) -> list[dict]:
     rows = []
     for entry in data["scenarios"][1:]:
         for metric in METRICS:
-            value = entry["metrics"][metric.name]["mean"]
+            value, diff = entry["metrics"][metric.name]["mean"], entry["diff"][metric.name]
+            low, high = diff["ci95"] or (None, None)
             rows.append({
                 "scenario": entry["name"], "metric": metric_label(metric.name, lang),
                 "base": base[metric.name]["mean"], "value": value,
-                "difference": compare.in_words(
-                    metric.name, base[metric.name]["mean"], entry["diff"][metric.name],
-                    COMPARISON_WORDS.get(lang, compare.WORDS)),
-                "clearly_different": compare.clearly_different(entry["diff"][metric.name])})
+                "difference": compare.in_words(metric.name, base[metric.name]["mean"], diff,
+                                               COMPARISON_WORDS.get(lang, compare.WORDS)),
+                "clearly_different": compare.clearly_different(diff),
+                "diff_mean": diff["mean"], "diff_ci95_low": low, "diff_ci95_high": high})
     return rows
 
 
-def table_csv(rows: list[dict]) -> str:
-    """The table as CSV text."""
+def table_csv(rows: list[dict], results=None, posterior: bool = False) -> str:
+    """The table as CSV text, with what made it when ``results`` are given.
+
+    Every row then also carries the seed, replicates, reported weeks and warm-up, whether
+    the posterior was used, and the scenario's parameters that differ from the base's.
+    """
     import csv
 
+    if results is not None:
+        first = results[0].parameters
+        made = {"seed": 1, "replicates": len(results[0].metrics), "weeks": first["weeks"],
+                "warmup_weeks": first["warmup_weeks"], "posterior": posterior}
+        changed = {r.scenario.name: "; ".join(changes(r, results[0])) for r in results}
+        rows = [{**row, **made, "changes_from_base": changed.get(row["scenario"], "")}
+                for row in rows]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -434,7 +446,8 @@ def Results(results, again, lang: str):
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=110)
     with solara.Row():
-        solara.FileDownload(table_csv(rows), filename="comparison.csv",
+        solara.FileDownload(table_csv(rows, results, again is not None),
+                            filename="comparison.csv",
                             label=t("download_csv", lang))
         solara.FileDownload(png.getvalue(), filename="comparison.png",
                             label=t("download_png", lang))
