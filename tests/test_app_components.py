@@ -97,6 +97,21 @@ def test_the_big_numbers_read_this_week_and_the_reported_weeks_so_far():
     assert figures["burnout"] == weekly["burnout_share"][-1]
 
 
+def test_a_what_if_scenario_is_named_and_described_by_what_it_changes():
+    from ui.compare_page import what_if
+
+    made = what_if(load("care"), {"admin_hours_per_client": 0.16, "professionals": 110}, "en")
+    assert made.name == "care + admin_hours_per_client 0.16 + professionals 110"
+    assert made.description["en"] == (
+        f"care, {parameter_label('admin_hours_per_client', 'en')} 0.16 instead of 0.2; "
+        f"{parameter_label('professionals', 'en')} 110 instead of 100")
+    assert "in plaats van" in made.description["nl"]
+    assert (made.domain, made.parameters().professionals) == ("care", 110)
+    assert made.parameters().caseload_cap == load("care").parameters().caseload_cap
+    with pytest.raises(ParameterError):
+        what_if(load("care"), {"admin_hours_fixed": 99.0}, "en")   # above the contract
+
+
 def test_a_scenario_survives_download_and_upload():
     scenario = load("work-jobs")
     again = loads(dumps(scenario), label="work-jobs")

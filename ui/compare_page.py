@@ -7,6 +7,7 @@ plain words, with downloads; the page address encodes the comparison.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import shlex
@@ -15,6 +16,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
 import solara
@@ -25,6 +27,7 @@ from experiments.output import OutputError, shown
 from experiments.replicates import run_scenarios
 from experiments.scenarios import (
     MAX_FILE_BYTES,
+    MAX_NAME,
     Scenario,
     ScenarioError,
     available,
@@ -34,12 +37,14 @@ from experiments.scenarios import (
     loads,
 )
 from model.metrics import METRICS
+from model.parameters import ParameterError, parse_value, specs
 from ui.i18n import (
     COMPARISON_WORDS,
     HANDOUT_TEXTS,
     figure_headings,
     metric_label,
     number,
+    parameter_label,
     refusal,
     t,
 )
@@ -338,6 +343,96 @@ def table_csv(rows: list[dict], results=None, posterior: bool = False) -> str:
     return buffer.getvalue()
 
 
+def what_if(base: Scenario, changed: dict[str, Any], lang: str) -> Scenario:
+    """A scenario made on top of ``base`` by changing some levers, named by the changes.
+
+    Its name lists the parameters changed and their values (shortened to a number if
+    too long); its description says, in both languages, what each was in the base.
+
+    Raises:
+        ParameterError: For a value out of range or an impossible combination.
+        ScenarioError: If the scenario could not be kept (see :func:`keep`).
+    """
+    made = base.with_overrides(**changed)
+    before = base.parameters().to_dict()
+    parts = [f"{name} {_shown_value(value)}" for name, value in changed.items()]
+    name = " + ".join([base.name, *parts])
+    if len(name) > MAX_NAME:
+        name = f"{base.name} + {len(changed)} changes"[:MAX_NAME]
+
+    def described(lang: str) -> str:
+        said = [t("instead_of", lang).format(label=parameter_label(n, lang),
+                                              value=_shown_value(v),
+                                              before=_shown_value(before[n]))
+                for n, v in changed.items()]
+        return f"{base.name}, " + "; ".join(said)
+
+    return dataclasses.replace(made, name=name, path=None,
+                               description={"en": described("en"), "nl": described("nl")})
+
+
+def _shown_value(value: Any) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else f"{value:g}"
+
+
+@solara.component
+def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
+    """Build a scenario on a base by changing levers in the page, and pick it.
+
+    Values are typed as on the command line (``--set``) and checked at once; the new
+    scenario is kept for this session and carried by the page address.
+    """
+    base = solara.use_reactive(names[0])
+    levers = {parameter_label(n, lang): n for n, (_, _, spec) in specs().items()
+              if spec.group == "levers" and n not in ("weeks",)}
+    lever = solara.use_reactive(next(iter(levers)))
+    text = solara.use_reactive("")
+    changed = solara.use_reactive({})
+    problem = solara.use_reactive("")
+
+    def add() -> None:
+        name = levers[lever.value]
+        try:
+            value = parse_value(name, text.value.replace(",", "."))
+            resolve(base.value).with_overrides(**changed.value, **{name: value})
+        except (ParameterError, ScenarioError) as error:
+            problem.set(refusal(error, lang))
+            return
+        problem.set("")
+        changed.set({**changed.value, name: value})
+        text.set("")
+
+    def make() -> None:
+        try:
+            scenario = what_if(resolve(base.value), changed.value, lang)
+            keep(scenario)
+        except (ParameterError, ScenarioError) as error:
+            problem.set(refusal(error, lang))
+            return
+        changed.set({})
+        on_made(scenario.name)
+
+    current = resolve(base.value).parameters().to_dict() if base.value in names else {}
+    with solara.Card(t("what_if", lang), style={"margin": "12px 0"}):
+        solara.Text(t("what_if_hint", lang))
+        solara.Select(t("what_if_base", lang), values=names, value=base)
+        with solara.Row(style={"align-items": "center"}):
+            solara.Select(t("what_if_lever", lang), values=list(levers), value=lever)
+            solara.InputText(t("what_if_value", lang).format(
+                now=_shown_value(current.get(levers[lever.value], ""))
+                if current else ""), value=text, continuous_update=True)
+            solara.Button(t("what_if_add", lang), on_click=add, disabled=not text.value)
+        for name, value in changed.value.items():
+            solara.Text(f"{parameter_label(name, lang)}: {_shown_value(value)}")
+        with solara.Row():
+            solara.Button(t("what_if_make", lang), color="primary", on_click=make,
+                          disabled=not changed.value)
+            solara.Button(t("what_if_clear", lang), text=True,
+                          on_click=lambda: changed.set({}), disabled=not changed.value)
+        if problem.value:
+            solara.Error(problem.value)
+
+
 @solara.component
 def Compare(lang: str, query: dict):
     """The Compare page; ``query`` holds the comparison from the page address."""
@@ -404,6 +499,17 @@ def Compare(lang: str, query: dict):
             with solara.Div(style={"margin-left": "12px"}):
                 solara.Text(name, style={"font-weight": "bold"})
                 solara.Text(f": {describe(name, lang)}")
+        ChangesFromBase(picks.value, lang)
+
+        def made(name: str) -> None:
+            chosen = [*picks.value, name][-4:] if len(picks.value) >= 4 else [
+                *picks.value, name]
+            picks.set(chosen)
+            router.push("/compare?" + urlencode({
+                "lang": lang, "s": ",".join(chosen), "r": replicates.value,
+                "w": weeks.value, "u": int(unsure.value), "x": encode_saved(chosen)}))
+
+        WhatIf(names, lang, made)
         solara.Div(style={"height": "28px"})  # room for the sliders' value bubbles
         with solara.Row():
             solara.SliderInt(t("replicates", lang), value=replicates, min=REPLICATES[0],
@@ -428,6 +534,27 @@ def Compare(lang: str, query: dict):
             solara.Error(problem)
         if results.value:
             Results(*results.value, lang)
+
+
+@solara.component
+def ChangesFromBase(picks: list[str], lang: str):
+    """What each picked scenario changes from the first, as text (never Markdown)."""
+    if len(picks) < 2:
+        return
+    try:
+        scenarios = [resolve(name) for name in picks]
+    except ScenarioError:
+        return
+    base = scenarios[0].parameters().to_dict()
+    with solara.Column(style={"margin": "8px 0 0 12px", "gap": "2px"}):
+        solara.Text(t("changes_from_base", lang), style={"font-weight": "bold"})
+        for scenario in scenarios[1:]:
+            mine = scenario.parameters().to_dict()
+            changed = [f"{parameter_label(n, lang)} {_shown_value(base[n])} → "
+                       f"{_shown_value(v)}" for n, v in mine.items() if v != base[n]]
+            if scenario.events:
+                changed.append(t("with_events", lang).format(n=len(scenario.events)))
+            solara.Text(f"{scenario.name}: " + ("; ".join(changed) or t("nothing", lang)))
 
 
 @solara.component

@@ -2,6 +2,7 @@
 
 import math
 import re
+from urllib.parse import unquote_plus
 
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -499,3 +500,23 @@ def test_on_a_phone_every_page_and_the_charts_can_be_reached(page: Page, app_url
     expect(page.get_by_role("button", name="Vergelijking starten")).to_be_in_viewport(
         timeout=WAIT)
     expect(page.get_by_role("button", name="English", exact=True)).to_be_in_viewport()
+
+
+def test_a_what_if_scenario_is_made_in_compare_and_survives_a_reload(page: Page, app_url):
+    page.goto(f"{app_url}/compare?lang=en&s=care,care-high-caseload")
+    expect(page.get_by_text("What if ...")).to_be_visible(timeout=WAIT)
+    page.locator(".v-input", has=page.get_by_text("Lever", exact=True)).locator(
+        ".v-select__selections").click()
+    page.get_by_role("option", name="Admin hours per client", exact=False).first.click()
+    page.get_by_label(re.compile(r"New value \(now 0.2\)")).fill("0.16")
+    page.get_by_role("button", name="Change", exact=True).click()
+    page.get_by_role("button", name="Make this scenario").click()
+    made = "care + admin_hours_per_client 0.16"
+    expect(page.get_by_text(re.compile(r"^care \+ admin_hours_per_client 0\.16: Admin hours "
+                                       r"per client .* 0\.2 → 0\.16"))).to_be_visible(
+        timeout=WAIT)
+    expect(page).to_have_url(re.compile(r"[?&]x="), timeout=WAIT)   # the address holds it
+    assert made in unquote_plus(page.url)
+    page.reload()
+    expect(page.get_by_text(made, exact=True).first).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(re.compile(r"0\.16 instead of 0\.2")).first).to_be_visible()
