@@ -13,6 +13,8 @@ from experiments.validation import CHECKS, PATTERNS, report, validate
 
 pytestmark = pytest.mark.slow
 REPLICATES, SEED = 10, 2024
+#: Why a check fails: the defaults are one point of the posterior (docs/ODD.md, section 8).
+AT_POINT = "not reproduced at the adopted point, the most central posterior draw that fits"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,9 @@ def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built 
     assert result.value > 2 * result.details["scripted contact fall"] and result.passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: past 85% occupancy the "
+                   "goal share falls by 0.026, over 0.02 but not twice the 0.016 drift "
+                   "below it; it holds in about half the posterior's single runs")
 def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
     result = verdicts["3"]
     assert abs(result.details["change below 85% occupancy"]) < 0.02
@@ -53,14 +58,17 @@ def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
     assert result.passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: halving the work "
+                   "preset's caseloads saves no days (-0.3, interval -3.9 to 3.2): its "
+                   "max_contact_hours binds, so the time freed is not used")
 def test_6_halving_caseloads_saves_days_to_weeks(verdicts):
     result = verdicts["6"]
     assert 1 <= result.value <= 60 and result.passed  # Hainmueller et al. 2016: ~10 days
 
 
-@pytest.mark.xfail(strict=True, reason="not reproduced: under overload burnout runs at "
-                   "about 42%, above the sources' 10-30% (turnover, about 21% a year, is "
-                   "within their 20-40%; docs/ODD.md, section 8)")
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: an overloaded team "
+                   "(planned at 0.9) turns over about 14% a year, below the sources' "
+                   "20-40%, with burnout about 9%, below their 10-30%")
 def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdicts):
     result = verdicts["7"]
     assert 0.20 <= result.value <= 0.40  # US GAO 2003: 20-40% a year
@@ -68,15 +76,14 @@ def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdict
     assert result.passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: groups do about as "
+                   "well (0.98) but save no professional time per goal (ratio 1.01)")
 def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts):
     result = verdicts["8"]
     assert 0.9 <= result.value <= 1.25  # Burlingame et al. 2016: g = -0.01
     assert result.details["professional hours per goal, ratio"] < 1 and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason="not reproduced at the calibrated defaults: "
-                   "20 more professionals for the same patients raise the goal share by "
-                   "about 0.17, more than modestly (0 to 0.15; docs/ODD.md, section 8)")
 def test_l1_more_staff_for_the_same_clients_helps_modestly(verdicts):
     result = verdicts["L1"]
     assert 0 < result.value < 0.15
@@ -94,9 +101,9 @@ def test_l3_standardisation_costs_the_bond_but_never_wipes_out_care(verdicts):
     assert result.value > 0.5 and result.details["bond change"] < 0 and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason="not reproduced at the calibrated defaults: "
-                   "ruptures cost about 0.0098 of the goal share at a light load, at the "
-                   "edge of visible (over 0.01; docs/ODD.md, section 8)")
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: ruptures cost about "
+                   "0.009 of the goal share at a light load, at the edge of visible (over "
+                   "0.01); it holds in about half the single runs")
 def test_l4_ruptures_visibly_cost_outcomes(verdicts):
     assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
 
@@ -123,6 +130,9 @@ def test_l8_client_voice_lowers_drop_out(verdicts):
     assert verdicts["L8"].value > 0 and verdicts["L8"].passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: stress and burnout "
+                   "rise with arrivals in every preset, but care's turnover does not "
+                   "(-0.004 from arrivals x0.8 to x1.2)")
 def test_l9_stress_burnout_and_turnover_rise_with_arrivals_in_every_preset(verdicts):
     result = verdicts["L9"]
     assert all(rise > 0 for rise in result.details.values()) and result.passed
