@@ -8,6 +8,7 @@ and arrivals) so a full report takes about a minute on two cores.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -747,9 +748,17 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
     jobs = [(overrides, s, records) for overrides, records in arms.values() for s in seeds]
     outputs = iter(run_many(jobs, workers))
     results = {key: [next(outputs) for _ in seeds] for key in arms}
-    return [[(p, p.judge({label: runs for (c_, n, label), runs in results.items()
-                          if c_ == c and n == p.number})) for p in patterns]
-            for c in range(len(changes))]
+    return [[(p, _held_at(p, p.judge({label: runs for (c_, n, label), runs in results.items()
+                                      if c_ == c and n == p.number}), overloaded))
+             for p in patterns] for c in range(len(changes))]
+
+
+def _held_at(pattern: Pattern, result: Result, overloaded: float) -> Result:
+    """The verdict, its statistic naming the planned utilisation its arm was held at."""
+    if pattern.hold is None or overloaded == OVERLOADED:
+        return result
+    return dataclasses.replace(result, statistic=result.statistic.replace(
+        f"planned at {OVERLOADED:g}", f"planned at {overloaded:g}"))
 
 
 def posterior_shares(posterior: pd.DataFrame, draws: int, seed: int = 2024,
