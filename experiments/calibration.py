@@ -968,14 +968,15 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "Not independent: pattern 1's source also set `admin_hours_fixed` and "
               "`admin_hours_per_client` by hand, so its left-out prediction is not a test. "
               "Pattern 7 requires turnover, burnout and handovers to rise from the care "
-              "preset to its overloaded variant, and every prior of `stress_workload` is "
+              "preset to its overloaded team, and every prior of `stress_workload` is "
               "positive: that part of it, and the staff side of lever L1, follow in "
               "expectation from a rule. Burnout under overload (10-30%) rests on the same "
               "NEA survey as the care preset's burnout target, so it is judged in pattern 7 "
               "but not fitted a second time. The "
               f"calibration runs organisations at {settings['scale']:g} of the presets' "
-              "size; `compare --posterior` applies its posterior at any size, assuming the "
-              "statistics do not depend on size."]
+              "size; `compare --posterior` applies its posterior at any size. Near the "
+              "tipping point a small team runs hotter than a large one (docs/ODD.md, "
+              "section 8), so a level read at another size may differ."]
     if design["population"] < FULL.population:
         lines += ["", f"A reduced design (population {design['population']}): a try of the "
                   "pipeline, not a posterior for use."]
