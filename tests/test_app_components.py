@@ -112,6 +112,23 @@ def test_a_what_if_scenario_is_named_and_described_by_what_it_changes():
         what_if(load("care"), {"admin_hours_fixed": 99.0}, "en")   # above the contract
 
 
+def test_the_run_before_a_reset_and_changes_mid_run_are_drawn_beside_the_run():
+    from ui.charts import outcome_specs
+
+    before = VerbindingModel(rng=1, **classroom_values(load("care")))
+    for _ in range(5):
+        before.step()
+    now = VerbindingModel(rng=2, **classroom_values(load("care")))
+    for _ in range(3):
+        now.step()
+    bond = outcome_specs(now, "en", before.datacollector.model_vars, (2,))[0]
+    faded, running, changes = bond["layer"]
+    assert len(faded["data"]["values"]) == 2 * 5 and faded["mark"]["opacity"] < 1
+    assert len(running["data"]["values"]) == 2 * 3
+    assert changes["data"]["values"] == [{"week": 2.5}]   # after week 2, before week 3
+    assert outcome_specs(now, "en")[0]["layer"][0]["data"]["values"] == []
+
+
 def test_a_scenario_survives_download_and_upload():
     scenario = load("work-jobs")
     again = loads(dumps(scenario), label="work-jobs")

@@ -85,36 +85,51 @@ SERIES_COLOURS = {"mean_bond": "#0072B2", "mean_motivation": "#56B4E9",
                   "mean_stress": "#000000", "burnout_share": "#D55E00"}
 
 
-def outcome_specs(model, lang: str) -> list[dict]:
+def outcome_specs(model, lang: str, previous: dict | None = None,
+                  changes: tuple[int, ...] = ()) -> list[dict]:
     """Four charts as wide as their place, each with its own legend.
 
-    Bond and motivation, goals and drop-outs, waiting and in care, stress and burnout.
+    Bond and motivation, goals and drop-outs, waiting and in care, stress and burnout;
+    with ``previous`` (the weekly figures of the run before the last Reset) that run
+    faded behind this one, and a dashed line after each week in ``changes`` (settings
+    put in force mid-run).
     """
     return [panel_spec(model, panel, [n for n in shown
                                       if n != "year_ends" or model.p.school_year_weeks],
-                       lang) for panel, shown in PANELS]
+                       lang, previous, changes) for panel, shown in PANELS]
 
 
-def panel_spec(model, panel: str, names: list[str], lang: str) -> dict:
-    """One weekly panel: a line per series, its legend beneath."""
-    rows = []
-    for name in names:
-        rows += [{"week": week, "value": round(float(v), 4) if v == v else None,
-                  "series": t(name, lang)}
-                 for week, v in enumerate(weekly(model, name), start=1)]
+def _rows(series: dict, names: list[str], lang: str) -> list[dict]:
+    return [{"week": week, "value": round(float(v), 4) if v == v else None,
+             "series": t(name, lang)}
+            for name in names for week, v in enumerate(series.get(name, []), start=1)]
+
+
+def panel_spec(model, panel: str, names: list[str], lang: str, previous: dict | None = None,
+               changes: tuple[int, ...] = ()) -> dict:
+    """One weekly panel: a line per series, its legend beneath; see :func:`outcome_specs`."""
+    rows = _rows(model.datacollector.model_vars, names, lang)
     if not model.steps:  # no week yet: an empty panel, so the view does not jump
         rows += [{"week": 0, "value": None, "series": t(name, lang)} for name in names]
-    return _spec(t(panel, lang), {
-        "width": "container", "height": 150,
-        "data": {"name": panel, "values": rows},
-        "mark": {"type": "line", "strokeWidth": 3, "point": model.steps <= 2},
-        "encoding": {
-            "x": week_axis(lang, model.p.warmup_weeks, model.steps),
-            "y": {"field": "value", "type": "quantitative", "title": None},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "legend": {"orient": "bottom", "columns": 1},
-                      "scale": {"domain": [t(n, lang) for n in names],
-                                "range": [SERIES_COLOURS[n] for n in names]}}}}, lang)
+    colour = {"field": "series", "type": "nominal", "title": None,
+              "legend": {"orient": "bottom", "columns": 1},
+              "scale": {"domain": [t(n, lang) for n in names],
+                        "range": [SERIES_COLOURS[n] for n in names]}}
+    x = week_axis(lang, model.p.warmup_weeks, model.steps)
+    y = {"field": "value", "type": "quantitative", "title": None}
+    layers = [{"data": {"name": f"previous_{panel}",
+                        "values": _rows(previous or {}, names, lang)},
+               "mark": {"type": "line", "strokeWidth": 2, "opacity": 0.3},
+               "encoding": {"x": x, "y": y, "color": colour}},
+              {"data": {"name": panel, "values": rows},
+               "mark": {"type": "line", "strokeWidth": 3, "point": model.steps <= 2},
+               "encoding": {"x": x, "y": y, "color": colour}},
+              {"data": {"name": f"changes_{panel}",
+                        "values": [{"week": week + 0.5} for week in changes]},
+               "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#555"},
+               "encoding": {"x": {"field": "week", "type": "quantitative"}}}]
+    return _spec(t(panel, lang), {"width": "container", "height": 150, "layer": layers},
+                 lang)
 
 
 def time_split_spec(model, lang: str) -> dict:

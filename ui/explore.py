@@ -8,6 +8,7 @@ Mesa's SolaraViz arrangement with its controls in the page's language.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import solara
@@ -24,7 +25,7 @@ from experiments.scenarios import (
     loads,
 )
 from model import VerbindingModel
-from model.parameters import Parameters, specs
+from model.parameters import ParameterError, Parameters, specs
 from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import keep, saved_scenarios
@@ -119,12 +120,14 @@ def chart(spec: dict, on_click=None):
     return VegaChart.element(spec=spec, on_click=on_click, listen_to_click=on_click is not None)
 
 
-def make_parts(lang: str, scenario: Scenario) -> list:
+def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive) -> list:
     """The live charts and panels: functions of the model, redrawn after every step.
 
     The first, the big numbers, goes across the top; the rest two by two.
 
     ``scenario`` is the one Explore runs at classroom size: what is saved is its size.
+    ``trace`` holds the run before the last Reset (drawn faded) and the weeks after which
+    settings were put in force mid-run (:class:`Trace`).
     """
     selected_post = solara.reactive(0)
     selected_client = solara.reactive(None)
@@ -157,7 +160,8 @@ def make_parts(lang: str, scenario: Scenario) -> list:
     def outcomes(model):
         solara.Text(t("outcomes", lang), style={"font-size": "18px", "font-weight": "600"})
         with solara.ColumnsResponsive(default=12, medium=6):
-            for spec in charts.outcome_specs(model, lang):
+            for spec in charts.outcome_specs(model, lang, trace.value.previous,
+                                             trace.value.changes.get(id(model), ())):
                 chart(spec)
 
     def time_split(model):
@@ -338,7 +342,21 @@ def Explore(lang: str):
     current = solara.use_reactive(model)
     settings = solara.use_reactive(solara.use_memo(lambda: starting_values(params),
                                                    [preset.value]))
-    parts = solara.use_memo(lambda: make_parts(lang, scenario), [lang, preset.value])
+    trace = solara.use_reactive(Trace())
+    parts = solara.use_memo(lambda: make_parts(lang, scenario, trace), [lang, preset.value])
+
+    def apply(running: VerbindingModel, values: dict) -> None:
+        changes = {name: value for name, value in values.items() if name in specs()}
+        late = [name for name in changes if not specs()[name][2].mid_run]
+        if late or not changes:
+            raise ParameterError(t("only_on_reset", lang).format(names=", ".join(
+                parameter_label(n, lang) for n in late) or t("seed", lang)))
+        running.change(**changes)
+        trace.set(trace.value.changed(running))
+
+    def reset(replaced: VerbindingModel) -> None:
+        trace.set(Trace({name: list(values) for name, values in
+                         replaced.datacollector.model_vars.items()}))
     with solara.Sidebar():
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
@@ -348,7 +366,27 @@ def Explore(lang: str):
             solara.Text(size_note(scenario, lang))
         Upload(lang)
     LiveModel(current, settings, params, parts[1:], lang, running=running_values,
-              header=parts[0]).key(f"{preset.value}-{lang}")
+              header=parts[0], apply=apply, on_reset=reset).key(f"{preset.value}-{lang}")
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What Explore draws besides the running model.
+
+    Attributes:
+        previous: The weekly figures of the run before the last Reset (drawn faded), or
+            None.
+        changes: Per model (by ``id``), the weeks after which settings were put in force
+            mid-run (drawn as dashed lines).
+    """
+
+    previous: dict | None = None
+    changes: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def changed(self, model: VerbindingModel) -> Trace:
+        """This trace with a change after the model's current week."""
+        weeks = (*self.changes.get(id(model), ()), model.steps)
+        return Trace(self.previous, {**self.changes, id(model): weeks})
 
 
 def size_note(scenario: Scenario, lang: str) -> str:
@@ -361,5 +399,5 @@ def size_note(scenario: Scenario, lang: str) -> str:
 
 
 def running_values(model: VerbindingModel) -> dict:
-    """What the model runs, for each setting: its own parameters and its seed."""
-    return {**model.scenario_parameters.to_dict(), "rng": str(model.seed)}
+    """What the model runs, for each setting: the parameters in force and its seed."""
+    return {**model.p.to_dict(), "rng": str(model.seed)}

@@ -83,6 +83,9 @@ TEXT = {
     "monitor_waiting": ("waiting now", "wachten nu"),
     "monitor_goal_share": ("of leavers reached their goal", "van wie vertrok bereikte het doel"),
     "monitor_burnout": ("of staff burnt out now", "van het personeel nu opgebrand"),
+    "apply_now": ("Apply from the next week", "Toepassen vanaf de volgende week"),
+    "only_on_reset": ("{names} can change only with Reset", "{names} kan alleen met Opnieuw "
+                      "veranderen"),
     "run_ended": ("The run has ended: all its weeks are done. Reset to run again.",
                   "De run is klaar: alle weken zijn gedaan. Opnieuw om weer te starten."),
     "waiting_for_reset": ("Waiting for Reset", "Wacht op Opnieuw"),

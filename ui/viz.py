@@ -46,7 +46,9 @@ MAX_WEEKS_PER_STEP = 52
 def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
               parts: list[Callable[[Model], None]], lang: str,
               running: Callable[[Model], dict] | None = None,
-              header: Callable[[Model], None] | None = None, pause_ms: int = 150):
+              header: Callable[[Model], None] | None = None,
+              apply: Callable[[Model, dict], None] | None = None,
+              on_reset: Callable[[Model], None] | None = None, pause_ms: int = 150):
     """The model's controls and inputs in the sidebar, its parts beside them.
 
     Args:
@@ -62,6 +64,10 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
         running: The model's values of the inputs (a setting that differs waits for
             Reset, and says so); None to mark nothing.
         header: A part drawn across the whole width above the others (big numbers).
+        apply: Puts settings waiting for Reset in force in the running model from its
+            next week (an intervention mid-run); may raise ValueError to refuse. None:
+            settings wait for Reset only.
+        on_reset: Called with the model a Reset replaces (to keep its trace).
         pause_ms: Pause between steps while playing, in ms, until the user changes it.
     """
     pause = solara.use_reactive(pause_ms)
@@ -69,14 +75,15 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
     solara.Style(SLIDER_CSS)
     with solara.Sidebar():
         with solara.Card(t("controls", lang)):
-            Controller(current, settings, pause, weeks_per_step, lang)
+            Controller(current, settings, pause, weeks_per_step, lang, on_reset)
             solara.SliderInt(t("pause_ms", lang), value=pause, min=10, max=MAX_PAUSE_MS,
                              step=10)
             solara.SliderInt(t("weeks_per_step", lang), value=weeks_per_step, min=1,
                              max=MAX_WEEKS_PER_STEP)
         with solara.Card(t("settings", lang)):
             solara.Text(t("settings_hint", lang))
-            Settings(inputs, settings, running(current.value) if running else {}, lang)
+            Settings(inputs, settings, running(current.value) if running else {}, lang,
+                     None if apply is None else lambda values: apply(current.value, values))
     if header is not None:
         Part(header, current.value)
     Parts(parts, current.value)
@@ -94,14 +101,25 @@ def step_for(value: float, coarsest: float) -> float:
 
 
 @solara.component
-def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str):
+def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str,
+             apply: Callable[[dict], None] | None = None):
     """One control per input, showing the setting the next Reset will use.
 
     A slider has a box beside it to type the value; a value typed outside the slider's
     range (within what the parameter allows, which Reset checks) widens it. A setting
-    that differs from what the model runs is marked, with the value it runs.
+    that differs from what the model runs is marked, with the value it runs; with
+    ``apply``, a button puts them in force from the next week instead.
     """
     problem = solara.use_reactive("")
+
+    def apply_now(waiting: list[str]) -> None:
+        try:
+            apply({name: settings.value[name] for name in waiting})
+        except ValueError as error:
+            problem.set(refusal(error, lang))
+            return
+        problem.set("")
+        force_update()
 
     def set_value(name: str, value) -> None:
         settings.set({**settings.value, name: value})
@@ -112,6 +130,9 @@ def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str):
         solara.Warning(t("waiting_for_reset", lang) + ": " + "; ".join(
             _waiting(inputs[n]["label"], settings.value[n], running[n], lang)
             for n in waiting), dense=True)
+        if apply is not None:
+            solara.Button(t("apply_now", lang), color="primary", outlined=True,
+                          on_click=lambda: apply_now(waiting))
     for name, spec in inputs.items():
         if not isinstance(spec, dict):
             continue
@@ -175,7 +196,8 @@ def starting_values(inputs: dict) -> dict:
 
 @solara.component
 def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.Reactive,
-               weeks_per_step: solara.Reactive, lang: str):
+               weeks_per_step: solara.Reactive, lang: str,
+               on_reset: Callable[[Model], None] | None = None):
     """Reset, play/pause and step buttons, and the week the model has reached.
 
     Args:
@@ -184,6 +206,7 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
         pause: Pause between steps while playing, in ms.
         weeks_per_step: Weeks simulated per click on Step, or per redraw while playing.
         lang: ``"en"`` or ``"nl"``.
+        on_reset: Called with the model a Reset replaces.
     """
     update_counter.get()  # redraw with the week after every step
     playing = solara.use_reactive(False)
@@ -208,10 +231,13 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
     def reset() -> None:
         playing.set(False)
         try:
-            model.set(type(model.value)(**settings.value))
+            made = type(model.value)(**settings.value)
         except ValueError as error:  # an impossible combination, or a seed that is no number
             problem.set(refusal(error, lang))
             return
+        if on_reset is not None:
+            on_reset(model.value)
+        model.set(made)
         problem.set("")
         force_update()
 

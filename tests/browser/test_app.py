@@ -520,3 +520,22 @@ def test_a_what_if_scenario_is_made_in_compare_and_survives_a_reload(page: Page,
     page.reload()
     expect(page.get_by_text(made, exact=True).first).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(re.compile(r"0\.16 instead of 0\.2")).first).to_be_visible()
+
+
+def test_a_lever_changed_mid_run_applies_from_the_next_week(page: Page, app_url):
+    open_explore(page, app_url)
+    step(page, 2)
+    team = page.get_by_role("slider", name="Professionals (persons)")
+    team.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text(re.compile(r"Waiting for Reset: Professionals"))).to_be_visible(
+        timeout=WAIT)
+    page.get_by_role("button", name="Apply from the next week").click()
+    expect(page.get_by_text(re.compile(r"Waiting for Reset"))).to_have_count(0, timeout=WAIT)
+    expect(page.get_by_text("Week 2", exact=True)).to_be_visible()   # the run goes on
+    assert professionals_in_the_model(page) == 11
+    page.locator(".typed-weeks input").fill("30")   # reported weeks: only with Reset
+    page.locator(".typed-weeks input").press("Enter")
+    page.get_by_role("button", name="Apply from the next week").click()
+    expect(page.get_by_text(re.compile(r"can change only with Reset"))).to_be_visible(
+        timeout=WAIT)
