@@ -30,7 +30,11 @@ PANELS = (("panel_bond", ("mean_bond", "mean_motivation")),
           ("panel_exits", ("goals", "dropouts", "year_ends")),
           ("panel_queue", ("waiting", "in_care")),
           ("panel_staff", ("mean_stress", "burnout_share")))
-STATUS_COLOURS = {"working": "#D55E00", "sick": "#E69F00", "vacant": "#BBBBBB"}
+#: Professionals in the network view: at work dark blue, sick a light orange with a
+#: dashed ring, a vacant post grey (told apart by colour, brightness and outline).
+STATUS_COLOURS = {"working": "#003f7f", "sick": "#F5B041", "vacant": "#BBBBBB"}
+#: The selected professional or client is ringed in this colour.
+SELECTED = "#D81B60"
 
 
 def weekly(model, name: str) -> np.ndarray:
@@ -195,12 +199,18 @@ def network_layout(model, max_posts: int = NETWORK_POSTS) -> tuple[list[dict], l
     return professionals, clients
 
 
-def network_spec(model, lang: str) -> dict:
+def network_spec(model, lang: str, post: int | None = None,
+                 client: int | None = None) -> dict:
     """Professionals and their clients; line width and client colour show the bond.
 
-    Click a professional or a client to inspect it.
+    Click a professional or a client to inspect it; the one inspected (``post``, or
+    ``client`` by serial) is ringed.
     """
     professionals, clients = network_layout(model)
+    for row in professionals:
+        row["selected"] = row["post"] == post and client is None
+    for row in clients:
+        row["selected"] = row["client"] == client
     hidden = {"axis": None, "scale": {"domain": [-4.2, 4.2]}}
     statuses = [t(s, lang) for s in STATUS_COLOURS]
     for p in professionals:
@@ -227,19 +237,31 @@ def network_spec(model, lang: str) -> dict:
                           "tooltip": [{"field": "client", "title": t("client", lang)},
                                       {"field": "bond", "title": t("bond", lang)}]}},
             {"data": {"name": "professionals", "values": professionals},
-             "mark": {"type": "circle", "size": 900, "stroke": "black", "opacity": 1,
-                      "cursor": "pointer"},
+             "mark": {"type": "circle", "size": 900, "opacity": 1, "cursor": "pointer"},
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
                           "y": {"field": "y", "type": "quantitative", **hidden},
                           "color": {"field": "label", "type": "nominal", "title": None,
                                     "scale": {"domain": statuses,
-                                              "range": list(STATUS_COLOURS.values())}}}},
+                                              "range": list(STATUS_COLOURS.values())}},
+                          "stroke": {"condition": {"test": "datum.selected",
+                                                   "value": SELECTED}, "value": "black"},
+                          "strokeWidth": {"condition": {"test": "datum.selected",
+                                                        "value": 5}, "value": 1.5},
+                          "strokeDash": {"condition": {"test": "datum.status == 'sick'",
+                                                       "value": [4, 3]}, "value": [1, 0]}}},
             {"data": {"name": "professionals", "values": professionals},
-             "mark": {"type": "text", "fontSize": 16, "fontWeight": "bold",
-                      "color": "white"},
+             "mark": {"type": "text", "fontSize": 16, "fontWeight": "bold"},
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
                           "y": {"field": "y", "type": "quantitative", **hidden},
-                          "text": {"field": "post"}}}],
+                          "text": {"field": "post"},
+                          "color": {"condition": {"test": "datum.status == 'working'",
+                                                  "value": "white"}, "value": "black"}}},
+            {"data": {"name": "clients", "values": clients},
+             "transform": [{"filter": "datum.selected"}],
+             "mark": {"type": "circle", "size": 260, "filled": False, "strokeWidth": 4,
+                      "color": SELECTED},
+             "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
+                          "y": {"field": "y", "type": "quantitative", **hidden}}}],
         "resolve": {"scale": {"color": "independent"}}}, lang)
 
 

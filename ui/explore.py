@@ -168,7 +168,8 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive) -> list:
         chart(charts.time_split_spec(model, lang))
 
     def network(model):
-        chart(charts.network_spec(model, lang), on_click=clicked)
+        chart(charts.network_spec(model, lang, selected_post.value, selected_client.value),
+              on_click=clicked)
         hint = t("click_hint", lang)
         if len(model.posts) > charts.NETWORK_POSTS:
             hint += " " + t("network_shows", lang).format(
