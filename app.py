@@ -63,8 +63,9 @@ def Layout(children=()):
 
 @solara.component
 def ExplorePage():
-    """The Explore page in the address's language."""
-    Explore(query_of(solara.use_router()).get("lang", "en"))
+    """The Explore page in the address's language, with the preset it names if any."""
+    query = query_of(solara.use_router())
+    Explore(query.get("lang", "en"), query.get("preset"))
 
 
 @solara.component

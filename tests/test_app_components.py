@@ -160,10 +160,27 @@ def test_the_comparison_table_speaks_plain_words():
     assert not any(word in r["difference"] for r in dutch for word in ("more", "less"))
 
 
-def test_the_learn_page_is_drawn_from_the_odd_document():
-    text = odd_sections("1", "3")
-    assert "## 1. Purpose and patterns" in text and "## 3. Process overview" in text
-    assert "## References" in text
+def test_the_learn_page_speaks_plainly_in_both_languages_and_lists_every_source():
+    import re
+
+    from ui.learn import EXERCISES, HOW_IT_WORKS, exercise_address
+
+    parameters = {name for name in specs() if "_" in name}   # code names, not words
+    for lang in ("en", "nl"):
+        text = HOW_IT_WORKS[lang] + " ".join(title + what for title, what, _ in
+                                             EXERCISES[lang])
+        assert not parameters & set(re.findall(r"\w+", text))   # no code names
+        assert "docs/" not in text and "`" not in text
+        for _, _, (page, scenarios) in EXERCISES[lang]:
+            assert all(name in available() for name in scenarios)
+            assert exercise_address(page, scenarios, lang).startswith(
+                "/?" if page == "explore" else "/compare?")
+    odd = odd_sections("1", "3", "5", "7", "8")
+    body, references = odd.split("## References", 1)
+    cited = set(re.findall(r"([A-Z][a-zA-Z\-]+)(?: et al\.)?(?:,? \(?| & [A-Z][a-z]+ \(?)"
+                           r"(?:19|20)\d\d", body)) - {"December", "November"}
+    assert cited and not {name for name in cited if name not in references}
+    assert all(f"[00{k}]" in references for k in range(5))
 
 
 def test_a_shared_link_carries_scenarios_saved_in_the_session():

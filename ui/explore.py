@@ -331,9 +331,13 @@ def Upload(lang: str):
 
 
 @solara.component
-def Explore(lang: str):
-    """The Explore page."""
-    preset = solara.use_reactive("care")
+def Explore(lang: str, asked: str | None = None):
+    """The Explore page; ``asked`` is a preset named by the page address (Learn's buttons).
+
+    A name that is no shipped or saved scenario is ignored: the care preset opens.
+    """
+    known = asked in available() or asked in saved_scenarios.value
+    preset = solara.use_reactive(asked if known else "care")
     scenario = saved_scenarios.value.get(preset.value) or load_shipped(preset.value)
     params = solara.use_memo(lambda: model_params(scenario, lang), [preset.value, lang])
     # The model and the settings live here, for the preset: a language switch draws the

@@ -86,6 +86,14 @@ TEXT = {
     "apply_now": ("Apply from the next week", "Toepassen vanaf de volgende week"),
     "only_on_reset": ("{names} can change only with Reset", "{names} kan alleen met Opnieuw "
                       "veranderen"),
+    "learn_try": ("Things to try in class", "Om in de klas te proberen"),
+    "learn_open_explore": ("Open {names} in Explore", "Open {names} in Verkennen"),
+    "learn_open_compare": ("Compare {names}", "Vergelijk {names}"),
+    "learn_odd": ("The model's full technical description (ODD protocol, in English) is "
+                  "docs/ODD.md, which ships with the model. The sources it rests on:",
+                  "De volledige technische beschrijving van het model (ODD-protocol, in het "
+                  "Engels) is docs/ODD.md, dat bij het model hoort. De bronnen waarop het "
+                  "rust:"),
     "run_ended": ("The run has ended: all its weeks are done. Reset to run again.",
                   "De run is klaar: alle weken zijn gedaan. Opnieuw om weer te starten."),
     "waiting_for_reset": ("Waiting for Reset", "Wacht op Opnieuw"),

@@ -539,3 +539,12 @@ def test_a_lever_changed_mid_run_applies_from_the_next_week(page: Page, app_url)
     page.get_by_role("button", name="Apply from the next week").click()
     expect(page.get_by_text(re.compile(r"can change only with Reset"))).to_be_visible(
         timeout=WAIT)
+
+
+def test_an_exercise_opens_its_preset_in_explore(page: Page, app_url):
+    page.goto(f"{app_url}/learn?lang=nl")
+    expect(page.get_by_text("Hoe het model werkt")).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Open care-high-caseload in Verkennen").click()
+    expect(page.get_by_text(re.compile(r"^Bezuiniging: dezelfde patiënten"))).to_be_visible(
+        timeout=WAIT)
+    expect(page.get_by_text("Week 0", exact=True)).to_be_visible()
