@@ -33,7 +33,7 @@ def test_more_standardisation_at_equal_hours_less_connective_time(small):
 
 
 def test_automating_admin_gives_time_back_to_contact_when_caseloads_are_full(small):
-    full = {**small, "caseload_cap": 30, "arrivals_per_week": 16.0}   # utilisation ~0.9
+    full = {**small, "caseload_cap": 30, "arrivals_per_week": 32.0}   # utilisation ~0.9
     manual = mean_metrics(**full)
     automated = mean_metrics(**full, automation=0.6)
     assert manual["clients_per_professional"] > 20

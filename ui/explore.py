@@ -120,15 +120,21 @@ def chart(spec: dict, on_click=None):
     return VegaChart.element(spec=spec, on_click=on_click, listen_to_click=on_click is not None)
 
 
-def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive) -> list:
+def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
+               presenting: solara.Reactive) -> list:
     """The live charts and panels: functions of the model, redrawn after every step.
 
     The first, the big numbers, goes across the top; the rest two by two.
 
     ``scenario`` is the one Explore runs at classroom size: what is saved is its size.
     ``trace`` holds the run before the last Reset (drawn faded) and the weeks after which
-    settings were put in force mid-run (:class:`Trace`).
+    settings were put in force mid-run (:class:`Trace`); while ``presenting``, charts
+    and numbers are drawn large.
     """
+
+    def show(spec: dict, on_click=None):
+        chart(charts.presented(spec) if presenting.value else spec, on_click)
+
     selected_post = solara.reactive(0)
     selected_client = solara.reactive(None)
 
@@ -149,27 +155,29 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive) -> list:
                  "goal_share": lambda v: f"{number(round(100 * v), lang)}%",
                  "burnout": lambda v: f"{number(round(100 * v), lang)}%"}
         with solara.Row(justify="space-around", classes=["monitors"]):
-            for key, show in shown.items():
+            for key, shown_as in shown.items():
                 value = figures[key]
                 with solara.Column(align="center", style={"gap": "0"}):
-                    solara.Text("–" if value is None else show(value),
-                                style={"font-size": "44px", "font-weight": "600",
-                                       "line-height": "1.1"}, classes=[f"monitor-{key}"])
-                    solara.Text(t(f"monitor_{key}", lang), style={"font-size": "18px"})
+                    solara.Text("–" if value is None else shown_as(value),
+                                style={"font-size": "72px" if presenting.value else "44px",
+                                       "font-weight": "600", "line-height": "1.1"},
+                                classes=[f"monitor-{key}"])
+                    solara.Text(t(f"monitor_{key}", lang),
+                                style={"font-size": "26px" if presenting.value else "18px"})
 
     def outcomes(model):
         solara.Text(t("outcomes", lang), style={"font-size": "18px", "font-weight": "600"})
         with solara.ColumnsResponsive(default=12, medium=6):
             for spec in charts.outcome_specs(model, lang, trace.value.previous,
                                              trace.value.changes.get(id(model), ())):
-                chart(spec)
+                show(spec)
 
     def time_split(model):
-        chart(charts.time_split_spec(model, lang))
+        show(charts.time_split_spec(model, lang))
 
     def network(model):
-        chart(charts.network_spec(model, lang, selected_post.value, selected_client.value),
-              on_click=clicked)
+        show(charts.network_spec(model, lang, selected_post.value, selected_client.value),
+             on_click=clicked)
         hint = t("click_hint", lang)
         if len(model.posts) > charts.NETWORK_POSTS:
             hint += " " + t("network_shows", lang).format(
@@ -180,7 +188,7 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive) -> list:
         post = min(selected_post.value, len(model.posts) - 1)
         solara.Select(label=t("inspect", lang), values=list(range(len(model.posts))),
                       value=post, on_value=selected_post.set)
-        chart(charts.week_spec(model, post, lang))
+        show(charts.week_spec(model, post, lang))
         agent = model.posts.agent[post]
         if agent is None:
             solara.Info(t("vacant", lang))
@@ -348,7 +356,9 @@ def Explore(lang: str, asked: str | None = None):
     settings = solara.use_reactive(solara.use_memo(lambda: starting_values(params),
                                                    [preset.value]))
     trace = solara.use_reactive(Trace())
-    parts = solara.use_memo(lambda: make_parts(lang, scenario, trace), [lang, preset.value])
+    presenting = solara.use_reactive(False)
+    parts = solara.use_memo(lambda: make_parts(lang, scenario, trace, presenting),
+                            [lang, preset.value])
 
     def apply(running: VerbindingModel, values: dict) -> None:
         changes = {name: value for name, value in values.items() if name in specs()}
@@ -362,16 +372,19 @@ def Explore(lang: str, asked: str | None = None):
     def reset(replaced: VerbindingModel) -> None:
         trace.set(Trace({name: list(values) for name, values in
                          replaced.datacollector.model_vars.items()}))
-    with solara.Sidebar():
-        solara.Select(label=t("preset", lang), values=available() + sorted(
-            saved_scenarios.value), value=preset)
-        with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
-            solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
-        with solara.Div(style={"margin": "0 0 20px 0", "font-style": "italic"}):
-            solara.Text(size_note(scenario, lang))
-        Upload(lang)
+    if not presenting.value:
+        with solara.Sidebar():
+            solara.Select(label=t("preset", lang), values=available() + sorted(
+                saved_scenarios.value), value=preset)
+            with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
+                solara.Text(scenario.description.get(lang,
+                                                     scenario.description.get("en", "")))
+            with solara.Div(style={"margin": "0 0 20px 0", "font-style": "italic"}):
+                solara.Text(size_note(scenario, lang))
+            Upload(lang)
     LiveModel(current, settings, params, parts[1:], lang, running=running_values,
-              header=parts[0], apply=apply, on_reset=reset).key(f"{preset.value}-{lang}")
+              header=parts[0], apply=apply, on_reset=reset,
+              presenting=presenting).key(f"{preset.value}-{lang}")
 
 
 @dataclass(frozen=True)

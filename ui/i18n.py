@@ -94,6 +94,8 @@ TEXT = {
                   "De volledige technische beschrijving van het model (ODD-protocol, in het "
                   "Engels) is docs/ODD.md, dat bij het model hoort. De bronnen waarop het "
                   "rust:"),
+    "presentation": ("Presentation mode", "Presentatiemodus"),
+    "leave_presentation": ("Leave presentation mode", "Presentatiemodus verlaten"),
     "run_ended": ("The run has ended: all its weeks are done. Reset to run again.",
                   "De run is klaar: alle weken zijn gedaan. Opnieuw om weer te starten."),
     "waiting_for_reset": ("Waiting for Reset", "Wacht op Opnieuw"),

@@ -48,7 +48,8 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
               running: Callable[[Model], dict] | None = None,
               header: Callable[[Model], None] | None = None,
               apply: Callable[[Model, dict], None] | None = None,
-              on_reset: Callable[[Model], None] | None = None, pause_ms: int = 150):
+              on_reset: Callable[[Model], None] | None = None,
+              presenting: solara.Reactive | None = None, pause_ms: int = 150):
     """The model's controls and inputs in the sidebar, its parts beside them.
 
     Args:
@@ -68,14 +69,30 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
             next week (an intervention mid-run); may raise ValueError to refuse. None:
             settings wait for Reset only.
         on_reset: Called with the model a Reset replaces (to keep its trace).
+        presenting: Presentation mode (for a projector): while true the sidebar goes,
+            a bar of Reset, Play and Step stays above the parts, drawn large. None:
+            no presentation mode.
         pause_ms: Pause between steps while playing, in ms, until the user changes it.
     """
     pause = solara.use_reactive(pause_ms)
     weeks_per_step = solara.use_reactive(1)
     solara.Style(SLIDER_CSS)
+    if presenting is not None and presenting.value:
+        with solara.Row(style={"align-items": "center", "gap": "24px",
+                               "font-size": "22px"}, classes=["presenting-bar"]):
+            Controller(current, settings, pause, weeks_per_step, lang, on_reset)
+            solara.Button(t("leave_presentation", lang), text=True,
+                          on_click=lambda: presenting.set(False))
+        if header is not None:
+            Part(header, current.value)
+        Parts(parts, current.value)
+        return
     with solara.Sidebar():
         with solara.Card(t("controls", lang)):
             Controller(current, settings, pause, weeks_per_step, lang, on_reset)
+            if presenting is not None:
+                solara.Button(t("presentation", lang), outlined=True, color="primary",
+                              on_click=lambda: presenting.set(True))
             solara.SliderInt(t("pause_ms", lang), value=pause, min=10, max=MAX_PAUSE_MS,
                              step=10)
             solara.SliderInt(t("weeks_per_step", lang), value=weeks_per_step, min=1,
