@@ -548,3 +548,18 @@ def test_an_exercise_opens_its_preset_in_explore(page: Page, app_url):
     expect(page.get_by_text(re.compile(r"^Bezuiniging: dezelfde patiënten"))).to_be_visible(
         timeout=WAIT)
     expect(page.get_by_text("Week 0", exact=True)).to_be_visible()
+
+
+def test_presentation_mode_hides_the_controls_and_keeps_step(page: Page, app_url, shoot):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_explore(page, app_url)
+    page.get_by_role("button", name="Presentation mode").click()
+    expect(page.get_by_role("button", name="Leave presentation mode")).to_be_visible(
+        timeout=WAIT)
+    expect(page.get_by_role("slider", name="Professionals (persons)")).to_have_count(0)
+    step(page, 2)
+    shoot(page, "explore-presentation")
+    page.get_by_role("button", name="Leave presentation mode").click()
+    expect(page.get_by_role("slider", name="Professionals (persons)")).to_be_visible(
+        timeout=WAIT)
+    expect(page.get_by_text("Week 2", exact=True)).to_be_visible()
