@@ -137,7 +137,8 @@ def test_priors_are_declared_with_their_parameters_and_defaults_come_from_the_po
         assert prior.why.startswith(("Assumption: ", "[")) or "(" in prior.why, name
 
 
-TINY_POINT = calibration.PointSearch(screen_seeds=1, shortlist=2, check_seeds=2)
+TINY_POINT = calibration.PointSearch(screen_seeds=1, shortlist=2, check_seeds=2,
+                                     confirm_seeds=2)
 
 
 def tiny_calibration(folder: Path, seed: int = 3, fail_after: int | None = None,
@@ -231,7 +232,8 @@ def test_calibrate_quick_survives_kill_9_and_writes_its_report(tmp_path):
     evaluated = pd.read_parquet(folder / "runs")
     assert written > 0 and evaluated["run_id"].is_unique
     report = json.loads((folder / "report.json").read_text())
-    assert report["evaluated"] == len(evaluated)
+    candidates = evaluated[evaluated["run_id"] < calibration.POINT_ID]   # not the point's
+    assert report["evaluated"] == len(candidates) and report["point"]["seeds"] == 2
     assert {r["target"] for r in report["fitted"]} == {t.name for t in calibration.TARGETS}
     assert {r["target"] for r in report["left_out"]} == {t.name for t in calibration.TARGETS}
     assert report["code_fingerprint"] == provenance.code_fingerprint()

@@ -499,17 +499,6 @@ def Compare(lang: str, query: dict):
             with solara.Div(style={"margin-left": "12px"}):
                 solara.Text(name, style={"font-weight": "bold"})
                 solara.Text(f": {describe(name, lang)}")
-        ChangesFromBase(picks.value, lang)
-
-        def made(name: str) -> None:
-            chosen = [*picks.value, name][-4:] if len(picks.value) >= 4 else [
-                *picks.value, name]
-            picks.set(chosen)
-            router.push("/compare?" + urlencode({
-                "lang": lang, "s": ",".join(chosen), "r": replicates.value,
-                "w": weeks.value, "u": int(unsure.value), "x": encode_saved(chosen)}))
-
-        WhatIf(names, lang, made)
         solara.Div(style={"height": "28px"})  # room for the sliders' value bubbles
         with solara.Row():
             solara.SliderInt(t("replicates", lang), value=replicates, min=REPLICATES[0],
@@ -532,6 +521,17 @@ def Compare(lang: str, query: dict):
             solara.ProgressLinear(value=100 * progress.value)
         for problem in problems.value:
             solara.Error(problem)
+        ChangesFromBase(picks.value, lang)
+
+        def made(name: str) -> None:
+            chosen = [*picks.value, name][-4:] if len(picks.value) >= 4 else [
+                *picks.value, name]
+            picks.set(chosen)
+            router.push("/compare?" + urlencode({
+                "lang": lang, "s": ",".join(chosen), "r": replicates.value,
+                "w": weeks.value, "u": int(unsure.value), "x": encode_saved(chosen)}))
+
+        WhatIf(names, lang, made)
         if results.value:
             Results(*results.value, lang)
 

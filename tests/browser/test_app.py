@@ -409,7 +409,8 @@ def test_an_impossible_combination_is_explained_and_the_session_goes_on(page: Pa
 
 def network_canvas(page: Page):
     """The network chart's canvas and its box, once it has settled after a Step."""
-    canvas = page.locator(".live-part .vega-embed").nth(2).locator("canvas")
+    # the four outcome panels, the hours per professional, then the network
+    canvas = page.locator(".live-part .vega-embed").nth(5).locator("canvas")
     for _ in range(5):  # the charts are redrawn after each Step: wait until it settles
         page.wait_for_timeout(500)
         try:
