@@ -372,16 +372,14 @@ def Explore(lang: str, asked: str | None = None):
     def reset(replaced: VerbindingModel) -> None:
         trace.set(Trace({name: list(values) for name, values in
                          replaced.datacollector.model_vars.items()}))
-    if not presenting.value:
-        with solara.Sidebar():
-            solara.Select(label=t("preset", lang), values=available() + sorted(
-                saved_scenarios.value), value=preset)
-            with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
-                solara.Text(scenario.description.get(lang,
-                                                     scenario.description.get("en", "")))
-            with solara.Div(style={"margin": "0 0 20px 0", "font-style": "italic"}):
-                solara.Text(size_note(scenario, lang))
-            Upload(lang)
+    with solara.Sidebar():
+        solara.Select(label=t("preset", lang), values=available() + sorted(
+            saved_scenarios.value), value=preset)
+        with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
+            solara.Text(scenario.description.get(lang, scenario.description.get("en", "")))
+        with solara.Div(style={"margin": "0 0 20px 0", "font-style": "italic"}):
+            solara.Text(size_note(scenario, lang))
+        Upload(lang)
     LiveModel(current, settings, params, parts[1:], lang, running=running_values,
               header=parts[0], apply=apply, on_reset=reset,
               presenting=presenting).key(f"{preset.value}-{lang}")

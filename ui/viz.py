@@ -36,6 +36,11 @@ SLIDER_CSS = """
 .v-input__slider .v-slider__thumb-label-container { display: block !important; }
 .v-input__slider .v-slider__thumb-label { font-size: 13px; }
 """
+#: Presentation mode: the sidebar out of sight (kept, so leaving finds it as it was).
+PRESENTING_CSS = """
+.v-navigation-drawer, .v-app-bar__nav-icon { display: none !important; }
+.v-content { padding-left: 0 !important; }
+"""
 #: Slowest pause between steps while playing, in ms.
 MAX_PAUSE_MS = 1000
 #: Most weeks per step (and per redraw while playing).
@@ -78,15 +83,12 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
     weeks_per_step = solara.use_reactive(1)
     solara.Style(SLIDER_CSS)
     if presenting is not None and presenting.value:
+        solara.Style(PRESENTING_CSS)
         with solara.Row(style={"align-items": "center", "gap": "24px",
                                "font-size": "22px"}, classes=["presenting-bar"]):
             Controller(current, settings, pause, weeks_per_step, lang, on_reset)
             solara.Button(t("leave_presentation", lang), text=True,
                           on_click=lambda: presenting.set(False))
-        if header is not None:
-            Part(header, current.value)
-        Parts(parts, current.value)
-        return
     with solara.Sidebar():
         with solara.Card(t("controls", lang)):
             Controller(current, settings, pause, weeks_per_step, lang, on_reset)
@@ -99,8 +101,9 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
                              max=MAX_WEEKS_PER_STEP)
         with solara.Card(t("settings", lang)):
             solara.Text(t("settings_hint", lang))
-            Settings(inputs, settings, running(current.value) if running else {}, lang,
-                     None if apply is None else lambda values: apply(current.value, values))
+            Settings(inputs, settings, (lambda: running(current.value)) if running else dict,
+                     lang, None if apply is None else lambda values: apply(current.value,
+                                                                           values))
     if header is not None:
         Part(header, current.value)
     Parts(parts, current.value)
@@ -118,15 +121,18 @@ def step_for(value: float, coarsest: float) -> float:
 
 
 @solara.component
-def Settings(inputs: dict, settings: solara.Reactive, running: dict, lang: str,
-             apply: Callable[[dict], None] | None = None):
+def Settings(inputs: dict, settings: solara.Reactive, running: Callable[[], dict],
+             lang: str, apply: Callable[[dict], None] | None = None):
     """One control per input, showing the setting the next Reset will use.
 
     A slider has a box beside it to type the value; a value typed outside the slider's
     range (within what the parameter allows, which Reset checks) widens it. A setting
     that differs from what the model runs is marked, with the value it runs; with
-    ``apply``, a button puts them in force from the next week instead.
+    ``apply``, a button puts them in force from the next week instead. ``running`` gives
+    what the model runs now; the settings are drawn again after every step or change.
     """
+    update_counter.get()
+    running = running()
     problem = solara.use_reactive("")
 
     def apply_now(waiting: list[str]) -> None:
