@@ -57,9 +57,12 @@ def measure(steps: int = 20) -> dict[str, float]:
             expect(page.get_by_text("Difference from the base")).to_be_visible(
                 timeout=600_000)
             compare_s = time.perf_counter() - opened
+            download = page.get_by_role("button", name="Download report (HTML)")
+            expect(download).to_be_enabled(timeout=60_000)
+            page.wait_for_timeout(1000)   # the page settles after drawing the results
             clicked = time.perf_counter()
-            with page.expect_download(timeout=120_000):
-                page.get_by_role("button", name="Download report (HTML)").click()
+            with page.expect_download(timeout=300_000):
+                download.click()
             report_s = time.perf_counter() - clicked
             browser.close()
     finally:
