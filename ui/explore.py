@@ -168,7 +168,8 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
     def outcomes(model):
         solara.Text(t("outcomes", lang), style={"font-size": "18px", "font-weight": "600"})
         with solara.ColumnsResponsive(default=12, medium=6):
-            for spec in charts.outcome_specs(model, lang, trace.value.previous,
+            previous = trace.value.previous if trace.value.preset == scenario.name else None
+            for spec in charts.outcome_specs(model, lang, previous,
                                              trace.value.changes.get(id(model), ())):
                 show(spec)
 
@@ -371,7 +372,7 @@ def Explore(lang: str, asked: str | None = None):
 
     def reset(replaced: VerbindingModel) -> None:
         trace.set(Trace({name: list(values) for name, values in
-                         replaced.datacollector.model_vars.items()}))
+                         replaced.datacollector.model_vars.items()}, scenario.name))
     with solara.Sidebar():
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
@@ -392,17 +393,19 @@ class Trace:
     Attributes:
         previous: The weekly figures of the run before the last Reset (drawn faded), or
             None.
+        preset: The scenario that run was made from (another's is not drawn).
         changes: Per model (by ``id``), the weeks after which settings were put in force
             mid-run (drawn as dashed lines).
     """
 
     previous: dict | None = None
+    preset: str = ""
     changes: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def changed(self, model: VerbindingModel) -> Trace:
         """This trace with a change after the model's current week."""
         weeks = (*self.changes.get(id(model), ()), model.steps)
-        return Trace(self.previous, {**self.changes, id(model): weeks})
+        return Trace(self.previous, self.preset, {**self.changes, id(model): weeks})
 
 
 def size_note(scenario: Scenario, lang: str) -> str:
