@@ -212,9 +212,10 @@ def test_a_changed_experiment_file_is_refused_for_the_same_folder(tmp_path, caps
 
 @pytest.mark.slow
 def test_a_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
-    path = tmp_path / "long.toml"   # runs of about 0.3 s, so the kill lands mid-way
+    path = tmp_path / "long.toml"   # runs of about 0.2 s, so the kill lands mid-way
     path.write_text(TOP + "[parameters]\nstandardisation = {low = 0.0, high = 0.8, levels = 30}"
-                    "\n[fixed]\nprofessionals = 10\narrivals_per_week = 10.0\n")
+                    "\n[fixed]\nprofessionals = 100\narrivals_per_week = 300.0\n"
+                    "weeks = 520\n")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "experiments", "sweep", str(path), "--out", str(out),
                "--workers", "2"]
