@@ -100,7 +100,7 @@ def test_the_big_numbers_read_this_week_and_the_reported_weeks_so_far():
 def test_a_what_if_scenario_is_named_and_described_by_what_it_changes():
     from ui.compare_page import what_if
 
-    made = what_if(load("care"), {"admin_hours_per_client": 0.16, "professionals": 110}, "en")
+    made = what_if(load("care"), {"admin_hours_per_client": 0.16, "professionals": 110})
     assert made.name == "care + admin_hours_per_client 0.16 + professionals 110"
     assert made.description["en"] == (
         f"care, {parameter_label('admin_hours_per_client', 'en')} 0.16 instead of 0.2; "
@@ -109,7 +109,14 @@ def test_a_what_if_scenario_is_named_and_described_by_what_it_changes():
     assert (made.domain, made.parameters().professionals) == ("care", 110)
     assert made.parameters().caseload_cap == load("care").parameters().caseload_cap
     with pytest.raises(ParameterError):
-        what_if(load("care"), {"admin_hours_fixed": 99.0}, "en")   # above the contract
+        what_if(load("care"), {"admin_hours_fixed": 99.0})   # above the contract
+    timeline = what_if(load("care"), {"automation": 0.5}, from_week=26)   # a timeline
+    assert timeline.name == "care + automation 0.5 from week 26"
+    assert timeline.events == ({"week": 26, "parameters": {"automation": 0.5}},)
+    assert timeline.parameters() == load("care").parameters()   # the base's before it
+    assert timeline.description["en"].endswith("from reported week 26")
+    with pytest.raises(ParameterError):
+        what_if(load("care"), {"weeks": 30}, from_week=26)   # cannot change mid-run
 
 
 def test_the_run_before_a_reset_and_changes_mid_run_are_drawn_beside_the_run():

@@ -343,29 +343,38 @@ def table_csv(rows: list[dict], results=None, posterior: bool = False) -> str:
     return buffer.getvalue()
 
 
-def what_if(base: Scenario, changed: dict[str, Any], lang: str) -> Scenario:
+def what_if(base: Scenario, changed: dict[str, Any], from_week: int | None = None
+            ) -> Scenario:
     """A scenario made on top of ``base`` by changing some levers, named by the changes.
 
     Its name lists the parameters changed and their values (shortened to a number if
     too long); its description says, in both languages, what each was in the base.
+    With ``from_week``, the changes come from that reported week on (a timeline: an
+    event, as in a scenario file), the base's settings before it.
 
     Raises:
-        ParameterError: For a value out of range or an impossible combination.
+        ParameterError: For a value out of range, an impossible combination, or a
+            change that cannot be made mid-run.
         ScenarioError: If the scenario could not be kept (see :func:`keep`).
     """
-    made = base.with_overrides(**changed)
+    if from_week is None:
+        made = base.with_overrides(**changed)
+    else:
+        made = base.with_events({"week": from_week, "parameters": changed})
     before = base.parameters().to_dict()
     parts = [f"{name} {_shown_value(value)}" for name, value in changed.items()]
-    name = " + ".join([base.name, *parts])
+    when = "" if from_week is None else f" from week {from_week}"
+    name = " + ".join([base.name, *parts]) + when
     if len(name) > MAX_NAME:
-        name = f"{base.name} + {len(changed)} changes"[:MAX_NAME]
+        name = f"{base.name} + {len(changed)} changes{when}"[:MAX_NAME]
 
     def described(lang: str) -> str:
         said = [t("instead_of", lang).format(label=parameter_label(n, lang),
                                               value=_shown_value(v),
                                               before=_shown_value(before[n]))
                 for n, v in changed.items()]
-        return f"{base.name}, " + "; ".join(said)
+        start = "" if from_week is None else " " + t("from_week", lang).format(week=from_week)
+        return f"{base.name}, " + "; ".join(said) + start
 
     return dataclasses.replace(made, name=name, path=None,
                                description={"en": described("en"), "nl": described("nl")})
@@ -387,6 +396,7 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
               if spec.group == "levers" and n not in ("weeks",)}
     lever = solara.use_reactive(next(iter(levers)))
     text = solara.use_reactive("")
+    week = solara.use_reactive("")
     changed = solara.use_reactive({})
     problem = solara.use_reactive("")
 
@@ -404,7 +414,12 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
 
     def make() -> None:
         try:
-            scenario = what_if(resolve(base.value), changed.value, lang)
+            start = int(week.value) if week.value.strip() else None
+        except ValueError:
+            problem.set(f"{t('what_if_week', lang)}: {t('not_a_number', lang)}")
+            return
+        try:
+            scenario = what_if(resolve(base.value), changed.value, start)
             keep(scenario)
         except (ParameterError, ScenarioError) as error:
             problem.set(refusal(error, lang))
@@ -424,6 +439,7 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
             solara.Button(t("what_if_add", lang), on_click=add, disabled=not text.value)
         for name, value in changed.value.items():
             solara.Text(f"{parameter_label(name, lang)}: {_shown_value(value)}")
+        solara.InputText(t("what_if_week", lang), value=week, continuous_update=True)
         with solara.Row():
             solara.Button(t("what_if_make", lang), color="primary", on_click=make,
                           disabled=not changed.value)
