@@ -95,8 +95,12 @@ METRICS = (
     Metric("hours_per_goal", "h", "Professional hours per goal", "Uren per behaald doel",
            "Paid professional hours (contract hours of employed staff + overtime) in the "
            "window / goals reached in the window."),
+    Metric("annual_cost", "EUR/year", "Cost per year", "Kosten per jaar",
+           "The window's costs per year (52 weeks, or a school year): paid hours x "
+           "hourly_cost + quits x turnover_cost + automation x automation_licence per "
+           "employed professional-week + automated contact hours x automated_contact_cost."),
     Metric("cost_per_goal", "EUR", "Cost per goal", "Kosten per behaald doel",
-           "hours_per_goal x hourly_cost."),
+           "The window's costs (as annual_cost) / goals reached in the window."),
 )
 
 METRIC_NAMES = tuple(m.name for m in METRICS)
@@ -145,7 +149,7 @@ def summarise(model) -> dict[str, float]:
                                            "slack_hours"))
     client_weeks = weekly["in_care"].sum()
     employed = weekly["working"] + weekly["sick"]
-    hours_per_goal = _ratio(weekly["paid_hours"].sum(), goals)
+    cost = costs(weekly, p)
     values = {
         "goal_share": _ratio(goals, episodes),
         "dropout_share": _ratio(dropouts, episodes),
@@ -170,10 +174,30 @@ def summarise(model) -> dict[str, float]:
         "burnout_prevalence": _mean(weekly["burnout_share"]),
         "annual_turnover": _ratio(weekly["quits"].sum() * weeks_per_year(p), employed.sum()),
         "handovers_per_client": _mean(records["handovers"][ended]),
-        "hours_per_goal": hours_per_goal,
-        "cost_per_goal": hours_per_goal * p.hourly_cost,
+        "hours_per_goal": _ratio(weekly["paid_hours"].sum(), goals),
+        "annual_cost": _ratio(cost * weeks_per_year(p), len(weekly["paid_hours"])),
+        "cost_per_goal": _ratio(cost, goals),
     }
     return {name: float(values[name]) for name in METRIC_NAMES}
+
+
+def costs(weekly: dict[str, np.ndarray], p) -> float:
+    """What the weeks cost in euros: staff hours, quits and automation.
+
+    Args:
+        weekly: Weekly figures (arrays over the weeks to price).
+        p: The run's parameters.
+
+    Returns:
+        Paid hours x ``hourly_cost`` + quits x ``turnover_cost`` + ``automation`` x
+        ``automation_licence`` per employed professional-week + automated contact hours
+        x ``automated_contact_cost`` (EUR).
+    """
+    employed_weeks = (weekly["working"] + weekly["sick"]).sum()
+    return float(weekly["paid_hours"].sum() * p.hourly_cost
+                 + weekly["quits"].sum() * p.turnover_cost
+                 + p.automation * p.automation_licence * employed_weeks
+                 + weekly["automated_hours"].sum() * p.automated_contact_cost)
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -270,34 +270,40 @@ class VerbindingModel(Model):
 
         When nobody would hear of it (:meth:`_lean`), they are made and registered all
         at once: each gets what Mesa's ``Agent.__init__`` gives an agent (its model, the
-        next ``unique_id``, no position) and joins ``model.agents`` and
-        ``agents_by_type``, as Mesa 3.5's registration does, without a call per agent.
-        A test checks this against Mesa's own path.
+        next ``unique_id``, no position), set attribute by attribute in that order (so
+        Python keeps them compactly, as for an agent Mesa made), and joins
+        ``model.agents`` and ``agents_by_type`` as Mesa 3.5's registration does, without
+        a call per agent. A test checks this against Mesa's own path.
         """
         if not self._lean(ModelSignals.AGENT_ADDED):
             with self._quiet_while(ModelSignals.AGENT_ADDED):
-                self.clients.agents.update((s, Client(self, s)) for s in serials)
+                self.clients.agents.extend(Client(self, s) for s in serials)
             return
-        first_id = self.agent_id_counter
-        arrived = [object.__new__(Client) for _ in serials]
-        for i, (serial, agent) in enumerate(zip(serials, arrived, strict=True)):
-            agent.__dict__.update(model=self, unique_id=first_id + i, pos=None, serial=serial)
-        self.agent_id_counter += len(arrived)
+        arrived, unique_id = [], self.agent_id_counter
+        for serial in serials:
+            agent = object.__new__(Client)
+            agent.model, agent.unique_id, agent.pos = self, unique_id, None
+            agent.serial = serial
+            arrived.append(agent)
+            unique_id += 1
+        self.agent_id_counter = unique_id
         joined = dict.fromkeys(arrived)
         self._all_agents._agents.update(joined)
         self._agents_by_type[Client]._agents.update(joined)
-        self.clients.agents.update(zip(serials, arrived, strict=True))
+        self.clients.agents.extend(arrived)
 
     def _dismiss(self, serials: list[int]) -> None:
         """The clients who left this week leave the model (as ``Agent.remove`` does)."""
+        agents = self.clients.agents
         if not self._lean(ModelSignals.AGENT_REMOVED):
             with self._quiet_while(ModelSignals.AGENT_REMOVED):
                 for serial in serials:
-                    self.clients.agents.pop(serial).remove()
+                    agents[serial].remove()
+                    agents[serial] = None
             return
         everyone, clients = self._all_agents._agents, self._agents_by_type[Client]._agents
         for serial in serials:  # as Agent.remove, an agent removed already is no error
-            agent = self.clients.agents.pop(serial)
+            agent, agents[serial] = agents[serial], None
             everyone.pop(agent, None)
             clients.pop(agent, None)
 

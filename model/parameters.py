@@ -266,9 +266,33 @@ class Parameters:
         "organisation")
     hourly_cost: float = param(
         60.0, "EUR/h", 0, 500,
-        "Assumption: loaded hourly cost of a Dutch public-sector professional. Fixed for "
-        "the run: cost_per_goal prices all of the run's hours at one rate.",
+        "Assumption: loaded hourly cost of a Dutch public-sector professional, paid for "
+        "every contract hour of employed staff (on sick leave too) and every overtime hour. "
+        "Fixed for the run: the costs price all of the run's hours at one rate.",
         "Hourly cost", "Kosten per uur", "organisation", mid_run=False)
+    turnover_cost: float = param(
+        20000.0, "EUR/quit", 0, 500000,
+        "Direct cost of replacing a professional who quits: recruitment, selection and "
+        "induction. Dutch practitioners' estimates put it at 30-50% of a year's salary "
+        "(EUR 15,000-25,000 at EUR 50,000; Time to Hire 2025), 30-200% with the indirect "
+        "costs (ABN AMRO 2025). The model runs the indirect part itself (the vacancy, a new "
+        "hire's inexperience, colleagues' extra load), so only the direct part is priced; "
+        "assumption: the middle of that range. Fixed for the run.",
+        "Cost of a quit", "Kosten per vertrek", "organisation", mid_run=False)
+    automation_licence: float = param(
+        50.0, "EUR/professional/week", 0, 1000,
+        "Assumption: what admin automation costs per employed professional-week at "
+        "automation = 1, in proportion to the share automated (a licence of a few hundred "
+        "euros a month per user for software taking over all of the paperwork); no "
+        "source. Fixed for the run.",
+        "Automation cost", "Kosten automatisering", "organisation", mid_run=False)
+    automated_contact_cost: float = param(
+        5.0, "EUR/h", 0, 500,
+        "Assumption: what a program costs per hour of contact it carries (automated_hours): "
+        "a tenth of a professional's hourly cost, for software used per client; no source. "
+        "Fixed for the run.",
+        "Cost of automated contact", "Kosten geautomatiseerd contact", "organisation",
+        mid_run=False)
     sick_leave_weeks: float = param(
         26.0, "weeks", 1, 104,
         "Assumption: a mean burnout absence of about six months, a common length in Dutch "

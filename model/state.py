@@ -107,17 +107,17 @@ class ClientTable:
             so select rows by status.
         record: Column name to array indexed by serial number (grown as needed).
         sizes: Live rows in use, clients so far and departed rows not yet compacted.
-        agents: The Mesa agent of each client still here, by serial number. A dict,
-            not an object column: numpy arrays are invisible to Python's cycle
-            collector, so agents (which refer to their model) held in one would keep
-            every finished model in memory.
+        agents: The Mesa agent of each client by serial number, None once the client
+            has left. A list, not an object column: numpy arrays are invisible to
+            Python's cycle collector, so agents (which refer to their model) held in
+            one would keep every finished model in memory.
     """
 
     def __init__(self, capacity: int) -> None:
         self.record = {name: np.full(max(capacity, 16), fill, dtype)
                        for name, (dtype, fill) in _RECORD.items()}
         self.sizes = np.zeros(3, np.int64)
-        self.agents: dict[int, object] = {}
+        self.agents: list[object | None] = []
         self._buffer = {name: np.empty(1024, dtype) for name, dtype in _LIVE.items()}
         self.refresh()
 

@@ -5,9 +5,10 @@ compares means over replicates.
 """
 
 import numpy as np
+import pytest
 
 from model import VerbindingModel
-from model.metrics import summarise
+from model.metrics import summarise, window
 
 SEEDS = range(6)
 
@@ -54,6 +55,19 @@ def test_client_voice_lowers_dropout(small):
     assert voiced["dropout_share"] < imposed["dropout_share"]
 
 
-def test_cost_per_goal_is_hours_per_goal_times_hourly_cost(small):
-    metrics = summarise(VerbindingModel(rng=1, **small, hourly_cost=50.0).run())
-    assert metrics["cost_per_goal"] == metrics["hours_per_goal"] * 50.0
+def test_costs_price_the_hours_quits_and_automation_each_at_its_rate(small):
+    """Cost per goal and per year add up staff hours, quits and automation, at their rates."""
+    free = dict(turnover_cost=0.0, automation_licence=0.0, automated_contact_cost=0.0)
+    only_hours = summarise(VerbindingModel(rng=1, **small, hourly_cost=50.0, **free).run())
+    assert only_hours["cost_per_goal"] == pytest.approx(only_hours["hours_per_goal"] * 50.0)
+    automated = dict(small, automation=0.5, automated_contact_share=0.5, hourly_cost=50.0)
+    model = VerbindingModel(rng=1, **automated).run()
+    weekly = {k: np.asarray(v, float)[window(model.p)] for k, v in model.weekly.items()}
+    assert weekly["quits"].sum() > 0 and weekly["automated_hours"].sum() > 0
+    employed_weeks = (weekly["working"] + weekly["sick"]).sum()
+    total = (weekly["paid_hours"].sum() * 50.0 + weekly["quits"].sum() * 20000.0
+             + 0.5 * 50.0 * employed_weeks + weekly["automated_hours"].sum() * 5.0)
+    metrics = summarise(model)
+    assert metrics["annual_cost"] == pytest.approx(total * 52 / len(weekly["quits"]))
+    assert metrics["cost_per_goal"] / metrics["hours_per_goal"] == pytest.approx(
+        total / weekly["paid_hours"].sum())
