@@ -448,6 +448,7 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
             words = compare.in_words(metric.name, base[metric.name]["mean"],
                                      entry["diff"][metric.name])
             print(f"  {metric.en:36} {words}")
+        print(f"  {compare.WORDS['money']}: {compare.money_in_words(entry['diff'])}")
     if args.out is not None:
         print(f"\nResults, comparison.csv and figures written to {args.out}/")
     if args.report is not None:
@@ -549,13 +550,14 @@ def _table(results, seed: int) -> str:
     lines = [f"Verbinding {package_version()}: {len(results[0].metrics)} replicates per "
              f"scenario, root seed {seed}; measured over reported weeks 1-{first['weeks']}"
              f" (after {warmup}); mean [95% interval]"]
-    width = max(26, *(len(r.scenario.name) + 2 for r in results))
+    summaries = [r.summary() for r in results]
+    cells = {m.name: [_estimate(s[m.name]) for s in summaries] for m in METRICS}
+    width = max(26, *(len(r.scenario.name) + 2 for r in results),
+                *(len(c) + 2 for row in cells.values() for c in row))
     lines += [_school_years_note(r) for r in results if r.parameters["school_year_weeks"]]
     lines.append(f"{'metric':34}" + "".join(f"{r.scenario.name:<{width}}" for r in results))
-    summaries = [r.summary() for r in results]
-    for metric in METRICS:
-        cells = [_estimate(s[metric.name]) for s in summaries]
-        lines.append(f"{metric.name:34}" + "".join(f"{c:<{width}}" for c in cells))
+    for name, row in cells.items():
+        lines.append(f"{name:34}" + "".join(f"{c:<{width}}" for c in row))
     return "\n".join(lines)
 
 

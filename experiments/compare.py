@@ -9,6 +9,7 @@ paired differences: narrower than comparing two independent samples.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +74,14 @@ def report(results: list[ScenarioResult], again: list[ScenarioResult] | None = N
 WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "unclear": "not clearly different", "single": "one replicate: no interval",
          "missing": "n/a", "unknown": "of the spread comes from parameters the evidence "
-         "does not pin down", "better": "better", "worse": "worse"}
+         "does not pin down", "better": "better", "worse": "worse",
+         "cost_more": "costs {amount} a year more", "cost_less": "saves {amount} a year",
+         "cost_same": "costs about the same a year",
+         "goals_more": "reaches {count} more goals a year",
+         "goals_less": "reaches {count} fewer goals a year",
+         "goals_same": "reaches about as many goals a year", "and": "and",
+         "per_goal": "about {amount} for each extra goal", "money": "What it costs and "
+         "what it buys", "thousands": ",", "decimal": "."}
 #: Which way is better for clients or staff, for the outcomes where that is plain: +1
 #: higher, -1 lower. Others (utilisation, occupancy, clients per professional, the
 #: shares of time but admin's) are trade-offs a reader weighs, so they are not marked.
@@ -82,7 +90,7 @@ BETTER = {"goal_share": 1, "goal_share_in_care": 1, "mean_bond": 1,
           "dropout_share": -1, "weeks_to_goal": -1, "admin_share": -1, "waitlist_mean": -1,
           "wait_weeks_mean": -1, "stress_mean": -1, "burnout_prevalence": -1,
           "annual_turnover": -1, "handovers_per_client": -1, "hours_per_goal": -1,
-          "cost_per_goal": -1}
+          "cost_per_goal": -1, "goals_per_year": 1}
 #: A difference is given as a percentage of the base only while its interval stays
 #: within this many times the base: nearer zero a percentage says more about the base
 #: than about the difference ("34696% more"), so the difference itself is given.
@@ -133,6 +141,58 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
     if diff.get("unknown_share") is not None:
         text += f"; {100 * diff['unknown_share']:.0f}% {words['unknown']}"
     return text
+
+
+def money_in_words(diff: Mapping[str, dict], words: Mapping[str, str] = WORDS) -> str:
+    """What a scenario costs more or less a year and what it buys, in one sentence.
+
+    E.g. "costs € 1,230,000 a year more (95% interval € 1,100,000 to € 1,360,000) and
+    reaches 120 more goals a year (95% interval 80 to 160): about € 10,200 for each extra
+    goal". The price of an extra goal is given only when both differences are clear.
+
+    Args:
+        diff: The scenario's paired differences by metric (``annual_cost`` and
+            ``goals_per_year`` are used; see :func:`report`).
+        words: The words to use (:data:`WORDS` in another language).
+    """
+    cost, goals = diff["annual_cost"], diff["goals_per_year"]
+    if cost["mean"] is None or goals["mean"] is None:
+        return words["missing"]
+    text = (f"{_change(cost, 'cost', lambda v, sign='': _euros(v, words, sign), words)} "
+            f"{words['and']} "
+            f"{_change(goals, 'goals', lambda v, sign='': _figure(v, words, sign), words)}")
+    if (clearly_different(cost) and clearly_different(goals) and cost["mean"] > 0
+            and goals["mean"] > 0):
+        text += ": " + words["per_goal"].format(amount=_euros(cost["mean"] / goals["mean"],
+                                                             words))
+    return text
+
+
+def _change(diff: dict, kind: str, shown: Callable[..., str],
+            words: Mapping[str, str]) -> str:
+    """One difference as '<more or less> (95% interval ...)' in a money sentence."""
+    mean, interval = diff["mean"], diff["ci95"]
+    value = {"amount": shown(abs(mean)), "count": shown(abs(mean))}
+    if interval is None:
+        return f"{words[kind + ('_more' if mean >= 0 else '_less')].format(**value)} " \
+               f"({words['single']})"
+    if not clearly_different(diff):
+        low, high = (shown(v, "+") for v in interval)
+        return f"{words[kind + '_same']} ({words['interval']} {low} {words['to']} {high})"
+    low, high = (shown(v) for v in sorted(abs(v) for v in interval))
+    return (f"{words[kind + ('_more' if mean > 0 else '_less')].format(**value)} "
+            f"({words['interval']} {low} {words['to']} {high})")
+
+
+def _figure(value: float, words: Mapping[str, str], sign: str = "") -> str:
+    """A number to three significant digits, grouped from a thousand, in the language's marks."""
+    rounded = float(f"{value:.3g}")
+    text = f"{rounded:{sign},.0f}" if abs(rounded) >= 100 else f"{rounded:{sign}.3g}"
+    return text.translate(str.maketrans({",": words["thousands"], ".": words["decimal"]}))
+
+
+def _euros(value: float, words: Mapping[str, str], sign: str = "") -> str:
+    return f"€ {_figure(value, words, sign)}"
 
 
 def write_files(folder: Path, results: list[ScenarioResult],

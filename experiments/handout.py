@@ -15,7 +15,14 @@ import io
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from experiments.compare import WORDS, difference_figure, in_words, report, weekly_figure
+from experiments.compare import (
+    WORDS,
+    difference_figure,
+    in_words,
+    money_in_words,
+    report,
+    weekly_figure,
+)
 from experiments.provenance import provenance
 from experiments.replicates import ScenarioResult
 from experiments.scenarios import dumps
@@ -66,6 +73,7 @@ def handout(results: list[ScenarioResult], again: list[ScenarioResult] | None,
              _svg(weekly_figure(results)), _svg(difference_figure(results)),
              f"<h2>{_e(texts['differences'])}</h2>",
              _difference_table(data, base, texts, words, labels),
+             _money(data, words),
              _scenario_files(results, texts)]
     return (f"<!DOCTYPE html>\n<html lang=\"{_e(texts['lang'])}\"><head><meta charset=\"utf-8\">"
             f"<title>{_e(texts['title'])}: {_e(', '.join(r.scenario.name for r in results))}"
@@ -141,6 +149,13 @@ def _difference_table(data: dict, base: ScenarioResult, texts: Mapping[str, str]
         rows.append(f"<tr><td>{_e(labels[metric.name])}</td><td>{shown}</td>{cells}</tr>")
     return (f"<table><tr><th>{_e(texts['outcome'])}</th><th>{_e(texts['base_value'])}: "
             f"{_e(base.scenario.name)}</th>{head}</tr>" + "".join(rows) + "</table>")
+
+
+def _money(data: dict, words: Mapping[str, str]) -> str:
+    """What each scenario costs more or less a year than the base, and what it buys."""
+    items = "".join(f"<li><b>{_e(s['name'])}</b> {_e(money_in_words(s['diff'], words))}</li>"
+                    for s in data["scenarios"][1:])
+    return f"<h2>{_e(words['money'])}</h2><ul>{items}</ul>"
 
 
 def _scenario_files(results: list[ScenarioResult], texts: Mapping[str, str]) -> str:

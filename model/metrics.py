@@ -95,6 +95,10 @@ METRICS = (
     Metric("hours_per_goal", "h", "Professional hours per goal", "Uren per behaald doel",
            "Paid professional hours (contract hours of employed staff + overtime) in the "
            "window / goals reached in the window."),
+    Metric("goals_per_year", "clients/year", "Goals reached per year",
+           "Behaalde doelen per jaar",
+           "Goals reached in the window, per year (52 weeks, or a school year): what the "
+           "costs buy, next to annual_cost."),
     Metric("annual_cost", "EUR/year", "Cost per year", "Kosten per jaar",
            "The window's costs per year (52 weeks, or a school year): paid hours x "
            "hourly_cost + quits x turnover_cost + automation x automation_licence per "
@@ -175,6 +179,7 @@ def summarise(model) -> dict[str, float]:
         "annual_turnover": _ratio(weekly["quits"].sum() * weeks_per_year(p), employed.sum()),
         "handovers_per_client": _mean(records["handovers"][ended]),
         "hours_per_goal": _ratio(weekly["paid_hours"].sum(), goals),
+        "goals_per_year": _ratio(goals * weeks_per_year(p), len(weekly["paid_hours"])),
         "annual_cost": _ratio(cost * weeks_per_year(p), len(weekly["paid_hours"])),
         "cost_per_goal": _ratio(cost, goals),
     }

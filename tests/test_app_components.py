@@ -68,6 +68,36 @@ def test_every_scenario_runs_in_explore_at_a_tenth_and_is_saved_at_full_size():
     assert saved.arrivals_per_week == work.parameters().arrivals_per_week
 
 
+def test_changes_made_mid_run_in_explore_are_saved_as_the_events_that_remake_the_run():
+    from ui.explore import Trace, current_scenario
+
+    care = load("care").with_overrides(warmup_weeks=2, weeks=8)
+    model, trace = VerbindingModel(rng=1, **classroom_values(care)), Trace()
+    for weeks, values in ((1, {"admin_hours_per_client": 0.1}),   # in the warm-up: not kept
+                          (3, {"admin_hours_per_client": 0.15, "professionals": 12}),
+                          (2, {"admin_hours_per_client": 0.12})):
+        for _ in range(weeks):
+            model.step()
+        model.change(**values)   # as "Apply from the next week" does
+        trace = trace.changed(model, values)
+    model.run()
+    saved = current_scenario(model, "mid-run", care, trace.changes[id(model)])
+    assert saved.events == (
+        {"week": 3, "until": 5, "parameters": {"admin_hours_per_client": 0.15}},
+        {"week": 3, "parameters": {"professionals": 120}},   # at full size
+        {"week": 5, "parameters": {"admin_hours_per_client": 0.12}})
+    # The saved scenario, at classroom size again, runs as the run in the page did (with
+    # the warm-up's change made by hand: a scenario's events start in a reported week).
+    classroom_events = [{**e, "parameters": {k: v // 10 if k == "professionals" else v
+                                             for k, v in e["parameters"].items()}}
+                        for e in saved.events]
+    again = VerbindingModel(rng=1, **classroom_values(saved), events=classroom_events)
+    again.step()
+    again.change(admin_hours_per_client=0.1)
+    again.run()
+    assert again.weekly == model.weekly
+
+
 def test_every_preset_value_is_a_position_of_its_slider():
     from ui.viz import step_for
 
@@ -161,6 +191,10 @@ def test_the_comparison_table_speaks_plain_words():
     assert first.endswith(",1,3,30,5,False,automation 0 → 0.5")
     assert all(r["clearly_different"] != ("not clearly different" in r["difference"])
                for r in rows if r["difference"] != "n/a")
+    money = {r["metric"]: r for r in rows if r["metric"] in ("Cost per year",
+                                                              "Goals reached per year")}
+    assert money["Cost per year"]["clearly_different"]  # the licence costs, in every replicate
+    assert money["Cost per year"]["diff_mean"] > 0
     dutch = comparison_table(results, "nl")
     assert {r["metric"] for r in dutch} >= {"Cliënten die hun doel halen", "Gemiddelde band"}
     assert all("95%-interval" in r["difference"] or r["difference"] == "n.v.t." for r in dutch)
@@ -396,3 +430,23 @@ def test_page_assets_come_from_the_offline_cache_only(tmp_path):
     with pytest.raises(PermissionError, match="not in the offline asset cache"):
         cdn_helper.get_path(tmp_path, "evil@1.0.0/x.js")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_in_explores_sidebar_shows_a_plain_message_not_a_traceback(monkeypatch):
+    """The sidebar is drawn apart from the page (a portal), so it has a guard of its own."""
+    import ipyvuetify as v
+    import solara
+
+    import app
+    import ui.explore
+
+    @solara.component
+    def Broken(lang):
+        raise RuntimeError("a bug in the upload field")
+
+    monkeypatch.setattr(ui.explore, "Upload", Broken)
+    _, rendered = solara.render(app.Layout(children=[ui.explore.Explore("en")]),
+                                handle_error=False)
+    alerts = [w.children for w in rendered.find(v.Alert).widgets]
+    assert [["Something went wrong while drawing this page. Reload it, or go back to the "
+             "previous page."]] == alerts[-1:]

@@ -71,3 +71,5 @@ def test_costs_price_the_hours_quits_and_automation_each_at_its_rate(small):
     assert metrics["annual_cost"] == pytest.approx(total * 52 / len(weekly["quits"]))
     assert metrics["cost_per_goal"] / metrics["hours_per_goal"] == pytest.approx(
         total / weekly["paid_hours"].sum())
+    assert metrics["annual_cost"] / metrics["cost_per_goal"] == pytest.approx(
+        metrics["goals_per_year"])

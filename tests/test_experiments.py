@@ -19,7 +19,7 @@ from experiments.analysis import (
     sobol_convergence,
     sobol_indices,
 )
-from experiments.compare import in_words, paired_differences
+from experiments.compare import WORDS, in_words, money_in_words, paired_differences
 from experiments.executors import DaskExecutor, PoolExecutor, SerialExecutor, chunk_size
 from experiments.replicates import run_scenarios
 from experiments.samplers import full_factorial, latin_hypercube, morris, sobol
@@ -386,3 +386,24 @@ def test_a_difference_is_said_against_a_fair_yardstick_and_marked_better_or_wors
         metric, base, diff, words):
     mean, low, high = diff
     assert in_words(metric, base, {"mean": mean, "ci95": (low, high)}) == words
+
+
+@pytest.mark.parametrize("cost, goals, sentence", [
+    ((1_234_567.0, 1_100_000.0, 1_360_000.0), (120.4, 80.2, 160.9),
+     "costs € 1,230,000 a year more (95% interval € 1,100,000 to € 1,360,000) and reaches "
+     "120 more goals a year (95% interval 80.2 to 161): about € 10,300 for each extra goal"),
+    # cheaper and no clear change in goals: no price of a goal
+    ((-52_345.0, -80_000.0, -40_000.0), (3.21, -2.0, 8.4),
+     "saves € 52,300 a year (95% interval € 40,000 to € 80,000) and reaches about as many "
+     "goals a year (95% interval -2 to +8.4)"),
+    # dearer and fewer goals: no price either
+    ((10_000.0, 5_000.0, 15_000.0), (-12.0, -20.0, -4.0),
+     "costs € 10,000 a year more (95% interval € 5,000 to € 15,000) and reaches 12 fewer "
+     "goals a year (95% interval 4 to 20)"),
+])
+def test_money_is_said_as_what_it_costs_a_year_and_what_it_buys(cost, goals, sentence):
+    diff = {"annual_cost": {"mean": cost[0], "ci95": cost[1:]},
+            "goals_per_year": {"mean": goals[0], "ci95": goals[1:]}}
+    assert money_in_words(diff) == sentence
+    dutch = dict(WORDS, thousands=".", decimal=",")
+    assert money_in_words(diff, dutch) == sentence.translate(str.maketrans(",.", ".,"))

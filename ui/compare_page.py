@@ -297,14 +297,14 @@ def _address_number(query: dict[str, str], key: str, label: str, allowed: tuple[
     return used
 
 
-def comparison_table(results, lang: str, again=None) -> list[dict]:
+def comparison_table(results, lang: str, again=None, data=None) -> list[dict]:
     """One row per metric and compared scenario, in words.
 
     ``clearly_different`` says whether the paired 95% interval leaves out zero. With
     ``again`` (:func:`run_comparison` with a posterior) the intervals hold the model's
-    uncertainty too.
+    uncertainty too. ``data`` is their :func:`experiments.compare.report`, when made.
     """
-    data = compare.report(results, again)
+    data = data or compare.report(results, again)
     base = results[0].summary()
     rows = []
     for entry in data["scenarios"][1:]:
@@ -582,7 +582,8 @@ def Results(results, again, lang: str):
     figure = solara.use_memo(lambda: compare.weekly_figure(
         results, title=t("weekly_title", lang), headings=figure_headings(lang),
         week=t("reported_week", lang), decimal_comma=lang == "nl"), [id(results), lang])
-    rows = comparison_table(results, lang, again)
+    data = solara.use_memo(lambda: compare.report(results, again), [id(results), id(again)])
+    rows = comparison_table(results, lang, again, data)
     if again is not None:
         solara.Info(t("unsure_explained", lang))
     solara.FigureMatplotlib(figure, format="png")
@@ -596,6 +597,11 @@ def Results(results, again, lang: str):
                             label=t("download_png", lang))
         solara.FileDownload(lambda: report_html(results, again, lang).encode("utf-8"),
                             filename="comparison.html", label=t("download_report", lang))
+    words = COMPARISON_WORDS.get(lang, compare.WORDS)
+    with solara.Column(classes=["money"]):
+        solara.Markdown(f"**{words['money']}**\n\n" + "\n".join(
+            f"- **{entry['name']}** {compare.money_in_words(entry['diff'], words)}"
+            for entry in data["scenarios"][1:]))
     header = (f"| {t('metric', lang)} | {t('scenario', lang)} | "
               f"{results[0].scenario.name} ({t('base', lang)}) | {t('value', lang)} | "
               f"{t('difference', lang)} |\n|---|---|---|---|---|\n")

@@ -29,6 +29,7 @@ from model.parameters import ParameterError, Parameters, specs
 from model.state import CLIENT_STATUS
 from ui import charts
 from ui.compare_page import keep, saved_scenarios
+from ui.guard import Guarded
 from ui.i18n import decimal_mark, number, parameter_label, refusal, t
 from ui.viz import LiveModel, starting_values
 
@@ -170,7 +171,7 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
         with solara.ColumnsResponsive(default=12, medium=6):
             previous = trace.value.previous if trace.value.preset == scenario.name else None
             for spec in charts.outcome_specs(model, lang, previous,
-                                             trace.value.changes.get(id(model), ())):
+                                             trace.value.weeks(model)):
                 show(spec)
 
     def time_split(model):
@@ -203,10 +204,15 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
             solara.Markdown(f"**{t('client', lang)} {selected_client.value}**: {client}")
 
     def scenario_files(model):
-        saved = current_scenario(model, name.value, scenario)
+        made = trace.value.changes.get(id(model), ())
+        saved = current_scenario(model, name.value, scenario, made)
         solara.Markdown(f"### {t('these_settings', lang)}")
         solara.InputText(t("scenario_name", lang), value=name)
         solara.Text(t("saved_full_size", lang))
+        if made:
+            kept = len(saved.events) - len(scenario.events)
+            solara.Text(t("changes_kept", lang).format(
+                kept=kept, warmup=sum(len(values) for _, values in made) - kept))
         solara.Button(t("save_for_compare", lang), on_click=lambda: save(saved),
                       color="primary")
         solara.FileDownload(dumps(saved), filename=f"{file_stem(saved.name)}.toml",
@@ -239,21 +245,59 @@ def client_summary(model, serial: int, lang: str) -> str:
                                      "progress", "handovers")}), lang)
 
 
-def current_scenario(model, name: str, scenario: Scenario) -> Scenario:
+def current_scenario(model, name: str, scenario: Scenario,
+                     made: tuple[tuple[int, dict], ...] = ()) -> Scenario:
     """The running model's settings as a scenario at full size (overrides of the defaults).
 
     Args:
         model: The model Explore runs, at classroom size.
         name: The new scenario's name.
         scenario: The scenario the model was made from: its domain and its size.
+        made: The settings put in force mid-run (:attr:`Trace.changes`): kept as the
+            scenario's events (:func:`as_events`).
     """
     defaults = Parameters().to_dict()
-    values = full_size(model.scenario_parameters.to_dict(), scenario)
+    own = model.scenario_parameters.to_dict()
+    values = full_size(own, scenario)
     overrides = {k: v for k, v in values.items() if v != defaults[k]}
+    events = as_events(made, own, scenario)
     return Scenario(name or "my-scenario", scenario.domain,
                     {"en": f"Saved from Explore, made from {scenario.name}.",
                      "nl": f"Bewaard vanuit Verkennen, gemaakt van {scenario.name}."},
-                    overrides, events=scenario.events)
+                    overrides, events=(*scenario.events, *events))
+
+
+def as_events(made: tuple[tuple[int, dict], ...], own: dict, scenario: Scenario
+              ) -> list[dict]:
+    """Settings put in force mid-run, as a scenario's events at full size.
+
+    A change after model step ``s`` holds from reported week ``s + 1 - warmup_weeks``
+    (the next week), one event per parameter, until the next change of that parameter.
+    Changes made in the warm-up are left out: a scenario's events start in a reported
+    week.
+
+    Args:
+        made: ``(model step, {name: value})`` in the order they were made.
+        own: The run's own parameters, at classroom size.
+        scenario: The scenario the run was made from (for the full size).
+    """
+    events: list[dict] = []
+    open_by_name: dict[str, dict] = {}
+    for step, values in made:
+        week = step + 1 - own["warmup_weeks"]
+        if week < 1:
+            continue
+        full = full_size({**own, **values}, scenario)
+        for name in values:
+            if name in open_by_name and open_by_name[name]["week"] == week:
+                open_by_name[name]["parameters"][name] = full[name]  # changed again
+                continue
+            if name in open_by_name:
+                open_by_name[name]["until"] = week
+            open_by_name[name] = {"week": week, "parameters": {name: full[name]}}
+            events.append(open_by_name[name])
+    return [{"week": e["week"], **({"until": e["until"]} if "until" in e else {}),
+             "parameters": e["parameters"]} for e in events]
 
 
 def file_stem(name: str) -> str:
@@ -368,12 +412,12 @@ def Explore(lang: str, asked: str | None = None):
             raise ParameterError(t("only_on_reset", lang).format(names=", ".join(
                 parameter_label(n, lang) for n in late) or t("seed", lang)))
         running.change(**changes)
-        trace.set(trace.value.changed(running))
+        trace.set(trace.value.changed(running, changes))
 
     def reset(replaced: VerbindingModel) -> None:
         trace.set(Trace({name: list(values) for name, values in
                          replaced.datacollector.model_vars.items()}, scenario.name))
-    with solara.Sidebar():
+    with solara.Sidebar(), Guarded(lang):  # the sidebar is drawn apart from the page
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)
         with solara.Div(style={"margin": "12px 0 20px 0"}):  # text, never Markdown
@@ -394,18 +438,22 @@ class Trace:
         previous: The weekly figures of the run before the last Reset (drawn faded), or
             None.
         preset: The scenario that run was made from (another's is not drawn).
-        changes: Per model (by ``id``), the weeks after which settings were put in force
-            mid-run (drawn as dashed lines).
+        changes: Per model (by ``id``), the settings put in force mid-run: the model
+            step after which, and the values (drawn as dashed lines; saved as events).
     """
 
     previous: dict | None = None
     preset: str = ""
-    changes: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    changes: dict[int, tuple[tuple[int, dict], ...]] = field(default_factory=dict)
 
-    def changed(self, model: VerbindingModel) -> Trace:
-        """This trace with a change after the model's current week."""
-        weeks = (*self.changes.get(id(model), ()), model.steps)
-        return Trace(self.previous, self.preset, {**self.changes, id(model): weeks})
+    def changed(self, model: VerbindingModel, values: dict) -> Trace:
+        """This trace with ``values`` put in force after the model's current week."""
+        made = (*self.changes.get(id(model), ()), (model.steps, dict(values)))
+        return Trace(self.previous, self.preset, {**self.changes, id(model): made})
+
+    def weeks(self, model: VerbindingModel) -> tuple[int, ...]:
+        """The model steps after which the model's settings changed mid-run."""
+        return tuple(step for step, _ in self.changes.get(id(model), ()))
 
 
 def size_note(scenario: Scenario, lang: str) -> str:

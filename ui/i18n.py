@@ -108,6 +108,10 @@ TEXT = {
                        "Draait hier op klasgrootte: {professionals} van de {own} "
                        "professionals, {arrivals} van de {own_arrivals} aanmeldingen per "
                        "week. Vergelijken en de opdrachtregel draaien het op ware grootte."),
+    "changes_kept": ("The changes made mid-run are kept as events from the week they "
+                     "took effect ({kept}); those made in the warm-up are not ({warmup}).",
+                     "De wijzigingen tijdens de run worden bewaard als gebeurtenissen vanaf de "
+                     "week waarin ze ingingen ({kept}); die in de inloop niet ({warmup})."),
     "saved_full_size": ("Saved at full size (ten times the team and arrivals here).",
                         "Bewaard op ware grootte (tien keer het team en de aanmeldingen hier)."),
     "settings_hint": ("New settings take effect at the next Reset.",
@@ -377,7 +381,14 @@ COMPARISON_WORDS = {
            "unclear": "geen duidelijk verschil", "single": "één herhaling: geen interval",
            "unknown": "van de spreiding komt van parameters die de gegevens niet "
                       "vastleggen",
-           "missing": "n.v.t.", "better": "beter", "worse": "slechter"},
+           "missing": "n.v.t.", "better": "beter", "worse": "slechter",
+           "cost_more": "kost {amount} per jaar meer", "cost_less": "bespaart {amount} per jaar",
+           "cost_same": "kost per jaar ongeveer evenveel",
+           "goals_more": "haalt per jaar {count} doelen meer",
+           "goals_less": "haalt per jaar {count} doelen minder",
+           "goals_same": "haalt per jaar ongeveer evenveel doelen", "and": "en",
+           "per_goal": "ongeveer {amount} per extra behaald doel",
+           "money": "Wat het kost en wat het oplevert", "thousands": ".", "decimal": ","},
 }
 
 

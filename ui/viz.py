@@ -24,6 +24,7 @@ import solara.lab
 from mesa import Model
 from mesa.visualization.utils import force_update, update_counter
 
+from ui.guard import Guarded
 from ui.i18n import decimal_mark, refusal, t
 
 #: Sliders for a projector: the label on a line of its own above a full-width track, and
@@ -89,7 +90,7 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
             Controller(current, settings, pause, weeks_per_step, lang, on_reset)
             solara.Button(t("leave_presentation", lang), text=True,
                           on_click=lambda: presenting.set(False))
-    with solara.Sidebar():
+    with solara.Sidebar(), Guarded(lang):  # the sidebar is drawn apart from the page
         with solara.Card(t("controls", lang)):
             Controller(current, settings, pause, weeks_per_step, lang, on_reset)
             if presenting is not None:
@@ -127,35 +128,17 @@ def Settings(inputs: dict, settings: solara.Reactive, running: Callable[[], dict
 
     A slider has a box beside it to type the value; a value typed outside the slider's
     range (within what the parameter allows, which Reset checks) widens it. A setting
-    that differs from what the model runs is marked, with the value it runs; with
-    ``apply``, a button puts them in force from the next week instead. ``running`` gives
-    what the model runs now; the settings are drawn again after every step or change.
+    that differs from what the model runs is marked (:func:`Waiting`), with the value it
+    runs; with ``apply``, a button puts them in force from the next week instead.
+    ``running`` gives what the model runs now. Only the mark is drawn again after every
+    step; the controls only when a setting changes.
     """
-    update_counter.get()
-    running = running()
     problem = solara.use_reactive("")
-
-    def apply_now(waiting: list[str]) -> None:
-        try:
-            apply({name: settings.value[name] for name in waiting})
-        except ValueError as error:
-            problem.set(refusal(error, lang))
-            return
-        problem.set("")
-        force_update()
 
     def set_value(name: str, value) -> None:
         settings.set({**settings.value, name: value})
 
-    waiting = [name for name, spec in inputs.items() if isinstance(spec, dict)
-               and name in running and settings.value.get(name) != running[name]]
-    if waiting:
-        solara.Warning(t("waiting_for_reset", lang) + ": " + "; ".join(
-            _waiting(inputs[n]["label"], settings.value[n], running[n], lang)
-            for n in waiting), dense=True)
-        if apply is not None:
-            solara.Button(t("apply_now", lang), color="primary", outlined=True,
-                          on_click=lambda: apply_now(waiting))
+    Waiting(inputs, settings, running, problem, lang, apply)
     for name, spec in inputs.items():
         if not isinstance(spec, dict):
             continue
@@ -171,6 +154,36 @@ def Settings(inputs: dict, settings: solara.Reactive, running: Callable[[], dict
             NumberSetting(name, spec, value, set_value, problem, lang)
     if problem.value:
         solara.Error(problem.value)
+
+
+@solara.component
+def Waiting(inputs: dict, settings: solara.Reactive, running: Callable[[], dict],
+            problem: solara.Reactive, lang: str, apply: Callable[[dict], None] | None):
+    """The settings that differ from what the model runs, and the button to apply them.
+
+    Drawn again after every step or change: the model's parameters change at its events.
+    """
+    update_counter.get()
+    running = running()
+
+    def apply_now(waiting: list[str]) -> None:
+        try:
+            apply({name: settings.value[name] for name in waiting})
+        except ValueError as error:
+            problem.set(refusal(error, lang))
+            return
+        problem.set("")
+        force_update()
+
+    waiting = [name for name, spec in inputs.items() if isinstance(spec, dict)
+               and name in running and settings.value.get(name) != running[name]]
+    if waiting:
+        solara.Warning(t("waiting_for_reset", lang) + ": " + "; ".join(
+            _waiting(inputs[n]["label"], settings.value[n], running[n], lang)
+            for n in waiting), dense=True)
+        if apply is not None:
+            solara.Button(t("apply_now", lang), color="primary", outlined=True,
+                          on_click=lambda: apply_now(waiting))
 
 
 def _waiting(label: str, value, runs, lang: str) -> str:

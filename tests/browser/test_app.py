@@ -243,12 +243,16 @@ def test_a_comparison_runs_to_the_end_and_a_shared_link_restores_it(page: Page, 
     expect(page.get_by_text(re.compile(r"Clients reaching their goal"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"95% interval")).first).to_be_visible()
     expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
+    expect(page.get_by_text("What it costs and what it buys")).to_be_visible()
+    money = page.locator(".money li").inner_text()
+    assert re.match(r"care-admin-automation (costs|saves) .*€ .* goals a year", money), money
     expect(page.get_by_role("button", name="Run comparison")).to_be_enabled(timeout=WAIT)
     shoot(page, "compare")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download report (HTML)").click()
     handed_out = download.value.path().read_text(encoding="utf-8")
     for part in ("<h2>Scenarios</h2>", "automation 0 → 0.5", "Clients reaching their goal",
+                 "What it costs and what it buys", "Cost per year",
                  "verbinding compare care care-admin-automation --replicates 2 --seed 1 "
                  "--weeks 30"):
         assert part in handed_out, part
@@ -297,6 +301,9 @@ def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
     assert "Cliënten die hun doel halen" in table and "95%-interval" in table
     for english in (" more ", " less ", "(95% interval", "not clearly", "Value"):
         assert english not in table
+    expect(page.get_by_text("Wat het kost en wat het oplevert")).to_be_visible()
+    money = page.locator(".money li").inner_text()
+    assert re.match(r"care-admin-automation (kost|bespaart) .*€ .*doelen", money), money
     expect(page.get_by_role("button", name="Vergelijking starten")).to_be_enabled(timeout=WAIT)
     shoot(page, "compare-dutch")
 
@@ -545,6 +552,8 @@ def test_a_lever_changed_mid_run_applies_from_the_next_week(page: Page, app_url)
     expect(page.get_by_text(re.compile(r"Waiting for Reset"))).to_have_count(0, timeout=WAIT)
     expect(page.get_by_text("Week 2", exact=True)).to_be_visible()   # the run goes on
     assert professionals_in_the_model(page) == 11
+    expect(page.get_by_text(re.compile(r"kept as events .*\(0\); those made in the warm-up "
+                                       r"are not \(1\)"))).to_be_visible()   # week 2 of 52
     page.locator(".typed-weeks input").fill("30")   # reported weeks: only with Reset
     page.locator(".typed-weeks input").press("Enter")
     page.get_by_role("button", name="Apply from the next week").click()
