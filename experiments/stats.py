@@ -66,3 +66,38 @@ def trend(series: list[float] | np.ndarray) -> tuple[float, float]:
     weeks = np.arange(len(values))
     slope = np.polyfit(weeks, values, 1)[0] if len(values) > 1 else 0.0
     return float(slope * max(len(values) - 1, 0)), float(values.mean())
+
+
+def log_odds_slope(x, share, trials, iterations: int = 100) -> float:
+    """Slope of a logistic regression of grouped binary outcomes on ``x``.
+
+    At each ``x[i]``, a ``share[i]`` of ``trials[i]`` individuals has the outcome (the
+    counts need not be whole). The maximum-likelihood fit of ``log odds = a + b x``, by
+    Newton's method (iteratively reweighted least squares) from zero; the same ``b`` as
+    a regression on the individuals with ``x`` as a group-level predictor.
+
+    Args:
+        x: The predictor, one value per group.
+        share: The share with the outcome in each group, 0..1.
+        trials: The individuals in each group.
+        iterations: Most Newton steps.
+
+    Returns:
+        ``b``, the change of the log odds per unit of ``x``; NaN when no one or everyone
+        has the outcome (no finite maximum).
+    """
+    x, share, trials = (np.asarray(v, float) for v in (x, share, trials))
+    events = float(np.sum(share * trials))
+    if events <= 0 or events >= float(np.sum(trials)):
+        return float("nan")
+    design = np.column_stack([np.ones_like(x), x])
+    beta = np.zeros(2)
+    for _ in range(iterations):
+        fitted = 1 / (1 + np.exp(-design @ beta))
+        gradient = design.T @ (trials * (share - fitted))
+        curvature = design.T @ ((trials * fitted * (1 - fitted))[:, None] * design)
+        step = np.linalg.solve(curvature, gradient)
+        beta += step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    return float(beta[1])

@@ -441,12 +441,12 @@ def test_a_failure_in_explores_sidebar_shows_a_plain_message_not_a_traceback(mon
     import ui.explore
 
     @solara.component
-    def Broken(lang):
+    def Broken(lang):  # noqa: N802 (a component, named as components are)
         raise RuntimeError("a bug in the upload field")
 
     monkeypatch.setattr(ui.explore, "Upload", Broken)
     _, rendered = solara.render(app.Layout(children=[ui.explore.Explore("en")]),
                                 handle_error=False)
     alerts = [w.children for w in rendered.find(v.Alert).widgets]
-    assert [["Something went wrong while drawing this page. Reload it, or go back to the "
-             "previous page."]] == alerts[-1:]
+    assert alerts[-1:] == [["Something went wrong while drawing this page. Reload it, or go "
+                            "back to the previous page."]]

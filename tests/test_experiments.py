@@ -407,3 +407,14 @@ def test_money_is_said_as_what_it_costs_a_year_and_what_it_buys(cost, goals, sen
     assert money_in_words(diff) == sentence
     dutch = dict(WORDS, thousands=".", decimal=",")
     assert money_in_words(diff, dutch) == sentence.translate(str.maketrans(",.", ".,"))
+
+
+def test_the_log_odds_slope_of_grouped_outcomes_is_recovered_exactly_and_measured_as_a_slope():
+    from experiments.stats import log_odds_slope
+
+    x = np.array([0.7, 0.85, 1.0, 1.15, 1.3])
+    share = 1 / (1 + np.exp(-(-4.0 + 2.5 * x)))   # data exactly as a logistic model expects
+    assert log_odds_slope(x, share, np.full(5, 20.0)) == pytest.approx(2.5, abs=1e-9)
+    # group sizes weigh the groups but do not move a perfect fit; odds grow by exp(slope)
+    assert log_odds_slope(x, share, [5, 50, 20, 7, 100]) == pytest.approx(2.5, abs=1e-9)
+    assert math.isnan(log_odds_slope(x, np.zeros(5), np.full(5, 20.0)))  # no one: no slope

@@ -36,6 +36,10 @@ EXERCISES = {
          ("compare", ["work", "work-jobs"])),
         ("Networks", "Four hours a week for employers: sooner placements, at what cost in "
          "contact?", ("compare", ["work", "work-network"])),
+        ("What does it cost, what does it buy?", "Software that takes over half the "
+         "paperwork has a price. Compare the two practices and read the line on money: "
+         "does the time it gives back pay for itself in patients helped, or only in less "
+         "overtime?", ("compare", ["care", "care-admin-automation"])),
     ),
     "nl": (
         ("Waar gaat de tijd heen?", "Druk op Afspelen en kijk naar de uren per "
@@ -54,6 +58,10 @@ EXERCISES = {
          "het meeste aan?", ("compare", ["work", "work-jobs"])),
         ("Netwerken", "Vier uur per week voor werkgevers: sneller aan het werk, maar wat "
          "kost het aan contact?", ("compare", ["work", "work-network"])),
+        ("Wat kost het, wat levert het op?", "Software die de helft van het papierwerk "
+         "overneemt kost geld. Vergelijk de twee praktijken en lees de regel over geld: "
+         "betaalt de teruggegeven tijd zich terug in geholpen patiënten, of alleen in "
+         "minder overwerk?", ("compare", ["care", "care-admin-automation"])),
     ),
 }
 
