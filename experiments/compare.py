@@ -148,7 +148,9 @@ def money_in_words(diff: Mapping[str, dict], words: Mapping[str, str] = WORDS) -
 
     E.g. "costs € 1,230,000 a year more (95% interval € 1,100,000 to € 1,360,000) and
     reaches 120 more goals a year (95% interval 80 to 160): about € 10,200 for each extra
-    goal". The price of an extra goal is given only when both differences are clear.
+    goal". The price of an extra goal is given only when both differences are clear and
+    the goals' interval starts at half its mean or more: nearer zero the ratio of two
+    uncertain differences is too unstable to quote.
 
     Args:
         diff: The scenario's paired differences by metric (``annual_cost`` and
@@ -161,8 +163,8 @@ def money_in_words(diff: Mapping[str, dict], words: Mapping[str, str] = WORDS) -
     text = (f"{_change(cost, 'cost', lambda v, sign='': _euros(v, words, sign), words)} "
             f"{words['and']} "
             f"{_change(goals, 'goals', lambda v, sign='': _figure(v, words, sign), words)}")
-    if (clearly_different(cost) and clearly_different(goals) and cost["mean"] > 0
-            and goals["mean"] > 0):
+    if (clearly_different(cost) and cost["mean"] > 0 and goals["ci95"] is not None
+            and goals["ci95"][0] >= goals["mean"] / 2 > 0):
         text += ": " + words["per_goal"].format(amount=_euros(cost["mean"] / goals["mean"],
                                                              words))
     return text

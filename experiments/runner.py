@@ -25,7 +25,8 @@ from model.state import CLIENT_STATUS
 #: Columns of the per-professional records, after ``professional_id``.
 PROFESSIONAL_COLUMNS = ("hired_week", "left_week", "admin_hours", "contact_hours",
                         "network_hours", "overtime_hours", "open_hours", "scripted_hours",
-                        "group_hours", "teaching_hours", "slack_hours", "burnout_episodes")
+                        "group_hours", "teaching_hours", "slack_hours", "burnout_episodes",
+                        "status", "stress")
 #: Columns of the per-client records, after ``client_id``.
 CLIENT_COLUMNS = ("arrival_week", "start_week", "exit_week", "exit_reason", "handovers",
                   "initial_motivation", "early_bond", "final_bond", "final_progress",
@@ -140,7 +141,8 @@ def _professional_rows(model: VerbindingModel) -> list[tuple]:
                      hours["admin"],
                      hours["contact"], hours["network"], hours["overtime"], hours["open"],
                      hours["scripted"], hours["group"], hours["teaching"], hours["slack"],
-                     pro.burnout_episodes))
+                     pro.burnout_episodes, pro.status,
+                     None if pro.left_week is not None else pro.stress))
     return rows
 
 

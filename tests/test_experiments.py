@@ -396,6 +396,10 @@ def test_a_difference_is_said_against_a_fair_yardstick_and_marked_better_or_wors
     ((-52_345.0, -80_000.0, -40_000.0), (3.21, -2.0, 8.4),
      "saves € 52,300 a year (95% interval € 40,000 to € 80,000) and reaches about as many "
      "goals a year (95% interval -2 to +8.4)"),
+    # more goals, but their interval reaches near zero: a price would be unstable
+    ((10_000.0, 5_000.0, 15_000.0), (12.0, 1.0, 23.0),
+     "costs € 10,000 a year more (95% interval € 5,000 to € 15,000) and reaches 12 more "
+     "goals a year (95% interval 1 to 23)"),
     # dearer and fewer goals: no price either
     ((10_000.0, 5_000.0, 15_000.0), (-12.0, -20.0, -4.0),
      "costs € 10,000 a year more (95% interval € 5,000 to € 15,000) and reaches 12 fewer "
