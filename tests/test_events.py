@@ -85,7 +85,8 @@ REFUSED = [
      "event 1 (week 8): until must be a whole number from 9 to 31"),
     ([{"week": 8, "parameters": {"warmup_weeks": 2}}],
      "event 1 (week 8): warmup_weeks cannot change during a run; every parameter can "
-     "except weeks, school_year_weeks, hourly_cost, warmup_weeks"),
+     "except weeks, school_year_weeks, hourly_cost, turnover_cost, automation_licence, "
+     "automated_contact_cost, warmup_weeks"),
     ([{"week": 8, "parameters": {"weeks": 50}}], "weeks cannot change during a run"),
     ([{"week": 8, "parameters": {"admin_hours_fixed": 40.0}}],
      "event 1 (week 8): admin_hours_fixed=40 exceeds hours_per_week=36"),
