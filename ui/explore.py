@@ -210,9 +210,10 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
         solara.InputText(t("scenario_name", lang), value=name)
         solara.Text(t("saved_full_size", lang))
         if made:
-            kept = len(saved.events) - len(scenario.events)
+            warmup = model.scenario_parameters.warmup_weeks
             solara.Text(t("changes_kept", lang).format(
-                kept=kept, warmup=sum(len(values) for _, values in made) - kept))
+                kept=len(saved.events) - len(scenario.events),
+                warmup=sum(len(values) for step, values in made if step < warmup)))
         solara.Button(t("save_for_compare", lang), on_click=lambda: save(saved),
                       color="primary")
         solara.FileDownload(dumps(saved), filename=f"{file_stem(saved.name)}.toml",
