@@ -54,7 +54,7 @@ from experiments.regime import (
     with_arrivals_factor,
 )
 from experiments.runner import simulate
-from experiments.scenarios import load
+from experiments.scenarios import arrivals_as, load
 from experiments.store import RunStore
 from experiments.validation import PATTERNS, Pattern, Result, scaled
 from model.parameters import ParameterError, Parameters, Prior, specs
@@ -213,7 +213,9 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
     loads relative to each other and to the regime.
 
     Args:
-        job: ``{"parameters": {name: value}, "seed": int, "scale": float}``.
+        job: ``{"parameters": {name: value}, "seed": int, "scale": float}``, and
+            optionally ``"arrivals"``: the presets' arrivals per week the pilots start
+            from (:attr:`Settings.regime_arrivals`; without it, the files').
 
     Returns:
         ``{"stats": {target: value}, "holds": {pattern: bool}, "regime": {preset:
@@ -221,6 +223,12 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
         statistic the runs cannot give (too few clients reached a goal, an impossible
         combination, a regime that cannot be held).
     """
+    with arrivals_as(job.get("arrivals", {})):
+        return _evaluate(job)
+
+
+def _evaluate(job: dict[str, Any]) -> dict[str, Any]:
+    """:func:`evaluate`, the presets' arrivals set."""
     patterns = calibration_patterns()
     stats = dict.fromkeys((t.name for t in TARGETS), math.nan)
     holds = dict.fromkeys((p.number for p in patterns), False)
@@ -294,14 +302,18 @@ def distance(stats: dict[str, float], targets: Sequence[Target] = TARGETS) -> fl
 SYNTHETIC_SEEDS = tuple(range(1, 21))
 
 
-def synthetic(truth: dict[str, float], scale: float, executor: Executor) -> tuple[Target, ...]:
+def synthetic(truth: dict[str, float], scale: float, executor: Executor,
+              arrivals: dict[str, float] | None = None) -> tuple[Target, ...]:
     """The targets as the model gives them at known parameters: a known answer.
 
     Each statistic is its mean over :data:`SYNTHETIC_SEEDS` (one evaluation each, as a
-    candidate's), kept with the source's tolerance, so a calibration against them runs
-    exactly as against the sources, and its posterior should hold ``truth``.
+    candidate's, its pilots starting from ``arrivals``, by default
+    :data:`PILOT_ARRIVALS`), kept with the source's tolerance, so a calibration against
+    them runs exactly as against the sources, and its posterior should hold ``truth``.
     """
-    jobs = [{"parameters": truth, "seed": seed, "scale": scale} for seed in SYNTHETIC_SEEDS]
+    arrivals = PILOT_ARRIVALS if arrivals is None else arrivals
+    jobs = [{"parameters": truth, "seed": seed, "scale": scale, "arrivals": arrivals}
+            for seed in SYNTHETIC_SEEDS]
     results = [result for _, result in sorted(executor.run(evaluate, jobs))]
     targets = []
     for target in TARGETS:
@@ -316,6 +328,16 @@ def synthetic(truth: dict[str, float], scale: float, executor: Executor) -> tupl
 
 
 # --- The calibration -------------------------------------------------------------------
+#: Arrivals per week (at the presets' full size) from which a calibration's regime
+#: pilots start, by preset in :data:`REGIMES`: the care and work files' figures when the
+#: shipped calibration ran (2026-12-01). Recorded here rather than read from the files,
+#: which ``--adopt`` rewrites, so that ``verbinding calibrate`` gives the same numbers
+#: whenever it runs: with the shipped settings, the shipped posterior, to the bit. The
+#: pilots move them to each candidate's regime; where they start changes only the
+#: path the pilots take there.
+PILOT_ARRIVALS = {"care": 142.3, "work": 62.2}
+
+
 @dataclass(frozen=True)
 class Settings:
     """What determines a calibration's result.
@@ -328,7 +350,8 @@ class Settings:
             known answer the model's own statistics at ``truth`` (:func:`synthetic`).
         truth: The parameters that made synthetic targets; None for the sources'.
         regime_arrivals: Per preset held at its regime, its arrivals per week (at its
-            own size) that the candidates' factors multiply: the preset's file today.
+            own size) that the candidates' factors multiply, and from which their
+            pilots start, whatever its file says (:data:`PILOT_ARRIVALS`).
         point: How to choose the point the presets adopt; None for none. Not part of
             the fingerprint: it changes no generation, and its evaluations are keyed
             by draw and seed (:func:`checked_point`).
@@ -339,8 +362,7 @@ class Settings:
     scale: float
     targets: tuple[Target, ...] = TARGETS
     truth: dict[str, float] | None = None
-    regime_arrivals: dict[str, float] = field(default_factory=lambda: {
-        domain: load(domain).parameters().arrivals_per_week for domain in REGIMES})
+    regime_arrivals: dict[str, float] = field(default_factory=lambda: dict(PILOT_ARRIVALS))
     point: PointSearch | None = None
 
     def describe(self) -> dict[str, Any]:
@@ -431,8 +453,7 @@ def run(out: Path, settings: Settings, executor: Executor,
         done = _stored(store)
 
         def evaluate_batch(candidates: Sequence[abc.Candidate]) -> np.ndarray:
-            _evaluate_missing(candidates, space, settings.scale, done, store, executor,
-                              progress)
+            _evaluate_missing(candidates, space, settings, done, store, executor, progress)
             return np.array([distance(_stats(done[c.id]), settings.targets)
                              for c in candidates])
 
@@ -448,7 +469,7 @@ def run(out: Path, settings: Settings, executor: Executor,
         point = None
         if settings.point is not None:
             point = checked_point(generations[-1], settings, done,
-                                  lambda c: _evaluate_missing(c, space, settings.scale, done,
+                                  lambda c: _evaluate_missing(c, space, settings, done,
                                                               store, executor, progress))
         store.merge()
     evaluations = pd.DataFrame(done.values()).sort_values("run_id").reset_index(drop=True)
@@ -556,14 +577,15 @@ def _stats(row: dict[str, Any]) -> dict[str, float]:
 FLUSH_CANDIDATES, FLUSH_SECONDS = 16, 30.0
 
 
-def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, scale: float,
+def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, settings: Settings,
                       done: dict[int, dict[str, Any]], store: RunStore, executor: Executor,
                       progress: Callable[[str], None] | None) -> None:
     """Evaluate the candidates not in ``done`` on the executor, storing each row."""
     todo = [c for c in candidates if c.id not in done]
     values = space.values(np.array([c.u for c in todo])) if todo else np.zeros((0, 0))
     jobs = [{"parameters": dict(zip(space.names, map(float, v), strict=True)),
-             "seed": c.seed, "scale": scale} for c, v in zip(todo, values, strict=True)]
+             "seed": c.seed, "scale": settings.scale, "arrivals": settings.regime_arrivals}
+            for c, v in zip(todo, values, strict=True)]
     rows, last_flush, began = [], time.monotonic(), time.monotonic()
     try:
         for count, (index, result) in enumerate(executor.run(evaluate, jobs), 1):

@@ -493,7 +493,7 @@ def _calibrate(args: argparse.Namespace, argv: list[str]) -> int:
         if args.synthetic:
             truth = {name: specs()[name][0] for name in calibration.priors()}
             settings = dataclasses.replace(settings, truth=truth, targets=calibration.synthetic(
-                truth, settings.scale, executor))
+                truth, settings.scale, executor, settings.regime_arrivals))
         check_folder(out, settings.fingerprint(), "code_fingerprint")  # before any candidate
         try:
             result = calibration.run(out, settings, executor,

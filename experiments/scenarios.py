@@ -33,7 +33,9 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,30 @@ def locate(reference: str, relative_to: Path | None = None) -> Path:
                         f"of: {', '.join(available())}")
 
 
+#: Arrivals per week that stand in for those written in shipped presets' files, by
+#: preset, while :func:`arrivals_as` holds them; empty: the files' own.
+_ARRIVALS_AS: ContextVar[dict[str, float] | None] = ContextVar("arrivals_as", default=None)
+
+
+@contextmanager
+def arrivals_as(arrivals: dict[str, float]) -> Iterator[None]:
+    """Read the shipped presets named in ``arrivals`` with these arrivals per week.
+
+    For a calibration: its candidates' regime pilots start from the arrivals its
+    settings record, not from the files, which ``--adopt`` rewrites, so that it gives
+    the same numbers whenever it runs. A variant that extends such a preset takes the
+    arrivals with it; a variant's own ``arrivals_per_week`` still wins. Per thread.
+
+    Args:
+        arrivals: Arrivals per week at the preset's own size, by preset name.
+    """
+    token = _ARRIVALS_AS.set(dict(arrivals))
+    try:
+        yield
+    finally:
+        _ARRIVALS_AS.reset(token)
+
+
 def load(reference: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
     """Read, check and resolve a scenario file, following ``extends`` (command line).
 
@@ -169,6 +195,11 @@ def load(reference: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
         cycle = " -> ".join(p.name for p in (*_chain, path))
         raise ScenarioError(f"{path.name}: scenario extends itself ({cycle})")
     data = _parse(_read_bounded(path), path.name)
+    held = _ARRIVALS_AS.get() or {}
+    if (path.stem in held and path == SCENARIO_DIR / path.name
+            and isinstance(data.get("parameters", {}), dict)):
+        data["parameters"] = {**data.get("parameters", {}),
+                              "arrivals_per_week": held[path.stem]}
     return _resolve(data, path.name, path,
                     lambda parent: load(parent, (*_chain, path)))
 
