@@ -27,9 +27,12 @@ def query_of(router) -> dict:
 
 #: Phones and tablets: the page tabs and the language switch fit the app bar (the title
 #: gives way), and the sidebar opens below the app bar, whose menu button closes it,
-#: leaving a strip of the page in view.
+#: leaving a strip of the page in view. Wide content (Compare's table of differences,
+#: its figure) stays within the page: the table scrolls sideways, the figure shrinks.
 PHONE_CSS = """
 @media (max-width: 700px) {
+  .differences { overflow-x: auto; max-width: 100%; }
+  .v-main img { max-width: 100%; height: auto; }
   .v-app-bar .v-toolbar__title { display: none; }
   .v-app-bar .v-btn { font-size: 14px !important; padding: 0 6px !important;
                       min-width: 0 !important; letter-spacing: 0; }

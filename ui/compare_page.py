@@ -607,7 +607,8 @@ def Results(results, again, lang: str):
               f"{t('difference', lang)} |\n|---|---|---|---|---|\n")
     body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'], lang)} | "
                      f"{_fmt(r['value'], lang)} | {_marked(r)} |" for r in rows)
-    solara.Markdown(header + body)
+    with solara.Column(classes=["differences"]):   # scrolls sideways on a phone
+        solara.Markdown(header + body)
 
 
 def report_html(results, again, lang: str) -> str:

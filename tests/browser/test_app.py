@@ -291,7 +291,8 @@ def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(pa
     expect(page.locator("table").get_by_text("care-admin-automation").first).to_be_visible()
 
 
-def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
+def test_a_comparison_reads_in_dutch_on_a_phone(page: Page, app_url, shoot):
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{app_url}/compare?lang=nl&s=care,care-admin-automation&r=2&w=30&u=0&run=1")
     expect(page.get_by_text("Verschil met de basis (gepaard 95%-interval)")).to_be_visible(
         timeout=60_000)
@@ -305,6 +306,11 @@ def test_a_comparison_reads_in_dutch(page: Page, app_url, shoot):
     money = page.locator(".money li").inner_text()
     assert re.match(r"care-admin-automation (kost|bespaart) .*€ .*doelen", money), money
     expect(page.get_by_role("button", name="Vergelijking starten")).to_be_enabled(timeout=WAIT)
+    # Nothing wider than the phone: the table scrolls within its own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    table_box = page.locator(".differences").bounding_box()
+    assert table_box["x"] >= 0 and table_box["x"] + table_box["width"] <= 390
+    assert page.locator(".differences").evaluate("e => e.scrollWidth > e.clientWidth")
     shoot(page, "compare-dutch")
 
 
