@@ -84,6 +84,27 @@ class Professional(mesa.Agent):
         rows = (live["post"] == self.post) & (live["status"] == 1)
         return [self.model.clients.agents[s] for s in live["serial"][rows].tolist()]
 
+    def decide(self, **choices: float | None) -> None:
+        """Make this professional's own choices from the next week on (a student's).
+
+        ``network_hours`` and ``standard``, as :meth:`model.simulation.Simulation.decide`
+        takes them; ``None`` gives a choice back to the model.
+        """
+        self.model.sim.decide(self.post, **choices)
+
+    def see_only(self, clients: list[Client], weeks: int = 1) -> None:
+        """See only ``clients`` of those in care in the next ``weeks`` weeks.
+
+        The others get no appointment (:meth:`model.simulation.Simulation.
+        hold_appointments`); those seen share the contact hours. Clients not in this
+        professional's care are passed over.
+        """
+        chosen = {client.serial for client in clients}
+        others = [c.serial for c in self.clients if c.serial not in chosen]
+        booked = [c.serial for c in self.clients if c.serial in chosen]
+        self.model.sim.hold_appointments(booked, 0)
+        self.model.sim.hold_appointments(others, weeks)
+
     def leave(self, week: int) -> None:
         """Quit: freeze the record and leave the model."""
         self.final_hours = self.hours

@@ -311,7 +311,8 @@ def time_budget(params, caseload, runs_group, staff):
     hours = np.zeros((7, len(staff.status)))
     for k in range(len(staff.status)):
         week = mech.time_budget(caseload[k], staff.standard[k], runs_group[k],
-                                staff.status[k] == WORKING, p)
+                                staff.status[k] == WORKING,
+                                mech.network_spent(staff.chosen_network[k], p), p)
         for kind in range(7):
             hours[kind, k] = week[kind]
     return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5],
@@ -321,7 +322,7 @@ def time_budget(params, caseload, runs_group, staff):
 # --- 3-5. Contact, bond, progress ----------------------------------------------------
 @compiled
 def contact_week(params, clients, staff, contact_hours, class_hours, member,
-                 group_members, early_bond, uniforms, placed, totals):
+                 group_members, early_bond, uniforms, placed, totals, unbooked_until, step):
     """Steps 3-5 for every client in care: contact, bond, progress and motivation.
 
     Args:
@@ -343,6 +344,10 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         totals: Shape ``(5, posts)``, incremented per post by the contact hours
             given, their open and scripted parts, the program's hours and the clients'
             new bonds.
+        unbooked_until: Record by serial: the last step in which the client's
+            professional gives them no appointment (-1: none; a professional's choice,
+            :meth:`model.simulation.Simulation.decide`).
+        step: The model step being run.
 
     Returns:
         Open hours given, each weighted by how unhurried its contact was (the week's
@@ -350,7 +355,7 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
     """
     p = params[0]
     # Who comes: every client in care has an appointment, unless a group session
-    # replaces it this week.
+    # replaces it this week or their professional chose to see others this week.
     comes = np.zeros(len(clients.status), np.bool_)
     shown, booked = np.zeros(len(staff.status)), np.zeros(len(staff.status))
     in_class = np.zeros(len(staff.status))
@@ -359,7 +364,8 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         if clients.status[r] != IN_CARE:
             continue
         in_class[clients.post[r]] += 1
-        if not (member[r] and p.group_instead_of_contact):
+        if not (member[r] and p.group_instead_of_contact) and (
+                unbooked_until[clients.serial[r]] < step):
             booked[clients.post[r]] += 1
             comes[r] = uniforms[0, i] < mech.show_probability(
                 clients.bond[r], clients.motivation[r], p)
@@ -422,7 +428,7 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         connective += open_hours * mech.unhurried(open_hours, p)
         i += 1
     for k in range(len(staff.status)):
-        if staff.status[k] == WORKING and booked[k] > 0:
+        if staff.status[k] == WORKING and booked[k] > 0 and np.isnan(staff.chosen_standard[k]):
             per_client = contact_hours[k] / booked[k]
             staff.standard[k] += mech.standard_change(staff.standard[k], per_client, p)
     return connective
@@ -879,13 +885,16 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
                        p.waiting_motivation_loss)
     group_size, members = group_members(params, clients, staff.status)  # 2
     week_status[:] = staff.status
+    for k in range(n_posts):   # a standard chosen is kept (Simulation.decide)
+        if not np.isnan(staff.chosen_standard[k]):
+            staff.standard[k] = staff.chosen_standard[k]
     budget = time_budget(params, caseload, group_size > 0, staff)
     uniforms = contact_rng.random((4, caseload.sum()))                  # 3-5
     totals = np.zeros((5, n_posts))
     placed = np.zeros(len(clients.status), np.bool_)
     connective = contact_week(params, clients, staff, budget.contact, budget.teaching,
                               members, group_size.astype(np.float64), records.early_bond,
-                              uniforms, placed, totals)
+                              uniforms, placed, totals, records.no_appointment_until, step)
     kinds = (budget.admin, budget.network, totals[0] + budget.group + budget.teaching,
              totals[1], totals[2], budget.group, budget.teaching, budget.contact - totals[0],
              budget.overtime)

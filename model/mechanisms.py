@@ -106,12 +106,23 @@ def human_share(p: Parameters) -> float:
 
 
 @jitable
+def network_spent(chosen: float, p: Parameters) -> float:
+    """Network hours a professional spends this week (h).
+
+    The hours the scenario grants (``network_hours``) [003], unless the professional
+    chose fewer (:meth:`model.simulation.Simulation.decide`, NaN: no choice); never
+    more than granted: network time is the organisation's to give.
+    """
+    return p.network_hours if np.isnan(chosen) else min(max(chosen, 0.0), p.network_hours)
+
+
+@jitable
 def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarray,
-                working: np.ndarray, p: Parameters) -> Budget:
+                working: np.ndarray, network: np.ndarray, p: Parameters) -> Budget:
     """Split each working professional's week over teaching, admin, network, group, contact.
 
     Class teaching, timetabled, comes first (a post with pupils teaches its class
-    ``class_hours``); then admin, then the granted network hours, then a running group
+    ``class_hours``); then admin, then network hours (:func:`network_spent`), then a running group
     session; contact gets the rest. The hours the caseload *requires* are these plus the
     professional's own standard of contact per client (its human part); when they
     exceed the contract, overtime makes up the difference up to
@@ -125,6 +136,7 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
         standard: The professional's own standard of contact per client (h/week).
         runs_group: Whether the post runs a group session this week.
         working: Whether the post is filled by a working professional.
+        network: Network hours the professional spends (h; :func:`network_spent`).
         p: Parameters.
 
     Returns:
@@ -133,7 +145,7 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
     admin = admin_hours(caseload, p)
     teaching = p.class_hours * (caseload > 0)
     group = p.group_hours * runs_group
-    fixed = teaching + admin + p.network_hours + group
+    fixed = teaching + admin + network + group
     required = fixed + caseload * standard * human_share(p)
     at_norm = fixed + caseload * p.contact_norm_hours * human_share(p)
     beyond_contract = np.maximum(required - p.hours_per_week, 0.0)
@@ -142,7 +154,7 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
     teaching_done = np.minimum(teaching, available)
     left = available - teaching_done
     admin_done = np.minimum(admin, left)
-    network_done = np.minimum(p.network_hours, left - admin_done)
+    network_done = np.minimum(network, left - admin_done)
     group_done = np.minimum(group, left - admin_done - network_done)
     return Budget(
         teaching=teaching_done,

@@ -23,10 +23,10 @@ One step is one week. The weekly order, the only place it is written down:
    the professional's own standard needs more than the contract. The workload felt
    is measured at the organisation's norm.
 3. Contact: every client in care has an appointment (unless a group session replaces
-   it); those who come share the professional's class lesson and contact time; within
-   each contact the scripted items come first and only the open rest builds
-   connection; a program can carry part of the items; abrupt scripted questions can
-   rupture weak bonds.
+   it, or their professional chose to see others that week); those who come share the
+   professional's class lesson and contact time; within each contact the scripted
+   items come first and only the open rest builds connection; a program can carry
+   part of the items; abrupt scripted questions can rupture weak bonds.
 4. Bond: grows with unhurried open time x attunement x openness; decays without
    contact (handover losses happen in step 7).
 5. Motivation and progress: progress from human contact through the bond, a

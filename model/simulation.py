@@ -19,7 +19,7 @@ import numpy as np
 
 from model import kernels
 from model.events import check_events, check_mid_run, schedule
-from model.parameters import Parameters
+from model.parameters import ParameterError, Parameters
 from model.state import VACANT, ClientTable, Posts
 
 
@@ -198,6 +198,60 @@ class Simulation:
         for name in values:
             check_mid_run(name)
         return Parameters.from_mapping({**self.p.to_dict(), **values})
+
+    def decide(self, post: int, **choices: float | None) -> None:
+        """A professional's own choices for the weeks to come, made from outside.
+
+        The model's professionals spend the network hours the scenario grants and let
+        their standard of contact follow the time they can give (sections 7.1-7.2). A
+        choice made here (a student's in class mode) replaces that for the post from the
+        next week on, for whoever holds it, until changed; ``None`` gives it back to the
+        model.
+
+        Args:
+            post: The post (a professional's ``post``).
+            **choices: ``network_hours``: network hours a week (h), 0 up to those the
+                scenario grants (more are not spent); ``standard``: the contact per
+                client to aim for and keep (h/week), 0 up to ``max_contact_hours``.
+
+        Raises:
+            ParameterError: For an unknown post or choice, or a value out of range.
+        """
+        columns = {"network_hours": (self.posts.chosen_network, self.p.network_hours),
+                   "standard": (self.posts.chosen_standard, self.p.max_contact_hours)}
+        if not 0 <= post < len(self.posts):
+            raise ParameterError(f"no post {post}: posts are 0 to {len(self.posts) - 1}")
+        for name, value in choices.items():
+            if name not in columns:
+                raise ParameterError(f"unknown choice '{name}'; a professional chooses "
+                                     f"{', '.join(columns)}")
+            high = columns[name][1]
+            if value is not None and not 0 <= value <= high:
+                raise ParameterError(f"{name} must be between 0 and {high:g}, not {value}")
+        for name, value in choices.items():
+            columns[name][0][post] = np.nan if value is None else value
+
+    def hold_appointments(self, serials, weeks: int = 1) -> None:
+        """Give these clients no appointment in the next ``weeks`` weeks.
+
+        Their professional sees others instead: the week's contact hours go to those
+        who come (section 7.2), while the clients held back go without contact, as at
+        a missed appointment. ``weeks = 0`` books them again from the next week.
+
+        Args:
+            serials: Client serial numbers (a client's ``unique_id`` less one); those
+                who are no longer waiting or in care are passed over.
+            weeks: How many weeks, from the next.
+
+        Raises:
+            ParameterError: For a serial never seen or a negative number of weeks.
+        """
+        serials = np.asarray(serials, np.int64).reshape(-1)
+        if weeks < 0:
+            raise ParameterError(f"weeks must be 0 or more, not {weeks}")
+        if len(serials) and not (serials.min() >= 0 and serials.max() < self.clients.count):
+            raise ParameterError(f"client serials are 0 to {self.clients.count - 1}")
+        self.clients.record["no_appointment_until"][serials] = self.steps + weeks
 
     def change(self, **values) -> np.ndarray:
         """Change parameters from now on (see :meth:`apply`); returns the posts opened."""

@@ -36,6 +36,7 @@ _RECORD = {
     "final_bond": (np.float64, np.nan), "final_progress": (np.float64, np.nan),
     "early_bond": (np.float64, np.nan),
     "weeks_waiting": (np.int32, 0),
+    "no_appointment_until": (np.int32, -1),
 }
 
 
@@ -71,6 +72,7 @@ class ClientRecords(NamedTuple):
     final_progress: np.ndarray
     early_bond: np.ndarray
     weeks_waiting: np.ndarray
+    no_appointment_until: np.ndarray
 
 
 class Staff(NamedTuple):
@@ -85,6 +87,8 @@ class Staff(NamedTuple):
     burnouts: np.ndarray
     weeks_left: np.ndarray
     hours: np.ndarray
+    chosen_network: np.ndarray
+    chosen_standard: np.ndarray
 
 
 #: Where :class:`ClientTable`'s sizes sit in its ``sizes`` array, which the compiled week
@@ -197,6 +201,11 @@ class Posts:
             shape ``(posts, 9)``. Contact includes its open and scripted parts, group
             sessions and class teaching; admin + network + contact + slack = contract + overtime.
         burnouts: Burnout episodes of the current holder.
+        chosen_network: Network hours a week the holder chose to spend, within those
+            the scenario grants (h); NaN: the granted hours, as the model's own
+            professionals spend them (:meth:`model.simulation.Simulation.decide`).
+        chosen_standard: The standard of contact per client the holder chose to keep
+            (h/week), held instead of following the time given; NaN: none.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
             A list, not an object array: numpy arrays are invisible to Python's cycle
             collector, so agents (which refer to their model) held in one would keep
@@ -216,6 +225,8 @@ class Posts:
         self.weeks_left = np.zeros(n, np.int32)
         self.hours = np.zeros((n, len(self.HOUR_KINDS)))
         self.burnouts = np.zeros(n, np.int32)
+        self.chosen_network = np.full(n, np.nan)
+        self.chosen_standard = np.full(n, np.nan)
         self.agent: list = [None] * n
 
     def __len__(self) -> int:
@@ -224,7 +235,8 @@ class Posts:
     def columns(self) -> Staff:
         """The posts' columns, grouped for the compiled loops (views, not copies)."""
         return Staff(self.status, self.stress, self.strain, self.experience, self.ties,
-                     self.standard, self.burnouts, self.weeks_left, self.hours)
+                     self.standard, self.burnouts, self.weeks_left, self.hours,
+                     self.chosen_network, self.chosen_standard)
 
     def resize(self, n: int) -> None:
         """Keep the first ``n`` posts, or add vacant posts up to ``n``.
@@ -243,4 +255,6 @@ class Posts:
         for name in ("stress", "strain", "experience", "ties", "standard", "weeks_left",
                      "hours", "burnouts"):
             setattr(self, name, fit(getattr(self, name), 0))
+        for name in ("chosen_network", "chosen_standard"):
+            setattr(self, name, fit(getattr(self, name), np.nan))
         self.agent = self.agent[:n] + [None] * grow

@@ -1,0 +1,117 @@
+"""A professional's week decided from outside (class mode): choices, and what follows.
+
+The model's professionals spend the network hours granted, let their standard of
+contact follow the time they can give, and book every client in care. A student
+playing a professional can choose otherwise for their own post; everyone else carries
+on as before, and a run in which nobody chooses is the model's own, to the bit.
+"""
+
+import numpy as np
+import pytest
+
+from model import VerbindingModel
+from model.parameters import ParameterError
+
+TEAM = {"professionals": 6, "arrivals_per_week": 6.0, "caseload_cap": 20,
+        "warmup_weeks": 0, "weeks": 30}
+
+
+def weekly(model: VerbindingModel) -> dict:
+    return model.datacollector.get_model_vars_dataframe().to_dict("list")
+
+
+def started(seed: int = 3, weeks: int = 20, **extra) -> VerbindingModel:
+    model = VerbindingModel(rng=seed, **{**TEAM, **extra})
+    for _ in range(weeks):
+        model.step()
+    return model
+
+
+def test_choices_that_match_the_models_own_change_nothing():
+    alone = started(network_hours=3.0)
+    chosen = started(network_hours=3.0, weeks=0)
+    for professional in chosen.posts.agent:
+        professional.decide(network_hours=3.0)   # what the model spends anyway
+    for _ in range(20):
+        chosen.step()
+    assert weekly(chosen) == weekly(alone)
+
+
+def paired(decide, weeks: int = 1, **extra) -> tuple[VerbindingModel, VerbindingModel]:
+    """Two runs alike to week 20; in the second, ``decide(model)`` then; both go on."""
+    runs = started(**extra), started(**extra)
+    decide(runs[1])
+    for model in runs:
+        for _ in range(weeks):
+            model.step()
+    return runs
+
+
+def test_a_caseworker_who_skips_network_time_works_less_or_sees_more_and_builds_no_ties():
+    def skip(model):
+        model.posts.agent[0].decide(network_hours=0.0)
+
+    busy = {"network_hours": 4.0, "arrivals_per_week": 15.0, "hours_per_week": 24.0}
+    own, chosen = paired(skip, **busy)   # more clients than contract hours: overtime
+    assert own.week_hours["network"][0] == 4.0 and chosen.week_hours["network"][0] == 0.0
+    # The caseload's needs met as before, with four hours' less overtime.
+    assert chosen.week_hours["contact"][0] == own.week_hours["contact"][0]
+    assert chosen.week_hours["overtime"][0] == pytest.approx(own.week_hours["overtime"][0] - 4)
+    assert chosen.posts.ties[0] < own.posts.ties[0]   # ties fade without network time [003]
+    assert (chosen.week_hours["network"][1:] == own.week_hours["network"][1:]).all()  # the rest
+    # With no overtime to give back, the hours go to the clients.
+    own, chosen = paired(skip, **busy, max_overtime_hours=0.0)
+    assert chosen.week_hours["contact"][0] == pytest.approx(own.week_hours["contact"][0] + 4)
+
+
+def test_a_standard_kept_high_costs_overtime_and_stays_where_it_was_put():
+    def keep(model):
+        model.posts.agent[0].decide(standard=1.1)
+
+    own, chosen = paired(keep, weeks=3, arrivals_per_week=15.0, hours_per_week=24.0)
+    assert chosen.posts.standard[0] == 1.1 and own.posts.standard[0] < 1.1
+    assert chosen.week_hours["overtime"][0] > own.week_hours["overtime"][0]
+    chosen.posts.agent[0].decide(standard=None)   # back to the model: it follows the time
+    chosen.step()
+    assert chosen.posts.standard[0] < 1.1
+
+
+def test_clients_not_seen_go_without_contact_and_those_seen_get_longer_contacts():
+    decided = {}
+
+    def half(model):
+        mine = sorted(model.posts.agent[0].clients, key=lambda c: c.serial)
+        decided["seen"], decided["held"] = mine[: len(mine) // 2], mine[len(mine) // 2:]
+        decided["bonds"] = {c.serial: c.bond for c in mine}
+        model.posts.agent[0].see_only(decided["seen"])
+
+    own, chosen = paired(half, standardisation=0.0, client_voice=0.0, arrivals_per_week=15.0,
+                         hours_per_week=24.0, max_overtime_hours=0.0)   # short of time
+    seen, held, bonds = decided["seen"], decided["held"], decided["bonds"]
+    assert len(held) >= 4
+    decay = chosen.p.bond_decay
+    for client in held:   # no appointment: the bond decays as without contact
+        if client.status == "in_care":
+            assert client.bond == pytest.approx(bonds[client.serial] * (1 - decay))
+    # The post's open time went to the half it saw: about twice as much each.
+    per_seen = chosen.week_hours["open"][0] / len(seen)
+    per_client = own.week_hours["open"][0] / (len(seen) + len(held))
+    assert per_seen > 1.5 * per_client
+    chosen.step()   # for one week only: everyone is booked again
+    assert (chosen.clients.record["no_appointment_until"][[c.serial for c in held]]
+            < chosen.steps).all()
+
+
+def test_choices_out_of_bounds_are_refused_with_what_is_allowed():
+    model = started(network_hours=2.0, weeks=1)
+    with pytest.raises(ParameterError, match="network_hours must be between 0 and 2"):
+        model.sim.decide(0, network_hours=5.0)
+    with pytest.raises(ParameterError, match="unknown choice 'overtime'"):
+        model.sim.decide(0, overtime=3.0)
+    with pytest.raises(ParameterError, match="no post 99: posts are 0 to 5"):
+        model.sim.decide(99, standard=0.5)
+    with pytest.raises(ParameterError, match="weeks must be 0 or more"):
+        model.sim.hold_appointments([0], -1)
+    with pytest.raises(ParameterError, match="client serials are 0 to"):
+        model.sim.hold_appointments([10**6])
+    assert np.isnan(model.posts.chosen_network).all()   # nothing half-set
