@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := python3.12 python3.13 \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3.13) \
 	python3 python
 
-.PHONY: install test run bench bench-app docs lint clean app browser
+.PHONY: install test run bench bench-app bench-class docs lint clean app browser
 
 install: $(STAMP)
 
@@ -50,6 +50,9 @@ bench: install
 
 bench-app: install browser
 	$(BIN)/python -m ui.bench
+
+bench-class: install browser
+	$(BIN)/python -m ui.bench --class
 
 docs: install
 	$(BIN)/verbinding docs

@@ -10,6 +10,7 @@ import solara
 
 from model.kernels import warm_up
 from ui.assets import serve_cache_only
+from ui.class_page import StudentPage, Teacher
 from ui.compare_page import Compare
 from ui.explore import Explore
 from ui.guard import Guarded
@@ -84,8 +85,24 @@ def LearnPage():
     Learn(query_of(solara.use_router()).get("lang", "en"))
 
 
+@solara.component
+def ClassPage():
+    """Class mode, the teacher's page: open a class, then run it (code and key kept)."""
+    query = query_of(solara.use_router())
+    Teacher(query.get("lang", "en"), query)
+
+
+@solara.component
+def JoinPage():
+    """Class mode, a student's page: join, then play (code and token kept)."""
+    query = query_of(solara.use_router())
+    StudentPage(query.get("lang", "en"), query)
+
+
 routes = [
     solara.Route(path="/", component=ExplorePage, label="Explore", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="learn", component=LearnPage, label="Learn"),
+    solara.Route(path="class", component=ClassPage, label="Class"),
+    solara.Route(path="join", component=JoinPage, label="Join"),
 ]

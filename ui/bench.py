@@ -10,6 +10,13 @@ Starts ``solara run app.py`` on a free port and drives Debian's Chromium:
 - ``compare_s``: a comparison of 3 scenarios x 20 replicates x 104 weeks at the standard
   size, from opening its address to the table of differences.
 - ``report_s``: that comparison's report to hand out, from the click to the file.
+
+``python -m ui.bench --class`` (``make bench-class``) measures class mode instead:
+
+- ``class_round_ms_median``: with :data:`CLASS_STUDENTS` students on phones (one
+  browser page each) in a class of the care preset, the time from the teacher's "Next
+  round" to every student's page showing the new round; median of
+  :data:`CLASS_ROUNDS` rounds. ``class_round_ms_max``: the slowest.
 """
 
 from __future__ import annotations
@@ -73,5 +80,58 @@ def measure(steps: int = 20) -> dict[str, float]:
             "compare_s": round(compare_s, 1), "report_s": round(report_s, 1)}
 
 
+#: Students and rounds of the class-mode benchmark.
+CLASS_STUDENTS, CLASS_ROUNDS = 35, 5
+
+
+def measure_class(students: int = CLASS_STUDENTS, rounds: int = CLASS_ROUNDS
+                  ) -> dict[str, float]:
+    """Class mode: from the teacher's Next round to every phone showing the new round."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    server, url = serve.start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=serve.CHROMIUM_FLAGS)
+            teacher = browser.new_page(viewport={"width": 1600, "height": 1000})
+            teacher.goto(f"{url}/class")
+            teacher.get_by_role("slider").nth(0).focus()
+            teacher.keyboard.press("End")   # as many rounds as allowed
+            teacher.get_by_role("slider").nth(2).focus()
+            teacher.keyboard.press("End")   # the longest deadline: rounds end on the click
+            teacher.get_by_role("button", name="Open the class").click()
+            expect(teacher).to_have_url(re.compile(r"[?&]key="), timeout=60_000)
+            code = re.search(r"code=([A-Z0-9]+)", teacher.url).group(1)
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            phones = [context.new_page() for _ in range(students)]
+            for i, phone in enumerate(phones):
+                phone.goto(f"{url}/join?code={code}")
+                phone.get_by_label("Your name (the class sees it)").fill(f"student {i}")
+                phone.get_by_role("button", name="Join").click()
+            expect(teacher.get_by_text(f"{students} joined")).to_be_visible(timeout=120_000)
+            teacher.get_by_role("button", name="Start").click()
+            times = []
+            for k in range(2, rounds + 2):
+                for phone in phones:   # every phone settled on the round before
+                    expect(phone.get_by_text(re.compile(rf"^Round {k - 1} of"))
+                           ).to_be_visible(timeout=60_000)
+                clicked = time.perf_counter()
+                teacher.get_by_role("button", name="Next round").click()
+                for phone in phones:
+                    phone.get_by_text(re.compile(rf"^Round {k} of")).wait_for(timeout=60_000)
+                times.append(1000 * (time.perf_counter() - clicked))
+            browser.close()
+    finally:
+        server.terminate()
+    return {"class_students": students,
+            "class_round_ms_median": round(statistics.median(times), 1),
+            "class_round_ms_max": round(max(times), 1)}
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(), indent=2))
+    import sys
+
+    print(json.dumps(measure_class() if "--class" in sys.argv[1:] else measure(), indent=2))

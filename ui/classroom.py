@@ -31,10 +31,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from experiments.output import shown
 from experiments.scenarios import available, load_shipped
 from model import VerbindingModel
 from model.events import check_mid_run
 from model.parameters import ParameterError, Parameters
+from model.state import DROPOUT, GOAL
+from ui.i18n import t
 
 #: Letters of a join code: no 0/O or 1/I/L, which a class misreads from a projector.
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -55,7 +58,20 @@ CLASS_SEED = 1
 
 
 class ClassError(ValueError):
-    """What a teacher or student asked cannot be done; the message says why."""
+    """What a teacher or student asked cannot be done; the message says why.
+
+    Args:
+        key: The message's key in :data:`ui.i18n.TEXT` (English and Dutch).
+        **fields: Values the message names.
+    """
+
+    def __init__(self, key: str, **fields) -> None:
+        self.key, self.fields = key, fields
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang).format(**self.fields)
 
 
 @dataclass
@@ -81,6 +97,7 @@ class Student:
     token: str
     post: int = -1
     choice: Choice | None = None   # for the round under way; None: not decided yet
+    last_round: dict[str, int] = field(default_factory=dict)   # what became of clients
 
 
 @dataclass
@@ -129,16 +146,16 @@ class Classroom:
         name = checked_name(name)
         with self.lock:
             if self.state == "ended":
-                raise ClassError("this class has ended")
+                raise ClassError("class_ended")
             if any(s.name.casefold() == name.casefold() for s in self.students.values()):
-                raise ClassError(f"the name '{name}' is taken in this class; choose another")
+                raise ClassError("name_taken", name=name)
             if len(self.students) >= MAX_STUDENTS:
-                raise ClassError(f"this class is full ({MAX_STUDENTS} students)")
+                raise ClassError("class_full", n=MAX_STUDENTS)
             student = Student(name, secrets.token_urlsafe(12))
             if self.model is not None:
                 free = self._bot_posts()
                 if not free:
-                    raise ClassError("every professional in this class is taken")
+                    raise ClassError("all_taken")
                 student.post = free[0]
             self.students[student.token] = student
             self._changed()
@@ -152,7 +169,7 @@ class Classroom:
         """
         with self.lock:
             if token not in self.students:
-                raise ClassError("this page's student is not in the class; join again")
+                raise ClassError("unknown_student")
             self.touched = time.monotonic()
             return self.students[token]
 
@@ -165,18 +182,17 @@ class Classroom:
         with self.lock:
             student = self.student(token)
             if self.state not in ("running", "paused"):
-                raise ClassError("there is no round to decide for now")
+                raise ClassError("no_round")
             p = self.model.p
             if choice.network_hours is not None and not (
                     0 <= choice.network_hours <= p.network_hours):
-                raise ClassError(f"network hours must be between 0 and {p.network_hours:g}")
+                raise ClassError("network_range", high=f"{p.network_hours:g}")
             if choice.standard is not None and not 0 <= choice.standard <= p.max_contact_hours:
-                raise ClassError(f"contact per client must be between 0 and "
-                                 f"{p.max_contact_hours:g} hours")
+                raise ClassError("standard_range", high=f"{p.max_contact_hours:g}")
             if choice.see is not None:
-                mine = {c.serial for c in self._professional(student).clients}
+                mine = {c.serial for c in self._clients(student)}
                 if not set(choice.see) <= mine:
-                    raise ClassError("you can only choose among your own clients")
+                    raise ClassError("own_clients")
             student.choice = choice
             self._changed()
 
@@ -184,7 +200,7 @@ class Classroom:
     def check_key(self, key: str) -> None:
         """Raises ClassError unless ``key`` is this class's teacher key."""
         if not secrets.compare_digest(str(key), self.teacher_key):
-            raise ClassError("this page is not the teacher's of this class")
+            raise ClassError("not_teacher")
 
     def start(self, key: str) -> None:
         """Start the game: the model at the class's size, students on their posts.
@@ -195,7 +211,7 @@ class Classroom:
         self.check_key(key)
         with self.lock:
             if self.state != "open":
-                raise ClassError("this class has started already")
+                raise ClassError("started")
             values = class_values(self.preset, len(self.students))
             self.model = VerbindingModel(rng=CLASS_SEED, **values)
             self.bots = VerbindingModel(rng=CLASS_SEED, **values)
@@ -246,6 +262,27 @@ class Classroom:
             self.lock.wait_for(lambda: self.version != version, timeout)
             return self.version
 
+    def caseload(self, student: Student) -> list[dict]:
+        """The student's clients in care, as their phone shows them.
+
+        Each: ``serial``, ``initials`` (made up from the serial, the same every round),
+        ``need`` (relative to the scenario's typical client, 1), ``openness``, ``bond``,
+        ``progress`` (0..1) and ``weeks`` in care.
+        """
+        with self.lock:
+            if self.model is None:
+                return []
+            live = self.model.clients.live
+            cards = []
+            for client in sorted(self._clients(student), key=lambda c: c.serial):
+                row = self.model.clients.row_of(client.serial)
+                cards.append({"serial": client.serial, "initials": initials(client.serial),
+                              "need": float(live["need"][row] / self.model.p.need_hours),
+                              "openness": client.openness, "bond": client.bond,
+                              "progress": client.progress,
+                              "weeks": int(live["care_weeks"][row])})
+            return cards
+
     def decided(self) -> int:
         """How many students have decided this round."""
         return sum(s.choice is not None for s in self.students.values())
@@ -263,7 +300,12 @@ class Classroom:
 
     # --- inside -----------------------------------------------------------------------
     def _professional(self, student: Student):
+        """The professional on the student's post; None while the post is vacant."""
         return self.model.posts.agent[student.post]
+
+    def _clients(self, student: Student) -> list:
+        professional = self._professional(student)
+        return professional.clients if professional is not None else []
 
     def _bot_posts(self) -> list[int]:
         taken = {s.post for s in self.students.values()}
@@ -277,10 +319,18 @@ class Classroom:
             name, value, _ = self.lever
             for model in (self.model, self.bots):
                 model.change(**{name: value})
+        before = {token: [c.serial for c in self._clients(s)]
+                  for token, s in self.students.items()}
         for model in (self.model, self.bots):
             for _ in range(self.round_weeks):
                 model.step()
-        self.log.extend(self._log_rows())
+        record = self.model.clients.record
+        for token, serials in before.items():
+            reasons = record["exit_reason"][serials][record["exit_week"][serials] >= 0]
+            self.students[token].last_round = {
+                "clients": len(serials), "goals": int((reasons == GOAL).sum()),
+                "dropouts": int((reasons == DROPOUT).sum())}
+        self.log.extend(self._log_rows(before))
         self.outcomes.append({"round": self.round, "week": self.week,
                               "class": run_figures(self.model),
                               "bots": run_figures(self.bots)})
@@ -295,12 +345,13 @@ class Classroom:
                 self.left = self.round_seconds
         self._changed()
 
-    def _log_rows(self) -> list[dict]:
+    def _log_rows(self, before: dict[str, list[int]]) -> list[dict]:
+        """A row per student for the round just played (``before``: their caseloads)."""
         rows = []
-        for student in self.students.values():
+        for token, student in self.students.items():
             professional = self._professional(student)
             choice = student.choice
-            clients = professional.clients
+            clients = self._clients(student)
             rows.append({
                 "round": self.round, "week": self.week, "student": student.name,
                 "post": student.post, "decided": choice is not None,
@@ -308,10 +359,11 @@ class Classroom:
                 else choice.network_hours,
                 "standard": "" if choice is None or choice.standard is None
                 else choice.standard,
-                "clients_seen": "" if choice is None or choice.see is None
-                else len(choice.see),
-                "clients": len(clients), "status": professional.status,
-                "stress": round(professional.stress, 3),
+                "clients": len(before[token]),
+                "clients_skipped": 0 if choice is None or choice.see is None
+                else len(before[token]) - len(choice.see),
+                "status": professional.status if professional is not None else "vacant",
+                "stress": round(professional.stress, 3) if professional is not None else "",
                 "mean_bond": round(float(np.mean([c.bond for c in clients])), 3)
                 if clients else ""})
         return rows
@@ -331,7 +383,7 @@ class Classroom:
 
 #: Columns of the decision log (:meth:`Classroom.log_csv`).
 LOG_COLUMNS = ("round", "week", "student", "post", "decided", "network_hours", "standard",
-               "clients_seen", "clients", "status", "stress", "mean_bond")
+               "clients", "clients_skipped", "status", "stress", "mean_bond")
 
 
 def apply_choice(model: VerbindingModel, post: int, choice: Choice | None, weeks: int) -> None:
@@ -378,15 +430,21 @@ def class_values(preset: str, students: int) -> dict:
     return values
 
 
+def initials(serial: int) -> str:
+    """Made-up initials for a client (students see people, not numbers)."""
+    letters = "ABCDEFGHIJKLMNOPRSTVWZ"
+    return f"{letters[serial * 7 % 22]}.{letters[serial * 13 // 5 % 22]}. ({serial})"
+
+
 def checked_name(name: str) -> str:
     """A student's name, trimmed; ClassError for an empty, long or unprintable one."""
     name = " ".join(str(name).split())
     if not name:
-        raise ClassError("choose a name to show the class")
+        raise ClassError("no_name")
     if len(name) > MAX_NAME:
-        raise ClassError(f"a name has at most {MAX_NAME} characters")
+        raise ClassError("long_name", n=MAX_NAME)
     if any(unicodedata.category(ch)[0] == "C" for ch in name):
-        raise ClassError("a name has letters, digits and punctuation only")
+        raise ClassError("bad_name")
     return name
 
 
@@ -407,25 +465,25 @@ class Classes:
                 cannot take mid-run, or a server already holding :data:`MAX_CLASSES`.
         """
         if preset not in available():
-            raise ClassError(f"unknown scenario '{preset}'")
-        for label, value, (low, high) in (("rounds", rounds, ROUNDS),
-                                          ("weeks a round", round_weeks, ROUND_WEEKS),
-                                          ("seconds a round", round_seconds, ROUND_SECONDS)):
+            raise ClassError("unknown_preset", name=shown(preset))
+        for key, value, (low, high) in (("rounds_range", rounds, ROUNDS),
+                                        ("weeks_range", round_weeks, ROUND_WEEKS),
+                                        ("seconds_range", round_seconds, ROUND_SECONDS)):
             if not low <= value <= high:
-                raise ClassError(f"{label} must be between {low} and {high}")
+                raise ClassError(key, low=low, high=high)
         if lever is not None:
             name, value, at = lever
             if not 1 <= at <= rounds:
-                raise ClassError(f"the lever changes in a round from 1 to {rounds}")
+                raise ClassError("lever_round", n=rounds)
             try:
                 check_mid_run(name)
                 Parameters.from_mapping({**class_values(preset, 0), name: value})
             except ParameterError as error:
-                raise ClassError(str(error)) from None
+                raise ClassError("lever_refused", reason=str(error)) from None
         with self._lock:
             self._drop_idle()
             if len(self._classes) >= MAX_CLASSES:
-                raise ClassError("this server holds as many classes as it can; end one first")
+                raise ClassError("server_full")
             code = self._new_code()
             room = Classroom(code, secrets.token_urlsafe(16), preset, rounds, round_weeks,
                              round_seconds, lever)
@@ -443,7 +501,7 @@ class Classes:
         with self._lock:
             room = self._classes.get(code)
         if room is None:
-            raise ClassError(f"no class has the code '{code}': check it with your teacher")
+            raise ClassError("no_class", code=shown(code))
         return room
 
     def tick(self) -> None:

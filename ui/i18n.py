@@ -216,6 +216,147 @@ TEXT = {
                         "Gemiddelde stress (werkende professionals)"),
     "fig_burnout_share": ("Burnout (share of staff)", "Burn-out (aandeel personeel)"),
     "fig_connective_hours": ("Connective hours per week", "Verbindende uren per week"),
+    # Class mode (ui/classroom.py, ui/class_page.py)
+    "class_ended": ("this class has ended", "deze klas is afgelopen"),
+    "name_taken": ("the name '{name}' is taken in this class; choose another",
+                   "de naam '{name}' is in deze klas al gekozen; kies een andere"),
+    "class_full": ("this class is full ({n} students)", "deze klas is vol ({n} leerlingen)"),
+    "all_taken": ("every professional in this class is taken",
+                  "alle professionals in deze klas zijn al bezet"),
+    "unknown_student": ("this page's student is not in the class; join again",
+                        "deze pagina hoort bij niemand in de klas; meld je opnieuw aan"),
+    "no_round": ("there is no round to decide for now",
+                 "er is nu geen ronde om over te beslissen"),
+    "network_range": ("network hours must be between 0 and {high}",
+                      "netwerkuren moeten tussen 0 en {high} liggen"),
+    "standard_range": ("contact per client must be between 0 and {high} hours",
+                       "contact per cliënt moet tussen 0 en {high} uur liggen"),
+    "own_clients": ("you can only choose among your own clients",
+                    "je kunt alleen kiezen uit je eigen cliënten"),
+    "not_teacher": ("this page is not the teacher's of this class",
+                    "deze pagina is niet die van de docent van deze klas"),
+    "started": ("this class has started already", "deze klas is al begonnen"),
+    "no_name": ("choose a name to show the class", "kies een naam die de klas te zien krijgt"),
+    "long_name": ("a name has at most {n} characters", "een naam heeft hoogstens {n} tekens"),
+    "bad_name": ("a name has letters, digits and punctuation only",
+                 "een naam bestaat alleen uit letters, cijfers en leestekens"),
+    "unknown_preset": ("unknown scenario '{name}'", "onbekend scenario '{name}'"),
+    "rounds_range": ("rounds must be between {low} and {high}",
+                     "het aantal rondes ligt tussen {low} en {high}"),
+    "weeks_range": ("weeks a round must be between {low} and {high}",
+                    "weken per ronde liggen tussen {low} en {high}"),
+    "seconds_range": ("seconds a round must be between {low} and {high}",
+                      "seconden per ronde liggen tussen {low} en {high}"),
+    "lever_round": ("the lever changes in a round from 1 to {n}",
+                    "de knop verandert in een ronde van 1 tot {n}"),
+    "lever_refused": ("{reason}", "{reason}"),
+    "server_full": ("this server holds as many classes as it can; end one first",
+                    "deze server heeft al zoveel klassen als hij aankan; beëindig er eerst een"),
+    "no_class": ("no class has the code '{code}': check it with your teacher",
+                 "geen klas heeft de code '{code}': vraag het je docent"),
+    "class_mode": ("Class mode", "Klassikaal spel"),
+    "learn_class": ("**Play it as a class.** Each student plays a professional from their "
+                    "phone and chooses, round by round, how much time each client gets and "
+                    "whom to see; bots play the rest. The projector shows the class's run "
+                    "against the bots'.",
+                    "**Speel het met de klas.** Elke leerling speelt vanaf de telefoon een "
+                    "professional en kiest per ronde hoeveel tijd elke cliënt krijgt en wie "
+                    "hij of zij ziet; bots spelen de rest. Het scherm toont de run van de "
+                    "klas tegen die van de bots."),
+    "learn_open_class": ("Open a class", "Een klas openen"),
+    "class_intro": ("Every student plays one professional of one shared simulation, from "
+                    "their phone: each round they choose how much time to give each client, "
+                    "whom to see, and (where the scenario grants it) their network time. "
+                    "Bots play everyone else, and anyone who has not decided by the "
+                    "deadline. Beside the class's run, the same scenario runs with bots "
+                    "only, so you see what the class's choices changed.",
+                    "Elke leerling speelt vanaf de telefoon één professional in één gedeelde "
+                    "simulatie: per ronde kiezen ze hoeveel tijd elke cliënt krijgt, wie ze "
+                    "zien en (waar het scenario het toestaat) hun netwerktijd. Bots spelen "
+                    "de rest, en iedereen die voor de deadline niet koos. Naast de run van "
+                    "de klas loopt hetzelfde scenario met alleen bots: zo ziet u wat de "
+                    "keuzes van de klas veranderden."),
+    "class_rounds": ("Rounds", "Rondes"),
+    "class_weeks": ("Weeks a round", "Weken per ronde"),
+    "class_seconds": ("Seconds to decide", "Seconden om te kiezen"),
+    "class_lever": ("Change halfway", "Halverwege veranderen"),
+    "class_no_lever": ("nothing", "niets"),
+    "class_lever_value": ("New value", "Nieuwe waarde"),
+    "class_lever_round": ("From round", "Vanaf ronde"),
+    "class_open": ("Open the class", "Klas openen"),
+    "class_code": ("Code", "Code"),
+    "class_joined": ("{n} joined", "{n} aangemeld"),
+    "class_start": ("Start", "Starten"),
+    "class_decided": ("{n} of {of} have decided", "{n} van {of} hebben gekozen"),
+    "class_pause": ("Pause", "Pauze"),
+    "class_resume": ("Go on", "Verder"),
+    "class_next": ("Next round", "Volgende ronde"),
+    "class_end": ("End the game", "Spel beëindigen"),
+    "class_download": ("Download the decisions (CSV)", "Keuzes downloaden (CSV)"),
+    "class_over": ("The game is over (week {week})", "Het spel is voorbij (week {week})"),
+    "class_round": ("Round {round} of {rounds} · week {week} · {s} s to decide",
+                    "Ronde {round} van {rounds} · week {week} · nog {s} s om te kiezen"),
+    "class_paused": ("paused", "gepauzeerd"),
+    "class_figure": ("So far", "Tot nu toe"),
+    "class_class": ("The class", "De klas"),
+    "class_bots": ("Bots only", "Alleen bots"),
+    "class_against_bots": ("The class's run against the same scenario played by bots alone "
+                           "(same seed):", "De run van de klas tegen hetzelfde scenario "
+                           "met alleen bots (dezelfde seed):"),
+    "class_lever_note": ("{lever} changed to {value} from round {round}.",
+                         "{lever} veranderd naar {value} vanaf ronde {round}."),
+    "class_strategies": ("Last round {decided} of {of} decided: {fewer} saw only some of "
+                         "their clients, {no_network} skipped their network time; contact "
+                         "aimed for per client: {standard} h on average.",
+                         "Vorige ronde kozen {decided} van {of}: {fewer} zagen maar een deel "
+                         "van hun cliënten, {no_network} sloegen hun netwerktijd over; "
+                         "beoogd contact per cliënt: gemiddeld {standard} uur."),
+    "class_debrief": ("Debrief", "Nabespreking"),
+    "class_best_bond": ("Strongest bonds at the end: {name} (mean bond {bond}).",
+                        "Sterkste banden aan het eind: {name} (gemiddelde band {bond})."),
+    "class_strained": ("Burnt out, on sick leave or gone at the end: {names}.",
+                       "Opgebrand, ziek of vertrokken aan het eind: {names}."),
+    "class_end_goals": ("Goals reached: the class {ours}, bots alone {bots}.",
+                        "Behaalde doelen: de klas {ours}, alleen bots {bots}."),
+    "class_goals": ("Goals reached", "Behaalde doelen"),
+    "class_dropouts": ("Drop-outs", "Uitvallers"),
+    "class_bond": ("Mean bond", "Gemiddelde band"),
+    "class_stress": ("Stress now", "Stress nu"),
+    "class_burnouts": ("Burnouts", "Burn-outs"),
+    "class_quits": ("Quits", "Vertrokken"),
+    "class_join_title": ("Join the class", "Meedoen met de klas"),
+    "class_name": ("Your name (the class sees it)", "Je naam (de klas ziet die)"),
+    "class_join": ("Join", "Meedoen"),
+    "class_wait_start": ("You are in. Waiting for the teacher to start ({n} joined).",
+                         "Je doet mee. Wachten tot de docent start ({n} aangemeld)."),
+    "class_you": ("You: {status}, stress {stress}%", "Jij: {status}, stress {stress}%"),
+    "class_status_working": ("at work", "aan het werk"),
+    "class_status_sick": ("on sick leave (burnout)", "ziek thuis (burn-out)"),
+    "class_status_vacant": ("your post is vacant", "je plek is vacant"),
+    "class_status_left": ("you quit", "je bent vertrokken"),
+    "class_last_round": ("Last round, of your {clients} clients: {goals} reached their goal, "
+                         "{dropouts} dropped out.",
+                         "Vorige ronde, van je {clients} cliënten: {goals} haalden hun doel, "
+                         "{dropouts} vielen uit."),
+    "class_thanks": ("The game is over: look at the projector.",
+                     "Het spel is voorbij: kijk naar het scherm."),
+    "class_not_working": ("You are not at work this round: the model looks after your "
+                          "clients.", "Je bent deze ronde niet aan het werk: het model zorgt "
+                          "voor je cliënten."),
+    "class_standard": ("Contact per client I aim for (hours a week)",
+                       "Contact per cliënt dat ik wil geven (uur per week)"),
+    "class_network": ("Network hours a week", "Netwerkuren per week"),
+    "class_clients": ("My {n} clients (need: 1 is a typical client's):",
+                      "Mijn {n} cliënten (behoefte: 1 is die van een gewone cliënt):"),
+    "class_table_head": ("| client | need | openness | bond | progress | weeks |",
+                         "| cliënt | behoefte | openheid | band | voortgang | weken |"),
+    "class_skip": ("Not seen this round (they get no appointment)",
+                   "Deze ronde niet gezien (zij krijgen geen afspraak)"),
+    "class_decide": ("Decide", "Kiezen"),
+    "class_decide_again": ("Change my choice", "Keuze wijzigen"),
+    "class_sent": ("Your choices for this round are in; you can change them until the "
+                   "deadline.", "Je keuzes voor deze ronde staan; je kunt ze wijzigen tot "
+                   "de deadline."),
     "weekly_title": ("Weekly medians with 50% and 90% bands over replicates",
                      "Wekelijkse medianen met 50%- en 90%-banden over herhalingen"),
 }

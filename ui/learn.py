@@ -149,6 +149,10 @@ def Learn(lang: str):
                 solara.Button(t(f"learn_open_{page}", lang).format(
                     names=" / ".join(scenarios)), text=True, color="primary",
                     on_click=lambda address=address: router.push(address))
+        with solara.Column(style={"gap": "4px", "margin-bottom": "12px"}):
+            solara.Markdown(t("learn_class", lang))
+            solara.Button(t("learn_open_class", lang), text=True, color="primary",
+                          on_click=lambda: router.push(f"/class?lang={lang}"))
         solara.Markdown(HOW_IT_WORKS.get(lang, HOW_IT_WORKS["en"]))
         solara.Markdown(f"*{t('learn_odd', lang)}*")
         solara.Markdown(odd_sections())

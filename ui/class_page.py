@@ -1,0 +1,394 @@
+"""Class mode in the browser: the teacher's page (``/class``) and a student's (``/join``).
+
+The class itself lives in :mod:`ui.classroom`, shared by every tab of the server; a
+page holds only its address: the teacher's has the join code and the teacher key, a
+student's the join code and their token, so a reload finds the same class and the same
+professional. Each page waits on its class in a thread of its own and draws anew when
+the class changes (a student joins or decides, a round ends), or every few seconds for
+the round's clock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from urllib.parse import urlencode
+
+import segno
+import solara
+import solara.lab
+
+from experiments.scenarios import available, load_shipped
+from ui.classroom import (
+    CLASSES,
+    ROUND_SECONDS,
+    ROUND_WEEKS,
+    ROUNDS,
+    Choice,
+    ClassError,
+    Classroom,
+    Student,
+)
+from ui.i18n import number, parameter_label, refusal, t
+
+#: Seconds between redraws of a page for its round's clock, when nothing else changes.
+CLOCK_SECONDS = 3.0
+#: Levers a teacher may change halfway: those the model takes mid-run, with a range.
+LEVERS = ("standardisation", "admin_hours_per_client", "caseload_cap", "automation",
+          "network_hours", "professionals")
+BIG = {"font-size": "20px"}
+
+
+def use_class(room: Classroom | None) -> tuple[int, int]:
+    """Redraw the calling page whenever ``room`` changes, and every few seconds.
+
+    Returns:
+        The class's version and a count of the clock's beats: pass them on to the
+        components that show the class (a component is drawn anew only when what it is
+        given changes, and the class is the same object throughout).
+    """
+    seen, set_seen = solara.use_state(room.version if room else 0)
+    ticks, set_ticks = solara.use_state(0)
+
+    def watch(cancel: threading.Event) -> None:
+        version, beat = seen, 0
+        while room is not None and not cancel.is_set():
+            changed = room.wait(version, CLOCK_SECONDS)
+            if cancel.is_set():
+                return
+            if changed != version:
+                version = changed
+                set_seen(changed)
+            else:
+                beat += 1
+                set_ticks(beat)
+
+    solara.use_thread(watch, [room.code if room else None], intrusive_cancel=False)
+    return seen, ticks
+
+
+def join_address(code: str, lang: str) -> str:
+    """The address students open to join, from the address the teacher's page came by."""
+    headers = solara.lab.headers.value or {}
+    host = (headers.get("x-forwarded-host") or headers.get("host") or ["localhost:8765"])[0]
+    scheme = (headers.get("x-forwarded-proto") or ["http"])[0]
+    return f"{scheme}://{host}/join?{urlencode({'code': code, 'lang': lang})}"
+
+
+def qr_svg(text: str) -> str:
+    """A QR code of ``text`` as inline SVG (segno), big enough for a projector."""
+    return segno.make(text, error="m").svg_inline(scale=8, border=2)
+
+
+def seconds_left(room: Classroom) -> int:
+    """Whole seconds to the round's deadline (its clock stopped while paused)."""
+    if room.state == "paused":
+        return round(room.left)
+    return max(0, round(room.deadline - time.monotonic()))
+
+
+# --- The teacher ------------------------------------------------------------------------
+@solara.component
+def Teacher(lang: str, query: dict):
+    """``/class``: open a class, or, with its code and key in the address, run it."""
+    room, problem = None, None
+    if query.get("code"):
+        try:
+            room = CLASSES.find(query["code"])
+            room.check_key(query.get("key", ""))
+        except ClassError as error:
+            room, problem = None, error.text(lang)
+    now = use_class(room)
+    with solara.Column(style={**BIG, "padding": "12px"}):
+        solara.Markdown(f"## {t('class_mode', lang)}")
+        if problem:
+            solara.Error(problem)
+        if room is None:
+            OpenForm(lang)
+        else:
+            Dashboard(room, query["key"], lang, now)
+
+
+@solara.component
+def OpenForm(lang: str):
+    """The teacher's choices: a preset, rounds and their length, a lever halfway."""
+    router = solara.use_router()
+    preset = solara.use_reactive("care")
+    rounds = solara.use_reactive(6)
+    weeks = solara.use_reactive(4)
+    seconds = solara.use_reactive(90)
+    lever = solara.use_reactive("")
+    value = solara.use_reactive(0.0)
+    at = solara.use_reactive(4)
+    problem = solara.use_reactive("")
+
+    def open_class() -> None:
+        try:
+            room = CLASSES.open(preset.value, rounds.value, weeks.value, seconds.value,
+                                (lever.value, value.value, at.value) if lever.value else None)
+        except ClassError as error:
+            problem.set(refusal(error.fields["reason"], lang) if error.key == "lever_refused"
+                        else error.text(lang))
+            return
+        address = {"lang": lang, "code": room.code, "key": room.teacher_key}
+        router.push(f"/class?{urlencode(address)}")
+
+    solara.Markdown(t("class_intro", lang))
+    solara.Select(t("scenario", lang), values=available(), value=preset)
+    description = load_shipped(preset.value).description
+    solara.Text(description.get(lang) or description.get("en", ""))
+    solara.SliderInt(t("class_rounds", lang), value=rounds, min=ROUNDS[0], max=20)
+    solara.SliderInt(t("class_weeks", lang), value=weeks, min=ROUND_WEEKS[0], max=ROUND_WEEKS[1])
+    solara.SliderInt(t("class_seconds", lang), value=seconds, min=ROUND_SECONDS[0], max=300,
+                     step=15)
+    labels = {"": t("class_no_lever", lang)} | {n: parameter_label(n, lang) for n in LEVERS}
+    with solara.Row():
+        solara.Select(t("class_lever", lang), values=[labels[k] for k in labels],
+                      value=labels[lever.value],
+                      on_value=lambda label: lever.set(
+                          next(k for k, v in labels.items() if v == label)))
+        if lever.value:
+            solara.InputFloat(t("class_lever_value", lang), value=value)
+            solara.InputInt(t("class_lever_round", lang), value=at)
+    if problem.value:
+        solara.Error(problem.value)
+    solara.Button(t("class_open", lang), on_click=open_class, color="primary")
+
+
+@solara.component
+def Dashboard(room: Classroom, key: str, lang: str, now: tuple[int, int]):
+    """The join code and QR for the projector; the game's controls and outcomes."""
+    problem = solara.use_reactive("")
+
+    def act(action) -> None:
+        try:
+            action(key)
+            problem.set("")
+        except ClassError as error:
+            problem.set(error.text(lang))
+
+    address = join_address(room.code, lang)
+    if room.state == "open":
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.HTML(tag="div", unsafe_innerHTML=qr_svg(address))
+            with solara.Column():
+                solara.Markdown(f"# {t('class_code', lang)}: {room.code}")
+                solara.Text(address, classes=["join-address"])
+                solara.Markdown(f"### {t('class_joined', lang).format(n=len(room.students))}")
+                solara.Text(", ".join(s.name for s in room.students.values()))
+        solara.Button(t("class_start", lang), on_click=lambda: act(room.start),
+                      color="primary", disabled=not room.students)
+    else:
+        solara.Markdown(f"### {status_line(room, lang)}")
+        solara.Text(f"{t('class_code', lang)}: {room.code} · "
+                    f"{t('class_joined', lang).format(n=len(room.students))}")
+        if room.state in ("running", "paused"):
+            solara.Text(t("class_decided", lang).format(n=room.decided(),
+                                                       of=len(room.students)))
+            with solara.Row():
+                solara.Button(t("class_resume" if room.state == "paused" else "class_pause",
+                                lang), on_click=lambda: act(room.pause))
+                solara.Button(t("class_next", lang), on_click=lambda: act(room.next_round),
+                              color="primary")
+                solara.Button(t("class_end", lang), on_click=lambda: act(room.end))
+        Outcomes(room, lang, now)
+        if room.log:
+            solara.FileDownload(lambda: room.log_csv(key).encode("utf-8"),
+                                filename=f"class-{room.code}.csv",
+                                label=t("class_download", lang))
+    if problem.value:
+        solara.Error(problem.value)
+
+
+def status_line(room: Classroom, lang: str) -> str:
+    """Round, week and what the class is doing, in a line."""
+    if room.state == "ended":
+        return t("class_over", lang).format(week=room.week)
+    return t("class_round", lang).format(round=room.round, rounds=room.rounds, week=room.week,
+                                         s=seconds_left(room)) + (
+        f" · {t('class_paused', lang)}" if room.state == "paused" else "")
+
+
+#: The figures the dashboard compares, class against bots: (key, text key, better high).
+FIGURES = (("goals", "class_goals", True), ("dropouts", "class_dropouts", False),
+           ("mean_bond", "class_bond", True), ("stress", "class_stress", False),
+           ("burnouts", "class_burnouts", False), ("quits", "class_quits", False))
+
+
+@solara.component
+def Outcomes(room: Classroom, lang: str, now: tuple[int, int]):
+    """The class's run against the bots' (same seed), the lever, the strategies."""
+    if not room.outcomes:
+        return
+    last = room.outcomes[-1]
+    rows = [f"| {t('class_figure', lang)} | {t('class_class', lang)} | "
+            f"{t('class_bots', lang)} |", "|---|---|---|"]
+    for name, label, _ in FIGURES:
+        rows.append(f"| {t(label, lang)} | {number(last['class'][name], lang)} | "
+                    f"{number(last['bots'][name], lang)} |")
+    solara.Markdown(t("class_against_bots", lang) + "\n\n" + "\n".join(rows))
+    if room.lever:
+        name, value, at = room.lever
+        solara.Text(t("class_lever_note", lang).format(
+            lever=parameter_label(name, lang), value=number(value, lang), round=at))
+    solara.Markdown(strategies(room, lang))
+    if room.state == "ended":
+        solara.Markdown(debrief(room, lang))
+
+
+def strategies(room: Classroom, lang: str) -> str:
+    """How the students chose in the last round, in a few lines."""
+    last = [row for row in room.log if row["round"] == room.outcomes[-1]["round"]]
+    if not last:
+        return ""
+    decided = [r for r in last if r["decided"]]
+    fewer = sum(1 for r in decided if r["clients_skipped"] > 0)
+    standards = [r["standard"] for r in decided if r["standard"] != ""]
+    no_network = sum(1 for r in decided if r["network_hours"] == 0)
+    return t("class_strategies", lang).format(
+        decided=len(decided), of=len(last), fewer=fewer, no_network=no_network,
+        standard=number(sum(standards) / len(standards), lang) if standards else "–")
+
+
+def debrief(room: Classroom, lang: str) -> str:
+    """After the game: which ways of working kept bonds, and who burnt out."""
+    final = {}
+    for row in room.log:
+        final[row["student"]] = row
+    bonds = [(r["mean_bond"], name) for name, r in final.items() if r["mean_bond"] != ""]
+    strained = [name for name, r in final.items() if r["status"] != "working"
+                or r["stress"] >= room.model.p.burnout_threshold]
+    lines = [f"### {t('class_debrief', lang)}"]
+    if bonds:
+        best = max(bonds)
+        lines.append(t("class_best_bond", lang).format(name=best[1],
+                                                      bond=number(best[0], lang)))
+    lines.append(t("class_strained", lang).format(names=", ".join(strained) or "–"))
+    last = room.outcomes[-1]
+    lines.append(t("class_end_goals", lang).format(
+        ours=number(last["class"]["goals"], lang), bots=number(last["bots"]["goals"], lang)))
+    return "\n\n".join(lines)
+
+
+# --- A student --------------------------------------------------------------------------
+@solara.component
+def StudentPage(lang: str, query: dict):
+    """``/join``: join with the code and a name; then play one professional."""
+    room, student, problem = None, None, None
+    if query.get("me"):
+        try:
+            room = CLASSES.find(query.get("code", ""))
+            student = room.student(query["me"])
+        except ClassError as error:
+            room, problem = None, error.text(lang)
+    now = use_class(room)
+    with solara.Column(style={**BIG, "padding": "12px", "max-width": "640px"}):
+        if problem:
+            solara.Error(problem)
+        if student is None:
+            JoinForm(query.get("code", ""), lang)
+        else:
+            Play(room, student, lang, now)
+
+
+@solara.component
+def JoinForm(code: str, lang: str):
+    """The join code (from the address, if the QR code brought it) and a name."""
+    router = solara.use_router()
+    typed = solara.use_reactive(code)
+    name = solara.use_reactive("")
+    problem = solara.use_reactive("")
+
+    def join() -> None:
+        try:
+            room = CLASSES.find(typed.value)
+            student = room.join(name.value)
+        except ClassError as error:
+            problem.set(error.text(lang))
+            return
+        router.push(f"/join?{urlencode({'lang': lang, 'code': room.code, 'me': student.token})}")
+
+    solara.Markdown(f"## {t('class_join_title', lang)}")
+    solara.InputText(t("class_code", lang), value=typed)
+    solara.InputText(t("class_name", lang), value=name)
+    if problem.value:
+        solara.Error(problem.value)
+    solara.Button(t("class_join", lang), on_click=join, color="primary")
+
+
+@solara.component
+def Play(room: Classroom, student: Student, lang: str, now: tuple[int, int]):
+    """One professional: their state, their clients, and the round's choices."""
+    solara.Markdown(f"## {student.name}")
+    if room.state == "open":
+        solara.Info(t("class_wait_start", lang).format(n=len(room.students)))
+        return
+    solara.Markdown(f"**{status_line(room, lang)}**")
+    professional = room.model.posts.agent[student.post]
+    status = professional.status if professional is not None else "vacant"
+    solara.Text(t("class_you", lang).format(status=t(f"class_status_{status}", lang),
+                                            stress=round(100 * professional.stress)
+                                            if professional is not None else 0))
+    if student.last_round:
+        solara.Text(t("class_last_round", lang).format(**student.last_round))
+    if room.state == "ended":
+        solara.Info(t("class_thanks", lang))
+        return
+    if status != "working":
+        solara.Warning(t("class_not_working", lang))
+        return
+    Choices(room, student, lang).key(f"round {room.round}")   # a fresh form each round
+
+
+@solara.component
+def Choices(room: Classroom, student: Student, lang: str):
+    """The round's choices: contact per client, network hours, whom to see.
+
+    A fresh form each round; within a round, what the student has set stays as they
+    left it, and a choice sent can be changed until the deadline.
+    """
+    p = room.model.p
+    cards = room.caseload(student)
+    standard = solara.use_reactive(round(float(room.model.posts.standard[student.post]), 2))
+    network = solara.use_reactive(float(p.network_hours))
+    skipped = solara.use_reactive(frozenset())
+    problem = solara.use_reactive("")
+    sent = solara.use_reactive(student.choice is not None)
+
+    def decide() -> None:
+        see = tuple(c["serial"] for c in cards if c["serial"] not in skipped.value)
+        try:
+            room.decide(student.token, Choice(
+                network_hours=network.value if p.network_hours > 0 else None,
+                standard=standard.value, see=see if len(see) < len(cards) else None))
+            problem.set("")
+            sent.set(True)
+        except ClassError as error:
+            problem.set(error.text(lang))
+
+    # Labels above their sliders, with the value: a phone is too narrow for both on a line.
+    solara.Text(f"{t('class_standard', lang)}: {number(standard.value, lang)}")
+    solara.SliderFloat("", value=standard, min=0.0, max=float(p.max_contact_hours),
+                       step=0.05)
+    if p.network_hours > 0:
+        solara.Text(f"{t('class_network', lang)}: {number(network.value, lang)}")
+        solara.SliderFloat("", value=network, min=0.0, max=float(p.network_hours), step=0.5)
+    # One table and one list to pick from, not a widget per client: thirty phones redraw
+    # at each round's end, and the server draws them all.
+    rows = [t("class_table_head", lang), "|---|---|---|---|---|---|"]
+    rows += [f"| {c['initials']} | {number(c['need'], lang)} | {round(100 * c['openness'])}% | "
+             f"{round(100 * c['bond'])}% | {round(100 * c['progress'])}% | {c['weeks']} |"
+             for c in cards]
+    solara.Markdown(t("class_clients", lang).format(n=len(cards)) + "\n\n" + "\n".join(rows))
+    by_name = {c["initials"]: c["serial"] for c in cards}
+    solara.SelectMultiple(t("class_skip", lang), all_values=list(by_name),
+                          values=[name for name, serial in by_name.items()
+                                  if serial in skipped.value],
+                          on_value=lambda names: skipped.set(
+                              frozenset(by_name[name] for name in names)))
+    if problem.value:
+        solara.Error(problem.value)
+    solara.Button(t("class_decide_again" if sent.value else "class_decide", lang),
+                  on_click=decide, color="primary")
+    if sent.value:
+        solara.Success(t("class_sent", lang))
