@@ -238,7 +238,8 @@ def Outcomes(room: Classroom, lang: str, now: tuple[int, int]):
 
 def strategies(room: Classroom, lang: str) -> str:
     """How the students chose in the last round, in a few lines."""
-    last = [row for row in room.log if row["round"] == room.outcomes[-1]["round"]]
+    log = list(room.log)   # a copy: the clock may be adding the next round's rows
+    last = [row for row in log if row["round"] == room.outcomes[-1]["round"]]
     if not last:
         return ""
     decided = [r for r in last if r["decided"]]
@@ -253,7 +254,7 @@ def strategies(room: Classroom, lang: str) -> str:
 def debrief(room: Classroom, lang: str) -> str:
     """After the game: which ways of working kept bonds, and who burnt out."""
     final = {}
-    for row in room.log:
+    for row in list(room.log):
         final[row["student"]] = row
     bonds = [(r["mean_bond"], name) for name, r in final.items() if r["mean_bond"] != ""]
     strained = [name for name, r in final.items() if r["status"] != "working"
@@ -324,11 +325,10 @@ def Play(room: Classroom, student: Student, lang: str, now: tuple[int, int]):
         solara.Info(t("class_wait_start", lang).format(n=len(room.students)))
         return
     solara.Markdown(f"**{status_line(room, lang)}**")
-    professional = room.model.posts.agent[student.post]
-    status = professional.status if professional is not None else "vacant"
+    mine = room.me(student)
+    status = mine["status"]
     solara.Text(t("class_you", lang).format(status=t(f"class_status_{status}", lang),
-                                            stress=round(100 * professional.stress)
-                                            if professional is not None else 0))
+                                            stress=round(100 * mine["stress"])))
     if student.last_round:
         solara.Text(t("class_last_round", lang).format(**student.last_round))
     if room.state == "ended":
@@ -347,9 +347,10 @@ def Choices(room: Classroom, student: Student, lang: str):
     A fresh form each round; within a round, what the student has set stays as they
     left it, and a choice sent can be changed until the deadline.
     """
-    p = room.model.p
+    mine = room.me(student)
+    p = mine["p"]
     cards = room.caseload(student)
-    standard = solara.use_reactive(round(float(room.model.posts.standard[student.post]), 2))
+    standard = solara.use_reactive(round(mine["standard"], 2))
     network = solara.use_reactive(float(p.network_hours))
     skipped = solara.use_reactive(frozenset())
     problem = solara.use_reactive("")

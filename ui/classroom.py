@@ -262,6 +262,20 @@ class Classroom:
             self.lock.wait_for(lambda: self.version != version, timeout)
             return self.version
 
+    def me(self, student: Student) -> dict:
+        """The student's professional now, read under the class's lock (never mid-round).
+
+        Returns:
+            ``status``, ``stress``, ``standard`` (h a client a week) and the
+            parameters in force, ``p``.
+        """
+        with self.lock:
+            professional = self._professional(student)
+            return {"status": professional.status if professional is not None else "vacant",
+                    "stress": professional.stress if professional is not None else 0.0,
+                    "standard": float(self.model.posts.standard[student.post]),
+                    "p": self.model.p}
+
     def caseload(self, student: Student) -> list[dict]:
         """The student's clients in care, as their phone shows them.
 
