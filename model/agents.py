@@ -102,8 +102,8 @@ class Professional(mesa.Agent):
         chosen = {client.serial for client in clients}
         others = [c.serial for c in self.clients if c.serial not in chosen]
         booked = [c.serial for c in self.clients if c.serial in chosen]
-        self.model.sim.hold_appointments(booked, 0)
-        self.model.sim.hold_appointments(others, weeks)
+        self.model.sim.hold_appointments(self.post, booked, 0)
+        self.model.sim.hold_appointments(self.post, others, weeks)
 
     def leave(self, week: int) -> None:
         """Quit: freeze the record and leave the model."""

@@ -322,7 +322,7 @@ def time_budget(params, caseload, runs_group, staff):
 # --- 3-5. Contact, bond, progress ----------------------------------------------------
 @compiled
 def contact_week(params, clients, staff, contact_hours, class_hours, member,
-                 group_members, early_bond, uniforms, placed, totals, unbooked_until, step):
+                 group_members, early_bond, uniforms, placed, totals, records, step):
     """Steps 3-5 for every client in care: contact, bond, progress and motivation.
 
     Args:
@@ -344,9 +344,10 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         totals: Shape ``(5, posts)``, incremented per post by the contact hours
             given, their open and scripted parts, the program's hours and the clients'
             new bonds.
-        unbooked_until: Record by serial: the last step in which the client's
-            professional gives them no appointment (-1: none; a professional's choice,
-            :meth:`model.simulation.Simulation.decide`).
+        records: The client records: ``no_appointment_until`` and
+            ``no_appointment_post`` say which clients their professional holds back
+            from appointments, until which step (a choice from outside,
+            :meth:`model.simulation.Simulation.hold_appointments`).
         step: The model step being run.
 
     Returns:
@@ -357,6 +358,7 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
     # Who comes: every client in care has an appointment, unless a group session
     # replaces it this week or their professional chose to see others this week.
     comes = np.zeros(len(clients.status), np.bool_)
+    at_school = np.zeros(len(clients.status), np.bool_)  # held back, yet in class
     shown, booked = np.zeros(len(staff.status)), np.zeros(len(staff.status))
     in_class = np.zeros(len(staff.status))
     i = 0
@@ -364,8 +366,12 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         if clients.status[r] != IN_CARE:
             continue
         in_class[clients.post[r]] += 1
-        if not (member[r] and p.group_instead_of_contact) and (
-                unbooked_until[clients.serial[r]] < step):
+        held = (records.no_appointment_until[clients.serial[r]] >= step
+                and records.no_appointment_post[clients.serial[r]] == clients.post[r])
+        if held:   # no individual time; a pupil still comes to the class lesson
+            at_school[r] = uniforms[0, i] < mech.show_probability(
+                clients.bond[r], clients.motivation[r], p)
+        elif not (member[r] and p.group_instead_of_contact):
             booked[clients.post[r]] += 1
             comes[r] = uniforms[0, i] < mech.show_probability(
                 clients.bond[r], clients.motivation[r], p)
@@ -401,7 +407,7 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         else:
             new_bond = _unit(b * (1 - p.bond_decay))
         group = dose[k] if member[r] else 0.0
-        taught = lesson[k] if comes[r] else 0.0
+        taught = lesson[k] if comes[r] or at_school[r] else 0.0
         gain = mech.progress_gain(hours, automated, group, taught, new_bond, m,
                                   clients.need[r], p)
         clients.progress[r] = min(clients.progress[r] + gain, ceiling)
@@ -428,9 +434,11 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         connective += open_hours * mech.unhurried(open_hours, p)
         i += 1
     for k in range(len(staff.status)):
-        if staff.status[k] == WORKING and booked[k] > 0 and np.isnan(staff.chosen_standard[k]):
+        if staff.status[k] == WORKING and booked[k] > 0:
             per_client = contact_hours[k] / booked[k]
             staff.standard[k] += mech.standard_change(staff.standard[k], per_client, p)
+        if not np.isnan(staff.chosen_standard[k]):
+            staff.standard[k] = mech.standard_kept(staff.standard[k], staff.chosen_standard[k], p)
     return connective
 
 
@@ -885,16 +893,16 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
                        p.waiting_motivation_loss)
     group_size, members = group_members(params, clients, staff.status)  # 2
     week_status[:] = staff.status
-    for k in range(n_posts):   # a standard chosen is kept (Simulation.decide)
+    for k in range(n_posts):   # a standard kept up by choice (Simulation.decide)
         if not np.isnan(staff.chosen_standard[k]):
-            staff.standard[k] = staff.chosen_standard[k]
+            staff.standard[k] = mech.standard_kept(staff.standard[k], staff.chosen_standard[k], p)
     budget = time_budget(params, caseload, group_size > 0, staff)
     uniforms = contact_rng.random((4, caseload.sum()))                  # 3-5
     totals = np.zeros((5, n_posts))
     placed = np.zeros(len(clients.status), np.bool_)
     connective = contact_week(params, clients, staff, budget.contact, budget.teaching,
                               members, group_size.astype(np.float64), records.early_bond,
-                              uniforms, placed, totals, records.no_appointment_until, step)
+                              uniforms, placed, totals, records, step)
     kinds = (budget.admin, budget.network, totals[0] + budget.group + budget.teaching,
              totals[1], totals[2], budget.group, budget.teaching, budget.contact - totals[0],
              budget.overtime)

@@ -252,6 +252,17 @@ def standard_change(standard: np.ndarray, given: np.ndarray, p: Parameters) -> n
     return (toward - standard) / weeks
 
 
+@jitable
+def standard_kept(standard: float, floor: float, p: Parameters) -> float:
+    """A professional's standard with a floor they chose to keep (h/client/week).
+
+    The standard follows the time given (:func:`standard_change`) but not below the
+    floor, itself never above what a client can use (``max_contact_hours``): keeping a
+    standard up asks for overtime while the caseload presses (section 7.10).
+    """
+    return max(standard, min(floor, p.max_contact_hours))
+
+
 # --- 4. Bond -------------------------------------------------------------------------
 @jitable
 def unhurried_dose(open_hours: np.ndarray, p: Parameters) -> np.ndarray:

@@ -52,6 +52,10 @@ def _seed(rng) -> int:
 MAX_SEED_DIGITS = 40
 
 
+#: The longest a professional may hold a client back from appointments (weeks).
+MAX_HOLD_WEEKS = 520
+
+
 class Simulation:
     """One run's state on arrays, and its weeks.
 
@@ -211,8 +215,9 @@ class Simulation:
         Args:
             post: The post (a professional's ``post``).
             **choices: ``network_hours``: network hours a week (h), 0 up to those the
-                scenario grants (more are not spent); ``standard``: the contact per
-                client to aim for and keep (h/week), 0 up to ``max_contact_hours``.
+                scenario grants (more are not spent); ``standard``: the least contact
+                per client to keep giving (h/week), 0 up to ``max_contact_hours``: the
+                standard still follows the time given, but not below it.
 
         Raises:
             ParameterError: For an unknown post or choice, or a value out of range.
@@ -231,27 +236,32 @@ class Simulation:
         for name, value in choices.items():
             columns[name][0][post] = np.nan if value is None else value
 
-    def hold_appointments(self, serials, weeks: int = 1) -> None:
-        """Give these clients no appointment in the next ``weeks`` weeks.
+    def hold_appointments(self, post: int, serials, weeks: int = 1) -> None:
+        """The professional at ``post`` gives these clients no appointment for a while.
 
-        Their professional sees others instead: the week's contact hours go to those
-        who come (section 7.2), while the clients held back go without contact, as at
-        a missed appointment. ``weeks = 0`` books them again from the next week.
+        They see others instead: the week's contact hours go to those who come (section
+        7.2), while the clients held back go without individual contact, as at a missed
+        appointment (a pupil still comes to the class lesson). The hold is the
+        professional's: a client handed over to someone else is booked as ever.
 
         Args:
-            serials: Client serial numbers (a client's ``unique_id`` less one); those
-                who are no longer waiting or in care are passed over.
-            weeks: How many weeks, from the next.
+            post: The professional's post.
+            serials: Client serial numbers (a client's ``serial``).
+            weeks: How many weeks, from the next; 0 books them again from the next.
 
         Raises:
-            ParameterError: For a serial never seen or a negative number of weeks.
+            ParameterError: For an unknown post, a serial never seen or weeks out of
+                range.
         """
         serials = np.asarray(serials, np.int64).reshape(-1)
-        if weeks < 0:
-            raise ParameterError(f"weeks must be 0 or more, not {weeks}")
+        if not 0 <= post < len(self.posts):
+            raise ParameterError(f"no post {post}: posts are 0 to {len(self.posts) - 1}")
+        if not 0 <= weeks <= MAX_HOLD_WEEKS:
+            raise ParameterError(f"weeks must be 0 to {MAX_HOLD_WEEKS}, not {weeks}")
         if len(serials) and not (serials.min() >= 0 and serials.max() < self.clients.count):
             raise ParameterError(f"client serials are 0 to {self.clients.count - 1}")
         self.clients.record["no_appointment_until"][serials] = self.steps + weeks
+        self.clients.record["no_appointment_post"][serials] = post
 
     def change(self, **values) -> np.ndarray:
         """Change parameters from now on (see :meth:`apply`); returns the posts opened."""

@@ -37,6 +37,7 @@ _RECORD = {
     "early_bond": (np.float64, np.nan),
     "weeks_waiting": (np.int32, 0),
     "no_appointment_until": (np.int32, -1),
+    "no_appointment_post": (np.int32, -1),
 }
 
 
@@ -73,6 +74,7 @@ class ClientRecords(NamedTuple):
     early_bond: np.ndarray
     weeks_waiting: np.ndarray
     no_appointment_until: np.ndarray
+    no_appointment_post: np.ndarray
 
 
 class Staff(NamedTuple):
@@ -204,8 +206,9 @@ class Posts:
         chosen_network: Network hours a week the holder chose to spend, within those
             the scenario grants (h); NaN: the granted hours, as the model's own
             professionals spend them (:meth:`model.simulation.Simulation.decide`).
-        chosen_standard: The standard of contact per client the holder chose to keep
-            (h/week), held instead of following the time given; NaN: none.
+        chosen_standard: The least standard of contact per client the holder chose to
+            keep (h/week): the standard follows the time given as ever, but not below
+            this; NaN: no floor.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
             A list, not an object array: numpy arrays are invisible to Python's cycle
             collector, so agents (which refer to their model) held in one would keep

@@ -28,10 +28,12 @@ def started(seed: int = 3, weeks: int = 20, **extra) -> VerbindingModel:
 
 
 def test_choices_that_match_the_models_own_change_nothing():
-    alone = started(network_hours=3.0)
-    chosen = started(network_hours=3.0, weeks=0)
+    alone = started(network_hours=3.0, standardisation=0.5)
+    chosen = started(network_hours=3.0, standardisation=0.5, weeks=0)
     for professional in chosen.posts.agent:
-        professional.decide(network_hours=3.0)   # what the model spends anyway
+        # What the model spends anyway, and a floor under the standard it never reaches:
+        # a low "standard" cannot skip the protocol's items (they follow the standard).
+        professional.decide(network_hours=3.0, standard=0.0)
     for _ in range(20):
         chosen.step()
     assert weekly(chosen) == weekly(alone)
@@ -110,8 +112,37 @@ def test_choices_out_of_bounds_are_refused_with_what_is_allowed():
         model.sim.decide(0, overtime=3.0)
     with pytest.raises(ParameterError, match="no post 99: posts are 0 to 5"):
         model.sim.decide(99, standard=0.5)
-    with pytest.raises(ParameterError, match="weeks must be 0 or more"):
-        model.sim.hold_appointments([0], -1)
+    with pytest.raises(ParameterError, match="weeks must be 0 to 520"):
+        model.sim.hold_appointments(0, [0], -1)
     with pytest.raises(ParameterError, match="client serials are 0 to"):
-        model.sim.hold_appointments([10**6])
+        model.sim.hold_appointments(0, [10**6])
     assert np.isnan(model.posts.chosen_network).all()   # nothing half-set
+
+
+def test_a_pupil_held_back_from_individual_attention_still_learns_in_class():
+    def hold(model):
+        me = model.posts.agent[0]
+        decided["pupils"] = {c.serial: c.progress for c in me.clients}
+        me.see_only([])
+
+    decided = {}
+    school = {"school_year_weeks": 40, "class_hours": 10.0, "hours_per_week": 40.0,
+              "arrivals_per_week": 30.0}
+    _, chosen = paired(hold, **school)
+    pupils = [c for c in chosen.posts.agent[0].clients if c.serial in decided["pupils"]]
+    assert pupils and chosen.week_hours["open"][0] == 0.0   # no individual time at all
+    assert sum(c.progress > decided["pupils"][c.serial] for c in pupils) > len(pupils) / 2
+
+
+def test_a_hold_is_the_professionals_and_ends_when_the_client_is_handed_over():
+    model = started(arrivals_per_week=9.0)
+    last = model.posts.agent[-1]
+    moved = last.clients
+    last.see_only([], weeks=10)
+    bonds = {c.serial: c.bond for c in moved}
+    model.change(professionals=len(model.posts) - 1)   # the post closes: handed over
+    model.step()
+    decay = model.p.bond_decay
+    seen = [c for c in moved if c.status == "in_care"
+            and c.bond != pytest.approx(bonds[c.serial] * (1 - decay))]
+    assert seen   # booked by their new professional, not held back by the old

@@ -408,7 +408,7 @@ def apply_choice(model: VerbindingModel, post: int, choice: Choice | None, weeks
     if professional is None:   # a vacant post: nobody to see anyone
         return
     if choice.see is None:
-        model.sim.hold_appointments([c.serial for c in professional.clients], 0)
+        model.sim.hold_appointments(post, [c.serial for c in professional.clients], 0)
     else:
         wanted = set(choice.see)
         professional.see_only([c for c in professional.clients if c.serial in wanted], weeks)
