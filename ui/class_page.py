@@ -244,10 +244,11 @@ def strategies(room: Classroom, lang: str) -> str:
         return ""
     decided = [r for r in last if r["decided"]]
     fewer = sum(1 for r in decided if r["clients_skipped"] > 0)
-    standards = [r["standard"] for r in decided if r["standard"] != ""]
+    standards = [r["standard"] for r in decided if r["standard"] not in ("", 0)]
     no_network = sum(1 for r in decided if r["network_hours"] == 0)
     return t("class_strategies", lang).format(
         decided=len(decided), of=len(last), fewer=fewer, no_network=no_network,
+        kept=len(standards),
         standard=number(sum(standards) / len(standards), lang) if standards else "–")
 
 
@@ -350,7 +351,7 @@ def Choices(room: Classroom, student: Student, lang: str):
     mine = room.me(student)
     p = mine["p"]
     cards = room.caseload(student)
-    standard = solara.use_reactive(round(mine["standard"], 2))
+    standard = solara.use_reactive(0.0)   # no floor: as the time allows
     network = solara.use_reactive(float(p.network_hours))
     skipped = solara.use_reactive(frozenset())
     problem = solara.use_reactive("")
@@ -361,7 +362,7 @@ def Choices(room: Classroom, student: Student, lang: str):
         try:
             room.decide(student.token, Choice(
                 network_hours=network.value if p.network_hours > 0 else None,
-                standard=standard.value, see=see if len(see) < len(cards) else None))
+                standard=standard.value or None, see=see if len(see) < len(cards) else None))
             problem.set("")
             sent.set(True)
         except ClassError as error:

@@ -306,11 +306,12 @@ TEXT = {
     "class_lever_note": ("{lever} changed to {value} from round {round}.",
                          "{lever} veranderd naar {value} vanaf ronde {round}."),
     "class_strategies": ("Last round {decided} of {of} decided: {fewer} saw only some of "
-                         "their clients, {no_network} skipped their network time; contact "
-                         "aimed for per client: {standard} h on average.",
+                         "their clients, {no_network} skipped their network time, {kept} kept "
+                         "their contact per client up (at least {standard} h on average).",
                          "Vorige ronde kozen {decided} van {of}: {fewer} zagen maar een deel "
-                         "van hun cliënten, {no_network} sloegen hun netwerktijd over; "
-                         "beoogd contact per cliënt: gemiddeld {standard} uur."),
+                         "van hun cliënten, {no_network} sloegen hun netwerktijd over, {kept} "
+                         "hielden hun contact per cliënt op peil (gemiddeld minstens "
+                         "{standard} uur)."),
     "class_debrief": ("Debrief", "Nabespreking"),
     "class_best_bond": ("Strongest bonds at the end: {name} (mean bond {bond}).",
                         "Sterkste banden aan het eind: {name} (gemiddelde band {bond})."),
@@ -343,8 +344,9 @@ TEXT = {
     "class_not_working": ("You are not at work this round: the model looks after your "
                           "clients.", "Je bent deze ronde niet aan het werk: het model zorgt "
                           "voor je cliënten."),
-    "class_standard": ("Contact per client I aim for (hours a week)",
-                       "Contact per cliënt dat ik wil geven (uur per week)"),
+    "class_standard": ("Keep my contact per client at least (hours a week; 0: as my time "
+                       "allows)", "Mijn contact per cliënt minstens (uur per week; 0: zoals "
+                       "mijn tijd het toelaat)"),
     "class_network": ("Network hours a week", "Netwerkuren per week"),
     "class_clients": ("My {n} clients (need: 1 is a typical client's):",
                       "Mijn {n} cliënten (behoefte: 1 is die van een gewone cliënt):"),
