@@ -25,55 +25,67 @@ import json
 import shutil
 import statistics
 import time
+from contextlib import contextmanager
 
 from ui import serve
 from ui.explore import SETTLED
 
 
-def measure(steps: int = 20) -> dict[str, float]:
-    """Run both measurements and return their figures."""
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def served_browser():
+    """A fresh app server (:func:`ui.serve.start`) and Debian's Chromium: ``(browser, url)``."""
+    from playwright.sync_api import sync_playwright
 
     server, url = serve.start()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"),
                                         args=serve.CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(url)
-            button = page.get_by_role("button", name="Step", exact=True)
-            expect(button).to_be_enabled(timeout=60_000)
-            page.wait_for_function(SETTLED, polling="raf", timeout=60_000)  # page loaded
-            for k in range(1, steps + 1):   # a run to leave behind as the faded trace
-                button.click()
-                page.get_by_text(f"Week {k}", exact=True).wait_for(timeout=30_000)
-            page.get_by_role("button", name="Reset", exact=True).click()
-            page.get_by_text("Week 0", exact=True).wait_for(timeout=30_000)
-            page.wait_for_function(SETTLED, polling="raf", timeout=60_000)
-            times, week_times = [], []
-            for k in range(1, steps + 1):
-                clicked = time.perf_counter()
-                button.click()
-                page.get_by_text(f"Week {k}", exact=True).wait_for(timeout=30_000)
-                week_times.append(1000 * (time.perf_counter() - clicked))
-                page.wait_for_function(SETTLED, polling="raf", timeout=30_000)
-                times.append(1000 * (time.perf_counter() - clicked))
-            opened = time.perf_counter()
-            page.goto(f"{url}/compare?s=care,care-high-caseload,care-admin-automation&r=20"
-                      "&w=104&run=1")
-            expect(page.get_by_text("Difference from the base")).to_be_visible(
-                timeout=600_000)
-            compare_s = time.perf_counter() - opened
-            download = page.get_by_role("button", name="Download report (HTML)")
-            expect(download).to_be_enabled(timeout=60_000)
-            page.wait_for_timeout(1000)   # the page settles after drawing the results
-            clicked = time.perf_counter()
-            with page.expect_download(timeout=300_000):
-                download.click()
-            report_s = time.perf_counter() - clicked
-            browser.close()
+            try:
+                yield browser, url
+            finally:
+                browser.close()
     finally:
         server.terminate()
+
+
+def measure(steps: int = 20) -> dict[str, float]:
+    """Run both measurements and return their figures."""
+    from playwright.sync_api import expect
+
+    with served_browser() as (browser, url):
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(url)
+        button = page.get_by_role("button", name="Step", exact=True)
+        expect(button).to_be_enabled(timeout=60_000)
+        page.wait_for_function(SETTLED, polling="raf", timeout=60_000)  # page loaded
+        for k in range(1, steps + 1):   # a run to leave behind as the faded trace
+            button.click()
+            page.get_by_text(f"Week {k}", exact=True).wait_for(timeout=30_000)
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.get_by_text("Week 0", exact=True).wait_for(timeout=30_000)
+        page.wait_for_function(SETTLED, polling="raf", timeout=60_000)
+        times, week_times = [], []
+        for k in range(1, steps + 1):
+            clicked = time.perf_counter()
+            button.click()
+            page.get_by_text(f"Week {k}", exact=True).wait_for(timeout=30_000)
+            week_times.append(1000 * (time.perf_counter() - clicked))
+            page.wait_for_function(SETTLED, polling="raf", timeout=30_000)
+            times.append(1000 * (time.perf_counter() - clicked))
+        opened = time.perf_counter()
+        page.goto(f"{url}/compare?s=care,care-high-caseload,care-admin-automation&r=20"
+                  "&w=104&run=1")
+        expect(page.get_by_text("Difference from the base")).to_be_visible(
+            timeout=600_000)
+        compare_s = time.perf_counter() - opened
+        download = page.get_by_role("button", name="Download report (HTML)")
+        expect(download).to_be_enabled(timeout=60_000)
+        page.wait_for_timeout(1000)   # the page settles after drawing the results
+        clicked = time.perf_counter()
+        with page.expect_download(timeout=300_000):
+            download.click()
+        report_s = time.perf_counter() - clicked
     return {"step_ms_median": round(statistics.median(times), 1),
             "step_ms_max": round(max(times), 1),
             "week_ms_median": round(statistics.median(week_times), 1),
@@ -89,43 +101,36 @@ def measure_class(students: int = CLASS_STUDENTS, rounds: int = CLASS_ROUNDS
     """Class mode: from the teacher's Next round to every phone showing the new round."""
     import re
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    server, url = serve.start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=serve.CHROMIUM_FLAGS)
-            teacher = browser.new_page(viewport={"width": 1600, "height": 1000})
-            teacher.goto(f"{url}/class")
-            teacher.get_by_role("slider").nth(0).focus()
-            teacher.keyboard.press("End")   # as many rounds as allowed
-            teacher.get_by_role("slider").nth(2).focus()
-            teacher.keyboard.press("End")   # the longest deadline: rounds end on the click
-            teacher.get_by_role("button", name="Open the class").click()
-            expect(teacher).to_have_url(re.compile(r"[?&]key="), timeout=60_000)
-            code = re.search(r"code=([A-Z0-9]+)", teacher.url).group(1)
-            context = browser.new_context(viewport={"width": 390, "height": 844})
-            phones = [context.new_page() for _ in range(students)]
-            for i, phone in enumerate(phones):
-                phone.goto(f"{url}/join?code={code}")
-                phone.get_by_label("Your name (the class sees it)").fill(f"student {i}")
-                phone.get_by_role("button", name="Join").click()
-            expect(teacher.get_by_text(f"{students} joined")).to_be_visible(timeout=120_000)
-            teacher.get_by_role("button", name="Start").click()
-            times = []
-            for k in range(2, rounds + 2):
-                for phone in phones:   # every phone settled on the round before
-                    expect(phone.get_by_text(re.compile(rf"^Round {k - 1} of"))
-                           ).to_be_visible(timeout=60_000)
-                clicked = time.perf_counter()
-                teacher.get_by_role("button", name="Next round").click()
-                for phone in phones:
-                    phone.get_by_text(re.compile(rf"^Round {k} of")).wait_for(timeout=60_000)
-                times.append(1000 * (time.perf_counter() - clicked))
-            browser.close()
-    finally:
-        server.terminate()
+    with served_browser() as (browser, url):
+        teacher = browser.new_page(viewport={"width": 1600, "height": 1000})
+        teacher.goto(f"{url}/class")
+        teacher.get_by_role("slider").nth(0).focus()
+        teacher.keyboard.press("End")   # as many rounds as allowed
+        teacher.get_by_role("slider").nth(2).focus()
+        teacher.keyboard.press("End")   # the longest deadline: rounds end on the click
+        teacher.get_by_role("button", name="Open the class").click()
+        expect(teacher).to_have_url(re.compile(r"[?&]key="), timeout=60_000)
+        code = re.search(r"code=([A-Z0-9]+)", teacher.url).group(1)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        phones = [context.new_page() for _ in range(students)]
+        for i, phone in enumerate(phones):
+            phone.goto(f"{url}/join?code={code}")
+            phone.get_by_label("Your name (the class sees it)").fill(f"student {i}")
+            phone.get_by_role("button", name="Join").click()
+        expect(teacher.get_by_text(f"{students} joined")).to_be_visible(timeout=120_000)
+        teacher.get_by_role("button", name="Start").click()
+        times = []
+        for k in range(2, rounds + 2):
+            for phone in phones:   # every phone settled on the round before
+                expect(phone.get_by_text(re.compile(rf"^Round {k - 1} of"))
+                       ).to_be_visible(timeout=60_000)
+            clicked = time.perf_counter()
+            teacher.get_by_role("button", name="Next round").click()
+            for phone in phones:
+                phone.get_by_text(re.compile(rf"^Round {k} of")).wait_for(timeout=60_000)
+            times.append(1000 * (time.perf_counter() - clicked))
     return {"class_students": students,
             "class_round_ms_median": round(statistics.median(times), 1),
             "class_round_ms_max": round(max(times), 1)}
