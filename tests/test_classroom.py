@@ -186,3 +186,18 @@ def test_the_teacher_downloads_the_log_and_nobody_else(classes):
     assert "Ada" in text and len(text.splitlines()) == 1 + 2 * 3
     with pytest.raises(ClassError):
         room.log_csv("")
+
+
+def test_the_dashboard_charts_the_class_against_the_bots_round_by_round(classes):
+    from ui.charts import class_rounds_spec
+
+    room, _ = opened(classes, lever=("standardisation", 0.8, 2))
+    room.start(room.teacher_key)
+    room.next_round(room.teacher_key)
+    room.next_round(room.teacher_key)
+    spec = class_rounds_spec(room.outcomes, "goals", "class_goals", "nl", room.lever[2])
+    lines, lever = spec["layer"]
+    assert {row["run"] for row in lines["data"]["values"]} == {"De klas", "Alleen bots"}
+    assert [row["round"] for row in lines["data"]["values"]] == [1, 1, 2, 2]
+    assert lever["data"]["values"] == [{"round": 1.5}]   # before the lever's round
+    assert spec["title"] == "Behaalde doelen"

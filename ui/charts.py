@@ -140,6 +140,44 @@ def panel_spec(model, panel: str, names: list[str], lang: str, previous: dict | 
                  lang)
 
 
+#: Class mode: the class's run and the bots' in their colours (Okabe-Ito).
+CLASS_COLOURS = {"class_class": "#0072B2", "class_bots": "#999999"}
+
+
+def class_rounds_spec(outcomes: list[dict], figure: str, label: str, lang: str,
+                      lever_round: int | None = None) -> dict:
+    """Class mode: one figure after each round, the class's run against the bots'.
+
+    Args:
+        outcomes: :attr:`ui.classroom.Classroom.outcomes`.
+        figure: The figure (a key of :func:`ui.classroom.run_figures`).
+        label: The chart's title (a key of the texts).
+        lang: The page's language.
+        lever_round: The round from which the teacher's lever changed, marked by a
+            dashed line; None for none.
+    """
+    rows = [{"round": o["round"], "value": round(float(o[run][figure]), 4),
+             "run": t(run_key, lang)}
+            for o in outcomes for run, run_key in (("class", "class_class"),
+                                                    ("bots", "class_bots"))]
+    colour = {"field": "run", "type": "nominal", "title": None,
+              "legend": {"orient": "bottom"},
+              "scale": {"domain": [t(k, lang) for k in CLASS_COLOURS],
+                        "range": list(CLASS_COLOURS.values())}}
+    x = {"field": "round", "type": "quantitative", "title": t("class_round_axis", lang),
+         "axis": {"format": "d", "tickMinStep": 1}}
+    layers = [{"data": {"name": f"class_{figure}", "values": rows},
+               "mark": {"type": "line", "strokeWidth": 3, "point": True},
+               "encoding": {"x": x, "y": {"field": "value", "type": "quantitative",
+                                          "title": None}, "color": colour}},
+              {"data": {"name": f"lever_{figure}", "values": [] if lever_round is None
+                        else [{"round": lever_round - 0.5}]},
+               "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#555"},
+               "encoding": {"x": {"field": "round", "type": "quantitative"}}}]
+    return _spec(t(label, lang), {"width": "container", "height": 150, "layer": layers},
+                 lang)
+
+
 def time_split_spec(model, lang: str) -> dict:
     """Hours per working professional per week, stacked by kind, with the contract line."""
     working = np.maximum(weekly(model, "working"), 1)

@@ -19,6 +19,7 @@ import solara
 import solara.lab
 
 from experiments.scenarios import available, load_shipped
+from ui.charts import class_rounds_spec
 from ui.classroom import (
     CLASSES,
     ROUND_SECONDS,
@@ -29,6 +30,7 @@ from ui.classroom import (
     Classroom,
     Student,
 )
+from ui.explore import chart
 from ui.i18n import number, parameter_label, refusal, t
 
 #: Seconds between redraws of a page for its round's clock, when nothing else changes.
@@ -227,6 +229,12 @@ def Outcomes(room: Classroom, lang: str, now: tuple[int, int]):
         rows.append(f"| {t(label, lang)} | {number(last['class'][name], lang)} | "
                     f"{number(last['bots'][name], lang)} |")
     solara.Markdown(t("class_against_bots", lang) + "\n\n" + "\n".join(rows))
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for name, label in (("goals", "class_goals"), ("mean_bond", "class_bond"),
+                            ("stress", "class_stress")):
+            with solara.Column(style={"min-width": "300px", "flex": "1"}):
+                chart(class_rounds_spec(room.outcomes, name, label, lang,
+                                        room.lever[2] if room.lever else None))
     if room.lever:
         name, value, at = room.lever
         solara.Text(t("class_lever_note", lang).format(

@@ -298,6 +298,7 @@ TEXT = {
                     "Ronde {round} van {rounds} · week {week} · nog {s} s om te kiezen"),
     "class_paused": ("paused", "gepauzeerd"),
     "class_figure": ("So far", "Tot nu toe"),
+    "class_round_axis": ("After round", "Na ronde"),
     "class_class": ("The class", "De klas"),
     "class_bots": ("Bots only", "Alleen bots"),
     "class_against_bots": ("The class's run against the same scenario played by bots alone "
