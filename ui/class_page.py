@@ -35,9 +35,10 @@ from ui.i18n import number, parameter_label, refusal, t
 
 #: Seconds between redraws of a page for its round's clock, when nothing else changes.
 CLOCK_SECONDS = 3.0
-#: Levers a teacher may change halfway: those the model takes mid-run, with a range.
-LEVERS = ("standardisation", "admin_hours_per_client", "caseload_cap", "automation",
-          "network_hours", "professionals")
+#: Levers a teacher may change halfway: those the model takes mid-run and that do not
+#: depend on the class's size (a change of professionals could close a student's post).
+LEVERS = ("standardisation", "admin_hours_per_client", "admin_hours_fixed", "caseload_cap",
+          "automation", "automated_contact_share", "network_hours", "client_voice")
 BIG = {"font-size": "20px"}
 
 
@@ -144,11 +145,16 @@ def OpenForm(lang: str):
     solara.SliderInt(t("class_seconds", lang), value=seconds, min=ROUND_SECONDS[0], max=300,
                      step=15)
     labels = {"": t("class_no_lever", lang)} | {n: parameter_label(n, lang) for n in LEVERS}
+
+    def pick(label: str) -> None:   # a lever starts from the preset's own value
+        name = next(k for k, v in labels.items() if v == label)
+        lever.set(name)
+        if name:
+            value.set(float(getattr(load_shipped(preset.value).parameters(), name)))
     with solara.Row():
         solara.Select(t("class_lever", lang), values=[labels[k] for k in labels],
                       value=labels[lever.value],
-                      on_value=lambda label: lever.set(
-                          next(k for k, v in labels.items() if v == label)))
+                      on_value=pick)
         if lever.value:
             solara.InputFloat(t("class_lever_value", lang), value=value)
             solara.InputInt(t("class_lever_round", lang), value=at)
