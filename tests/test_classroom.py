@@ -175,7 +175,8 @@ def test_a_latecomer_takes_a_bot_until_none_is_left(classes):
 
 
 def test_the_teacher_downloads_the_log_and_nobody_else(classes):
-    room, (ada, *_) = opened(classes, lever=("admin_hours_per_client", 0.4, 2))
+    room, (ada, *_) = opened(classes, names=("Ada", "Bram", "=HYPERLINK(1)"),
+                             lever=("admin_hours_per_client", 0.4, 2))
     room.start(room.teacher_key)
     room.decide(ada, Choice(standard=0.4))
     room.next_round(room.teacher_key)
@@ -184,6 +185,7 @@ def test_the_teacher_downloads_the_log_and_nobody_else(classes):
     text = room.log_csv(room.teacher_key)
     assert text.splitlines()[0] == ",".join(LOG_COLUMNS)
     assert "Ada" in text and len(text.splitlines()) == 1 + 2 * 3
+    assert ",'=HYPERLINK(1)," in text   # a typed name is never a spreadsheet formula
     with pytest.raises(ClassError):
         room.log_csv("")
 

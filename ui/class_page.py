@@ -247,7 +247,9 @@ def Outcomes(room: Classroom, lang: str, now: tuple[int, int]):
             lever=parameter_label(name, lang), value=number(value, lang), round=at))
     solara.Markdown(strategies(room, lang))
     if room.state == "ended":
-        solara.Markdown(debrief(room, lang))
+        solara.Markdown(f"### {t('class_debrief', lang)}")
+        for line in debrief(room, lang):   # text, never Markdown: names are typed
+            solara.Text(line)
 
 
 def strategies(room: Classroom, lang: str) -> str:
@@ -266,15 +268,18 @@ def strategies(room: Classroom, lang: str) -> str:
         standard=number(sum(standards) / len(standards), lang) if standards else "–")
 
 
-def debrief(room: Classroom, lang: str) -> str:
-    """After the game: which ways of working kept bonds, and who burnt out."""
+def debrief(room: Classroom, lang: str) -> list[str]:
+    """After the game: which ways of working kept bonds, and who burnt out.
+
+    Plain lines, shown as text: they hold names students typed.
+    """
     final = {}
     for row in list(room.log):
         final[row["student"]] = row
     bonds = [(r["mean_bond"], name) for name, r in final.items() if r["mean_bond"] != ""]
     strained = [name for name, r in final.items() if r["status"] != "working"
                 or r["stress"] >= room.model.p.burnout_threshold]
-    lines = [f"### {t('class_debrief', lang)}"]
+    lines = []
     if bonds:
         best = max(bonds)
         lines.append(t("class_best_bond", lang).format(name=best[1],
@@ -283,7 +288,7 @@ def debrief(room: Classroom, lang: str) -> str:
     last = room.outcomes[-1]
     lines.append(t("class_end_goals", lang).format(
         ours=number(last["class"]["goals"], lang), bots=number(last["bots"]["goals"], lang)))
-    return "\n\n".join(lines)
+    return lines
 
 
 # --- A student --------------------------------------------------------------------------
@@ -335,7 +340,7 @@ def JoinForm(code: str, lang: str):
 @solara.component
 def Play(room: Classroom, student: Student, lang: str, now: tuple[int, int]):
     """One professional: their state, their clients, and the round's choices."""
-    solara.Markdown(f"## {student.name}")
+    solara.Text(student.name, style={"font-size": "28px", "font-weight": "bold"})  # as typed
     if room.state == "open":
         solara.Info(t("class_wait_start", lang).format(n=len(room.students)))
         return

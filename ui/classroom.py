@@ -309,7 +309,8 @@ class Classroom:
             columns = list(LOG_COLUMNS)
             writer = csv.DictWriter(out, columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(self.log)
+            writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()}
+                             for row in self.log)
             return out.getvalue()
 
     # --- inside -----------------------------------------------------------------------
@@ -442,6 +443,13 @@ def class_values(preset: str, students: int) -> dict:
     values["professionals"] = size
     values["arrivals_per_week"] = round(p.arrivals_per_week * size / p.professionals, 2)
     return values
+
+
+def spreadsheet_safe(value):
+    """A value for a CSV cell that no spreadsheet reads as a formula (names are typed)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def initials(serial: int) -> str:

@@ -63,7 +63,7 @@ def test_a_class_plays_from_joining_to_the_debrief(page: Page, app_url, browser,
     expect(page.get_by_text(re.compile(r"Last round 1 of 2 decided: 1 saw only some"))
            ).to_be_visible(timeout=WAIT)
     ada.reload()   # a reload gets the same professional back
-    expect(ada.get_by_role("heading", name="Ada")).to_be_visible(timeout=WAIT)
+    expect(ada.get_by_text("Ada", exact=True)).to_be_visible(timeout=WAIT)
     expect(ada.get_by_text(re.compile(r"^Round 2 of 6"))).to_be_visible()
     page.get_by_role("button", name="End the game").click()
     expect(page.get_by_text("Debrief")).to_be_visible(timeout=WAIT)
