@@ -157,9 +157,14 @@ def tiny_calibration(folder: Path, seed: int = 3, fail_after: int | None = None,
     return calibration.run(folder, settings, executor or Failing())
 
 
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    """One tiny calibration run through, shared by the tests that only read it."""
+    return tiny_calibration(tmp_path_factory.mktemp("whole"))
+
+
 @pytest.mark.slow
-def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_path):
-    whole = tiny_calibration(tmp_path / "whole")
+def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_path, whole):
     with DaskExecutor("local", workers=2) as dask:
         on_dask = tiny_calibration(tmp_path / "dask", executor=dask)
     pd.testing.assert_frame_equal(on_dask.evaluations, whole.evaluations)
@@ -177,8 +182,9 @@ def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_pat
 
 
 @pytest.mark.slow
-def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_own(tmp_path):
-    cal = tiny_calibration(tmp_path)
+def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_own(tmp_path,
+                                                                                     whole):
+    cal = whole
     point = cal.point
     draw = cal.posterior().set_index("run_id").loc[point["draw"]]
     assert point["parameters"] == {n: float(f"{draw[n]:.4g}") for n in calibration.priors()}
