@@ -89,7 +89,7 @@ class Choice:
     see: tuple[int, ...] | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Student:
     """One student: a chosen name, the token of their page, the post they play."""
 
@@ -100,7 +100,7 @@ class Student:
     last_round: dict[str, int] = field(default_factory=dict)   # what became of clients
 
 
-@dataclass
+@dataclass(eq=False)   # one class is itself: pages compare it by identity, cheaply
 class Classroom:
     """One class: its settings, students, the two runs and the log of decisions.
 
