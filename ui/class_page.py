@@ -4,14 +4,17 @@ The class itself lives in :mod:`ui.classroom`, shared by every tab of the server
 page holds only its address: the teacher's has the join code and the teacher key, a
 student's the join code and their token, so a reload finds the same class and the same
 professional. Each page waits on its class in a thread of its own and draws anew when
-the class changes (a student joins or decides, a round ends), or every few seconds for
-the round's clock.
+the class changes (a student joins or decides, a round ends); the round's clock counts
+down in the browser (``ui/countdown.vue``), so thirty phones cost the server nothing
+between changes. A round's end redraws every page: a student's form stays and takes
+the new round's values (no new widgets), and their clients are a plain HTML table.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from html import escape
 from urllib.parse import urlencode
 
 import segno
@@ -33,8 +36,8 @@ from ui.classroom import (
 from ui.explore import chart
 from ui.i18n import number, parameter_label, refusal, t
 
-#: Seconds between redraws of a page for its round's clock, when nothing else changes.
-CLOCK_SECONDS = 3.0
+#: Seconds between a page's checks, while its class does not change, that it is open.
+WATCH_SECONDS = 3.0
 #: Levers a teacher may change halfway: those the model takes mid-run and that do not
 #: depend on the class's size (a change of professionals could close a student's post).
 LEVERS = ("standardisation", "admin_hours_per_client", "admin_hours_fixed", "caseload_cap",
@@ -42,32 +45,26 @@ LEVERS = ("standardisation", "admin_hours_per_client", "admin_hours_fixed", "cas
 BIG = {"font-size": "20px"}
 
 
-def use_class(room: Classroom | None) -> tuple[int, int]:
-    """Redraw the calling page whenever ``room`` changes, and every few seconds.
+def use_class(room: Classroom | None) -> int:
+    """Redraw the calling page whenever ``room`` changes.
 
     Returns:
-        The class's version and a count of the clock's beats: pass them on to the
-        components that show the class (a component is drawn anew only when what it is
-        given changes, and the class is the same object throughout).
+        The class's version: pass it on to the components that show the class (a
+        component is drawn anew only when what it is given changes, and the class is
+        the same object throughout).
     """
     seen, set_seen = solara.use_state(room.version if room else 0)
-    ticks, set_ticks = solara.use_state(0)
 
     def watch(cancel: threading.Event) -> None:
-        version, beat = seen, 0
+        version = seen
         while room is not None and not cancel.is_set():
-            changed = room.wait(version, CLOCK_SECONDS)
-            if cancel.is_set():
-                return
-            if changed != version:
+            changed = room.wait(version, WATCH_SECONDS)
+            if changed != version and not cancel.is_set():
                 version = changed
                 set_seen(changed)
-            else:
-                beat += 1
-                set_ticks(beat)
 
     solara.use_thread(watch, [room.code if room else None], intrusive_cancel=False)
-    return seen, ticks
+    return seen
 
 
 def join_address(code: str, lang: str) -> str:
@@ -83,11 +80,29 @@ def qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=8, border=2)
 
 
-def seconds_left(room: Classroom) -> int:
-    """Whole seconds to the round's deadline (its clock stopped while paused)."""
+def seconds_left(room: Classroom) -> float:
+    """Seconds to the round's deadline (its clock stopped while paused)."""
     if room.state == "paused":
-        return round(room.left)
-    return max(0, round(room.deadline - time.monotonic()))
+        return room.left
+    return max(0.0, room.deadline - time.monotonic())
+
+
+@solara.component_vue("countdown.vue")
+def Countdown(seconds: float, running: bool, text: str, stamp: int):
+    """``text`` with ``{s}`` the whole seconds left, counted down in the browser.
+
+    Counts from ``seconds`` while ``running``; a new ``stamp`` (the class's version)
+    starts the count again from the ``seconds`` given with it.
+    """
+
+
+@solara.component
+def Clock(room: Classroom, lang: str, version: int):
+    """The round's clock, or nothing between rounds."""
+    if room.state in ("running", "paused"):
+        running = room.state == "running"
+        Countdown(seconds=seconds_left(room), running=running, stamp=version,
+                  text=t("class_left" if running else "class_paused", lang))
 
 
 # --- The teacher ------------------------------------------------------------------------
@@ -101,7 +116,7 @@ def Teacher(lang: str, query: dict):
             room.check_key(query.get("key", ""))
         except ClassError as error:
             room, problem = None, error.text(lang)
-    now = use_class(room)
+    version = use_class(room)
     with solara.Column(style={**BIG, "padding": "12px"}):
         solara.Markdown(f"## {t('class_mode', lang)}")
         if problem:
@@ -109,7 +124,7 @@ def Teacher(lang: str, query: dict):
         if room is None:
             OpenForm(lang)
         else:
-            Dashboard(room, query["key"], lang, now)
+            Dashboard(room, query["key"], lang, version)
 
 
 @solara.component
@@ -164,7 +179,7 @@ def OpenForm(lang: str):
 
 
 @solara.component
-def Dashboard(room: Classroom, key: str, lang: str, now: tuple[int, int]):
+def Dashboard(room: Classroom, key: str, lang: str, version: int):
     """The join code and QR for the projector; the game's controls and outcomes."""
     problem = solara.use_reactive("")
 
@@ -188,6 +203,7 @@ def Dashboard(room: Classroom, key: str, lang: str, now: tuple[int, int]):
                       color="primary", disabled=not room.students)
     else:
         solara.Markdown(f"### {status_line(room, lang)}")
+        Clock(room, lang, version)
         solara.Text(f"{t('class_code', lang)}: {room.code} · "
                     f"{t('class_joined', lang).format(n=len(room.students))}")
         if room.state in ("running", "paused"):
@@ -199,7 +215,7 @@ def Dashboard(room: Classroom, key: str, lang: str, now: tuple[int, int]):
                 solara.Button(t("class_next", lang), on_click=lambda: act(room.next_round),
                               color="primary")
                 solara.Button(t("class_end", lang), on_click=lambda: act(room.end))
-        Outcomes(room, lang, now)
+        Outcomes(room, lang, version)
         if room.log:
             solara.FileDownload(lambda: room.log_csv(key).encode("utf-8"),
                                 filename=f"class-{room.code}.csv",
@@ -209,12 +225,10 @@ def Dashboard(room: Classroom, key: str, lang: str, now: tuple[int, int]):
 
 
 def status_line(room: Classroom, lang: str) -> str:
-    """Round, week and what the class is doing, in a line."""
+    """Round and week, or the game's end, in a line (the clock is :func:`Clock`)."""
     if room.state == "ended":
         return t("class_over", lang).format(week=room.week)
-    return t("class_round", lang).format(round=room.round, rounds=room.rounds, week=room.week,
-                                         s=seconds_left(room)) + (
-        f" · {t('class_paused', lang)}" if room.state == "paused" else "")
+    return t("class_round", lang).format(round=room.round, rounds=room.rounds, week=room.week)
 
 
 #: The figures the dashboard compares, class against bots: (key, text key, better high).
@@ -224,7 +238,7 @@ FIGURES = (("goals", "class_goals", True), ("dropouts", "class_dropouts", False)
 
 
 @solara.component
-def Outcomes(room: Classroom, lang: str, now: tuple[int, int]):
+def Outcomes(room: Classroom, lang: str, version: int):
     """The class's run against the bots' (same seed), the lever, the strategies."""
     if not room.outcomes:
         return
@@ -302,14 +316,15 @@ def StudentPage(lang: str, query: dict):
             student = room.student(query["me"])
         except ClassError as error:
             room, problem = None, error.text(lang)
-    now = use_class(room)
+    version = use_class(room)
+    solara.Style(CLIENTS_CSS)
     with solara.Column(style={**BIG, "padding": "12px", "max-width": "640px"}):
         if problem:
             solara.Error(problem)
         if student is None:
             JoinForm(query.get("code", ""), lang)
         else:
-            Play(room, student, lang, now)
+            Play(room, student, lang, version)
 
 
 @solara.component
@@ -338,13 +353,14 @@ def JoinForm(code: str, lang: str):
 
 
 @solara.component
-def Play(room: Classroom, student: Student, lang: str, now: tuple[int, int]):
+def Play(room: Classroom, student: Student, lang: str, version: int):
     """One professional: their state, their clients, and the round's choices."""
     solara.Text(student.name, style={"font-size": "28px", "font-weight": "bold"})  # as typed
     if room.state == "open":
         solara.Info(t("class_wait_start", lang).format(n=len(room.students)))
         return
-    solara.Markdown(f"**{status_line(room, lang)}**")
+    solara.Text(status_line(room, lang), style={"font-weight": "bold"})
+    Clock(room, lang, version)
     mine = room.me(student)
     status = mine["status"]
     solara.Text(t("class_you", lang).format(status=t(f"class_status_{status}", lang),
@@ -357,59 +373,92 @@ def Play(room: Classroom, student: Student, lang: str, now: tuple[int, int]):
     if status != "working":
         solara.Warning(t("class_not_working", lang))
         return
-    Choices(room, student, lang).key(f"round {room.round}")   # a fresh form each round
+    Choices(room, student, lang, room.round, student.choice is not None)
+
+
+def use_value_for(context, default):
+    """A form's value that starts again from ``default`` whenever ``context`` changes.
+
+    Returns:
+        The value and its setter.
+    """
+    state = solara.use_reactive((context, default))
+    value = state.value[1] if state.value[0] == context else default
+    return value, lambda new: state.set((context, new))
 
 
 @solara.component
-def Choices(room: Classroom, student: Student, lang: str):
+def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided: bool):
     """The round's choices: contact per client, network hours, whom to see.
 
-    A fresh form each round; within a round, what the student has set stays as they
-    left it, and a choice sent can be changed until the deadline.
+    Drawn anew only when the round changes or the student decides; the form stays from
+    round to round (the floor of contact and network hours as the student last set
+    them; whom to skip empty again), so a round's end changes values, not widgets.
+    A choice sent can be changed until the deadline.
     """
     mine = room.me(student)
     p = mine["p"]
     cards = room.caseload(student)
+    granted = float(p.network_hours)   # a teacher's lever may change it
     standard = solara.use_reactive(0.0)   # no floor: as the time allows
-    network = solara.use_reactive(float(p.network_hours))
-    skipped = solara.use_reactive(frozenset())
-    problem = solara.use_reactive("")
-    sent = solara.use_reactive(student.choice is not None)
+    network, set_network = use_value_for(granted, granted)
+    skipped, set_skipped = use_value_for(round_no, frozenset())
+    problem, set_problem = use_value_for(round_no, "")
 
     def decide() -> None:
-        see = tuple(c["serial"] for c in cards if c["serial"] not in skipped.value)
+        see = tuple(c["serial"] for c in cards if c["serial"] not in skipped)
         try:
             room.decide(student.token, Choice(
-                network_hours=network.value if p.network_hours > 0 else None,
+                network_hours=network if granted > 0 else None,
                 standard=standard.value or None, see=see if len(see) < len(cards) else None))
-            problem.set("")
-            sent.set(True)
+            set_problem("")
         except ClassError as error:
-            problem.set(error.text(lang))
+            set_problem(error.text(lang))
 
     # Labels above their sliders, with the value: a phone is too narrow for both on a line.
     solara.Text(f"{t('class_standard', lang)}: {number(standard.value, lang)}")
     solara.SliderFloat("", value=standard, min=0.0, max=float(p.max_contact_hours),
                        step=0.05)
-    if p.network_hours > 0:
-        solara.Text(f"{t('class_network', lang)}: {number(network.value, lang)}")
-        solara.SliderFloat("", value=network, min=0.0, max=float(p.network_hours), step=0.5)
-    # One table and one list to pick from, not a widget per client: thirty phones redraw
-    # at each round's end, and the server draws them all.
-    rows = [t("class_table_head", lang), "|---|---|---|---|---|---|"]
-    rows += [f"| {c['initials']} | {number(c['need'], lang)} | {round(100 * c['openness'])}% | "
-             f"{round(100 * c['bond'])}% | {round(100 * c['progress'])}% | {c['weeks']} |"
-             for c in cards]
-    solara.Markdown(t("class_clients", lang).format(n=len(cards)) + "\n\n" + "\n".join(rows))
+    if granted > 0:
+        solara.Text(f"{t('class_network', lang)}: {number(network, lang)}")
+        solara.SliderFloat("", value=network, on_value=set_network, min=0.0, max=granted,
+                           step=0.5)
+    # One table and one list to pick from, not a widget per client.
+    solara.Text(t("class_clients", lang).format(n=len(cards)))
+    solara.HTML(tag="div", unsafe_innerHTML=client_table(cards, lang),
+                classes=["class-clients"])
     by_name = {c["initials"]: c["serial"] for c in cards}
     solara.SelectMultiple(t("class_skip", lang), all_values=list(by_name),
                           values=[name for name, serial in by_name.items()
-                                  if serial in skipped.value],
-                          on_value=lambda names: skipped.set(
+                                  if serial in skipped],
+                          on_value=lambda names: set_skipped(
                               frozenset(by_name[name] for name in names)))
-    if problem.value:
-        solara.Error(problem.value)
-    solara.Button(t("class_decide_again" if sent.value else "class_decide", lang),
+    if problem:
+        solara.Error(problem)
+    solara.Button(t("class_decide_again" if decided else "class_decide", lang),
                   on_click=decide, color="primary")
-    if sent.value:
+    if decided:
         solara.Success(t("class_sent", lang))
+
+
+#: How a student's table of clients looks: within a phone's width, else it scrolls.
+CLIENTS_CSS = """
+.class-clients { overflow-x: auto; max-width: 100%; }
+.class-clients table { border-collapse: collapse; font-size: 15px; }
+.class-clients th, .class-clients td { padding: 2px 5px; border-bottom: 1px solid #ddd;
+                                       white-space: nowrap; }
+.class-clients td { text-align: right; }
+.class-clients td:first-child, .class-clients th:first-child { text-align: left; }
+"""
+
+
+def client_table(cards: list[dict], lang: str) -> str:
+    """A student's clients (:meth:`Classroom.caseload`) as an HTML table."""
+    def row(cells, tag: str) -> str:
+        return "<tr>" + "".join(f"<{tag}>{escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+
+    head = row(t("class_table_head", lang).split("|"), "th")
+    body = [row((c["initials"], number(c["need"], lang), f"{round(100 * c['openness'])}%",
+                 f"{round(100 * c['bond'])}%", f"{round(100 * c['progress'])}%", c["weeks"]),
+                "td") for c in cards]
+    return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"

@@ -48,6 +48,10 @@ def test_a_class_plays_from_joining_to_the_debrief(page: Page, app_url, browser,
     shoot(page, "class-lobby")
     page.get_by_role("button", name="Start").click()
     expect(ada.get_by_text(re.compile(r"^Round 1 of 6"))).to_be_visible(timeout=WAIT)
+    clock = ada.get_by_text(re.compile(r"^\d+ s to decide$"))   # counted in the browser
+    first = int(clock.text_content().split()[0])
+    expect(clock).not_to_have_text(f"{first} s to decide", timeout=5_000)
+    assert int(clock.text_content().split()[0]) < first
     ada.locator(".v-select__selections").click()   # Ada skips a client this round
     ada.get_by_role("option").first.click()
     ada.keyboard.press("Escape")
@@ -133,7 +137,8 @@ def test_thirty_students_play_and_the_round_ends_on_its_deadline(page: Page, app
     expect(page.get_by_text(re.compile(r"Last round 5 of 30 decided"))).to_be_visible(
         timeout=WAIT)
     for phone in phones:
-        expect(phone.get_by_text(re.compile(r"^Round 2 of 6 .* paused$"))).to_be_visible(
+        expect(phone.get_by_text(re.compile(r"^Round 2 of 6"))).to_be_visible(timeout=WAIT)
+        expect(phone.get_by_text(re.compile(r"s to decide · paused$"))).to_be_visible(
             timeout=WAIT)
     shoot(page, "class-thirty")
     context.close()
