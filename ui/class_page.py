@@ -373,7 +373,8 @@ def Play(room: Classroom, student: Student, lang: str, version: int):
     if status != "working":
         solara.Warning(t("class_not_working", lang))
         return
-    Choices(room, student, lang, room.round, student.choice is not None)
+    # Keyed: the lines above come and go, and the form must stay the same widgets.
+    Choices(room, student, lang, room.round, student.choice is not None).key("choices")
 
 
 def use_value_for(context, default):

@@ -1,0 +1,45 @@
+"""A student's page in class mode, drawn without a browser: what a round's end changes."""
+
+import ipyvuetify as v
+import solara
+
+from ui.class_page import Play, client_table
+from ui.classroom import Classes
+
+
+def started_class(preset="work-network"):
+    room = Classes().open(preset, rounds=3, round_weeks=2, round_seconds=60)
+    ada = room.join("Ada")
+    room.start(room.teacher_key)
+    return room, ada
+
+
+def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
+    room, ada = started_class()
+
+    @solara.component
+    def Page(version):  # noqa: N802 (a component, named as components are)
+        Play(room, ada, "en", version)
+
+    _, rc = solara.render(Page(room.version), handle_error=False)
+    sliders = rc.find(v.Slider).widgets
+    table = rc.find(solara.widgets.HTML).widget
+    before = table.unsafe_innerHTML
+    sliders[1].v_model = 1.5   # network hours, set by the student in round 1
+    room.next_round(room.teacher_key)
+    rc.render(Page(room.version))
+    assert rc.find(v.Html, children=["Round 2 of 3 · week 2"]).widget
+    assert rc.find(v.Slider).widgets == sliders   # the same widgets, values kept
+    assert sliders[1].v_model == 1.5
+    assert rc.find(solara.widgets.HTML).widget is table
+    assert table.unsafe_innerHTML != before   # two more weeks of the clients
+    rc.close()
+
+
+def test_the_clients_table_escapes_what_it_shows_and_speaks_dutch():
+    card = {"serial": 7, "initials": "<b>A.B.</b> (7)", "need": 1.25, "openness": 0.5,
+            "bond": 0.333, "progress": 1.0, "weeks": 3}
+    html = client_table([card], "nl")
+    assert "&lt;b&gt;A.B.&lt;/b&gt; (7)" in html and "<b>" not in html
+    assert "<th>behoefte</th>" in html and "<td>1,25</td>" in html
+    assert "<td>33%</td><td>100%</td><td>3</td>" in html
