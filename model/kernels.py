@@ -105,7 +105,7 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
 
 
 _forget_stale_machine_code()
-compiled = numba.njit(cache=True)
+compiled = numba.njit(cache=True, error_model="numpy")
 
 
 @compiled
@@ -385,23 +385,29 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
     # goals, so the year's end measures attainment as a test would.
     ceiling = np.inf if p.school_year_weeks > 0 else 1.0
     lesson = mech.class_dose(class_hours, in_class, p)
+    # A post's contacts this week all have one length, hence one split and one pull
+    # on the bond: worked out once a post, not once a client.
+    scripted_at, open_at, automated_at = mech.split_contact(length, staff.standard, p)
+    pull = mech.contact_pull(open_at, attune, p)
+    connective_at = open_at * mech.unhurried(open_at, p)
     connective = 0.0
     i = 0
     for r in range(len(clients.status)):
         if clients.status[r] != IN_CARE:
             continue
         k, b, m, e = clients.post[r], clients.bond[r], clients.motivation[r], clients.efficacy[r]
-        hours = length[k] if comes[r] else 0.0
-        scripted, open_hours, automated = mech.split_contact(hours, staff.standard[k], p)
-        if not comes[r]:
-            automated = 0.0  # the program reaches those who engage
+        if comes[r]:
+            hours, scripted = length[k], scripted_at[k]
+            open_hours, automated = open_at[k], automated_at[k]
+        else:  # the program reaches those who engage
+            hours, scripted, open_hours, automated = 0.0, 0.0, 0.0, 0.0
         if comes[r] and scripted > 0 and uniforms[1, i] < mech.rupture_probability(
                 b, scripted, hours, p):
             clients.openness[r] *= 1 - p.rupture_openness_loss
             new_bond = _unit(b * (1 - p.bond_decay))
         elif comes[r]:
             openness_now = mech.effective_openness(clients.openness[r], p)
-            new_bond = _unit(b + mech.bond_growth(b, open_hours, attune[k], openness_now, p))
+            new_bond = _unit(b + mech.bond_growth_from_pull(pull[k], openness_now, b))
         elif member[r]:
             new_bond = b  # seen in the group: the bond holds
         else:
@@ -431,7 +437,7 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         totals[2, k] += scripted
         totals[3, k] += automated
         totals[4, k] += new_bond
-        connective += open_hours * mech.unhurried(open_hours, p)
+        connective += connective_at[k] if comes[r] else 0.0
         i += 1
     for k in range(len(staff.status)):
         if staff.status[k] == WORKING and booked[k] > 0:

@@ -293,9 +293,26 @@ def bond_growth(bond: np.ndarray, open_hours: np.ndarray, attune: np.ndarray,
 
     ``growth * dose(open) * attunement * openness * (1 - bond)``, with the dose of
     :func:`unhurried_dose`: connection needs time, a skilled professional and a
-    willing client [000].
+    willing client [000]. The product of the professional's part
+    (:func:`contact_pull`) and the client's (:func:`bond_growth_from_pull`).
     """
-    return p.bond_growth * unhurried_dose(open_hours, p) * attune * openness * (1 - bond)
+    return bond_growth_from_pull(contact_pull(open_hours, attune, p), openness, bond)
+
+
+@jitable
+def contact_pull(open_hours: np.ndarray, attune: np.ndarray, p: Parameters) -> np.ndarray:
+    """The professional's part of a contact's bond growth: ``growth * dose(open) * attune``.
+
+    The same for every client of a post who came this week (one length of contact).
+    """
+    return p.bond_growth * unhurried_dose(open_hours, p) * attune
+
+
+@jitable
+def bond_growth_from_pull(pull: np.ndarray, openness: np.ndarray,
+                          bond: np.ndarray) -> np.ndarray:
+    """The client's part of bond growth: ``pull * openness * (1 - bond)``."""
+    return pull * openness * (1 - bond)
 
 
 @jitable
