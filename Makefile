@@ -5,6 +5,8 @@ STAMP := $(VENV)/.installed
 
 # The first Python >= 3.12 that runs. On machines with pyenv, python3.12 on PATH can be a
 # shim that fails unless selected, so the interpreters under pyenv's root are tried too.
+# The one found is taken by its real path: from an activated .venv, "python3.12" is the
+# .venv's own, which the install deletes before making it anew.
 PYTHON_CANDIDATES := python3.12 python3.13 \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12.*/bin/python3.12) \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3.13) \
@@ -17,8 +19,9 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@set -e; found=""; \
 	for c in $(PYTHON_CANDIDATES); do \
-	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
-	    found="$$c"; break; fi; \
+	  if real=$$("$$c" -c 'import os, sys; assert sys.version_info >= (3, 12); \
+	                      print(os.path.realpath(sys.executable))' 2>/dev/null); then \
+	    found="$$real"; break; fi; \
 	done; \
 	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PYTHON_CANDIDATES))" >&2; exit 1; fi; \
 	echo "using $$found ($$("$$found" --version))"; \
