@@ -18,9 +18,9 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@set -e; found=""; \
+	probe='import os, sys; assert sys.version_info >= (3, 12); print(os.path.realpath(sys.executable))'; \
 	for c in $(PYTHON_CANDIDATES); do \
-	  if real=$$("$$c" -c 'import os, sys; assert sys.version_info >= (3, 12); \
-	                      print(os.path.realpath(sys.executable))' 2>/dev/null); then \
+	  if real=$$("$$c" -c "$$probe" 2>/dev/null); then \
 	    found="$$real"; break; fi; \
 	done; \
 	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PYTHON_CANDIDATES))" >&2; exit 1; fi; \
