@@ -23,15 +23,16 @@ def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
 
     _, rc = solara.render(Page(room.version), handle_error=False)
     sliders = rc.find(v.Slider).widgets
-    table = rc.find(solara.widgets.HTML).widget
+    lines, table = rc.find(solara.widgets.HTML).widgets
     before = table.unsafe_innerHTML
     sliders[1].v_model = 1.5   # network hours, set by the student in round 1
     room.next_round(room.teacher_key)
     rc.render(Page(room.version))
-    assert rc.find(v.Html, children=["Round 2 of 3 · week 2"]).widget
+    assert lines.unsafe_innerHTML.startswith("<div>Round 2 of 3 · week 2</div>")
+    assert "<div>Last round, of your " in lines.unsafe_innerHTML
     assert rc.find(v.Slider).widgets == sliders   # the same widgets, values kept
     assert sliders[1].v_model == 1.5
-    assert rc.find(solara.widgets.HTML).widget is table
+    assert rc.find(solara.widgets.HTML).widgets == [lines, table]
     assert table.unsafe_innerHTML != before   # two more weeks of the clients
     rc.close()
 

@@ -359,21 +359,25 @@ def Play(room: Classroom, student: Student, lang: str, version: int):
     if room.state == "open":
         solara.Info(t("class_wait_start", lang).format(n=len(room.students)))
         return
-    solara.Text(status_line(room, lang), style={"font-weight": "bold"})
-    Clock(room, lang, version)
     mine = room.me(student)
     status = mine["status"]
-    solara.Text(t("class_you", lang).format(status=t(f"class_status_{status}", lang),
-                                            stress=round(100 * mine["stress"])))
+    # The round's lines in one block: at a round's end each page is one update, not four.
+    lines = [status_line(room, lang),
+             t("class_you", lang).format(status=t(f"class_status_{status}", lang),
+                                         stress=round(100 * mine["stress"]))]
     if student.last_round:
-        solara.Text(t("class_last_round", lang).format(**student.last_round))
+        lines.append(t("class_last_round", lang).format(**student.last_round))
+    solara.HTML(tag="div", unsafe_innerHTML="".join(f"<div>{escape(line)}</div>"
+                                                    for line in lines),
+                classes=["class-lines"])
+    Clock(room, lang, version)
     if room.state == "ended":
         solara.Info(t("class_thanks", lang))
         return
     if status != "working":
         solara.Warning(t("class_not_working", lang))
         return
-    # Keyed: the lines above come and go, and the form must stay the same widgets.
+    # Keyed: whatever comes and goes above it, the form stays the same widgets.
     Choices(room, student, lang, room.round, student.choice is not None).key("choices")
 
 
@@ -425,7 +429,6 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         solara.SliderFloat("", value=network, on_value=set_network, min=0.0, max=granted,
                            step=0.5)
     # One table and one list to pick from, not a widget per client.
-    solara.Text(t("class_clients", lang).format(n=len(cards)))
     solara.HTML(tag="div", unsafe_innerHTML=client_table(cards, lang),
                 classes=["class-clients"])
     by_name = {c["initials"]: c["serial"] for c in cards}
@@ -442,9 +445,12 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         solara.Success(t("class_sent", lang))
 
 
-#: How a student's table of clients looks: within a phone's width, else it scrolls.
+#: How a student's page looks: the round's line in bold; the table of clients within a
+#: phone's width, else it scrolls.
 CLIENTS_CSS = """
+.class-lines div:first-child { font-weight: bold; }
 .class-clients { overflow-x: auto; max-width: 100%; }
+.class-clients caption { text-align: left; caption-side: top; padding: 4px 0; }
 .class-clients table { border-collapse: collapse; font-size: 15px; }
 .class-clients th, .class-clients td { padding: 2px 5px; border-bottom: 1px solid #ddd;
                                        white-space: nowrap; }
@@ -462,4 +468,6 @@ def client_table(cards: list[dict], lang: str) -> str:
     body = [row((c["initials"], number(c["need"], lang), f"{round(100 * c['openness'])}%",
                  f"{round(100 * c['bond'])}%", f"{round(100 * c['progress'])}%", c["weeks"]),
                 "td") for c in cards]
-    return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+    caption = escape(t("class_clients", lang).format(n=len(cards)))
+    return (f"<table><caption>{caption}</caption><thead>{head}</thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
