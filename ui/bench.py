@@ -163,6 +163,7 @@ def measure_class(students: int = CLASS_STUDENTS, rounds: int = CLASS_ROUNDS
         context = browser.new_context(viewport={"width": 390, "height": 844})
         phones = [context.new_page() for _ in range(students)]
         for i, phone in enumerate(phones):
+            phone.bring_to_front()   # a page behind others gets its timers slowed
             phone.goto(f"{url}/join?code={code}")
             phone.get_by_label("Your name (the class sees it)").fill(f"student {i}")
             phone.get_by_role("button", name="Join").click()

@@ -112,6 +112,8 @@ def test_thirty_students_play_and_the_round_ends_on_its_deadline(page: Page, app
     for phone in phones:   # all load at once, as in a classroom
         phone.goto(f"{app_url}/join?code={code}&lang=en", wait_until="commit")
     for i, phone in enumerate(phones):
+        phone.bring_to_front()   # as each student holds their own phone (a page behind
+        # others in one browser gets its timers slowed, and Playwright waits on them)
         phone.get_by_label("Your name (the class sees it)").fill(f"student {i:02d}")
         phone.get_by_role("button", name="Join").click()
     expect(page.get_by_text("30 joined")).to_be_visible(timeout=60_000)
@@ -119,6 +121,7 @@ def test_thirty_students_play_and_the_round_ends_on_its_deadline(page: Page, app
     started = time.monotonic()
     decided = 0
     for phone in phones:   # five decide (those at work); bots play the rest
+        phone.bring_to_front()
         ready = phone.get_by_role("button", name="Decide").or_(
             phone.get_by_text(re.compile("You are not at work this round")))
         expect(ready).to_be_visible(timeout=WAIT)
