@@ -3,8 +3,9 @@
 Starts ``solara run app.py`` on a free port and drives Debian's Chromium:
 
 - ``step_ms_median``: one Step at classroom size (10 professionals, about 250 clients),
-  from the click until the page says the new week and no chart is still redrawing (a
-  chart marks a redraw under way with its ``data-pending`` attribute); median of 20,
+  from the click until the page says the new week and every chart has drawn it (a chart
+  marks a redraw under way with its ``data-pending`` attribute and counts the drawings
+  it finished in ``data-drawn``); median of 20,
   with the run before a Reset (as many weeks) drawn faded behind it. ``step_ms_max``:
   the slowest. The page notes both moments on its own clock (the click as it happens,
   the rest at each animation frame): Playwright's own work before a click (it waits
@@ -115,10 +116,12 @@ NOTE_WHEN_SHOWN = """text => {
   watcher.observe(document.body, {childList: true, subtree: true, characterData: true});
   look();
 }"""
-#: In the Explore page: note the times (ms) its text first reads the argument, and
-#: when it does so with no chart redrawing (checked every animation frame).
+#: In the Explore page: note the times (ms) its text first reads the argument, and when
+#: every chart has drawn anew since and none is redrawing (checked every animation frame).
 NOTE_WHEN_SETTLED = """text => {
   window.__shown = window.__settled = null;
+  const charts = () => [...document.querySelectorAll(".verbinding-chart")];
+  const before = charts().map((chart) => Number(chart.dataset.drawn || 0));
   const where = `boolean(//*[normalize-space(text())="${text}"])`;
   const look = () => {
     if (!document.evaluate(where, document, null, XPathResult.BOOLEAN_TYPE, null)
@@ -127,7 +130,8 @@ NOTE_WHEN_SETTLED = """text => {
       return;
     }
     window.__shown = window.__shown || Date.now();
-    if ((SETTLED)()) {
+    const drawn = charts().every((chart, i) => Number(chart.dataset.drawn || 0) > before[i]);
+    if (drawn && (SETTLED)()) {
       window.__settled = Date.now();
     } else {
       requestAnimationFrame(look);
