@@ -11,7 +11,10 @@ The model itself numbers weeks by step; :func:`reported_week` converts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,9 +97,9 @@ def simulate(overrides: dict[str, Any], seed: int, records: bool = True) -> RunO
         records: Whether to return per-client and per-professional records.
     """
     if records:
-        model = VerbindingModel(rng=seed, **overrides).run()
+        model = run_held(VerbindingModel(rng=seed, **overrides))
     else:
-        model = Simulation.create(rng=seed, **overrides).run()
+        model = run_held(Simulation.create(rng=seed, **overrides))
     return RunOutput(
         seed=seed,
         parameters=model.scenario_parameters.to_dict(),  # the run's own, not an event's
@@ -105,6 +108,43 @@ def simulate(overrides: dict[str, Any], seed: int, records: bool = True) -> RunO
         clients=_client_rows(model) if records else [],
         professionals=_professional_rows(model) if records else [],
     )
+
+
+#: Signals held back while a model runs (:func:`signals_held`).
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a while; they take effect when it ends.
+
+    The model's compiled weeks call back into Python (numba building their results). A
+    signal handler that raises there (Python's Ctrl-C, the command line's SIGTERM)
+    leaves numba with an exception it does not expect: the run ends in a SystemError,
+    now and then a crash, not the clean unwinding the commands promise. Meanwhile the
+    signals are only noted; at the end the handlers in force before get them (a
+    standard run takes a tenth of a second). Python runs signal handlers in the main
+    thread only; elsewhere nothing is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived = []
+    before = {number: signal.signal(number, lambda n, frame: arrived.append(n))
+              for number in HELD_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in dict.fromkeys(arrived):
+            signal.raise_signal(number)
+
+
+def run_held(model):
+    """``model.run()`` with Ctrl-C and SIGTERM held until it returns (:func:`signals_held`)."""
+    with signals_held():
+        return model.run()
 
 
 #: Week columns where the model marks "not yet" with -1 (never started, still here).

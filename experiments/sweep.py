@@ -63,7 +63,7 @@ from experiments.regime import (
     regime_factor,
     with_arrivals_factor,
 )
-from experiments.runner import replicate_seeds
+from experiments.runner import replicate_seeds, run_held
 from experiments.samplers import DESIGNS, SAMPLERS, design_size
 from experiments.scenarios import ScenarioError, load
 from experiments.space import Space, SpaceError
@@ -513,13 +513,12 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
                 factor = SWEEP_FACTORS[reached < job["hold"]]
             row["arrivals_factor"], row["held_utilisation"] = factor, reached
             overrides = with_arrivals_factor(overrides, factor)
-        model = Simulation.create(rng=job["seed"], **overrides).run()  # no agents
+        model = run_held(Simulation.create(rng=job["seed"], **overrides))  # no agents
         metrics = summarise(model)
         row.update({m: metrics[m] for m in job["metrics"]}, status="ok", error="")
         if job.get("contrast"):
-            lever = summarise(Simulation.create(rng=job["seed"], **with_arrivals_factor(
-                {**job["overrides"], **job["contrast"]}, row.get("arrivals_factor", 1.0))
-            ).run())
+            lever = summarise(run_held(Simulation.create(rng=job["seed"], **with_arrivals_factor(
+                {**job["overrides"], **job["contrast"]}, row.get("arrivals_factor", 1.0)))))
             row.update({f"base.{m}": metrics[m] for m in job["metrics"]})
             row.update({m: lever[m] - metrics[m] for m in job["metrics"]})
         weekly = ({"week": list(range(1 - model.p.warmup_weeks, model.p.weeks + 1)),

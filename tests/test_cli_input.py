@@ -19,6 +19,7 @@ import pytest
 from experiments import cli
 from experiments.output import STAGING_PREFIX
 from experiments.provenance import model_fingerprint, package_version
+from experiments.runner import run_held
 from experiments.scenarios import MAX_FILE_BYTES
 from model import VerbindingModel
 from model.metrics import summarise
@@ -214,6 +215,31 @@ def test_a_folder_named_like_staging_but_not_ours_is_left_alone(folder):
     (mine / "notes.txt").write_text("keep")
     assert cli.main(["run", "care", *SMALL, "--out", "r"]) == 0
     assert (mine / "notes.txt").read_text() == "keep"
+
+
+def test_a_sigterm_during_a_run_waits_for_the_run_to_return():
+    """The compiled weeks call back into Python: a handler raising there would break them."""
+    class StopError(Exception):
+        pass
+
+    finished = []
+
+    class Run:
+        def run(self):
+            os.kill(os.getpid(), signal.SIGTERM)   # arrives mid-run
+            time.sleep(0.05)
+            finished.append(True)   # not interrupted: the signal was held
+
+    def stop(signum, frame):
+        raise StopError
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(StopError):   # handled as soon as the run returned
+            run_held(Run())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert finished == [True]
 
 
 def test_a_terminated_run_cleans_up_after_itself(tmp_path):
