@@ -105,6 +105,8 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
 
 
 _forget_stale_machine_code()
+# numpy's error model: divisions are not checked for zero (no run divides by zero; the
+# interpreted loops, NUMBA_DISABLE_JIT=1, would raise), which makes the loops faster.
 compiled = numba.njit(cache=True, error_model="numpy")
 
 
