@@ -203,7 +203,8 @@ def Dashboard(room: Classroom, key: str, lang: str, version: int):
                       color="primary", disabled=not room.students)
     else:
         solara.Markdown(f"### {status_line(room, lang)}")
-        Clock(room, lang, version)
+        with solara.Column(style={"font-size": "36px", "font-weight": "bold"}):
+            Clock(room, lang, version)   # big: the class reads it on the projector
         solara.Text(f"{t('class_code', lang)}: {room.code} · "
                     f"{t('class_joined', lang).format(n=len(room.students))}")
         if room.state in ("running", "paused"):
@@ -450,7 +451,7 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
 CLIENTS_CSS = """
 .class-lines div:first-child { font-weight: bold; }
 .class-clients { overflow-x: auto; max-width: 100%; }
-.class-clients caption { text-align: left; caption-side: top; padding: 4px 0; }
+.class-clients > div { padding: 4px 0; }
 .class-clients table { border-collapse: collapse; font-size: 15px; }
 .class-clients th, .class-clients td { padding: 2px 5px; border-bottom: 1px solid #ddd;
                                        white-space: nowrap; }
@@ -469,5 +470,5 @@ def client_table(cards: list[dict], lang: str) -> str:
                  f"{round(100 * c['bond'])}%", f"{round(100 * c['progress'])}%", c["weeks"]),
                 "td") for c in cards]
     caption = escape(t("class_clients", lang).format(n=len(cards)))
-    return (f"<table><caption>{caption}</caption><thead>{head}</thead>"
+    return (f"<div>{caption}</div><table><thead>{head}</thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
