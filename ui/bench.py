@@ -5,11 +5,11 @@ Starts ``solara run app.py`` on a free port and drives Debian's Chromium:
 - ``step_ms_median``: one Step at classroom size (10 professionals, about 250 clients),
   from the click until the page says the new week and every chart has drawn it (a chart
   marks a redraw under way with its ``data-pending`` attribute and counts the drawings
-  it finished in ``data-drawn``); median of 20,
-  with the run before a Reset (as many weeks) drawn faded behind it. ``step_ms_max``:
-  the slowest. The page notes both moments on its own clock (the click as it happens,
-  the rest at each animation frame): Playwright's own work before a click (it waits
-  for the button to stand still over two frames) and its polling are not counted.
+  it finished in ``data-drawn``); median of 20, with the run before a Reset (as many
+  weeks) drawn faded behind it. ``step_ms_max``: the slowest. The page notes both
+  moments on its own clock (the click as it happens, the rest at each animation
+  frame): Playwright's own work before a click (it waits for the button to stand
+  still over two frames) and its polling are not counted.
 - ``week_ms_median``: the same, until the page says the new week.
 - ``compare_s``: a comparison of 3 scenarios x 20 replicates x 104 weeks at the standard
   size, from opening its address to the table of differences.

@@ -101,8 +101,9 @@ def Clock(room: Classroom, lang: str, version: int):
     """The round's clock, or nothing between rounds."""
     if room.state in ("running", "paused"):
         running = room.state == "running"
+        paused = "" if running else f" · {t('class_paused', lang)}"
         Countdown(seconds=seconds_left(room), running=running, stamp=version,
-                  text=t("class_left" if running else "class_paused", lang))
+                  text=t("class_left", lang) + paused)
 
 
 # --- The teacher ------------------------------------------------------------------------

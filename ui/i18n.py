@@ -297,7 +297,7 @@ TEXT = {
     "class_round": ("Round {round} of {rounds} · week {week}",
                     "Ronde {round} van {rounds} · week {week}"),
     "class_left": ("{s} s to decide", "nog {s} s om te kiezen"),
-    "class_paused": ("{s} s to decide · paused", "nog {s} s om te kiezen · gepauzeerd"),
+    "class_paused": ("paused", "gepauzeerd"),
     "class_figure": ("So far", "Tot nu toe"),
     "class_round_axis": ("After round", "Na ronde"),
     "class_class": ("The class", "De klas"),
