@@ -105,8 +105,10 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
 
 
 _forget_stale_machine_code()
-# numpy's error model: divisions are not checked for zero (no run divides by zero; the
-# interpreted loops, NUMBA_DISABLE_JIT=1, would raise), which makes the loops faster.
+# numpy's error model: divisions are not checked for zero, which makes the loops faster;
+# a division by zero gives inf or NaN, as in the interpreted loops (numpy scalars). One
+# allowed setting divides by zero: standardisation 1 with automated_contact_share 1
+# (no human share: standard_change), so the parameters' limits must refuse it (open).
 compiled = numba.njit(cache=True, error_model="numpy")
 
 
