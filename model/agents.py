@@ -61,6 +61,11 @@ class Professional(mesa.Agent):
         return float(self.model.posts.ties[self.post])
 
     @property
+    def admin_arrears(self) -> float:
+        """Admin hours the post still owes from weeks it was left undone (h)."""
+        return float(self.model.posts.arrears[self.post])
+
+    @property
     def hours(self) -> dict[str, float]:
         """Hours since hire by kind (see ``Posts.HOUR_KINDS``)."""
         if self.final_hours is not None:

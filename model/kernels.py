@@ -106,9 +106,8 @@ def _forget_stale_machine_code(folder: Path = Path(__file__).parent) -> None:
 
 _forget_stale_machine_code()
 # numpy's error model: divisions are not checked for zero, which makes the loops faster;
-# a division by zero gives inf or NaN, as in the interpreted loops (numpy scalars). One
-# allowed setting divides by zero: standardisation 1 with automated_contact_share 1
-# (no human share: standard_change), so the parameters' limits must refuse it (open).
+# a division by zero would give inf or NaN, as in the interpreted loops (numpy scalars);
+# where a divisor can be zero the code checks it (as standard_change checks the human share).
 compiled = numba.njit(cache=True, error_model="numpy")
 
 
@@ -308,17 +307,25 @@ def wait(status, weeks_waiting, motivation, motivation_loss):
 def time_budget(params, caseload, runs_group, staff):
     """:func:`model.mechanisms.time_budget` of every post, by its status this week.
 
+    Each working post's admin arrears (``staff.arrears``) are updated in place: what it
+    left undone by choice this week (:func:`model.mechanisms.arrears_after`).
+
     Returns:
         A :class:`model.mechanisms.Budget` of arrays over posts.
     """
     p = params[0]
     hours = np.zeros((7, len(staff.status)))
     for k in range(len(staff.status)):
+        kept = mech.admin_kept(staff.chosen_admin[k])
         week = mech.time_budget(caseload[k], staff.standard[k], runs_group[k],
                                 staff.status[k] == WORKING,
-                                mech.network_spent(staff.chosen_network[k], p), p)
+                                mech.network_spent(staff.chosen_network[k], p),
+                                staff.arrears[k], kept, p)
         for kind in range(7):
             hours[kind, k] = week[kind]
+        if staff.status[k] == WORKING:  # admin left undone by choice stays owed
+            due = mech.admin_due(caseload[k], staff.arrears[k], p)
+            staff.arrears[k] = mech.arrears_after(due, kept, p)
     return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5],
                        hours[6])
 

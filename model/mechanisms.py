@@ -66,7 +66,7 @@ class Budget(NamedTuple):
     Attributes:
         teaching, admin, network, group, contact, overtime: Hours of each kind.
         workload: Hours the week would require at the organisation's norm of contact
-            (class teaching, admin, network, group, and the caseload at
+            (class teaching, all admin due, network, group, and the caseload at
             ``contact_norm_hours``) over the contract hours: the workload felt, 1 when it
             just fits the contract.
     """
@@ -96,6 +96,36 @@ def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 @jitable
+def admin_due(caseload: np.ndarray, arrears: np.ndarray, p: Parameters) -> np.ndarray:
+    """Admin hours a post owes this week: its caseload's (:func:`admin_hours`) plus arrears.
+
+    Arrears are admin left undone by choice in earlier weeks and still owed (section
+    7.10); the model's own professionals keep up, so theirs stay 0.
+    """
+    return admin_hours(caseload, p) + arrears
+
+
+@jitable
+def admin_kept(chosen: float) -> float:
+    """Share of the admin due that a professional does this week, 0..1.
+
+    All of it, as the model's own professionals do, unless they chose less (``chosen``;
+    NaN: no choice, section 7.10).
+    """
+    return 1.0 if np.isnan(chosen) else min(max(chosen, 0.0), 1.0)
+
+
+@jitable
+def arrears_after(due: float, kept: float, p: Parameters) -> float:
+    """Admin hours still owed after a week in which a share ``kept`` of ``due`` was done.
+
+    ``admin_arrears_carried`` of what was left undone by choice stays owed and comes
+    first in the weeks after (section 7.10); the rest lapses.
+    """
+    return p.admin_arrears_carried * due * (1 - kept)
+
+
+@jitable
 def human_share(p: Parameters) -> float:
     """Share of a standard contact the professional gives in person.
 
@@ -118,7 +148,8 @@ def network_spent(chosen: float, p: Parameters) -> float:
 
 @jitable
 def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarray,
-                working: np.ndarray, network: np.ndarray, p: Parameters) -> Budget:
+                working: np.ndarray, network: np.ndarray, arrears: np.ndarray,
+                kept: np.ndarray, p: Parameters) -> Budget:
     """Split each working professional's week over teaching, admin, network, group, contact.
 
     Class teaching, timetabled, comes first (a post with pupils teaches its class
@@ -127,8 +158,8 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
     professional's own standard of contact per client (its human part); when they
     exceed the contract, overtime makes up the difference up to
     ``max_overtime_hours``. The workload *felt* is measured at the organisation's norm
-    of contact: an eroded standard cuts the hours worked, not the sense of what the
-    clients should get. By construction
+    of contact and with all admin due: an eroded standard or admin left undone cuts
+    the hours worked, not the sense of what the week asks. By construction
     ``teaching + admin + network + group + contact = hours_per_week + overtime``.
 
     Args:
@@ -137,17 +168,20 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
         runs_group: Whether the post runs a group session this week.
         working: Whether the post is filled by a working professional.
         network: Network hours the professional spends (h; :func:`network_spent`).
+        arrears: Admin hours owed from earlier weeks (:func:`admin_due`).
+        kept: Share of the admin due the professional does (:func:`admin_kept`).
         p: Parameters.
 
     Returns:
         The hours per post, as a :class:`Budget`.
     """
-    admin = admin_hours(caseload, p)
+    due = admin_due(caseload, arrears, p)
+    admin = due * kept
     teaching = p.class_hours * (caseload > 0)
     group = p.group_hours * runs_group
     fixed = teaching + admin + network + group
     required = fixed + caseload * standard * human_share(p)
-    at_norm = fixed + caseload * p.contact_norm_hours * human_share(p)
+    at_norm = teaching + due + network + group + caseload * p.contact_norm_hours * human_share(p)
     beyond_contract = np.maximum(required - p.hours_per_week, 0.0)
     overtime = np.minimum(beyond_contract, p.max_overtime_hours)
     available = (p.hours_per_week + overtime) * working
@@ -244,9 +278,13 @@ def standard_change(standard: np.ndarray, given: np.ndarray, p: Parameters) -> n
     time per client on the books (``given``) allows, ``given / human_share``: down
     within about ``standard_erosion_weeks`` when less is given, back up toward
     ``contact_norm_hours`` only within ``standard_recovery_weeks`` when time allows.
-    Standards erode faster than they recover (Oliva & Sterman 2001).
+    Standards erode faster than they recover (Oliva & Sterman 2001). With no human
+    share (a program carries the whole contact) no time limits the standard: it moves
+    toward the norm.
     """
-    toward = np.minimum(given / human_share(p), p.contact_norm_hours)
+    share = human_share(p)
+    toward = np.minimum(given / share, p.contact_norm_hours) if share > 0 else (
+        p.contact_norm_hours + 0 * given)  # the norm, shaped as ``given``
     eroding = toward < standard
     weeks = eroding * p.standard_erosion_weeks + (1 - eroding) * p.standard_recovery_weeks
     return (toward - standard) / weeks

@@ -293,6 +293,14 @@ class Parameters:
         "Fixed for the run.",
         "Cost of automated contact", "Kosten geautomatiseerd contact", "organisation",
         mid_run=False)
+    admin_arrears_carried: float = param(
+        1.0, "0..1", 0, 1,
+        "Share of the admin a professional leaves undone by choice (class mode) that stays "
+        "owed and comes first in later weeks; the rest lapses. Assumption: records must "
+        "be complete in the end (1); the sources give no rule for lagging admin. Only a "
+        "professional's choice leaves admin undone, so the model's own runs never use it.",
+        "Undone admin still owed", "Achterstallige administratie blijft staan",
+        "organisation")
     sick_leave_weeks: float = param(
         26.0, "weeks", 1, 104,
         "Assumption: a mean burnout absence of about six months, a common length in Dutch "

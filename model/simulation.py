@@ -206,8 +206,9 @@ class Simulation:
     def decide(self, post: int, **choices: float | None) -> None:
         """A professional's own choices for the weeks to come, made from outside.
 
-        The model's professionals spend the network hours the scenario grants and let
-        their standard of contact follow the time they can give (sections 7.1-7.2). A
+        The model's professionals spend the network hours the scenario grants, let
+        their standard of contact follow the time they can give and keep up with their
+        admin (sections 7.1-7.2, 7.10). A
         choice made here (a student's in class mode) replaces that for the post from the
         next week on, for whoever holds it, until changed; ``None`` gives it back to the
         model.
@@ -217,13 +218,16 @@ class Simulation:
             **choices: ``network_hours``: network hours a week (h), 0 up to those the
                 scenario grants (more are not spent); ``standard``: the least contact
                 per client to keep giving (h/week), 0 up to ``max_contact_hours``: the
-                standard still follows the time given, but not below it.
+                standard still follows the time given, but not below it; ``admin``: the
+                share of the admin due to do each week, 0 to 1: what is left undone
+                stays owed (``admin_arrears_carried`` of it) and comes first after.
 
         Raises:
             ParameterError: For an unknown post or choice, or a value out of range.
         """
         columns = {"network_hours": (self.posts.chosen_network, self.p.network_hours),
-                   "standard": (self.posts.chosen_standard, self.p.max_contact_hours)}
+                   "standard": (self.posts.chosen_standard, self.p.max_contact_hours),
+                   "admin": (self.posts.chosen_admin, 1.0)}
         if not 0 <= post < len(self.posts):
             raise ParameterError(f"no post {post}: posts are 0 to {len(self.posts) - 1}")
         for name, value in choices.items():

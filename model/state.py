@@ -91,6 +91,8 @@ class Staff(NamedTuple):
     hours: np.ndarray
     chosen_network: np.ndarray
     chosen_standard: np.ndarray
+    chosen_admin: np.ndarray
+    arrears: np.ndarray
 
 
 #: Where :class:`ClientTable`'s sizes sit in its ``sizes`` array, which the compiled week
@@ -209,6 +211,11 @@ class Posts:
         chosen_standard: The least standard of contact per client the holder chose to
             keep (h/week): the standard follows the time given as ever, but not below
             this; NaN: no floor.
+        chosen_admin: Share of the admin due the holder chose to do each week, 0..1;
+            NaN: all of it, as the model's own professionals do.
+        arrears: Admin hours the post still owes from weeks it was left undone by
+            choice (h): they come first in later weeks. The post's records: a new
+            holder takes them over.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
             A list, not an object array: numpy arrays are invisible to Python's cycle
             collector, so agents (which refer to their model) held in one would keep
@@ -230,6 +237,8 @@ class Posts:
         self.burnouts = np.zeros(n, np.int32)
         self.chosen_network = np.full(n, np.nan)
         self.chosen_standard = np.full(n, np.nan)
+        self.chosen_admin = np.full(n, np.nan)
+        self.arrears = np.zeros(n)
         self.agent: list = [None] * n
 
     def __len__(self) -> int:
@@ -239,7 +248,8 @@ class Posts:
         """The posts' columns, grouped for the compiled loops (views, not copies)."""
         return Staff(self.status, self.stress, self.strain, self.experience, self.ties,
                      self.standard, self.burnouts, self.weeks_left, self.hours,
-                     self.chosen_network, self.chosen_standard)
+                     self.chosen_network, self.chosen_standard, self.chosen_admin,
+                     self.arrears)
 
     def resize(self, n: int) -> None:
         """Keep the first ``n`` posts, or add vacant posts up to ``n``.
@@ -256,8 +266,8 @@ class Posts:
 
         self.status = fit(self.status, VACANT)
         for name in ("stress", "strain", "experience", "ties", "standard", "weeks_left",
-                     "hours", "burnouts"):
+                     "hours", "burnouts", "arrears"):
             setattr(self, name, fit(getattr(self, name), 0))
-        for name in ("chosen_network", "chosen_standard"):
+        for name in ("chosen_network", "chosen_standard", "chosen_admin"):
             setattr(self, name, fit(getattr(self, name), np.nan))
         self.agent = self.agent[:n] + [None] * grow

@@ -33,7 +33,7 @@ def test_choices_that_match_the_models_own_change_nothing():
     for professional in chosen.posts.agent:
         # What the model spends anyway, and a floor under the standard it never reaches:
         # a low "standard" cannot skip the protocol's items (they follow the standard).
-        professional.decide(network_hours=3.0, standard=0.0)
+        professional.decide(network_hours=3.0, standard=0.0, admin=1.0)
     for _ in range(20):
         chosen.step()
     assert weekly(chosen) == weekly(alone)
@@ -78,6 +78,37 @@ def test_a_standard_kept_high_costs_overtime_and_stays_where_it_was_put():
     assert chosen.posts.standard[0] < 1.1
 
 
+def test_admin_left_undone_gives_clients_time_now_and_is_owed_after():
+    def skip_half(model):
+        model.posts.agent[0].decide(admin=0.5)
+
+    tight = {"arrivals_per_week": 15.0, "hours_per_week": 24.0, "max_overtime_hours": 0.0}
+    own, chosen = paired(skip_half, **tight)
+    due = own.week_hours["admin"][0]
+    assert chosen.week_hours["admin"][0] == pytest.approx(due / 2)
+    assert chosen.week_hours["contact"][0] == pytest.approx(own.week_hours["contact"][0] + due / 2)
+    assert chosen.posts.agent[0].admin_arrears == pytest.approx(due / 2)
+    # Owed hours weigh on the week felt and come first: keeping up again, the
+    # professional does this week's admin and the arrears, with less time for clients.
+    chosen.posts.agent[0].decide(admin=None)
+    before = chosen.week_hours["admin"][0]
+    chosen.step()
+    assert chosen.week_hours["admin"][0] > before + due / 2 - 1  # this week's and the half owed
+    assert chosen.posts.agent[0].admin_arrears == 0.0
+    # Under a rule that lets undone admin lapse, nothing is owed.
+    own, lapsed = paired(skip_half, **tight, admin_arrears_carried=0.0)
+    assert lapsed.posts.agent[0].admin_arrears == 0.0
+
+
+def test_admin_owed_week_after_week_makes_the_workload_felt_and_stress_climb():
+    def skip_all(model):
+        model.posts.agent[0].decide(admin=0.0)
+
+    own, chosen = paired(skip_all, weeks=10)
+    assert chosen.posts.agent[0].admin_arrears > 5 * own.week_hours["admin"][0]
+    assert chosen.posts.stress[0] > own.posts.stress[0]
+
+
 def test_clients_not_seen_go_without_contact_and_those_seen_get_longer_contacts():
     decided = {}
 
@@ -112,6 +143,8 @@ def test_choices_out_of_bounds_are_refused_with_what_is_allowed():
         model.sim.decide(0, overtime=3.0)
     with pytest.raises(ParameterError, match="no post 99: posts are 0 to 5"):
         model.sim.decide(99, standard=0.5)
+    with pytest.raises(ParameterError, match="admin must be between 0 and 1"):
+        model.sim.decide(0, admin=1.5)
     with pytest.raises(ParameterError, match="weeks must be 0 to 520"):
         model.sim.hold_appointments(0, [0], -1)
     with pytest.raises(ParameterError, match="client serials are 0 to"):

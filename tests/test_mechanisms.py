@@ -33,7 +33,7 @@ def test_time_budget_gives_contact_the_rest_and_overtime_when_the_caseload_needs
     p = Parameters(standardisation=0.0, network_hours=2.0, client_voice=0.0)
     caseload, standard = np.array([10, 60, 0]), np.full(3, 0.5)
     budget = mech.time_budget(caseload, standard, np.zeros(3, bool),
-                              np.array([True, True, False]), np.full(3, 2.0), p)
+                              np.array([True, True, False]), np.full(3, 2.0), 0.0, 1.0, p)
     # light load: 36 - (5 + 2) admin - 2 network = 27 contact, no overtime
     assert budget.contact[0] == pytest.approx(27.0)
     assert budget.overtime[0] == 0.0
@@ -50,7 +50,7 @@ def test_time_budget_gives_contact_the_rest_and_overtime_when_the_caseload_needs
 def test_class_teaching_comes_first_and_only_for_a_post_with_pupils():
     p = Parameters(standardisation=0.0, client_voice=0.0, class_hours=10.0, hours_per_week=40.0)
     budget = mech.time_budget(np.array([23, 0]), np.full(2, 0.6), np.zeros(2, bool),
-                              np.ones(2, bool), np.zeros(2), p)
+                              np.ones(2, bool), np.zeros(2), 0.0, 1.0, p)
     assert budget.teaching.tolist() == [10.0, 0.0]
     # 40 - 10 teaching - (5 + 0.2 x 23) admin = 20.4 h for individual attention
     assert budget.contact[0] == pytest.approx(20.4)
@@ -62,7 +62,7 @@ def test_class_teaching_comes_first_and_only_for_a_post_with_pupils():
 def test_an_eroded_standard_cuts_the_hours_worked_not_the_workload_felt():
     p = Parameters(standardisation=0.0)
     budget = mech.time_budget(np.array([40, 40]), np.array([0.75, 0.5]), np.zeros(2, bool),
-                              np.ones(2, bool), np.zeros(2), p)
+                              np.ones(2, bool), np.zeros(2), 0.0, 1.0, p)
     kept, eroded = budget.overtime
     assert eroded < kept
     assert budget.workload[0] == budget.workload[1]
@@ -236,8 +236,14 @@ def test_the_compiled_loops_use_the_same_time_budget_as_numpy():
     posts.standard[:] = [0.75, 0.5, 0.75, 0.6, 0.75]
     caseload = np.array([0, 10, 30, 60, 25])
     runs_group = np.array([False, True, False, True, True])
-    compiled = kernels.time_budget(kernels.packed(p), caseload, runs_group, posts.columns())
+    posts.arrears[:] = [0.0, 3.0, 0.0, 1.5, 2.0]
+    posts.chosen_admin[:] = [np.nan, 0.5, np.nan, 0.0, 0.25]
+    kept = np.array([1.0, 0.5, 1.0, 0.0, 0.25])
     plain = mech.time_budget(caseload, posts.standard, runs_group, posts.status == WORKING,
-                             np.full(5, p.network_hours), p)
+                             np.full(5, p.network_hours), posts.arrears.copy(), kept, p)
+    compiled = kernels.time_budget(kernels.packed(p), caseload, runs_group, posts.columns())
     for kind in mech.Budget._fields:
         assert getattr(compiled, kind).tolist() == pytest.approx(getattr(plain, kind).tolist())
+    # admin left undone by choice stays owed; a sick post's arrears wait for its return
+    due = mech.admin_hours(caseload, p) + np.array([0.0, 3.0, 0.0, 1.5, 2.0])
+    assert posts.arrears.tolist() == pytest.approx([0.0, due[1] * 0.5, 0.0, due[3], 2.0])

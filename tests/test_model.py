@@ -73,6 +73,7 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int,
         at_most = np.inf if column == "progress" and p.school_year_weeks else 1
         assert np.all((values >= 0) & (values <= at_most)), column
     assert np.all((posts.stress >= 0) & (posts.stress <= 1))
+    assert np.all((posts.standard >= 0) & (posts.standard <= p.contact_norm_hours))
     # Caseloads pass the cap only by clients taken over from colleagues, up to the
     # overflow; only working professionals have clients.
     caseload = np.bincount(live["post"][status == IN_CARE], minlength=len(posts))
@@ -203,6 +204,22 @@ def test_the_warm_up_comes_before_the_reported_weeks():
     assert output.weekly["waiting"] == waiting
     arrivals = [row[1] for row in output.clients]  # arrival_week, in reported weeks
     assert min(arrivals) <= 0 < max(arrivals) <= 52
+
+
+@pytest.mark.parametrize("edge", [
+    {"standardisation": 1.0, "automated_contact_share": 1.0},   # no human share left
+    {"hours_per_week": 8.0, "admin_hours_fixed": 8.0},          # admin fills the week
+    {"standardisation": 1.0, "automated_contact_share": 1.0,    # both: no contact hours
+     "hours_per_week": 8.0, "admin_hours_fixed": 8.0},
+])
+def test_the_edges_of_the_levers_run_within_every_invariant(edge):
+    model = VerbindingModel(rng=4, weeks=30, warmup_weeks=5, professionals=8,
+                            arrivals_per_week=8.0, **edge)
+    goals = dropouts = 0
+    while model.running:
+        model.step()
+        goals, dropouts = goals + model.goals, dropouts + model.dropouts
+        check_invariants(model, goals, dropouts)   # a NaN standard fails them
 
 
 def test_an_empty_world_runs_and_reports_nothing_to_measure():
