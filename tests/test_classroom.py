@@ -95,6 +95,26 @@ def test_a_round_plays_the_students_choices_and_bots_play_the_rest(classes):
     assert room.model.posts.chosen_network[room.student(ada).post] != 0.0
 
 
+def test_admin_a_student_lets_slide_gives_time_now_and_stays_owed(classes):
+    room, (ada, bram, _) = opened(classes, round_weeks=1)
+    room.start(room.teacher_key)
+    room.decide(ada, Choice(admin=0.0))
+    room.decide(bram, Choice(admin=1.0))   # all of it, as the bots
+    room.next_round(room.teacher_key)
+    ada_post, bram_post = room.student(ada).post, room.student(bram).post
+    assert room.model.week_hours["admin"][ada_post] == 0.0
+    assert room.model.week_hours["admin"][bram_post] > 0.0
+    owed = room.me(room.student(ada))["arrears"]
+    assert owed > 0.0 and room.me(room.student(bram))["arrears"] == 0.0
+    rows = {row["student"]: row for row in room.log}
+    assert rows["Ada"]["admin"] == 0.0 and rows["Ada"]["arrears"] == round(owed, 2)
+    assert rows["Chaima"]["admin"] == "" and rows["Chaima"]["arrears"] == 0.0
+    # Undecided next round, Ada's post keeps up again: this week's admin and what she owes.
+    room.next_round(room.teacher_key)
+    assert room.model.week_hours["admin"][ada_post] > owed
+    assert room.me(room.student(ada))["arrears"] == 0.0
+
+
 def test_with_nobody_deciding_the_class_plays_exactly_as_the_bots(classes):
     room, _ = opened(classes)
     room.start(room.teacher_key)
@@ -114,6 +134,8 @@ def test_choices_out_of_bounds_or_outside_the_caseload_are_refused(classes):
         room.decide(ada, Choice(network_hours=99.0))
     with pytest.raises(ClassError, match="contact per client must be between 0 and"):
         room.decide(ada, Choice(standard=-1.0))
+    with pytest.raises(ClassError, match="admin to keep up with must be between 0 and 100%"):
+        room.decide(ada, Choice(admin=1.5))
     others = room.model.posts.agent[room.student(bram).post].clients
     with pytest.raises(ClassError, match="only choose among your own clients"):
         room.decide(ada, Choice(see=(others[0].serial,)))

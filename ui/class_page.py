@@ -278,8 +278,10 @@ def strategies(room: Classroom, lang: str) -> str:
     fewer = sum(1 for r in decided if r["clients_skipped"] > 0)
     standards = [r["standard"] for r in decided if r["standard"] not in ("", 0)]
     no_network = sum(1 for r in decided if r["network_hours"] == 0)
+    behind = sum(1 for r in decided if r["admin"] not in ("", 1))
     return t("class_strategies", lang).format(
         decided=len(decided), of=len(last), fewer=fewer, no_network=no_network,
+        behind=behind,
         kept=len(standards),
         standard=number(sum(standards) / len(standards), lang) if standards else "–")
 
@@ -367,6 +369,8 @@ def Play(room: Classroom, student: Student, lang: str, version: int):
     lines = [status_line(room, lang),
              t("class_you", lang).format(status=t(f"class_status_{status}", lang),
                                          stress=round(100 * mine["stress"]))]
+    if mine["arrears"] > 0:
+        lines.append(t("class_arrears", lang).format(hours=number(mine["arrears"], lang)))
     if student.last_round:
         lines.append(t("class_last_round", lang).format(**student.last_round))
     solara.HTML(tag="div", unsafe_innerHTML="".join(f"<div>{escape(line)}</div>"
@@ -396,7 +400,7 @@ def use_value_for(context, default):
 
 @solara.component
 def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided: bool):
-    """The round's choices: contact per client, network hours, whom to see.
+    """The round's choices: contact per client, network hours, admin, whom to see.
 
     Drawn anew only when the round changes or the student decides; the form stays from
     round to round (the floor of contact and network hours as the student last set
@@ -409,6 +413,7 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
     granted = float(p.network_hours)   # a teacher's lever may change it
     standard = solara.use_reactive(0.0)   # no floor: as the time allows
     network, set_network = use_value_for(granted, granted)
+    admin = solara.use_reactive(100)   # per cent of the admin due: all, as the bots
     skipped, set_skipped = use_value_for(round_no, frozenset())
     problem, set_problem = use_value_for(round_no, "")
 
@@ -417,7 +422,9 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         try:
             room.decide(student.token, Choice(
                 network_hours=network if granted > 0 else None,
-                standard=standard.value or None, see=see if len(see) < len(cards) else None))
+                standard=standard.value or None,
+                admin=admin.value / 100 if admin.value < 100 else None,
+                see=see if len(see) < len(cards) else None))
             set_problem("")
         except ClassError as error:
             set_problem(error.text(lang))
@@ -430,6 +437,9 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         solara.Text(f"{t('class_network', lang)}: {number(network, lang)}")
         solara.SliderFloat("", value=network, on_value=set_network, min=0.0, max=granted,
                            step=0.5)
+    lapses = p.admin_arrears_carried == 0
+    solara.Text(f"{t('class_admin_lapses' if lapses else 'class_admin', lang)}: {admin.value}")
+    solara.SliderInt("", value=admin, min=0, max=100, step=10)
     # One table and one list to pick from, not a widget per client.
     solara.HTML(tag="div", unsafe_innerHTML=client_table(cards, lang),
                 classes=["class-clients"])

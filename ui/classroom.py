@@ -81,11 +81,14 @@ class Choice:
     Attributes:
         network_hours: Network hours a week, 0 up to the hours granted.
         standard: Contact to aim for per client a week (h).
+        admin: Share of the admin due to keep up with, 0..1 (what is left undone stays
+            owed, as the scenario's ``admin_arrears_carried`` says).
         see: Serial numbers of the clients to see this round (None: everyone).
     """
 
     network_hours: float | None = None
     standard: float | None = None
+    admin: float | None = None
     see: tuple[int, ...] | None = None
 
 
@@ -189,6 +192,8 @@ class Classroom:
                 raise ClassError("network_range", high=f"{p.network_hours:g}")
             if choice.standard is not None and not 0 <= choice.standard <= p.max_contact_hours:
                 raise ClassError("standard_range", high=f"{p.max_contact_hours:g}")
+            if choice.admin is not None and not 0 <= choice.admin <= 1:
+                raise ClassError("admin_range")
             if choice.see is not None:
                 mine = {c.serial for c in self._clients(student)}
                 if not set(choice.see) <= mine:
@@ -266,14 +271,15 @@ class Classroom:
         """The student's professional now, read under the class's lock (never mid-round).
 
         Returns:
-            ``status``, ``stress``, ``standard`` (h a client a week) and the
-            parameters in force, ``p``.
+            ``status``, ``stress``, ``standard`` (h a client a week), ``arrears``
+            (admin hours owed) and the parameters in force, ``p``.
         """
         with self.lock:
             professional = self._professional(student)
             return {"status": professional.status if professional is not None else "vacant",
                     "stress": professional.stress if professional is not None else 0.0,
                     "standard": float(self.model.posts.standard[student.post]),
+                    "arrears": float(self.model.posts.arrears[student.post]),
                     "p": self.model.p}
 
     def caseload(self, student: Student) -> list[dict]:
@@ -374,6 +380,8 @@ class Classroom:
                 else choice.network_hours,
                 "standard": "" if choice is None or choice.standard is None
                 else choice.standard,
+                "admin": "" if choice is None or choice.admin is None else choice.admin,
+                "arrears": round(float(self.model.posts.arrears[student.post]), 2),
                 "clients": len(before[token]),
                 "clients_skipped": 0 if choice is None or choice.see is None
                 else len(before[token]) - len(choice.see),
@@ -398,14 +406,15 @@ class Classroom:
 
 #: Columns of the decision log (:meth:`Classroom.log_csv`).
 LOG_COLUMNS = ("round", "week", "student", "post", "decided", "network_hours", "standard",
-               "clients", "clients_skipped", "status", "stress", "mean_bond")
+               "admin", "arrears", "clients", "clients_skipped", "status", "stress", "mean_bond")
 
 
 def apply_choice(model: VerbindingModel, post: int, choice: Choice | None, weeks: int) -> None:
     """A student's choice (None: not decided) as the model's choices for their post."""
     professional = model.posts.agent[post]
     choice = choice or Choice()
-    model.sim.decide(post, network_hours=choice.network_hours, standard=choice.standard)
+    model.sim.decide(post, network_hours=choice.network_hours, standard=choice.standard,
+                     admin=choice.admin)
     if professional is None:   # a vacant post: nobody to see anyone
         return
     if choice.see is None:
