@@ -62,7 +62,7 @@ class Professional(mesa.Agent):
 
     @property
     def admin_arrears(self) -> float:
-        """Admin hours the post still owes from weeks it was left undone (h)."""
+        """Paperwork the post still owes from weeks it was left undone by choice (h)."""
         return float(self.model.posts.arrears[self.post])
 
     @property
@@ -92,8 +92,9 @@ class Professional(mesa.Agent):
     def decide(self, **choices: float | None) -> None:
         """Make this professional's own choices from the next week on (a student's).
 
-        ``network_hours`` and ``standard``, as :meth:`model.simulation.Simulation.decide`
-        takes them; ``None`` gives a choice back to the model.
+        ``network_hours``, ``standard`` and ``admin``, as
+        :meth:`model.simulation.Simulation.decide` takes them; ``None`` gives a choice
+        back to the model.
         """
         self.model.sim.decide(self.post, **choices)
 

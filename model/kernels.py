@@ -307,8 +307,8 @@ def wait(status, weeks_waiting, motivation, motivation_loss):
 def time_budget(params, caseload, runs_group, staff):
     """:func:`model.mechanisms.time_budget` of every post, by its status this week.
 
-    Each working post's admin arrears (``staff.arrears``) are updated in place: what it
-    left undone by choice this week (:func:`model.mechanisms.arrears_after`).
+    Each working post's arrears of paperwork (``staff.arrears``) are updated in place
+    (:func:`model.mechanisms.arrears_after`).
 
     Returns:
         A :class:`model.mechanisms.Budget` of arrays over posts.
@@ -323,9 +323,9 @@ def time_budget(params, caseload, runs_group, staff):
                                 staff.arrears[k], kept, p)
         for kind in range(7):
             hours[kind, k] = week[kind]
-        if staff.status[k] == WORKING:  # admin left undone by choice stays owed
-            due = mech.admin_due(caseload[k], staff.arrears[k], p)
-            staff.arrears[k] = mech.arrears_after(due, kept, p)
+        if staff.status[k] == WORKING:  # paperwork left undone by choice stays owed
+            staff.arrears[k] = mech.arrears_after(mech.paperwork_hours(caseload[k], p),
+                                                  staff.arrears[k], kept, week[1], p)
     return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5],
                        hours[6])
 

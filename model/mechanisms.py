@@ -81,33 +81,38 @@ class Budget(NamedTuple):
 
 
 @jitable
-def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
-    """Administration and joint planning a post's caseload demands, in hours per week.
+def paperwork_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
+    """Records, forms and checks a post's caseload demands, in hours per week.
 
-    ``admin = (fixed + per_client * caseload) * (1 + uplift * standardisation)
-    * (1 - automation) + voice * voice_hours * caseload``: forms and checklists grow
-    with standardisation [000]; automation removes a share; plans made together with
-    the client take time of their own, more the more the client's goal leads [001].
+    ``(fixed + per_client * caseload) * (1 + uplift * standardisation) * (1 - automation)``:
+    forms and checklists grow with standardisation [000]; automation removes a share.
     """
     base = p.admin_hours_fixed + p.admin_hours_per_client * caseload
-    paperwork = base * (1 + p.standardisation_admin_uplift * p.standardisation) * (
+    return base * (1 + p.standardisation_admin_uplift * p.standardisation) * (
         1 - p.automation)
-    return paperwork + p.client_voice * p.voice_hours_per_client * caseload
 
 
 @jitable
-def admin_due(caseload: np.ndarray, arrears: np.ndarray, p: Parameters) -> np.ndarray:
-    """Admin hours a post owes this week: its caseload's (:func:`admin_hours`) plus arrears.
+def planning_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
+    """Plans made together with clients, in hours per week: ``voice * voice_hours * caseload``.
 
-    Arrears are admin left undone by choice in earlier weeks and still owed (section
-    7.10); the model's own professionals keep up, so theirs stay 0.
+    Equal collaboration takes time of its own, more the more the client's goal leads [001].
     """
-    return admin_hours(caseload, p) + arrears
+    return p.client_voice * p.voice_hours_per_client * caseload
+
+
+@jitable
+def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
+    """Administration and joint planning a post's caseload demands, in hours per week.
+
+    :func:`paperwork_hours` plus :func:`planning_hours`.
+    """
+    return paperwork_hours(caseload, p) + planning_hours(caseload, p)
 
 
 @jitable
 def admin_kept(chosen: float) -> float:
-    """Share of the admin due that a professional does this week, 0..1.
+    """Share of the paperwork due that a professional does this week, 0..1.
 
     All of it, as the model's own professionals do, unless they chose less (``chosen``;
     NaN: no choice, section 7.10).
@@ -116,13 +121,35 @@ def admin_kept(chosen: float) -> float:
 
 
 @jitable
-def arrears_after(due: float, kept: float, p: Parameters) -> float:
-    """Admin hours still owed after a week in which a share ``kept`` of ``due`` was done.
+def paperwork_planned(paperwork: float, arrears: float, kept: float) -> float:
+    """Paperwork a professional sets out to do this week (h): ``kept`` of all that is due.
 
-    ``admin_arrears_carried`` of what was left undone by choice stays owed and comes
-    first in the weeks after (section 7.10); the rest lapses.
+    Due is the week's own paperwork plus the arrears, owed from earlier weeks and done
+    first (section 7.10).
     """
-    return p.admin_arrears_carried * due * (1 - kept)
+    return (paperwork + arrears) * kept
+
+
+@jitable
+def arrears_after(paperwork: float, arrears: float, kept: float, admin_done: float,
+                  p: Parameters) -> float:
+    """Paperwork still owed after a week (h), by a post that worked it.
+
+    The arrears not worked off (the admin done goes to them first, within what was
+    planned), plus ``admin_arrears_carried`` of the week's own paperwork left undone by
+    choice. The week's own paperwork planned but left for want of hours lapses, as in
+    the model's own weeks (section 7.10).
+
+    Args:
+        paperwork: The week's own paperwork (h; :func:`paperwork_hours`).
+        arrears: Paperwork owed from earlier weeks (h).
+        kept: Share of the paperwork due the professional chose to do (:func:`admin_kept`).
+        admin_done: Admin hours done this week (h; ``Budget.admin``).
+        p: Parameters.
+    """
+    worked_off = min(arrears, paperwork_planned(paperwork, arrears, kept), admin_done)
+    own_skipped = min(paperwork, (paperwork + arrears) * (1 - kept))  # the rest planned
+    return (arrears - worked_off) + p.admin_arrears_carried * own_skipped
 
 
 @jitable
@@ -168,15 +195,18 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
         runs_group: Whether the post runs a group session this week.
         working: Whether the post is filled by a working professional.
         network: Network hours the professional spends (h; :func:`network_spent`).
-        arrears: Admin hours owed from earlier weeks (:func:`admin_due`).
-        kept: Share of the admin due the professional does (:func:`admin_kept`).
+        arrears: Paperwork owed from earlier weeks (h; :func:`arrears_after`).
+        kept: Share of the paperwork due the professional does (:func:`admin_kept`);
+            joint planning with clients is always done.
         p: Parameters.
 
     Returns:
         The hours per post, as a :class:`Budget`.
     """
-    due = admin_due(caseload, arrears, p)
-    admin = due * kept
+    paperwork = paperwork_hours(caseload, p)
+    planning = planning_hours(caseload, p)
+    admin = paperwork_planned(paperwork, arrears, kept) + planning
+    due = paperwork + arrears + planning
     teaching = p.class_hours * (caseload > 0)
     group = p.group_hours * runs_group
     fixed = teaching + admin + network + group
@@ -221,10 +251,11 @@ def contact_length(contact_hours: np.ndarray, shown: np.ndarray, standard: np.nd
     Appointments go to those who show up; a no-show's time goes to the others, up to
     what a client can use in a week, ``max_contact_hours``, the program's part of the
     contact included (the rest is slack): a program's work replaces human time and
-    never makes room for more of it.
+    never makes room for more of it; where it fills all a client can use, no human
+    time is left.
     """
-    return np.minimum(contact_hours / np.maximum(shown, 1),
-                      p.max_contact_hours - program_hours(standard, p))
+    room = np.maximum(p.max_contact_hours - program_hours(standard, p), 0.0)
+    return np.minimum(contact_hours / np.maximum(shown, 1), room)
 
 
 @jitable

@@ -295,10 +295,11 @@ class Parameters:
         mid_run=False)
     admin_arrears_carried: float = param(
         1.0, "0..1", 0, 1,
-        "Share of the admin a professional leaves undone by choice (class mode) that stays "
-        "owed and comes first in later weeks; the rest lapses. Assumption: records must "
-        "be complete in the end (1); the sources give no rule for lagging admin. Only a "
-        "professional's choice leaves admin undone, so the model's own runs never use it.",
+        "Share of the week's paperwork a professional leaves undone by choice (class mode) "
+        "that stays owed as arrears, done first in later weeks; the rest lapses. "
+        "Assumption: records must be complete in the end (1); the sources give no rule "
+        "for lagging admin. Only paperwork skipped by choice is carried (admin a week "
+        "has no hours for lapses, as ever), so the model's own runs never use it.",
         "Undone admin still owed", "Achterstallige administratie blijft staan",
         "organisation")
     sick_leave_weeks: float = param(

@@ -219,8 +219,9 @@ class Simulation:
                 scenario grants (more are not spent); ``standard``: the least contact
                 per client to keep giving (h/week), 0 up to ``max_contact_hours``: the
                 standard still follows the time given, but not below it; ``admin``: the
-                share of the admin due to do each week, 0 to 1: what is left undone
-                stays owed (``admin_arrears_carried`` of it) and comes first after.
+                share of the paperwork due (the week's own and arrears) to do each
+                week, 0 to 1: ``admin_arrears_carried`` of the week's own left undone
+                stays owed as arrears, done first (section 7.10).
 
         Raises:
             ParameterError: For an unknown post or choice, or a value out of range.

@@ -211,11 +211,10 @@ class Posts:
         chosen_standard: The least standard of contact per client the holder chose to
             keep (h/week): the standard follows the time given as ever, but not below
             this; NaN: no floor.
-        chosen_admin: Share of the admin due the holder chose to do each week, 0..1;
-            NaN: all of it, as the model's own professionals do.
-        arrears: Admin hours the post still owes from weeks it was left undone by
-            choice (h): they come first in later weeks. The post's records: a new
-            holder takes them over.
+        chosen_admin: Share of the paperwork due the holder chose to do each week,
+            0..1; NaN: all of it, as the model's own professionals do.
+        arrears: Paperwork the post still owes from weeks it was left undone by
+            choice (h), done first. The post's records: a new holder takes them over.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
             A list, not an object array: numpy arrays are invisible to Python's cycle
             collector, so agents (which refer to their model) held in one would keep

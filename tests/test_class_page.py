@@ -32,7 +32,7 @@ def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
     rc.render(Page(room.version))
     assert lines.unsafe_innerHTML.startswith("<div>Round 2 of 3 · week 2</div>")
     assert "<div>Last round, of your " in lines.unsafe_innerHTML
-    assert "<div>Admin you still owe: " in lines.unsafe_innerHTML
+    assert "<div>Paperwork you still owe: " in lines.unsafe_innerHTML
     assert rc.find(v.Slider).widgets == sliders   # the same widgets, values kept
     assert sliders[1].v_model == 1.5 and sliders[2].v_model == 50
     assert rc.find(solara.widgets.HTML).widgets == [lines, table]

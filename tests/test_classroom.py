@@ -102,8 +102,8 @@ def test_admin_a_student_lets_slide_gives_time_now_and_stays_owed(classes):
     room.decide(bram, Choice(admin=1.0))   # all of it, as the bots
     room.next_round(room.teacher_key)
     ada_post, bram_post = room.student(ada).post, room.student(bram).post
-    assert room.model.week_hours["admin"][ada_post] == 0.0
-    assert room.model.week_hours["admin"][bram_post] > 0.0
+    admin = room.model.week_hours["admin"]
+    assert admin[ada_post] < admin[bram_post] / 2   # Ada only planned with her clients
     owed = room.me(room.student(ada))["arrears"]
     assert owed > 0.0 and room.me(room.student(bram))["arrears"] == 0.0
     rows = {row["student"]: row for row in room.log}
@@ -134,7 +134,7 @@ def test_choices_out_of_bounds_or_outside_the_caseload_are_refused(classes):
         room.decide(ada, Choice(network_hours=99.0))
     with pytest.raises(ClassError, match="contact per client must be between 0 and"):
         room.decide(ada, Choice(standard=-1.0))
-    with pytest.raises(ClassError, match="admin to keep up with must be between 0 and 100%"):
+    with pytest.raises(ClassError, match="paperwork to keep up with must be between 0 and 100%"):
         room.decide(ada, Choice(admin=1.5))
     others = room.model.posts.agent[room.student(bram).post].clients
     with pytest.raises(ClassError, match="only choose among your own clients"):

@@ -82,7 +82,8 @@ def test_admin_left_undone_gives_clients_time_now_and_is_owed_after():
     def skip_half(model):
         model.posts.agent[0].decide(admin=0.5)
 
-    tight = {"arrivals_per_week": 15.0, "hours_per_week": 24.0, "max_overtime_hours": 0.0}
+    tight = {"arrivals_per_week": 15.0, "hours_per_week": 24.0, "max_overtime_hours": 0.0,
+             "client_voice": 0.0}   # all admin is paperwork
     own, chosen = paired(skip_half, **tight)
     due = own.week_hours["admin"][0]
     assert chosen.week_hours["admin"][0] == pytest.approx(due / 2)
@@ -95,6 +96,10 @@ def test_admin_left_undone_gives_clients_time_now_and_is_owed_after():
     chosen.step()
     assert chosen.week_hours["admin"][0] > before + due / 2 - 1  # this week's and the half owed
     assert chosen.posts.agent[0].admin_arrears == 0.0
+    # A professional who lets all paperwork slide still plans with clients whose goal leads.
+    own, chosen = paired(lambda model: model.posts.agent[0].decide(admin=0.0),
+                         client_voice=1.0)
+    assert 0 < chosen.week_hours["admin"][0] < own.week_hours["admin"][0]
     # Under a rule that lets undone admin lapse, nothing is owed.
     own, lapsed = paired(skip_half, **tight, admin_arrears_carried=0.0)
     assert lapsed.posts.agent[0].admin_arrears == 0.0

@@ -244,6 +244,30 @@ def test_the_compiled_loops_use_the_same_time_budget_as_numpy():
     compiled = kernels.time_budget(kernels.packed(p), caseload, runs_group, posts.columns())
     for kind in mech.Budget._fields:
         assert getattr(compiled, kind).tolist() == pytest.approx(getattr(plain, kind).tolist())
-    # admin left undone by choice stays owed; a sick post's arrears wait for its return
-    due = mech.admin_hours(caseload, p) + np.array([0.0, 3.0, 0.0, 1.5, 2.0])
-    assert posts.arrears.tolist() == pytest.approx([0.0, due[1] * 0.5, 0.0, due[3], 2.0])
+    # each working post's arrears follow the rule; a sick post's wait for its return
+    before = [0.0, 3.0, 0.0, 1.5, 2.0]
+    paperwork = mech.paperwork_hours(caseload, p)
+    after = [mech.arrears_after(paperwork[k], before[k], kept[k], plain.admin[k], p)
+             for k in range(4)]
+    assert posts.arrears.tolist() == pytest.approx([*after, 2.0])
+    assert after[0] == after[2] == 0.0 and after[3] > before[3]
+
+
+@pytest.mark.parametrize(("paperwork", "arrears", "kept", "done", "owed", "why"), [
+    (10, 4, 0.5, 7, 7, "7 h planned: the 4 owed first, then 3 of the 10; 7 left undone"),
+    (10, 4, 1.0, 6, 0, "all planned, 6 h done: the 4 owed, then 2; 8 lapse for want of hours"),
+    (10, 20, 1.0, 6, 14, "arrears leave only by being done: 6 of 20"),
+    (10, 0, 1.0, 10, 0, "the model's own week: nothing owed"),
+])
+def test_paperwork_left_undone_by_choice_stays_owed_and_arrears_come_first(
+        paperwork, arrears, kept, done, owed, why):
+    p = Parameters()
+    assert mech.arrears_after(paperwork, arrears, kept, done, p) == pytest.approx(owed), why
+
+
+def test_the_scenarios_share_of_undone_paperwork_owed_applies_once():
+    half = Parameters(admin_arrears_carried=0.5)
+    # Nothing done: half of this week's 10 h is added; the 4 h already owed stay whole.
+    assert mech.arrears_after(10.0, 4.0, 0.0, 0.0, half) == pytest.approx(9.0)
+    lapse = Parameters(admin_arrears_carried=0.0)
+    assert mech.arrears_after(10.0, 4.0, 0.0, 0.0, lapse) == pytest.approx(4.0)

@@ -66,6 +66,7 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int,
                                h["open"] + h["scripted"] + h["group"] + h["teaching"],
                                atol=1e-9)
     assert np.all(h["slack"] >= -1e-9) and np.all(h["overtime"] <= p.max_overtime_hours)
+    assert np.all(h["open"] >= 0) and np.all(h["scripted"] >= 0)
     # States within bounds.
     alive = status <= IN_CARE
     for column in ("bond", "motivation", "efficacy", "openness", "progress"):
@@ -211,6 +212,8 @@ def test_the_warm_up_comes_before_the_reported_weeks():
     {"hours_per_week": 8.0, "admin_hours_fixed": 8.0},          # admin fills the week
     {"standardisation": 1.0, "automated_contact_share": 1.0,    # both: no contact hours
      "hours_per_week": 8.0, "admin_hours_fixed": 8.0},
+    {"standardisation": 1.0, "automated_contact_share": 1.0,    # the program's part fills
+     "contact_norm_hours": 2.0, "max_contact_hours": 1.5},      # all a client can use
 ])
 def test_the_edges_of_the_levers_run_within_every_invariant(edge):
     model = VerbindingModel(rng=4, weeks=30, warmup_weeks=5, professionals=8,

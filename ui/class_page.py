@@ -437,8 +437,9 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         solara.Text(f"{t('class_network', lang)}: {number(network, lang)}")
         solara.SliderFloat("", value=network, on_value=set_network, min=0.0, max=granted,
                            step=0.5)
-    lapses = p.admin_arrears_carried == 0
-    solara.Text(f"{t('class_admin_lapses' if lapses else 'class_admin', lang)}: {admin.value}")
+    owed = t("class_admin_lapses" if p.admin_arrears_carried == 0 else "class_admin", lang)
+    owed = owed.format(share=number(100 * p.admin_arrears_carried, lang))
+    solara.Text(f"{owed}: {admin.value}")
     solara.SliderInt("", value=admin, min=0, max=100, step=10)
     # One table and one list to pick from, not a widget per client.
     solara.HTML(tag="div", unsafe_innerHTML=client_table(cards, lang),

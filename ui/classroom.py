@@ -81,8 +81,8 @@ class Choice:
     Attributes:
         network_hours: Network hours a week, 0 up to the hours granted.
         standard: Contact to aim for per client a week (h).
-        admin: Share of the admin due to keep up with, 0..1 (what is left undone stays
-            owed, as the scenario's ``admin_arrears_carried`` says).
+        admin: Share of the paperwork due to keep up with, 0..1 (what is left undone
+            stays owed, as the scenario's ``admin_arrears_carried`` says).
         see: Serial numbers of the clients to see this round (None: everyone).
     """
 

@@ -231,8 +231,8 @@ TEXT = {
                       "netwerkuren moeten tussen 0 en {high} liggen"),
     "standard_range": ("contact per client must be between 0 and {high} hours",
                        "contact per cliënt moet tussen 0 en {high} uur liggen"),
-    "admin_range": ("the share of admin to keep up with must be between 0 and 100%",
-                    "het deel van de administratie dat je bijhoudt moet tussen 0 en 100% "
+    "admin_range": ("the share of paperwork to keep up with must be between 0 and 100%",
+                    "het deel van het papierwerk dat je bijhoudt moet tussen 0 en 100% "
                     "liggen"),
     "own_clients": ("you can only choose among your own clients",
                     "je kunt alleen kiezen uit je eigen cliënten"),
@@ -313,11 +313,11 @@ TEXT = {
     "class_strategies": ("Last round {decided} of {of} decided: {fewer} saw only some of "
                          "their clients, {no_network} skipped their network time, {kept} kept "
                          "their contact per client up (at least {standard} h on average), "
-                         "{behind} let admin slide.",
+                         "{behind} let paperwork slide.",
                          "Vorige ronde kozen {decided} van {of}: {fewer} zagen maar een deel "
                          "van hun cliënten, {no_network} sloegen hun netwerktijd over, {kept} "
                          "hielden hun contact per cliënt op peil (gemiddeld minstens "
-                         "{standard} uur), {behind} lieten administratie liggen."),
+                         "{standard} uur), {behind} lieten papierwerk liggen."),
     "class_debrief": ("Debrief", "Nabespreking"),
     "class_best_bond": ("Strongest bonds at the end: {name} (mean bond {bond}).",
                         "Sterkste banden aan het eind: {name} (gemiddelde band {bond})."),
@@ -337,9 +337,9 @@ TEXT = {
     "class_wait_start": ("You are in. Waiting for the teacher to start ({n} joined).",
                          "Je doet mee. Wachten tot de docent start ({n} aangemeld)."),
     "class_you": ("You: {status}, stress {stress}%", "Jij: {status}, stress {stress}%"),
-    "class_arrears": ("Admin you still owe: {hours} h (it comes first next week)",
-                      "Administratie die nog openstaat: {hours} uur (die gaat volgende week "
-                      "voor)"),
+    "class_arrears": ("Paperwork you still owe: {hours} h (done first, before this week's)",
+                      "Papierwerk dat nog openstaat: {hours} uur (gaat voor dat van deze "
+                      "week)"),
     "class_status_working": ("at work", "aan het werk"),
     "class_status_sick": ("on sick leave (burnout)", "ziek thuis (burn-out)"),
     "class_status_vacant": ("your post is vacant", "je plek is vacant"),
@@ -357,11 +357,12 @@ TEXT = {
                        "allows)", "Mijn contact per cliënt minstens (uur per week; 0: zoals "
                        "mijn tijd het toelaat)"),
     "class_network": ("Network hours a week", "Netwerkuren per week"),
-    "class_admin": ("Admin I keep up with (%; what I leave stays owed)",
-                    "Administratie die ik bijhoud (%; wat blijft liggen, blijft staan)"),
-    "class_admin_lapses": ("Admin I keep up with (%; in this scenario what I leave lapses)",
-                           "Administratie die ik bijhoud (%; in dit scenario vervalt wat "
-                           "blijft liggen)"),
+    "class_admin": ("Paperwork I keep up with (%; of what I leave, {share}% stays owed)",
+                    "Papierwerk dat ik bijhoud (%; van wat blijft liggen, blijft {share}% "
+                    "staan)"),
+    "class_admin_lapses": ("Paperwork I keep up with (%; in this scenario what I leave "
+                           "lapses)", "Papierwerk dat ik bijhoud (%; in dit scenario vervalt "
+                           "wat blijft liggen)"),
     "class_clients": ("My {n} clients (need: 1 is a typical client's):",
                       "Mijn {n} cliënten (behoefte: 1 is die van een gewone cliënt):"),
     "class_table_head": ("client|need|openness|bond|progress|weeks",
