@@ -92,7 +92,7 @@ class Professional(mesa.Agent):
     def decide(self, **choices: float | None) -> None:
         """Make this professional's own choices from the next week on (a student's).
 
-        ``network_hours``, ``standard`` and ``admin``, as
+        ``network_hours``, ``standard``, ``admin`` and ``protocol``, as
         :meth:`model.simulation.Simulation.decide` takes them; ``None`` gives a choice
         back to the model.
         """

@@ -316,7 +316,7 @@ def time_budget(params, caseload, runs_group, staff):
     p = params[0]
     hours = np.zeros((7, len(staff.status)))
     for k in range(len(staff.status)):
-        kept = mech.admin_kept(staff.chosen_admin[k])
+        kept = mech.share_chosen(staff.chosen_admin[k])
         week = mech.time_budget(caseload[k], staff.standard[k], runs_group[k],
                                 staff.status[k] == WORKING,
                                 mech.network_spent(staff.chosen_network[k], p),
@@ -398,7 +398,10 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
     lesson = mech.class_dose(class_hours, in_class, p)
     # A post's contacts this week all have one length, hence one split and one pull
     # on the bond: worked out once a post, not once a client.
-    scripted_at, open_at, automated_at = mech.split_contact(length, staff.standard, p)
+    asked = np.empty(len(staff.status))   # share of the protocol's items asked, by post
+    for k in range(len(staff.status)):
+        asked[k] = mech.share_chosen(staff.chosen_protocol[k])
+    scripted_at, open_at, automated_at = mech.split_contact(length, staff.standard, asked, p)
     pull = mech.contact_pull(open_at, attune, p)
     connective_at = open_at * mech.unhurried(open_at, p)
     connective = 0.0
@@ -450,7 +453,9 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         totals[4, k] += new_bond
         connective += connective_at[k] if comes[r] else 0.0
         i += 1
-    for k in range(len(staff.status)):
+    skipped = mech.items_skipped(length, staff.standard, asked, p)
+    for k in range(len(staff.status)):   # items not asked are owed as paperwork
+        staff.arrears[k] += p.admin_arrears_carried * skipped[k] * shown[k]
         if staff.status[k] == WORKING and booked[k] > 0:
             per_client = contact_hours[k] / booked[k]
             staff.standard[k] += mech.standard_change(staff.standard[k], per_client, p)

@@ -111,8 +111,8 @@ def admin_hours(caseload: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 @jitable
-def admin_kept(chosen: float) -> float:
-    """Share of the paperwork due that a professional does this week, 0..1.
+def share_chosen(chosen: float) -> float:
+    """A share a professional chose (of the paperwork due, of the protocol's items), 0..1.
 
     All of it, as the model's own professionals do, unless they chose less (``chosen``;
     NaN: no choice, section 7.10).
@@ -143,7 +143,7 @@ def arrears_after(paperwork: float, arrears: float, kept: float, admin_done: flo
     Args:
         paperwork: The week's own paperwork (h; :func:`paperwork_hours`).
         arrears: Paperwork owed from earlier weeks (h).
-        kept: Share of the paperwork due the professional chose to do (:func:`admin_kept`).
+        kept: Share of the paperwork due the professional chose to do (:func:`share_chosen`).
         admin_done: Admin hours done this week (h; ``Budget.admin``).
         p: Parameters.
     """
@@ -196,7 +196,7 @@ def time_budget(caseload: np.ndarray, standard: np.ndarray, runs_group: np.ndarr
         working: Whether the post is filled by a working professional.
         network: Network hours the professional spends (h; :func:`network_spent`).
         arrears: Paperwork owed from earlier weeks (h; :func:`arrears_after`).
-        kept: Share of the paperwork due the professional does (:func:`admin_kept`);
+        kept: Share of the paperwork due the professional does (:func:`share_chosen`);
             joint planning with clients is always done.
         p: Parameters.
 
@@ -265,7 +265,7 @@ def program_hours(standard: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 @jitable
-def split_contact(hours: np.ndarray, standard: np.ndarray,
+def split_contact(hours: np.ndarray, standard: np.ndarray, asked: np.ndarray,
                   p: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split one contact into the professional's scripted and open time, and the program's.
 
@@ -273,14 +273,30 @@ def split_contact(hours: np.ndarray, standard: np.ndarray,
     contact; a program carries ``automated_contact_share`` of them. The items left to
     the professional are recorded and checked, so they are done first: when a contact
     is shorter than the standard, open time goes first (Ball et al. 2014). As the
-    standard erodes toward the time actually given, the items shrink with it.
+    standard erodes toward the time actually given, the items shrink with it. A
+    professional may choose to ask only a share of them in the contact (``asked``, 1
+    for the model's own; the rest is recorded afterwards: :func:`items_skipped`).
 
     Returns:
         ``(scripted, open, automated)`` hours of the contact.
     """
     items = p.standardisation * standard
-    scripted = np.minimum(hours, items * (1 - p.automated_contact_share))
+    scripted = np.minimum(hours, items * (1 - p.automated_contact_share) * asked)
     return scripted, hours - scripted, program_hours(standard, p)
+
+
+@jitable
+def items_skipped(hours: np.ndarray, standard: np.ndarray, asked: np.ndarray,
+                  p: Parameters) -> np.ndarray:
+    """Hours of the protocol's items a professional chose not to ask in a contact (h).
+
+    What :func:`split_contact` would have scripted with every item asked, less what it
+    scripts; 0 for the model's own professionals. The items are recorded work: left out
+    of the contact, they are owed as paperwork (section 7.10).
+    """
+    left_to_professional = p.standardisation * standard * (1 - p.automated_contact_share)
+    return np.minimum(hours, left_to_professional) - np.minimum(
+        hours, left_to_professional * asked)
 
 
 @jitable

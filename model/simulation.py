@@ -221,14 +221,17 @@ class Simulation:
                 standard still follows the time given, but not below it; ``admin``: the
                 share of the paperwork due (the week's own and arrears) to do each
                 week, 0 to 1: ``admin_arrears_carried`` of the week's own left undone
-                stays owed as arrears, done first (section 7.10).
+                stays owed as arrears, done first (section 7.10); ``protocol``: the
+                share of the protocol's items to ask in contact, 0 to 1: those not
+                asked are recorded afterwards, owed as paperwork as above.
 
         Raises:
             ParameterError: For an unknown post or choice, or a value out of range.
         """
         columns = {"network_hours": (self.posts.chosen_network, self.p.network_hours),
                    "standard": (self.posts.chosen_standard, self.p.max_contact_hours),
-                   "admin": (self.posts.chosen_admin, 1.0)}
+                   "admin": (self.posts.chosen_admin, 1.0),
+                   "protocol": (self.posts.chosen_protocol, 1.0)}
         if not 0 <= post < len(self.posts):
             raise ParameterError(f"no post {post}: posts are 0 to {len(self.posts) - 1}")
         for name, value in choices.items():

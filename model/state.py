@@ -92,6 +92,7 @@ class Staff(NamedTuple):
     chosen_network: np.ndarray
     chosen_standard: np.ndarray
     chosen_admin: np.ndarray
+    chosen_protocol: np.ndarray
     arrears: np.ndarray
 
 
@@ -213,6 +214,9 @@ class Posts:
             this; NaN: no floor.
         chosen_admin: Share of the paperwork due the holder chose to do each week,
             0..1; NaN: all of it, as the model's own professionals do.
+        chosen_protocol: Share of the protocol's items the holder chose to ask in their
+            contacts, 0..1 (the rest is recorded afterwards, owed as paperwork); NaN:
+            all of them.
         arrears: Paperwork the post still owes from weeks it was left undone by
             choice (h), done first. The post's records: a new holder takes them over.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
@@ -237,6 +241,7 @@ class Posts:
         self.chosen_network = np.full(n, np.nan)
         self.chosen_standard = np.full(n, np.nan)
         self.chosen_admin = np.full(n, np.nan)
+        self.chosen_protocol = np.full(n, np.nan)
         self.arrears = np.zeros(n)
         self.agent: list = [None] * n
 
@@ -248,7 +253,7 @@ class Posts:
         return Staff(self.status, self.stress, self.strain, self.experience, self.ties,
                      self.standard, self.burnouts, self.weeks_left, self.hours,
                      self.chosen_network, self.chosen_standard, self.chosen_admin,
-                     self.arrears)
+                     self.chosen_protocol, self.arrears)
 
     def resize(self, n: int) -> None:
         """Keep the first ``n`` posts, or add vacant posts up to ``n``.
@@ -267,6 +272,6 @@ class Posts:
         for name in ("stress", "strain", "experience", "ties", "standard", "weeks_left",
                      "hours", "burnouts", "arrears"):
             setattr(self, name, fit(getattr(self, name), 0))
-        for name in ("chosen_network", "chosen_standard", "chosen_admin"):
+        for name in ("chosen_network", "chosen_standard", "chosen_admin", "chosen_protocol"):
             setattr(self, name, fit(getattr(self, name), np.nan))
         self.agent = self.agent[:n] + [None] * grow

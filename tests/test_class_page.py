@@ -26,7 +26,8 @@ def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
     lines, table = rc.find(solara.widgets.HTML).widgets
     before = table.unsafe_innerHTML
     sliders[1].v_model = 1.5   # network hours, set by the student in round 1
-    sliders[2].v_model = 50    # half the admin kept up with: the rest stays owed
+    sliders[2].v_model = 50    # half the paperwork kept up with: the rest stays owed
+    sliders[3].v_model = 70    # most of the protocol's questions asked
     rc.find(v.Btn, children=["Decide"]).widget.click()
     room.next_round(room.teacher_key)
     rc.render(Page(room.version))
@@ -34,7 +35,7 @@ def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
     assert "<div>Last round, of your " in lines.unsafe_innerHTML
     assert "<div>Paperwork you still owe: " in lines.unsafe_innerHTML
     assert rc.find(v.Slider).widgets == sliders   # the same widgets, values kept
-    assert sliders[1].v_model == 1.5 and sliders[2].v_model == 50
+    assert [s.v_model for s in sliders[1:]] == [1.5, 50, 70]
     assert rc.find(solara.widgets.HTML).widgets == [lines, table]
     assert table.unsafe_innerHTML != before   # two more weeks of the clients
     rc.close()

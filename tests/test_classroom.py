@@ -115,6 +115,19 @@ def test_admin_a_student_lets_slide_gives_time_now_and_stays_owed(classes):
     assert room.me(room.student(ada))["arrears"] == 0.0
 
 
+def test_protocol_questions_a_student_leaves_out_open_the_contact_and_are_owed(classes):
+    room, (ada, bram, _) = opened(classes, preset="care-standardised", round_weeks=1)
+    room.start(room.teacher_key)
+    room.decide(ada, Choice(protocol=0.0))
+    room.next_round(room.teacher_key)
+    ada_post, bram_post = room.student(ada).post, room.student(bram).post
+    scripted = room.model.week_hours["scripted"]
+    assert scripted[ada_post] == 0.0 and scripted[bram_post] > 0.0
+    assert room.me(room.student(ada))["arrears"] > 0.0
+    assert {row["student"]: row["protocol"] for row in room.log} == {
+        "Ada": 0.0, "Bram": "", "Chaima": ""}
+
+
 def test_with_nobody_deciding_the_class_plays_exactly_as_the_bots(classes):
     room, _ = opened(classes)
     room.start(room.teacher_key)
@@ -136,6 +149,8 @@ def test_choices_out_of_bounds_or_outside_the_caseload_are_refused(classes):
         room.decide(ada, Choice(standard=-1.0))
     with pytest.raises(ClassError, match="paperwork to keep up with must be between 0 and 100%"):
         room.decide(ada, Choice(admin=1.5))
+    with pytest.raises(ClassError, match="protocol questions to ask must be between 0 and 100%"):
+        room.decide(ada, Choice(protocol=-0.1))
     others = room.model.posts.agent[room.student(bram).post].clients
     with pytest.raises(ClassError, match="only choose among your own clients"):
         room.decide(ada, Choice(see=(others[0].serial,)))

@@ -33,7 +33,7 @@ def test_choices_that_match_the_models_own_change_nothing():
     for professional in chosen.posts.agent:
         # What the model spends anyway, and a floor under the standard it never reaches:
         # a low "standard" cannot skip the protocol's items (they follow the standard).
-        professional.decide(network_hours=3.0, standard=0.0, admin=1.0)
+        professional.decide(network_hours=3.0, standard=0.0, admin=1.0, protocol=1.0)
     for _ in range(20):
         chosen.step()
     assert weekly(chosen) == weekly(alone)
@@ -112,6 +112,24 @@ def test_admin_owed_week_after_week_makes_the_workload_felt_and_stress_climb():
     own, chosen = paired(skip_all, weeks=10)
     assert chosen.posts.agent[0].admin_arrears > 5 * own.week_hours["admin"][0]
     assert chosen.posts.stress[0] > own.posts.stress[0]
+
+
+def test_protocol_items_not_asked_open_the_contact_now_and_are_recorded_after():
+    def ask_none(model):
+        model.posts.agent[0].decide(protocol=0.0)
+
+    standardised = {"standardisation": 0.6}
+    own, chosen = paired(ask_none, **standardised)
+    assert own.week_hours["scripted"][0] > 0 and chosen.week_hours["scripted"][0] == 0.0
+    # Same contacts, all open: the items' time went to open talk...
+    assert chosen.week_hours["contact"][0] == pytest.approx(own.week_hours["contact"][0])
+    assert chosen.week_hours["open"][0] == pytest.approx(
+        own.week_hours["open"][0] + own.week_hours["scripted"][0])
+    # ...and the items are owed as paperwork, done first in the weeks after.
+    assert chosen.posts.agent[0].admin_arrears == pytest.approx(own.week_hours["scripted"][0])
+    chosen.posts.agent[0].decide(protocol=None)
+    chosen.step()
+    assert chosen.posts.agent[0].admin_arrears == 0.0
 
 
 def test_clients_not_seen_go_without_contact_and_those_seen_get_longer_contacts():

@@ -71,7 +71,7 @@ def test_an_eroded_standard_cuts_the_hours_worked_not_the_workload_felt():
 def test_automated_contact_frees_the_human_share_of_the_scripted_items():
     p = Parameters(standardisation=0.5, automated_contact_share=0.4)
     assert mech.human_share(p) == pytest.approx(1 - 0.5 * 0.4)
-    scripted, open_hours, automated = mech.split_contact(np.array([1.0]), np.array([0.8]), p)
+    scripted, open_hours, automated = mech.split_contact(np.array([1.0]), np.array([0.8]), 1.0, p)
     assert automated[0] == pytest.approx(0.5 * 0.8 * 0.4)  # the program's part of the items
     assert scripted[0] == pytest.approx(0.5 * 0.8 * 0.6)  # the rest stays human work
     assert scripted[0] + open_hours[0] == pytest.approx(1.0)  # no human time is added
@@ -79,12 +79,24 @@ def test_automated_contact_frees_the_human_share_of_the_scripted_items():
 
 def test_open_time_goes_first_when_a_contact_is_shorter_than_the_standard():
     p = Parameters(standardisation=0.4)
-    scripted, open_hours, _ = mech.split_contact(np.array([1.0, 0.6, 0.3]), np.ones(3), p)
+    scripted, open_hours, _ = mech.split_contact(np.array([1.0, 0.6, 0.3]), np.ones(3), 1.0, p)
     assert scripted.tolist() == pytest.approx([0.4, 0.4, 0.3])
     assert open_hours.tolist() == pytest.approx([0.6, 0.2, 0.0])
     # once the standard has eroded to the time given, the items shrink with it
-    scripted, open_hours, _ = mech.split_contact(np.array([0.3]), np.array([0.3]), p)
+    scripted, open_hours, _ = mech.split_contact(np.array([0.3]), np.array([0.3]), 1.0, p)
     assert scripted[0] == pytest.approx(0.12) and open_hours[0] == pytest.approx(0.18)
+
+
+def test_protocol_items_not_asked_leave_the_contact_open_and_are_owed_as_paperwork():
+    p = Parameters(standardisation=0.4)
+    hours, standard = np.array([1.0, 0.3]), np.ones(2)
+    scripted, open_hours, _ = mech.split_contact(hours, standard, 0.25, p)
+    assert scripted.tolist() == pytest.approx([0.1, 0.1])   # a quarter of the 0.4 h asked
+    assert open_hours.tolist() == pytest.approx([0.9, 0.2])
+    # Not asked: 0.3 h of the full contact's items; the short one would have scripted
+    # all of its 0.3 h, so 0.2 h were left out of it.
+    assert mech.items_skipped(hours, standard, 0.25, p).tolist() == pytest.approx([0.3, 0.2])
+    assert mech.items_skipped(hours, standard, 1.0, p).tolist() == [0.0, 0.0]
 
 
 def test_standards_erode_faster_than_they_recover_and_never_pass_the_norm():

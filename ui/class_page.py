@@ -279,9 +279,10 @@ def strategies(room: Classroom, lang: str) -> str:
     standards = [r["standard"] for r in decided if r["standard"] not in ("", 0)]
     no_network = sum(1 for r in decided if r["network_hours"] == 0)
     behind = sum(1 for r in decided if r["admin"] not in ("", 1))
+    off_script = sum(1 for r in decided if r["protocol"] not in ("", 1))
     return t("class_strategies", lang).format(
         decided=len(decided), of=len(last), fewer=fewer, no_network=no_network,
-        behind=behind,
+        behind=behind, off_script=off_script,
         kept=len(standards),
         standard=number(sum(standards) / len(standards), lang) if standards else "–")
 
@@ -400,7 +401,7 @@ def use_value_for(context, default):
 
 @solara.component
 def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided: bool):
-    """The round's choices: contact per client, network hours, admin, whom to see.
+    """The round's choices: contact per client, network hours, admin, protocol, whom to see.
 
     Drawn anew only when the round changes or the student decides; the form stays from
     round to round (the floor of contact and network hours as the student last set
@@ -413,7 +414,8 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
     granted = float(p.network_hours)   # a teacher's lever may change it
     standard = solara.use_reactive(0.0)   # no floor: as the time allows
     network, set_network = use_value_for(granted, granted)
-    admin = solara.use_reactive(100)   # per cent of the admin due: all, as the bots
+    admin = solara.use_reactive(100)   # per cent of the paperwork due: all, as the bots
+    protocol = solara.use_reactive(100)   # per cent of the protocol's items asked
     skipped, set_skipped = use_value_for(round_no, frozenset())
     problem, set_problem = use_value_for(round_no, "")
 
@@ -424,6 +426,7 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
                 network_hours=network if granted > 0 else None,
                 standard=standard.value or None,
                 admin=admin.value / 100 if admin.value < 100 else None,
+                protocol=protocol.value / 100 if protocol.value < 100 else None,
                 see=see if len(see) < len(cards) else None))
             set_problem("")
         except ClassError as error:
@@ -441,6 +444,9 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
     owed = owed.format(share=number(100 * p.admin_arrears_carried, lang))
     solara.Text(f"{owed}: {admin.value}")
     solara.SliderInt("", value=admin, min=0, max=100, step=10)
+    if p.standardisation > 0:   # a protocol to follow
+        solara.Text(f"{t('class_protocol', lang)}: {protocol.value}")
+        solara.SliderInt("", value=protocol, min=0, max=100, step=10)
     # One table and one list to pick from, not a widget per client.
     solara.HTML(tag="div", unsafe_innerHTML=client_table(cards, lang),
                 classes=["class-clients"])

@@ -83,12 +83,15 @@ class Choice:
         standard: Contact to aim for per client a week (h).
         admin: Share of the paperwork due to keep up with, 0..1 (what is left undone
             stays owed, as the scenario's ``admin_arrears_carried`` says).
+        protocol: Share of the protocol's items to ask in contact, 0..1 (those left
+            out are recorded afterwards, owed as paperwork).
         see: Serial numbers of the clients to see this round (None: everyone).
     """
 
     network_hours: float | None = None
     standard: float | None = None
     admin: float | None = None
+    protocol: float | None = None
     see: tuple[int, ...] | None = None
 
 
@@ -194,6 +197,8 @@ class Classroom:
                 raise ClassError("standard_range", high=f"{p.max_contact_hours:g}")
             if choice.admin is not None and not 0 <= choice.admin <= 1:
                 raise ClassError("admin_range")
+            if choice.protocol is not None and not 0 <= choice.protocol <= 1:
+                raise ClassError("protocol_range")
             if choice.see is not None:
                 mine = {c.serial for c in self._clients(student)}
                 if not set(choice.see) <= mine:
@@ -381,6 +386,8 @@ class Classroom:
                 "standard": "" if choice is None or choice.standard is None
                 else choice.standard,
                 "admin": "" if choice is None or choice.admin is None else choice.admin,
+                "protocol": "" if choice is None or choice.protocol is None
+                else choice.protocol,
                 "arrears": round(float(self.model.posts.arrears[student.post]), 2),
                 "clients": len(before[token]),
                 "clients_skipped": 0 if choice is None or choice.see is None
@@ -406,7 +413,8 @@ class Classroom:
 
 #: Columns of the decision log (:meth:`Classroom.log_csv`).
 LOG_COLUMNS = ("round", "week", "student", "post", "decided", "network_hours", "standard",
-               "admin", "arrears", "clients", "clients_skipped", "status", "stress", "mean_bond")
+               "admin", "protocol", "arrears", "clients", "clients_skipped", "status",
+               "stress", "mean_bond")
 
 
 def apply_choice(model: VerbindingModel, post: int, choice: Choice | None, weeks: int) -> None:
@@ -414,7 +422,7 @@ def apply_choice(model: VerbindingModel, post: int, choice: Choice | None, weeks
     professional = model.posts.agent[post]
     choice = choice or Choice()
     model.sim.decide(post, network_hours=choice.network_hours, standard=choice.standard,
-                     admin=choice.admin)
+                     admin=choice.admin, protocol=choice.protocol)
     if professional is None:   # a vacant post: nobody to see anyone
         return
     if choice.see is None:

@@ -234,6 +234,9 @@ TEXT = {
     "admin_range": ("the share of paperwork to keep up with must be between 0 and 100%",
                     "het deel van het papierwerk dat je bijhoudt moet tussen 0 en 100% "
                     "liggen"),
+    "protocol_range": ("the share of protocol questions to ask must be between 0 and 100%",
+                       "het deel van de protocolvragen dat je stelt moet tussen 0 en 100% "
+                       "liggen"),
     "own_clients": ("you can only choose among your own clients",
                     "je kunt alleen kiezen uit je eigen cliënten"),
     "not_teacher": ("this page is not the teacher's of this class",
@@ -313,11 +316,12 @@ TEXT = {
     "class_strategies": ("Last round {decided} of {of} decided: {fewer} saw only some of "
                          "their clients, {no_network} skipped their network time, {kept} kept "
                          "their contact per client up (at least {standard} h on average), "
-                         "{behind} let paperwork slide.",
+                         "{behind} let paperwork slide, {off_script} left protocol questions out.",
                          "Vorige ronde kozen {decided} van {of}: {fewer} zagen maar een deel "
                          "van hun cliënten, {no_network} sloegen hun netwerktijd over, {kept} "
                          "hielden hun contact per cliënt op peil (gemiddeld minstens "
-                         "{standard} uur), {behind} lieten papierwerk liggen."),
+                         "{standard} uur), {behind} lieten papierwerk liggen, {off_script} lieten "
+                         "protocolvragen weg."),
     "class_debrief": ("Debrief", "Nabespreking"),
     "class_best_bond": ("Strongest bonds at the end: {name} (mean bond {bond}).",
                         "Sterkste banden aan het eind: {name} (gemiddelde band {bond})."),
@@ -360,6 +364,10 @@ TEXT = {
     "class_admin": ("Paperwork I keep up with (%; of what I leave, {share}% stays owed)",
                     "Papierwerk dat ik bijhoud (%; van wat blijft liggen, blijft {share}% "
                     "staan)"),
+    "class_protocol": ("Protocol questions I ask in my contacts (%; those I leave out I "
+                       "record afterwards, as paperwork)", "Protocolvragen die ik stel in "
+                       "mijn contacten (%; wat ik weglaat, leg ik achteraf vast als "
+                       "papierwerk)"),
     "class_admin_lapses": ("Paperwork I keep up with (%; in this scenario what I leave "
                            "lapses)", "Papierwerk dat ik bijhoud (%; in dit scenario vervalt "
                            "wat blijft liggen)"),
