@@ -62,7 +62,7 @@ class Professional(mesa.Agent):
 
     @property
     def admin_arrears(self) -> float:
-        """Paperwork the post still owes from weeks it was left undone by choice (h)."""
+        """Paperwork the post still owes (h), left by choice (section 7.10)."""
         return float(self.model.posts.arrears[self.post])
 
     @property

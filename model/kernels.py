@@ -324,8 +324,9 @@ def time_budget(params, caseload, runs_group, staff):
         for kind in range(7):
             hours[kind, k] = week[kind]
         if staff.status[k] == WORKING:  # paperwork left undone by choice stays owed
-            staff.arrears[k] = mech.arrears_after(mech.paperwork_hours(caseload[k], p),
-                                                  staff.arrears[k], kept, week[1], p)
+            staff.arrears[k] = mech.arrears_after(
+                mech.paperwork_hours(caseload[k], p), mech.planning_hours(caseload[k], p),
+                staff.arrears[k], kept, week[1], p)
     return mech.Budget(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5],
                        hours[6])
 

@@ -131,25 +131,31 @@ def paperwork_planned(paperwork: float, arrears: float, kept: float) -> float:
 
 
 @jitable
-def arrears_after(paperwork: float, arrears: float, kept: float, admin_done: float,
-                  p: Parameters) -> float:
+def arrears_after(paperwork: float, planning: float, arrears: float, kept: float,
+                  admin_done: float, p: Parameters) -> float:
     """Paperwork still owed after a week (h), by a post that worked it.
 
-    The arrears not worked off (the admin done goes to them first, within what was
-    planned), plus ``admin_arrears_carried`` of the week's own paperwork left undone by
-    choice. The week's own paperwork planned but left for want of hours lapses, as in
-    the model's own weeks (section 7.10).
+    Of the admin done, joint planning comes first, then the arrears, then the week's own
+    paperwork. What stays owed: the arrears not worked off, plus
+    ``admin_arrears_carried`` of the week's own paperwork left undone by choice or
+    pushed out by the arrears worked off. The rest of the week's own paperwork planned
+    but left for want of hours lapses, as in the model's own weeks (section 7.10).
 
     Args:
         paperwork: The week's own paperwork (h; :func:`paperwork_hours`).
+        planning: The week's joint planning with clients (h; :func:`planning_hours`).
         arrears: Paperwork owed from earlier weeks (h).
         kept: Share of the paperwork due the professional chose to do (:func:`share_chosen`).
         admin_done: Admin hours done this week (h; ``Budget.admin``).
         p: Parameters.
     """
-    worked_off = min(arrears, paperwork_planned(paperwork, arrears, kept), admin_done)
-    own_skipped = min(paperwork, (paperwork + arrears) * (1 - kept))  # the rest planned
-    return (arrears - worked_off) + p.admin_arrears_carried * own_skipped
+    planned = paperwork_planned(paperwork, arrears, kept)
+    paper_done = min(planned, max(admin_done - planning, 0.0))
+    worked_off = min(arrears, paper_done)
+    skipped = min(paperwork, (paperwork + arrears) * (1 - kept))   # by choice
+    own_undone = max((planned - paper_done) - (arrears - worked_off), 0.0)  # planned
+    pushed_out = min(own_undone, worked_off)
+    return (arrears - worked_off) + p.admin_arrears_carried * (skipped + pushed_out)
 
 
 @jitable
@@ -541,8 +547,9 @@ def stress_target(workload: np.ndarray, backlog: float, connection: np.ndarray,
     """The stress level a professional's week pushes toward, 0..1 [004].
 
     ``base + k_work * (workload - 1) + k_backlog * backlog + k_autonomy *
-    standardisation - k_relief * connection``: the hours the week requires over the
-    contract (less stress below 1, more above), the waiting list per place
+    standardisation - k_relief * connection``: the workload felt (hours the week asks
+    at the norm of contact, all admin due, over the contract: less stress below 1, more
+    above), the waiting list per place
     (``backlog``, saturating: half its weight at a list as long as the places) that
     presses on the whole team (Homer 1985), lost autonomy, and the mean bond with the
     caseload (connection costs time but gives energy).

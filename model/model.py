@@ -21,12 +21,14 @@ One step is one week. The weekly order, the only place it is written down:
 2. Time budget: per professional, class teaching first (in schools), then admin,
    then network, then a group session, then contact; overtime when the caseload at
    the professional's own standard needs more than the contract. The workload felt
-   is measured at the organisation's norm.
+   is measured at the organisation's norm. Paperwork a professional chose to leave
+   (class mode) is owed as arrears, done first in later weeks.
 3. Contact: every client in care has an appointment (unless a group session replaces
    it, or their professional chose to see others that week); those who come share the
    professional's class lesson and contact time; within each contact the scripted
    items come first and only the open rest builds connection; a program can carry
-   part of the items; abrupt scripted questions can rupture weak bonds.
+   part of the items; abrupt scripted questions can rupture weak bonds. Items a
+   professional chose not to ask are owed as paperwork.
 4. Bond: grows with unhurried open time x attunement x openness; decays without
    contact (handover losses happen in step 7).
 5. Motivation and progress: progress from human contact through the bond, a

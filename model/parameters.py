@@ -295,11 +295,12 @@ class Parameters:
         mid_run=False)
     admin_arrears_carried: float = param(
         1.0, "0..1", 0, 1,
-        "Share of the week's paperwork a professional leaves undone by choice (class mode) "
-        "that stays owed as arrears, done first in later weeks; the rest lapses. "
-        "Assumption: records must be complete in the end (1); the sources give no rule "
-        "for lagging admin. Only paperwork skipped by choice is carried (admin a week "
-        "has no hours for lapses, as ever), so the model's own runs never use it.",
+        "Share of the paperwork a professional leaves undone by choice (class mode: "
+        "paperwork skipped, or protocol items not asked in contact and so recorded "
+        "afterwards) that stays owed as arrears, done first in later weeks; the rest "
+        "lapses. Assumption: records must be complete in the end (1); the sources give "
+        "no rule for lagging admin. Only what a choice leaves undone is carried (admin "
+        "a week has no hours for lapses, as ever), so the model's own runs never use it.",
         "Undone admin still owed", "Achterstallige administratie blijft staan",
         "organisation")
     sick_leave_weeks: float = param(
@@ -641,8 +642,9 @@ class Parameters:
                     "exhausting, between 0.4 and 0.8 on the 0..1 scale."))
     stress_workload: float = param(
         CALIBRATED["stress_workload"], "per unit workload", 0, 20,
-        "Stress added per unit of the hours the week requires over contract hours, negative below "
-        "1 (a light week relieves): workload that is felt [004]. Calibrated.",
+        "Stress added per unit of the workload felt (the hours the week asks at the "
+        "organisation's norm of contact, all admin due, over contract hours), negative "
+        "below 1 (a light week relieves) [004]. Calibrated.",
         "Stress from workload", "Stress door werkdruk", "professionals",
         prior=Prior(0.1, 2.0, "log-uniform",
                     "Assumption: a week 10% over contract adds 0.01 to 0.2 to stress; order of"

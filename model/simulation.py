@@ -207,8 +207,8 @@ class Simulation:
         """A professional's own choices for the weeks to come, made from outside.
 
         The model's professionals spend the network hours the scenario grants, let
-        their standard of contact follow the time they can give and keep up with their
-        admin (sections 7.1-7.2, 7.10). A
+        their standard of contact follow the time they can give, set out to do all
+        their admin and ask every question of the protocol (sections 7.1-7.2, 7.10). A
         choice made here (a student's in class mode) replaces that for the post from the
         next week on, for whoever holds it, until changed; ``None`` gives it back to the
         model.

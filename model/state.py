@@ -217,8 +217,9 @@ class Posts:
         chosen_protocol: Share of the protocol's items the holder chose to ask in their
             contacts, 0..1 (the rest is recorded afterwards, owed as paperwork); NaN:
             all of them.
-        arrears: Paperwork the post still owes from weeks it was left undone by
-            choice (h), done first. The post's records: a new holder takes them over.
+        arrears: Paperwork the post still owes (h): left undone by choice, or protocol
+            items not asked in contact; done first. The post's records: a new holder
+            takes them over.
         agent: The :class:`~model.agents.Professional` holding each post, or None.
             A list, not an object array: numpy arrays are invisible to Python's cycle
             collector, so agents (which refer to their model) held in one would keep

@@ -259,27 +259,32 @@ def test_the_compiled_loops_use_the_same_time_budget_as_numpy():
     # each working post's arrears follow the rule; a sick post's wait for its return
     before = [0.0, 3.0, 0.0, 1.5, 2.0]
     paperwork = mech.paperwork_hours(caseload, p)
-    after = [mech.arrears_after(paperwork[k], before[k], kept[k], plain.admin[k], p)
+    planning = mech.planning_hours(caseload, p)
+    after = [mech.arrears_after(paperwork[k], planning[k], before[k], kept[k], plain.admin[k], p)
              for k in range(4)]
     assert posts.arrears.tolist() == pytest.approx([*after, 2.0])
     assert after[0] == after[2] == 0.0 and after[3] > before[3]
 
 
-@pytest.mark.parametrize(("paperwork", "arrears", "kept", "done", "owed", "why"), [
-    (10, 4, 0.5, 7, 7, "7 h planned: the 4 owed first, then 3 of the 10; 7 left undone"),
-    (10, 4, 1.0, 6, 0, "all planned, 6 h done: the 4 owed, then 2; 8 lapse for want of hours"),
-    (10, 20, 1.0, 6, 14, "arrears leave only by being done: 6 of 20"),
-    (10, 0, 1.0, 10, 0, "the model's own week: nothing owed"),
+@pytest.mark.parametrize(("paperwork", "planning", "arrears", "kept", "done", "owed", "why"), [
+    (10, 0, 4, 0.5, 7, 7, "7 h planned: the 4 owed first, then 3 of the 10; 7 left undone"),
+    (10, 0, 4, 1.0, 6, 4, "all planned, 6 h done: the 4 owed, then 2 of this week's; the "
+                          "4 the arrears pushed out stay owed, 4 lapse for want of hours"),
+    (10, 1, 4, 1.0, 7, 4, "the same, with an hour of joint planning done first"),
+    (10, 0, 20, 1.0, 6, 20, "6 h a week cannot catch up on 10 h a week: nothing lost"),
+    (10, 0, 0, 1.0, 6, 0, "the model's own short week: 4 h lapse, nothing owed"),
+    (10, 2, 0, 1.0, 12, 0, "the model's own week: nothing owed"),
 ])
 def test_paperwork_left_undone_by_choice_stays_owed_and_arrears_come_first(
-        paperwork, arrears, kept, done, owed, why):
+        paperwork, planning, arrears, kept, done, owed, why):
     p = Parameters()
-    assert mech.arrears_after(paperwork, arrears, kept, done, p) == pytest.approx(owed), why
+    assert mech.arrears_after(paperwork, planning, arrears, kept, done, p) == pytest.approx(
+        owed), why
 
 
 def test_the_scenarios_share_of_undone_paperwork_owed_applies_once():
     half = Parameters(admin_arrears_carried=0.5)
     # Nothing done: half of this week's 10 h is added; the 4 h already owed stay whole.
-    assert mech.arrears_after(10.0, 4.0, 0.0, 0.0, half) == pytest.approx(9.0)
+    assert mech.arrears_after(10.0, 0.0, 4.0, 0.0, 0.0, half) == pytest.approx(9.0)
     lapse = Parameters(admin_arrears_carried=0.0)
-    assert mech.arrears_after(10.0, 4.0, 0.0, 0.0, lapse) == pytest.approx(4.0)
+    assert mech.arrears_after(10.0, 0.0, 4.0, 0.0, 0.0, lapse) == pytest.approx(4.0)

@@ -440,12 +440,14 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         solara.Text(f"{t('class_network', lang)}: {number(network, lang)}")
         solara.SliderFloat("", value=network, on_value=set_network, min=0.0, max=granted,
                            step=0.5)
-    owed = t("class_admin_lapses" if p.admin_arrears_carried == 0 else "class_admin", lang)
+    lapses = p.admin_arrears_carried == 0
+    owed = t("class_admin_lapses" if lapses else "class_admin", lang)
     owed = owed.format(share=number(100 * p.admin_arrears_carried, lang))
     solara.Text(f"{owed}: {admin.value}")
     solara.SliderInt("", value=admin, min=0, max=100, step=10)
     if p.standardisation > 0:   # a protocol to follow
-        solara.Text(f"{t('class_protocol', lang)}: {protocol.value}")
+        asked = t("class_protocol_lapses" if lapses else "class_protocol", lang)
+        solara.Text(f"{asked}: {protocol.value}")
         solara.SliderInt("", value=protocol, min=0, max=100, step=10)
     # One table and one list to pick from, not a widget per client.
     solara.HTML(tag="div", unsafe_innerHTML=client_table(cards, lang),

@@ -368,6 +368,10 @@ TEXT = {
                        "record afterwards, as paperwork)", "Protocolvragen die ik stel in "
                        "mijn contacten (%; wat ik weglaat, leg ik achteraf vast als "
                        "papierwerk)"),
+    "class_protocol_lapses": ("Protocol questions I ask in my contacts (%; in this "
+                              "scenario those I leave out lapse)", "Protocolvragen die ik "
+                              "stel in mijn contacten (%; in dit scenario vervalt wat ik "
+                              "weglaat)"),
     "class_admin_lapses": ("Paperwork I keep up with (%; in this scenario what I leave "
                            "lapses)", "Papierwerk dat ik bijhoud (%; in dit scenario vervalt "
                            "wat blijft liggen)"),
