@@ -3,8 +3,8 @@
 import ipyvuetify as v
 import solara
 
-from ui.class_page import Play, client_table
-from ui.classroom import Classes
+from ui.class_page import Play, client_table, debrief
+from ui.classroom import Choice, Classes
 
 
 def started_class(preset="work-network"):
@@ -48,3 +48,21 @@ def test_the_clients_table_escapes_what_it_shows_and_speaks_dutch():
     assert "&lt;b&gt;A.B.&lt;/b&gt; (7)" in html and "<b>" not in html
     assert "<th>behoefte</th>" in html and "<td>1,25</td>" in html
     assert "<td>33%</td><td>100%</td><td>3</td>" in html
+
+
+def test_the_debrief_tells_each_way_of_working_and_what_followed():
+    room, ada = started_class()
+    bram = room.join("Bram")
+    room.decide(ada.token, Choice(admin=0.0, protocol=0.5))
+    room.next_round(room.teacher_key)
+    room.decide(bram.token, Choice(admin=1.0))   # as the bots do
+    room.next_round(room.teacher_key)
+    room.next_round(room.teacher_key)
+    lines = debrief(room, "en")
+    assert any(line.startswith("Let paperwork slide (1): their clients' mean bond at the "
+                               "end ") for line in lines)
+    assert any(line.startswith("Left protocol questions out (1): ") for line in lines)
+    assert any(line.startswith("Worked as the bots do (1): ") for line in lines)
+    assert not any(line.startswith("Saw only some clients") for line in lines)
+    assert any(line.startswith("Lieten papierwerk liggen (1): gemiddelde band ")
+               for line in debrief(room, "nl"))

@@ -287,13 +287,24 @@ def strategies(room: Classroom, lang: str) -> str:
         standard=number(sum(standards) / len(standards), lang) if standards else "–")
 
 
+#: Ways of working a student may have chosen in a round, told apart in the debrief.
+WAYS = {
+    "class_way_fewer": lambda row: row["clients_skipped"] > 0,
+    "class_way_no_network": lambda row: row["network_hours"] == 0,
+    "class_way_standard": lambda row: row["standard"] not in ("", 0),
+    "class_way_paperwork": lambda row: row["admin"] not in ("", 1),
+    "class_way_protocol": lambda row: row["protocol"] not in ("", 1),
+}
+
+
 def debrief(room: Classroom, lang: str) -> list[str]:
     """After the game: which ways of working kept bonds, and who burnt out.
 
     Plain lines, shown as text: they hold names students typed.
     """
+    log = list(room.log)
     final = {}
-    for row in list(room.log):
+    for row in log:
         final[row["student"]] = row
     bonds = [(r["mean_bond"], name) for name, r in final.items() if r["mean_bond"] != ""]
     strained = [name for name, r in final.items() if r["status"] != "working"
@@ -304,9 +315,34 @@ def debrief(room: Classroom, lang: str) -> list[str]:
         lines.append(t("class_best_bond", lang).format(name=best[1],
                                                       bond=number(best[0], lang)))
     lines.append(t("class_strained", lang).format(names=", ".join(strained) or "–"))
+    lines += ways_of_working(log, final, set(strained), lang)
     last = room.outcomes[-1]
     lines.append(t("class_end_goals", lang).format(
         ours=number(last["class"]["goals"], lang), bots=number(last["bots"]["goals"], lang)))
+    return lines
+
+
+def ways_of_working(log: list[dict], final: dict[str, dict], strained: set[str],
+                    lang: str) -> list[str]:
+    """A line per way of working chosen in some round: by whom, and what followed.
+
+    Each line: how many students chose it, their clients' mean bond at the end, and
+    how many of them ended burnt out, sick or gone.
+    """
+    lines = []
+    for key, chose in [*WAYS.items(), ("class_way_own", None)]:
+        if chose is None:   # never chose other than the model's professionals
+            names = {name for name in final} - {r["student"] for r in log
+                                                 if r["decided"] and any(
+                                                     way(r) for way in WAYS.values())}
+        else:
+            names = {r["student"] for r in log if r["decided"] and chose(r)}
+        if not names:
+            continue
+        bonds = [final[n]["mean_bond"] for n in names if final[n]["mean_bond"] != ""]
+        lines.append(t("class_way", lang).format(
+            way=t(key, lang), n=len(names), strained=len(names & strained),
+            bond=number(sum(bonds) / len(bonds), lang) if bonds else "–"))
     return lines
 
 

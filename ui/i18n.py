@@ -327,6 +327,17 @@ TEXT = {
                         "Sterkste banden aan het eind: {name} (gemiddelde band {bond})."),
     "class_strained": ("Burnt out, on sick leave or gone at the end: {names}.",
                        "Opgebrand, ziek of vertrokken aan het eind: {names}."),
+    "class_way": ("{way} ({n}): their clients' mean bond at the end {bond}; {strained} "
+                  "burnt out, sick or gone.",
+                  "{way} ({n}): gemiddelde band met hun cliënten aan het eind {bond}; "
+                  "{strained} opgebrand, ziek of vertrokken."),
+    "class_way_fewer": ("Saw only some clients", "Zagen maar een deel van hun cliënten"),
+    "class_way_no_network": ("Skipped network time", "Sloegen netwerktijd over"),
+    "class_way_standard": ("Kept their contact per client up",
+                           "Hielden hun contact per cliënt op peil"),
+    "class_way_paperwork": ("Let paperwork slide", "Lieten papierwerk liggen"),
+    "class_way_protocol": ("Left protocol questions out", "Lieten protocolvragen weg"),
+    "class_way_own": ("Worked as the bots do", "Werkten zoals de bots"),
     "class_end_goals": ("Goals reached: the class {ours}, bots alone {bots}.",
                         "Behaalde doelen: de klas {ours}, alleen bots {bots}."),
     "class_goals": ("Goals reached", "Behaalde doelen"),
