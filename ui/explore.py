@@ -168,7 +168,7 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
 
     def outcomes(model):
         solara.Text(t("outcomes", lang), style={"font-size": "18px", "font-weight": "600"})
-        with solara.ColumnsResponsive(default=12, medium=6):
+        with solara.ColumnsResponsive(default=12, large=6):   # room for two from 1264 px
             previous = trace.value.previous if trace.value.preset == scenario.name else None
             for spec in charts.outcome_specs(model, lang, previous,
                                              trace.value.weeks(model)):

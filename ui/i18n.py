@@ -262,23 +262,29 @@ TEXT = {
                  "geen klas heeft de code '{code}': vraag het je docent"),
     "class_mode": ("Class mode", "Klassikaal spel"),
     "learn_class": ("**Play it as a class.** Each student plays a professional from their "
-                    "phone and chooses, round by round, how much time each client gets and "
-                    "whom to see; bots play the rest. The projector shows the class's run "
+                    "phone and chooses, round by round, how much time each client gets, "
+                    "whom to see, how much paperwork to keep up with and how many protocol "
+                    "questions to ask; bots play the rest. The projector shows the class's run "
                     "against the bots'.",
                     "**Speel het met de klas.** Elke leerling speelt vanaf de telefoon een "
-                    "professional en kiest per ronde hoeveel tijd elke cliënt krijgt en wie "
-                    "hij of zij ziet; bots spelen de rest. Het scherm toont de run van de "
-                    "klas tegen die van de bots."),
+                    "professional en kiest per ronde hoeveel tijd elke cliënt krijgt, wie "
+                    "hij of zij ziet, hoeveel papierwerk bijgehouden wordt en hoeveel "
+                    "protocolvragen gesteld worden; bots spelen de rest. Het scherm toont "
+                    "de run van de klas tegen die van de bots."),
     "learn_open_class": ("Open a class", "Een klas openen"),
     "class_intro": ("Every student plays one professional of one shared simulation, from "
                     "their phone: each round they choose how much time to give each client, "
-                    "whom to see, and (where the scenario grants it) their network time. "
+                    "whom to see, how much paperwork to keep up with (what they leave stays "
+                    "owed), how many protocol questions to ask, and (where the scenario "
+                    "grants it) their network time. "
                     "Bots play everyone else, and anyone who has not decided by the "
                     "deadline. Beside the class's run, the same scenario runs with bots "
                     "only, so you see what the class's choices changed.",
                     "Elke leerling speelt vanaf de telefoon één professional in één gedeelde "
                     "simulatie: per ronde kiezen ze hoeveel tijd elke cliënt krijgt, wie ze "
-                    "zien en (waar het scenario het toestaat) hun netwerktijd. Bots spelen "
+                    "zien, hoeveel papierwerk ze bijhouden (wat blijft liggen, blijft "
+                    "staan), hoeveel protocolvragen ze stellen en (waar het scenario het "
+                    "toestaat) hun netwerktijd. Bots spelen "
                     "de rest, en iedereen die voor de deadline niet koos. Naast de run van "
                     "de klas loopt hetzelfde scenario met alleen bots: zo ziet u wat de "
                     "keuzes van de klas veranderden."),

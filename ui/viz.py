@@ -107,7 +107,7 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
                                                                            values))
     if header is not None:
         Part(header, current.value)
-    Parts(parts, current.value)
+    Parts(parts, current.value, roomy=presenting is not None and presenting.value)
 
 
 def step_for(value: float, coarsest: float) -> float:
@@ -278,7 +278,7 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
         force_update()
 
     running = model.value.running
-    with solara.Row(justify="space-between"):
+    with solara.Row(justify="space-between", style={"flex-wrap": "wrap", "gap": "8px"}):
         solara.Button(t("reset", lang), color="primary", on_click=reset)
         solara.Button(t("pause" if playing.value else "play", lang), color="primary",
                       on_click=lambda: playing.set(not playing.value), disabled=not running)
@@ -292,13 +292,14 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
 
 
 @solara.component
-def Parts(parts: list[Callable[[Model], None]], model: Model):
+def Parts(parts: list[Callable[[Model], None]], model: Model, roomy: bool = False):
     """The parts two by two on a wide screen, one under the other on a narrow one.
 
-    A projector of 1280 pixels or more is wide; below that the sidebar leaves too
-    little room for two charts side by side.
+    The sidebar takes about 400 pixels, so with it a screen is wide from 1904 pixels
+    (Vuetify's extra large); without it (``roomy``, presentation mode) from 1264 (large),
+    so a projector of 1280 pixels shows them two by two.
     """
-    with solara.ColumnsResponsive(default=12, large=6):
+    with solara.ColumnsResponsive(default=12, large=6 if roomy else None, xlarge=6):
         for draw in parts:
             Part(draw, model)
 
