@@ -62,6 +62,8 @@ MAX_LINK_CHARS = 128 * 1024
 MAX_LINK_BYTES = 4 * MAX_FILE_BYTES + 4096
 #: Most scenario names an address may list (Compare takes 4; more are not read).
 MAX_PICKS = 8
+#: A row of controls that wraps on a phone rather than running off the screen.
+WRAP = {"flex-wrap": "wrap", "gap": "8px"}
 #: The parameters that set an organisation's size, hence a run's cost, and how many
 #: times the largest shipped value a session scenario may have in the app.
 APP_SIZE = ("professionals", "arrivals_per_week", "weeks")
@@ -431,7 +433,7 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
     with solara.Card(t("what_if", lang), style={"margin": "12px 0"}):
         solara.Text(t("what_if_hint", lang))
         solara.Select(t("what_if_base", lang), values=names, value=base)
-        with solara.Row(style={"align-items": "center"}):
+        with solara.Row(style={**WRAP, "align-items": "center"}):
             solara.Select(t("what_if_lever", lang), values=list(levers), value=lever)
             solara.InputText(t("what_if_value", lang).format(
                 now=_shown_value(current.get(levers[lever.value], ""))
@@ -440,7 +442,7 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
         for name, value in changed.value.items():
             solara.Text(f"{parameter_label(name, lang)}: {_shown_value(value)}")
         solara.InputText(t("what_if_week", lang), value=week, continuous_update=True)
-        with solara.Row():
+        with solara.Row(style=WRAP):
             solara.Button(t("what_if_make", lang), color="primary", on_click=make,
                           disabled=not changed.value)
             solara.Button(t("what_if_clear", lang), text=True,
@@ -516,7 +518,7 @@ def Compare(lang: str, query: dict):
                 solara.Text(name, style={"font-weight": "bold"})
                 solara.Text(f": {describe(name, lang)}")
         solara.Div(style={"height": "28px"})  # room for the sliders' value bubbles
-        with solara.Row():
+        with solara.Row(style=WRAP):
             solara.SliderInt(t("replicates", lang), value=replicates, min=REPLICATES[0],
                              max=REPLICATES[-1], thumb_label="always")
             solara.SliderInt(t("weeks", lang), value=weeks, min=WEEKS[0], max=WEEKS[-1],
@@ -524,7 +526,7 @@ def Compare(lang: str, query: dict):
         solara.Checkbox(label=t("unsure", lang), value=unsure, disabled=posterior is None)
         if posterior is None:
             solara.Text(t("unsure_missing", lang))
-        with solara.Row():
+        with solara.Row(style=WRAP):
             solara.Button(t("run", lang), color="primary", on_click=task,
                           disabled=task.pending or not valid)
             solara.Button(t("cancel", lang), on_click=cancel.set, disabled=not task.pending)
@@ -589,7 +591,7 @@ def Results(results, again, lang: str):
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=110)
-    with solara.Row():
+    with solara.Row(style=WRAP):
         solara.FileDownload(table_csv(rows, results, again is not None),
                             filename="comparison.csv",
                             label=t("download_csv", lang))
