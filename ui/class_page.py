@@ -476,9 +476,10 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
         solara.Text(f"{t('class_network', lang)}: {number(network, lang)}")
         solara.SliderFloat("", value=network, on_value=set_network, min=0.0, max=granted,
                            step=0.5)
-    lapses = p.admin_arrears_carried == 0
-    owed = t("class_admin_lapses" if lapses else "class_admin", lang)
-    owed = owed.format(share=number(100 * p.admin_arrears_carried, lang))
+    carried = p.admin_arrears_carried   # the scenario's rule for paperwork left
+    lapses = carried == 0
+    owed = t("class_admin_lapses" if lapses else "class_admin" if carried == 1
+             else "class_admin_part", lang).format(share=number(100 * carried, lang))
     solara.Text(f"{owed}: {admin.value}")
     solara.SliderInt("", value=admin, min=0, max=100, step=10)
     if p.standardisation > 0:   # a protocol to follow

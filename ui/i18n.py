@@ -378,9 +378,11 @@ TEXT = {
                        "allows)", "Mijn contact per cliënt minstens (uur per week; 0: zoals "
                        "mijn tijd het toelaat)"),
     "class_network": ("Network hours a week", "Netwerkuren per week"),
-    "class_admin": ("Paperwork I keep up with (%; of what I leave, {share}% stays owed)",
-                    "Papierwerk dat ik bijhoud (%; van wat blijft liggen, blijft {share}% "
-                    "staan)"),
+    "class_admin": ("Paperwork I keep up with (%; what I leave stays owed)",
+                    "Papierwerk dat ik bijhoud (%; wat blijft liggen, blijft staan)"),
+    "class_admin_part": ("Paperwork I keep up with (%; of what I leave, {share}% stays "
+                         "owed)", "Papierwerk dat ik bijhoud (%; van wat blijft liggen, "
+                         "blijft {share}% staan)"),
     "class_protocol": ("Protocol questions I ask in my contacts (%; those I leave out I "
                        "record afterwards, as paperwork)", "Protocolvragen die ik stel in "
                        "mijn contacten (%; wat ik weglaat, leg ik achteraf vast als "
