@@ -268,25 +268,6 @@ def Outcomes(room: Classroom, lang: str, version: int):
             solara.Text(line)
 
 
-def strategies(room: Classroom, lang: str) -> str:
-    """How the students chose in the last round, in a few lines."""
-    log = list(room.log)   # a copy: the clock may be adding the next round's rows
-    last = [row for row in log if row["round"] == room.outcomes[-1]["round"]]
-    if not last:
-        return ""
-    decided = [r for r in last if r["decided"]]
-    fewer = sum(1 for r in decided if r["clients_skipped"] > 0)
-    standards = [r["standard"] for r in decided if r["standard"] not in ("", 0)]
-    no_network = sum(1 for r in decided if r["network_hours"] == 0)
-    behind = sum(1 for r in decided if r["admin"] not in ("", 1))
-    off_script = sum(1 for r in decided if r["protocol"] not in ("", 1))
-    return t("class_strategies", lang).format(
-        decided=len(decided), of=len(last), fewer=fewer, no_network=no_network,
-        behind=behind, off_script=off_script,
-        kept=len(standards),
-        standard=number(sum(standards) / len(standards), lang) if standards else "–")
-
-
 #: Ways of working a student may have chosen in a round, told apart in the debrief.
 WAYS = {
     "class_way_fewer": lambda row: row["clients_skipped"] > 0,
@@ -295,6 +276,25 @@ WAYS = {
     "class_way_paperwork": lambda row: row["admin"] not in ("", 1),
     "class_way_protocol": lambda row: row["protocol"] not in ("", 1),
 }
+
+
+def strategies(room: Classroom, lang: str) -> str:
+    """How the students chose in the last round, in a few lines."""
+    log = list(room.log)   # a copy: the clock may be adding the next round's rows
+    last = [row for row in log if row["round"] == room.outcomes[-1]["round"]]
+    if not last:
+        return ""
+    decided = [r for r in last if r["decided"]]
+
+    def count(way: str) -> int:
+        return sum(1 for r in decided if WAYS[way](r))
+
+    standards = [r["standard"] for r in decided if WAYS["class_way_standard"](r)]
+    return t("class_strategies", lang).format(
+        decided=len(decided), of=len(last), fewer=count("class_way_fewer"),
+        no_network=count("class_way_no_network"), behind=count("class_way_paperwork"),
+        off_script=count("class_way_protocol"), kept=len(standards),
+        standard=number(sum(standards) / len(standards), lang) if standards else "–")
 
 
 def debrief(room: Classroom, lang: str) -> list[str]:
@@ -329,14 +329,11 @@ def ways_of_working(log: list[dict], final: dict[str, dict], strained: set[str],
     Each line: how many students chose it, their clients' mean bond at the end, and
     how many of them ended burnt out, sick or gone.
     """
+    chose = {key: {r["student"] for r in log if r["decided"] and way(r)}
+             for key, way in WAYS.items()}
+    chose["class_way_own"] = set(final).difference(*chose.values())   # as the bots
     lines = []
-    for key, chose in [*WAYS.items(), ("class_way_own", None)]:
-        if chose is None:   # never chose other than the model's professionals
-            names = {name for name in final} - {r["student"] for r in log
-                                                 if r["decided"] and any(
-                                                     way(r) for way in WAYS.values())}
-        else:
-            names = {r["student"] for r in log if r["decided"] and chose(r)}
+    for key, names in chose.items():
         if not names:
             continue
         bonds = [final[n]["mean_bond"] for n in names if final[n]["mean_bond"] != ""]

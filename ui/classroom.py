@@ -277,7 +277,7 @@ class Classroom:
 
         Returns:
             ``status``, ``stress``, ``standard`` (h a client a week), ``arrears``
-            (admin hours owed) and the parameters in force, ``p``.
+            (paperwork owed, h) and the parameters in force, ``p``.
         """
         with self.lock:
             professional = self._professional(student)
