@@ -37,8 +37,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "make: could not install chromium (not root?); the browser tests will be skipped"
 
+# Where `make app` listens: localhost, or 0.0.0.0 for a class whose phones join over the
+# local network (`make app HOST=0.0.0.0`).
+HOST ?= localhost
+
 app: install
-	$(BIN)/python -m ui.serve --host localhost --port 8765
+	$(BIN)/python -m ui.serve --host $(HOST) --port 8765
 
 test: install browser
 	$(BIN)/ruff check model experiments ui tests app.py

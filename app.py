@@ -33,6 +33,7 @@ def query_of(router) -> dict:
 PHONE_CSS = """
 @media (max-width: 700px) {
   .differences { overflow-x: auto; max-width: 100%; }
+  .differences td, .differences th { white-space: nowrap; }
   .v-main img { max-width: 100%; height: auto; }
   .v-app-bar .v-toolbar__title { display: none; }
   .v-app-bar .v-btn { font-size: 14px !important; padding: 0 6px !important;

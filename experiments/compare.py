@@ -122,8 +122,11 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
     """
     if diff["mean"] is None or base_mean is None:
         return words["missing"]
+    def signed(value: float) -> str:
+        return f"{value:+.3g}".replace(".", words["decimal"])
+
     if diff["ci95"] is None:
-        return f"{diff['mean']:+.3g} ({words['single']})"
+        return f"{signed(diff['mean'])} ({words['single']})"
     low, high = diff["ci95"]
     yardstick = PERCENT_SPAN * abs(base_mean)
     if yardstick and max(abs(diff["mean"]), abs(low), abs(high)) <= yardstick:
@@ -132,8 +135,8 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
         text = (f"{abs(rel[0]):.0f}% {word} ({words['interval']} {rel[1]:+.0f}% "
                 f"{words['to']} {rel[2]:+.0f}%)")
     else:
-        text = (f"{diff['mean']:+.3g} ({words['interval']} {low:+.3g} {words['to']} "
-                f"{high:+.3g})")
+        text = (f"{signed(diff['mean'])} ({words['interval']} {signed(low)} {words['to']} "
+                f"{signed(high)})")
     if not clearly_different(diff):
         text += f"; {words['unclear']}"
     elif metric in BETTER:

@@ -66,3 +66,21 @@ def test_the_debrief_tells_each_way_of_working_and_what_followed():
     assert not any(line.startswith("Saw only some clients") for line in lines)
     assert any(line.startswith("Lieten papierwerk liggen (1): gemiddelde band ")
                for line in debrief(room, "nl"))
+
+
+def test_a_reloaded_page_starts_from_the_choices_the_student_sent():
+    room, ada = started_class()
+
+    @solara.component
+    def Page(version):  # noqa: N802 (a component, named as components are)
+        Play(room, ada, "en", version)
+
+    _, rc = solara.render(Page(room.version), handle_error=False)
+    sliders = rc.find(v.Slider).widgets
+    sliders[0].v_model, sliders[1].v_model = 0.5, 1.5
+    sliders[2].v_model, sliders[3].v_model = 40, 0
+    rc.find(v.Btn, children=["Decide"]).widget.click()
+    rc.close()
+    _, reloaded = solara.render(Page(room.version), handle_error=False)   # a new page
+    assert [s.v_model for s in reloaded.find(v.Slider).widgets] == [0.5, 1.5, 40, 0]
+    reloaded.close()

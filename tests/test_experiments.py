@@ -388,6 +388,14 @@ def test_a_difference_is_said_against_a_fair_yardstick_and_marked_better_or_wors
     assert in_words(metric, base, {"mean": mean, "ci95": (low, high)}) == words
 
 
+def test_a_difference_in_dutch_has_decimal_commas():
+    from ui.i18n import COMPARISON_WORDS
+
+    said = in_words("stress_mean", 0.3, {"mean": -0.01, "ci95": (-0.9, 0.3)},
+                    COMPARISON_WORDS["nl"])
+    assert said.startswith("-0,01 (95%-interval -0,9 tot +0,3)")
+
+
 @pytest.mark.parametrize("cost, goals, sentence", [
     ((1_234_567.0, 1_100_000.0, 1_360_000.0), (120.4, 80.2, 160.9),
      "costs € 1,230,000 a year more (95% interval € 1,100,000 to € 1,360,000) and reaches "

@@ -165,7 +165,7 @@ def class_rounds_spec(outcomes: list[dict], figure: str, label: str, lang: str,
               "scale": {"domain": [t(k, lang) for k in CLASS_COLOURS],
                         "range": list(CLASS_COLOURS.values())}}
     x = {"field": "round", "type": "quantitative", "title": t("class_round_axis", lang),
-         "axis": {"format": "d", "tickMinStep": 1}}
+         "axis": {"format": "d", "values": sorted({o["round"] for o in outcomes})}}
     layers = [{"data": {"name": f"class_{figure}", "values": rows},
                "mark": {"type": "line", "strokeWidth": 3, "point": True},
                "encoding": {"x": x, "y": {"field": "value", "type": "quantitative",

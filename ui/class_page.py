@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
 import solara
@@ -156,10 +156,12 @@ def OpenForm(lang: str):
     solara.Select(t("scenario", lang), values=available(), value=preset)
     description = load_shipped(preset.value).description
     solara.Text(description.get(lang) or description.get("en", ""))
-    solara.SliderInt(t("class_rounds", lang), value=rounds, min=ROUNDS[0], max=20)
-    solara.SliderInt(t("class_weeks", lang), value=weeks, min=ROUND_WEEKS[0], max=ROUND_WEEKS[1])
+    solara.SliderInt(t("class_rounds", lang), value=rounds, min=ROUNDS[0], max=20,
+                     thumb_label="always")
+    solara.SliderInt(t("class_weeks", lang), value=weeks, min=ROUND_WEEKS[0], max=ROUND_WEEKS[1],
+                     thumb_label="always")
     solara.SliderInt(t("class_seconds", lang), value=seconds, min=ROUND_SECONDS[0], max=300,
-                     step=15)
+                     step=15, thumb_label="always")
     labels = {"": t("class_no_lever", lang)} | {n: parameter_label(n, lang) for n in LEVERS}
 
     def pick(label: str) -> None:   # a lever starts from the preset's own value
@@ -198,6 +200,8 @@ def Dashboard(room: Classroom, key: str, lang: str, version: int):
             with solara.Column():
                 solara.Markdown(f"# {t('class_code', lang)}: {room.code}")
                 solara.Text(address, classes=["join-address"])
+                if urlsplit(address).hostname in ("localhost", "127.0.0.1", "::1"):
+                    solara.Warning(t("class_local_address", lang))
                 solara.Markdown(f"### {t('class_joined', lang).format(n=len(room.students))}")
                 solara.Text(", ".join(s.name for s in room.students.values()))
         solara.Button(t("class_start", lang), on_click=lambda: act(room.start),
@@ -445,10 +449,12 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
     p = mine["p"]
     cards = room.caseload(student)
     granted = float(p.network_hours)   # a teacher's lever may change it
-    standard = solara.use_reactive(0.0)   # no floor: as the time allows
-    network, set_network = use_value_for(granted, granted)
-    admin = solara.use_reactive(100)   # per cent of the paperwork due: all, as the bots
-    protocol = solara.use_reactive(100)   # per cent of the protocol's items asked
+    sent = student.sent or Choice()   # the form starts from the last choice sent
+    standard = solara.use_reactive(sent.standard or 0.0)   # 0: as the time allows
+    network, set_network = use_value_for(granted, granted if sent.network_hours is None
+                                         else min(sent.network_hours, granted))
+    admin = solara.use_reactive(percent(sent.admin))   # of the paperwork due
+    protocol = solara.use_reactive(percent(sent.protocol))   # of the protocol's items
     skipped, set_skipped = use_value_for(round_no, frozenset())
     problem, set_problem = use_value_for(round_no, "")
 
@@ -498,6 +504,11 @@ def Choices(room: Classroom, student: Student, lang: str, round_no: int, decided
                   on_click=decide, color="primary")
     if decided:
         solara.Success(t("class_sent", lang))
+
+
+def percent(share: float | None) -> int:
+    """A chosen share as its slider shows it, in per cent (None: all, as the bots)."""
+    return 100 if share is None else round(100 * share)
 
 
 #: How a student's page looks: the round's line in bold; the table of clients within a

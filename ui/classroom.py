@@ -103,6 +103,7 @@ class Student:
     token: str
     post: int = -1
     choice: Choice | None = None   # for the round under way; None: not decided yet
+    sent: Choice | None = None   # the last choice sent, in any round: the form starts there
     last_round: dict[str, int] = field(default_factory=dict)   # what became of clients
 
 
@@ -203,7 +204,7 @@ class Classroom:
                 mine = {c.serial for c in self._clients(student)}
                 if not set(choice.see) <= mine:
                     raise ClassError("own_clients")
-            student.choice = choice
+            student.choice = student.sent = choice
             self._changed()
 
     # --- the teacher ------------------------------------------------------------------

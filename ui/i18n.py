@@ -331,12 +331,22 @@ TEXT = {
     "class_debrief": ("Debrief", "Nabespreking"),
     "class_best_bond": ("Strongest bonds at the end: {name} (mean bond {bond}).",
                         "Sterkste banden aan het eind: {name} (gemiddelde band {bond})."),
-    "class_strained": ("Burnt out, on sick leave or gone at the end: {names}.",
-                       "Opgebrand, ziek of vertrokken aan het eind: {names}."),
+    "class_strained": ("On sick leave, gone, or at burnout's edge (stress at its threshold) "
+                       "at the end: {names}.",
+                       "Ziek, vertrokken of op de rand van een burn-out (stress op de "
+                       "drempel) aan het eind: {names}."),
     "class_way": ("{way} ({n}): their clients' mean bond at the end {bond}; {strained} "
-                  "burnt out, sick or gone.",
+                  "on sick leave, gone or at burnout's edge.",
                   "{way} ({n}): gemiddelde band met hun cliënten aan het eind {bond}; "
-                  "{strained} opgebrand, ziek of vertrokken."),
+                  "{strained} ziek, vertrokken of op de rand van een burn-out."),
+    "class_local_address": ("Phones cannot open a 'localhost' address. Serve the app on the "
+                            "network (make app HOST=0.0.0.0) and open this page at this "
+                            "computer's network address, so the code and QR code hold an "
+                            "address phones can reach.",
+                            "Telefoons kunnen een 'localhost'-adres niet openen. Start de "
+                            "app op het netwerk (make app HOST=0.0.0.0) en open deze pagina "
+                            "via het netwerkadres van deze computer, zodat de code en de "
+                            "QR-code een adres bevatten dat telefoons bereiken."),
     "class_way_fewer": ("Saw only some clients", "Zagen maar een deel van hun cliënten"),
     "class_way_no_network": ("Skipped network time", "Sloegen netwerktijd over"),
     "class_way_standard": ("Kept their contact per client up",
