@@ -512,10 +512,12 @@ def percent(share: float | None) -> int:
 
 
 #: How a student's page looks: the round's line in bold; the table of clients within a
-#: phone's width, else it scrolls.
+#: phone's width and under half its height (else it scrolls, its head kept in view), so
+#: the choices below it stay near.
 CLIENTS_CSS = """
 .class-lines div:first-child { font-weight: bold; }
-.class-clients { overflow-x: auto; max-width: 100%; }
+.class-clients { overflow: auto; max-width: 100%; max-height: 45vh; }
+.class-clients th { position: sticky; top: 0; background: white; }
 .class-clients > div { padding: 4px 0; }
 .class-clients table { border-collapse: collapse; font-size: 15px; }
 .class-clients th, .class-clients td { padding: 2px 5px; border-bottom: 1px solid #ddd;

@@ -408,8 +408,8 @@ TEXT = {
                       "Mijn {n} cliënten (behoefte: 1 is die van een gewone cliënt):"),
     "class_table_head": ("client|need|openness|bond|progress|weeks",
                          "cliënt|behoefte|openheid|band|voortgang|weken"),
-    "class_skip": ("Not seen this round (they get no appointment)",
-                   "Deze ronde niet gezien (zij krijgen geen afspraak)"),
+    "class_skip": ("Not seen this round (no appointment)",
+                   "Niet gezien deze ronde (geen afspraak)"),
     "class_decide": ("Decide", "Kiezen"),
     "class_decide_again": ("Change my choice", "Keuze wijzigen"),
     "class_sent": ("Your choices for this round are in; you can change them until the "
