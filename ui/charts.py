@@ -17,7 +17,7 @@ from ui.i18n import number, t
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 CONFIG = {"axis": {"labelFontSize": 14, "titleFontSize": 15, "gridOpacity": 0.4},
           "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom",
-                     "columns": 3, "symbolStrokeWidth": 4},
+                     "columns": 3, "symbolStrokeWidth": 4, "symbolOpacity": 1},
           "header": {"labelFontSize": 15, "titleFontSize": 15},
           "title": {"fontSize": 17}, "view": {"stroke": None}}
 #: Presentation mode: charts this much taller, their text this much larger.
