@@ -14,14 +14,21 @@ def started_class(preset="work-network"):
     return room, ada
 
 
-def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
-    room, ada = started_class()
+def student_page(room, student):
+    """A student's page drawn as a browser would get it: its render context and page."""
 
     @solara.component
     def Page(version):  # noqa: N802 (a component, named as components are)
-        Play(room, ada, "en", version)
+        Play(room, student, "en", version)
 
     _, rc = solara.render(Page(room.version), handle_error=False)
+    return rc, Page
+
+
+def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
+    room, ada = started_class()
+
+    rc, page = student_page(room, ada)
     sliders = rc.find(v.Slider).widgets
     lines, table = rc.find(solara.widgets.HTML).widgets
     before = table.unsafe_innerHTML
@@ -30,7 +37,7 @@ def test_a_rounds_end_changes_a_students_page_in_place_not_its_widgets():
     sliders[3].v_model = 70    # most of the protocol's questions asked
     rc.find(v.Btn, children=["Decide"]).widget.click()
     room.next_round(room.teacher_key)
-    rc.render(Page(room.version))
+    rc.render(page(room.version))
     assert lines.unsafe_innerHTML.startswith("<div>Round 2 of 3 · week 2</div>")
     assert "<div>Last round, of your " in lines.unsafe_innerHTML
     assert "<div>Paperwork you still owe: " in lines.unsafe_innerHTML
@@ -71,16 +78,12 @@ def test_the_debrief_tells_each_way_of_working_and_what_followed():
 def test_a_reloaded_page_starts_from_the_choices_the_student_sent():
     room, ada = started_class()
 
-    @solara.component
-    def Page(version):  # noqa: N802 (a component, named as components are)
-        Play(room, ada, "en", version)
-
-    _, rc = solara.render(Page(room.version), handle_error=False)
+    rc, _ = student_page(room, ada)
     sliders = rc.find(v.Slider).widgets
     sliders[0].v_model, sliders[1].v_model = 0.5, 1.5
     sliders[2].v_model, sliders[3].v_model = 40, 0
     rc.find(v.Btn, children=["Decide"]).widget.click()
     rc.close()
-    _, reloaded = solara.render(Page(room.version), handle_error=False)   # a new page
+    reloaded, _ = student_page(room, ada)   # a new page
     assert [s.v_model for s in reloaded.find(v.Slider).widgets] == [0.5, 1.5, 40, 0]
     reloaded.close()
