@@ -156,12 +156,13 @@ def OpenForm(lang: str):
     solara.Select(t("scenario", lang), values=available(), value=preset)
     description = load_shipped(preset.value).description
     solara.Text(description.get(lang) or description.get("en", ""))
-    solara.SliderInt(t("class_rounds", lang), value=rounds, min=ROUNDS[0], max=20,
-                     thumb_label="always")
-    solara.SliderInt(t("class_weeks", lang), value=weeks, min=ROUND_WEEKS[0], max=ROUND_WEEKS[1],
-                     thumb_label="always")
-    solara.SliderInt(t("class_seconds", lang), value=seconds, min=ROUND_SECONDS[0], max=300,
-                     step=15, thumb_label="always")
+    with solara.Column(style={"padding-top": "32px", "gap": "24px"}):   # room for values
+        solara.SliderInt(t("class_rounds", lang), value=rounds, min=ROUNDS[0], max=20,
+                         thumb_label="always")
+        solara.SliderInt(t("class_weeks", lang), value=weeks, min=ROUND_WEEKS[0],
+                         max=ROUND_WEEKS[1], thumb_label="always")
+        solara.SliderInt(t("class_seconds", lang), value=seconds, min=ROUND_SECONDS[0],
+                         max=300, step=15, thumb_label="always")
     labels = {"": t("class_no_lever", lang)} | {n: parameter_label(n, lang) for n in LEVERS}
 
     def pick(label: str) -> None:   # a lever starts from the preset's own value
