@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.mechanisms import weeks_per_year
+from model.mechanisms import WEEKS_PER_YEAR, weeks_per_year
 from model.state import DROPOUT, GOAL, YEAR_END
 
 
@@ -93,16 +93,19 @@ METRICS = (
            "Overdrachten per cliënt",
            "Mean handovers per client, over episodes ending in the window."),
     Metric("hours_per_goal", "h", "Professional hours per goal", "Uren per behaald doel",
-           "Paid professional hours (contract hours of employed staff + overtime) in the "
-           "window / goals reached in the window."),
+           "Professional hours (contract hours of employed staff, on sick leave too, + "
+           "overtime) in the window / goals reached in the window."),
     Metric("goals_per_year", "clients/year", "Goals reached per year",
            "Behaalde doelen per jaar",
            "Goals reached in the window, per year (52 weeks, or a school year): what the "
            "costs buy, next to annual_cost."),
     Metric("annual_cost", "EUR/year", "Cost per year", "Kosten per jaar",
-           "The window's costs per year (52 weeks, or a school year): paid hours x "
-           "hourly_cost + quits x turnover_cost + automation x automation_licence per "
-           "employed professional-week + automated contact hours x automated_contact_cost."),
+           "The window's costs per year (52 weeks, or a school year with its holidays' pay): "
+           "contract hours of employed staff and vacancy_cost_share x those of vacant posts, "
+           "with overtime_paid_share x overtime hours, x hourly_cost + quits x turnover_cost "
+           "+ automation x automation_licence per employed professional-week + automated "
+           "contact hours x automated_contact_cost. In school years contract pay and licences "
+           "also cover the holidays: x 52 / school_year_weeks."),
     Metric("cost_per_goal", "EUR", "Cost per goal", "Kosten per behaald doel",
            "The window's costs (as annual_cost) / goals reached in the window."),
 )
@@ -187,21 +190,36 @@ def summarise(model) -> dict[str, float]:
 
 
 def costs(weekly: dict[str, np.ndarray], p) -> float:
-    """What the weeks cost in euros: staff hours, quits and automation.
+    """What the weeks cost in euros: staff pay, vacant posts, quits and automation.
+
+    Contract pay and licences run through the holidays: in school years a teaching
+    week's pay comes with a share of the holidays' (the calendar's 52 weeks over
+    the year's teaching weeks), so a year costs a whole year's salaries.
 
     Args:
         weekly: Weekly figures (arrays over the weeks to price).
         p: The run's parameters.
 
     Returns:
-        Paid hours x ``hourly_cost`` + quits x ``turnover_cost`` + ``automation`` x
-        ``automation_licence`` per employed professional-week + automated contact hours
-        x ``automated_contact_cost`` (EUR).
+        (Contract hours of employed staff + ``vacancy_cost_share`` x a held post's
+        contract hours per vacant post) x the holidays' share x ``hourly_cost`` +
+        overtime hours x ``overtime_paid_share`` x ``hourly_cost`` + quits x
+        ``turnover_cost`` + ``automation`` x ``automation_licence`` per employed
+        professional-week x the holidays' share + automated contact hours x
+        ``automated_contact_cost`` (EUR).
     """
-    employed_weeks = (weekly["working"] + weekly["sick"]).sum()
-    return float(weekly["paid_hours"].sum() * p.hourly_cost
+    employed = weekly["working"] + weekly["sick"]
+    overtime = weekly["overtime_hours"]
+    contract = weekly["paid_hours"] - overtime   # contract hours of employed staff
+    per_post = np.divide(contract, employed, out=np.full(len(contract), float(p.hours_per_week)),
+                         where=employed > 0)
+    vacant = weekly["vacant"] * per_post
+    holidays = WEEKS_PER_YEAR / weeks_per_year(p)   # 1 outside school years
+    pay = ((contract.sum() + p.vacancy_cost_share * vacant.sum()) * holidays
+           + overtime.sum() * p.overtime_paid_share)
+    return float(pay * p.hourly_cost
                  + weekly["quits"].sum() * p.turnover_cost
-                 + p.automation * p.automation_licence * employed_weeks
+                 + p.automation * p.automation_licence * employed.sum() * holidays
                  + weekly["automated_hours"].sum() * p.automated_contact_cost)
 
 

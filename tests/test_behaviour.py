@@ -57,19 +57,51 @@ def test_client_voice_lowers_dropout(small):
 
 def test_costs_price_the_hours_quits_and_automation_each_at_its_rate(small):
     """Cost per goal and per year add up staff hours, quits and automation, at their rates."""
-    free = dict(turnover_cost=0.0, automation_licence=0.0, automated_contact_cost=0.0)
+    free = dict(turnover_cost=0.0, automation_licence=0.0, automated_contact_cost=0.0,
+                vacancy_cost_share=0.0)
     only_hours = summarise(VerbindingModel(rng=1, **small, hourly_cost=50.0, **free).run())
     assert only_hours["cost_per_goal"] == pytest.approx(only_hours["hours_per_goal"] * 50.0)
-    automated = dict(small, automation=0.5, automated_contact_share=0.5, hourly_cost=50.0)
+    automated = dict(small, automation=0.5, automated_contact_share=0.5, hourly_cost=50.0,
+                     overtime_paid_share=0.25, vacancy_cost_share=0.5,
+                     arrivals_per_week=40.0, caseload_cap=60)   # overloaded: overtime
     model = VerbindingModel(rng=1, **automated).run()
     weekly = {k: np.asarray(v, float)[window(model.p)] for k, v in model.weekly.items()}
-    assert weekly["quits"].sum() > 0 and weekly["automated_hours"].sum() > 0
+    assert weekly["quits"].sum() > 0 and weekly["vacant"].sum() > 0
+    assert weekly["overtime_hours"].sum() > 0 and weekly["automated_hours"].sum() > 0
     employed_weeks = (weekly["working"] + weekly["sick"]).sum()
-    total = (weekly["paid_hours"].sum() * 50.0 + weekly["quits"].sum() * 20000.0
-             + 0.5 * 50.0 * employed_weeks + weekly["automated_hours"].sum() * 5.0)
+    contract = weekly["paid_hours"].sum() - weekly["overtime_hours"].sum()
+    assert contract == pytest.approx(employed_weeks * 36)   # the contract, 36 h a week
+    total = ((contract + 0.5 * weekly["vacant"].sum() * 36
+              + 0.25 * weekly["overtime_hours"].sum()) * 50.0
+             + weekly["quits"].sum() * 20000.0 + 0.5 * 50.0 * employed_weeks
+             + weekly["automated_hours"].sum() * 5.0)
     metrics = summarise(model)
     assert metrics["annual_cost"] == pytest.approx(total * 52 / len(weekly["quits"]))
-    assert metrics["cost_per_goal"] / metrics["hours_per_goal"] == pytest.approx(
-        total / weekly["paid_hours"].sum())
     assert metrics["annual_cost"] / metrics["cost_per_goal"] == pytest.approx(
         metrics["goals_per_year"])
+
+
+def test_by_default_a_quit_never_lowers_the_bill(small):
+    """A vacant post costs what a held one does (cover hired in), so with no price on a
+    quit and no paid overtime, the bill is every post's contract pay, quits or not."""
+    unpaid = dict(small, turnover_cost=0.0, overtime_paid_share=0.0, hourly_cost=50.0,
+                  arrivals_per_week=30.0, caseload_cap=60)   # overloaded: people quit
+    model = VerbindingModel(rng=2, **unpaid).run()
+    assert sum(model.weekly["quits"]) > 0
+    salaries = small["professionals"] * 36 * 52 * 50.0
+    assert summarise(model)["annual_cost"] == pytest.approx(salaries)
+    saved = summarise(VerbindingModel(rng=2, **unpaid, vacancy_cost_share=0.0).run())
+    assert saved["annual_cost"] < salaries   # a vacancy priced as a salary saved
+
+
+def test_a_school_year_costs_a_whole_year_of_salaries(small):
+    """Teachers are paid in the holidays too: a year's pay is 52 weeks', though a school
+    year's model weeks are its teaching weeks."""
+    school = dict(small, school_year_weeks=40, warmup_weeks=80, weeks=80, hourly_cost=50.0,
+                  turnover_cost=0.0, overtime_paid_share=0.0, automation=0.5,
+                  automation_licence=10.0)
+    model = VerbindingModel(rng=1, **school).run()
+    salaries = small["professionals"] * 36 * 52 * 50.0
+    weekly = {k: np.asarray(v, float)[window(model.p)] for k, v in model.weekly.items()}
+    licences = (weekly["working"] + weekly["sick"]).mean() * 52 * 0.5 * 10.0
+    assert summarise(model)["annual_cost"] == pytest.approx(salaries + licences)
