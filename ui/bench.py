@@ -68,9 +68,9 @@ def measure(steps: int = 20) -> dict[str, float]:
         page.wait_for_function(SETTLED, polling="raf", timeout=60_000)  # page loaded
         for k in range(1, steps + 1):   # a run to leave behind as the faded trace
             button.click()
-            page.get_by_text(f"Week {k}", exact=True).wait_for(timeout=30_000)
+            page.locator("nav").get_by_text(f"Week {k}", exact=True).wait_for(timeout=30_000)
         page.get_by_role("button", name="Reset", exact=True).click()
-        page.get_by_text("Week 0", exact=True).wait_for(timeout=30_000)
+        page.locator("nav").get_by_text("Week 0", exact=True).wait_for(timeout=30_000)
         page.wait_for_function(SETTLED, polling="raf", timeout=60_000)
         times, week_times = [], []
         for k in range(1, steps + 1):

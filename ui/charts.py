@@ -199,6 +199,7 @@ def time_split_spec(model, lang: str) -> dict:
                        "title": t("hours_unit", lang)},
                  "order": {"field": "order"},
                  "color": {"field": "kind", "type": "nominal", "title": None,
+                           "legend": {"columns": 2},   # beside the y axis: a phone's width
                            "sort": [t(k, lang) for k in figures],
                            "scale": {"domain": [t(k, lang) for k in figures],
                                      "range": list(HOUR_COLOURS.values())}}}},
@@ -283,6 +284,7 @@ def network_spec(model, lang: str, post: int | None = None,
              "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
                           "y": {"field": "y", "type": "quantitative", **hidden},
                           "color": {"field": "label", "type": "nominal", "title": None,
+                                    "legend": {"columns": 1},   # beside the bond's
                                     "scale": {"domain": statuses,
                                               "range": list(STATUS_COLOURS.values())}},
                           "stroke": {"condition": {"test": "datum.selected",

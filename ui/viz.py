@@ -37,10 +37,17 @@ SLIDER_CSS = """
 .v-input__slider .v-slider__thumb-label-container { display: block !important; }
 .v-input__slider .v-slider__thumb-label { font-size: 13px; }
 """
-#: Presentation mode: the sidebar out of sight (kept, so leaving finds it as it was).
+#: Presentation mode: the sidebar out of sight (kept, so leaving finds it as it was),
+#: with the shade a phone's open sidebar lays over the page.
 PRESENTING_CSS = """
-.v-navigation-drawer, .v-app-bar__nav-icon { display: none !important; }
+.v-navigation-drawer, .v-app-bar__nav-icon, .v-overlay { display: none !important; }
 .v-content { padding-left: 0 !important; }
+"""
+#: Below Solara's breakpoint for its sidebar (960 px) the sidebar is a drawer that
+#: covers the page: a bar of Reset, Play and Step then stays above the parts.
+COMPACT_CSS = """
+.v-sheet.compact-bar { display: none !important; }
+@media (max-width: 959px) { .v-sheet.compact-bar { display: flex !important; } }
 """
 #: Slowest pause between steps while playing, in ms.
 MAX_PAUSE_MS = 1000
@@ -82,17 +89,33 @@ def LiveModel(current: solara.Reactive, settings: solara.Reactive, inputs: dict,
     """
     pause = solara.use_reactive(pause_ms)
     weeks_per_step = solara.use_reactive(1)
+    playing = solara.use_reactive(False)   # one for every bar of buttons: one plays
+
+    def play() -> None:
+        while playing.value and current.value.running:
+            time.sleep(pause.value / 1000)
+            if playing.value:  # not paused while asleep
+                advance(current, weeks_per_step.value)
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    buttons = dict(model=current, settings=settings, playing=playing,
+                   weeks_per_step=weeks_per_step, lang=lang, on_reset=on_reset)
     solara.Style(SLIDER_CSS)
     if presenting is not None and presenting.value:
         solara.Style(PRESENTING_CSS)
         with solara.Row(style={"align-items": "center", "gap": "24px",
                                "font-size": "22px"}, classes=["presenting-bar"]):
-            Controller(current, settings, pause, weeks_per_step, lang, on_reset)
+            Controller(**buttons)
             solara.Button(t("leave_presentation", lang), text=True,
                           on_click=lambda: presenting.set(False))
+    else:
+        solara.Style(COMPACT_CSS)
+        with solara.Row(style={"align-items": "center"}, classes=["compact-bar"]):
+            Controller(**buttons)
     with solara.Sidebar(), Guarded(lang):  # the sidebar is drawn apart from the page
         with solara.Card(t("controls", lang)):
-            Controller(current, settings, pause, weeks_per_step, lang, on_reset)
+            Controller(**buttons)
             if presenting is not None:
                 solara.Button(t("presentation", lang), outlined=True, color="primary",
                               on_click=lambda: presenting.set(True))
@@ -230,8 +253,17 @@ def starting_values(inputs: dict) -> dict:
             for name, spec in inputs.items()}
 
 
+def advance(model: solara.Reactive, weeks: int) -> None:
+    """Step the model ``weeks`` weeks (fewer if its run ends), then redraw."""
+    for _ in range(weeks):
+        if not model.value.running:
+            break
+        model.value.step()
+    force_update()
+
+
 @solara.component
-def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.Reactive,
+def Controller(model: solara.Reactive, settings: solara.Reactive, playing: solara.Reactive,
                weeks_per_step: solara.Reactive, lang: str,
                on_reset: Callable[[Model], None] | None = None):
     """Reset, play/pause and step buttons, and the week the model has reached.
@@ -239,30 +271,14 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
     Args:
         model: The model shown; reset replaces it.
         settings: Keyword arguments for the model built on reset.
-        pause: Pause between steps while playing, in ms.
+        playing: Whether the model plays (stepped by :func:`LiveModel`'s task), shared
+            by every bar of these buttons on the page.
         weeks_per_step: Weeks simulated per click on Step, or per redraw while playing.
         lang: ``"en"`` or ``"nl"``.
         on_reset: Called with the model a Reset replaces.
     """
     update_counter.get()  # redraw with the week after every step
-    playing = solara.use_reactive(False)
     problem = solara.use_reactive("")
-
-    def advance() -> None:
-        for _ in range(weeks_per_step.value):
-            if not model.value.running:
-                break
-            model.value.step()
-        force_update()
-
-    def play() -> None:
-        while playing.value and model.value.running:
-            time.sleep(pause.value / 1000)
-            if playing.value:  # not paused while asleep
-                advance()
-        playing.set(False)
-
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
 
     def reset() -> None:
         playing.set(False)
@@ -282,7 +298,8 @@ def Controller(model: solara.Reactive, settings: solara.Reactive, pause: solara.
         solara.Button(t("reset", lang), color="primary", on_click=reset)
         solara.Button(t("pause" if playing.value else "play", lang), color="primary",
                       on_click=lambda: playing.set(not playing.value), disabled=not running)
-        solara.Button(t("step", lang), color="primary", on_click=advance,
+        solara.Button(t("step", lang), color="primary",
+                      on_click=lambda: advance(model, weeks_per_step.value),
                       disabled=playing.value or not running)
     solara.Text(f"{t('week', lang)} {model.value.steps}", style={"font-size": "20px"})
     if not running:

@@ -7,6 +7,7 @@ from urllib.parse import unquote_plus
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from ui.charts import FEW_WEEKS
 from ui.explore import SETTLED
 
 WAIT = 30_000
@@ -21,10 +22,12 @@ def open_explore(page: Page, url: str, lang: str = "en") -> None:
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled(timeout=WAIT)
 
 
-def step(page: Page, times: int) -> None:
+def step(page: Page, times: int, reached: int | None = None) -> None:
+    """Click Step ``times`` times, then wait for week ``reached`` (``times`` if None)."""
     for _ in range(times):
         page.get_by_role("button", name="Step", exact=True).click()
-    expect(page.get_by_text(f"Week {times}", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text(f"Week {reached or times}", exact=True)).to_be_visible(
+        timeout=WAIT)
 
 
 def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
@@ -37,7 +40,7 @@ def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
     assert charts.first.screenshot() != before  # the charts follow the model
     shoot(page, "explore-after-3-steps")
     page.get_by_role("button", name="Reset", exact=True).click()
-    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
 
 
 def settled(page: Page) -> None:
@@ -46,30 +49,38 @@ def settled(page: Page) -> None:
 
 
 def test_a_step_updates_the_charts_drawn_already_with_the_new_week(page: Page, app_url):
+    """Over the first weeks each week is a tick of its own, so a Step draws a chart anew
+    with the new week's tick; from then on the chart drawn already takes the new week."""
     open_explore(page, app_url)
     step(page, 3)  # past the first weeks, which are drawn as points
     settled(page)
     hours = page.locator(".live-part .vega-embed").nth(1)
     hours.locator("canvas").evaluate("canvas => canvas.dataset.drawnAt = 'week 3'")
+    step(page, 1, reached=4)
+    settled(page)
+    assert hours.locator("canvas").get_attribute("data-drawn-at") is None   # a new tick
+    step(page, FEW_WEEKS + 1 - 4, reached=FEW_WEEKS + 1)
+    settled(page)
+    hours.locator("canvas").evaluate("canvas => canvas.dataset.drawnAt = 'week 11'")
     before = hours.screenshot()
-    page.get_by_role("button", name="Step", exact=True).click()
-    expect(page.get_by_text("Week 4", exact=True)).to_be_visible(timeout=WAIT)
+    step(page, 1, reached=FEW_WEEKS + 2)
     settled(page)
     assert hours.screenshot() != before  # the new week is shown ...
-    assert hours.locator("canvas").get_attribute("data-drawn-at") == "week 3"  # ... in place
+    assert hours.locator("canvas").get_attribute("data-drawn-at") == "week 11"  # ... in place
 
 
 def test_play_runs_weeks_until_paused(page: Page, app_url):
     open_explore(page, app_url)
     page.get_by_role("button", name="Play", exact=True).click()
-    expect(page.get_by_text(re.compile(r"^Week ([3-9]|\d\d+)$"))).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text(re.compile(r"^Week ([3-9]|\d\d+)$"))).to_be_visible(
+        timeout=WAIT)
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled(timeout=WAIT)
     page.wait_for_timeout(300)  # a week already under way may still land
-    week = page.get_by_text(re.compile(r"^Week \d+$")).inner_text()
+    week = page.locator("nav").get_by_text(re.compile(r"^Week \d+$")).inner_text()
     page.wait_for_timeout(1000)  # a few play intervals: nothing moves while paused
-    assert page.get_by_text(re.compile(r"^Week \d+$")).inner_text() == week
+    assert page.locator("nav").get_by_text(re.compile(r"^Week \d+$")).inner_text() == week
 
 
 def test_big_numbers_show_the_waiting_list_goals_and_burnout(page: Page, app_url):
@@ -90,12 +101,13 @@ def test_the_end_of_a_run_is_said(page: Page, app_url):
     per_step.focus()
     page.keyboard.press("End")
     expect(per_step).to_have_attribute("aria-valuenow", "52", timeout=WAIT)
-    expect(page.get_by_text("The run has ended", exact=False)).to_have_count(0)
+    expect(page.locator("nav").get_by_text("The run has ended", exact=False)).to_have_count(0)
     for _ in range(3):   # the warm-up and the one reported week
         if page.get_by_role("button", name="Step", exact=True).is_enabled():
             page.get_by_role("button", name="Step", exact=True).click()
             page.wait_for_timeout(1500)
-    expect(page.get_by_text("The run has ended", exact=False)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text("The run has ended", exact=False)).to_be_visible(
+        timeout=WAIT)
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
 
 
@@ -113,6 +125,7 @@ def test_a_slider_changes_the_model_after_reset(page: Page, app_url):
 def professionals_in_the_model(page: Page) -> int:
     """How many professionals the inspect list offers: the model's team size."""
     page.locator(".v-select__selections").last.click()
+    expect(page.get_by_role("option").first).to_be_visible(timeout=WAIT)
     page.wait_for_timeout(300)
     count = page.get_by_role("option").count()
     page.keyboard.press("Escape")
@@ -123,7 +136,7 @@ def choose_preset(page: Page, name: str) -> None:
     """Pick a preset in Explore and make its model (Reset)."""
     page.locator(".v-select__selections").first.click()
     page.get_by_role("option", name=name, exact=True).click()
-    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
     page.get_by_role("button", name="Reset", exact=True).click()
     page.wait_for_timeout(500)
 
@@ -178,7 +191,7 @@ def test_switching_language_keeps_the_run_and_the_settings(page: Page, app_url):
     page.keyboard.press("ArrowRight")
     expect(team).to_have_attribute("aria-valuenow", "11", timeout=WAIT)
     page.get_by_role("button", name="Nederlands").click()
-    expect(page.get_by_text("Week 3", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text("Week 3", exact=True)).to_be_visible(timeout=WAIT)
     expect(settled_slider(page, "Professionals (personen)")).to_have_attribute(
         "aria-valuenow", "11", timeout=WAIT)
     expect(page.get_by_text(re.compile(r"Wacht op Opnieuw: Professionals"))).to_be_visible()
@@ -217,7 +230,7 @@ def test_switching_to_dutch_shows_dutch_labels(page: Page, app_url, shoot):
     for control in ("Opnieuw", "Afspelen", "Stap"):
         expect(page.get_by_role("button", name=control, exact=True)).to_be_visible()
     page.get_by_role("button", name="Stap", exact=True).click()
-    expect(page.get_by_text("Week 1", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text("Week 1", exact=True)).to_be_visible(timeout=WAIT)
     page.wait_for_timeout(1000)  # the charts redraw after the step
     shoot(page, "explore-dutch")
     page.locator(".live-part .vega-embed details summary").first.click()  # a chart's menu
@@ -409,7 +422,7 @@ def test_five_sessions_keep_independent_models(browser: Browser, app_url):
         for _ in range(k):
             page.get_by_role("button", name="Step", exact=True).click()
     for k, page in enumerate(pages, start=1):
-        expect(page.get_by_text(f"Week {k}", exact=True)).to_be_visible(timeout=WAIT)
+        expect(page.locator("nav").get_by_text(f"Week {k}", exact=True)).to_be_visible(timeout=WAIT)
     for context in contexts:
         context.close()
 
@@ -512,13 +525,19 @@ def test_the_server_fetches_no_asset_a_visitor_names(app_url):
 def test_on_a_phone_every_page_and_the_charts_can_be_reached(page: Page, app_url, shoot):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{app_url}/?lang=nl")
-    expect(page.get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("nav").get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
     for name in ("Verkennen", "Vergelijken", "Uitleg", "English"):   # none cut off
         box = page.get_by_role("button", name=name, exact=True).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, name
     page.mouse.click(375, 420)    # beside the sidebar: it closes
     expect(page.get_by_text("wachten nu")).to_be_in_viewport(timeout=WAIT)
     expect(page.locator(".live-part .vega-embed").first).to_be_in_viewport()
+    stap = page.get_by_role("button", name="Stap", exact=True)   # above the charts
+    expect(stap).to_have_count(1)
+    expect(stap).to_be_in_viewport()
+    stap.click()
+    expect(page.get_by_role("main").get_by_text("Week 1", exact=True)).to_be_in_viewport(
+        timeout=WAIT)
     shoot(page, "explore-phone")
     page.get_by_role("button", name="Vergelijken", exact=True).click()
     expect(page.get_by_role("button", name="Vergelijking starten")).to_be_in_viewport(
@@ -556,7 +575,7 @@ def test_a_lever_changed_mid_run_applies_from_the_next_week(page: Page, app_url)
         timeout=WAIT)
     page.get_by_role("button", name="Apply from the next week").click()
     expect(page.get_by_text(re.compile(r"Waiting for Reset"))).to_have_count(0, timeout=WAIT)
-    expect(page.get_by_text("Week 2", exact=True)).to_be_visible()   # the run goes on
+    expect(page.locator("nav").get_by_text("Week 2", exact=True)).to_be_visible()   # goes on
     assert professionals_in_the_model(page) == 11
     expect(page.get_by_text(re.compile(r"kept as events .*\(0\); those made in the warm-up "
                                        r"are not \(1\)"))).to_be_visible()   # week 2 of 52
@@ -573,7 +592,7 @@ def test_an_exercise_opens_its_preset_in_explore(page: Page, app_url):
     page.get_by_role("button", name="Open care-high-caseload in Verkennen").click()
     expect(page.get_by_text(re.compile(r"^Bezuiniging: dezelfde patiënten"))).to_be_visible(
         timeout=WAIT)
-    expect(page.get_by_text("Week 0", exact=True)).to_be_visible()
+    expect(page.locator("nav").get_by_text("Week 0", exact=True)).to_be_visible()
 
 
 def test_presentation_mode_hides_the_controls_and_keeps_step(page: Page, app_url, shoot):
@@ -588,7 +607,12 @@ def test_presentation_mode_hides_the_controls_and_keeps_step(page: Page, app_url
         main.get_by_role("button", name="Step", exact=True).click()
     expect(main.get_by_text("Week 2", exact=True)).to_be_visible(timeout=WAIT)
     shoot(page, "explore-presentation")
+    main.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Leave presentation mode").click()
     expect(page.get_by_role("button", name="Presentation mode")).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("button", name="Leave presentation mode")).to_have_count(0)
-    expect(page.locator("nav").get_by_text("Week 2", exact=True)).to_be_visible()  # same run
+    nav = page.locator("nav")
+    nav.get_by_role("button", name="Pause", exact=True).click()   # the same run, playing
+    expect(nav.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=WAIT)
+    week = int(nav.get_by_text(re.compile(r"^Week \d+$")).inner_text().split()[1])
+    assert week > 2
