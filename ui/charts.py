@@ -145,7 +145,7 @@ CLASS_COLOURS = {"class_class": "#0072B2", "class_bots": "#999999"}
 
 
 def class_rounds_spec(outcomes: list[dict], figure: str, label: str, lang: str,
-                      lever_round: int | None = None) -> dict:
+                      lever_round: int | None = None, share: bool = False) -> dict:
     """Class mode: one figure after each round, the class's run against the bots'.
 
     Args:
@@ -155,6 +155,7 @@ def class_rounds_spec(outcomes: list[dict], figure: str, label: str, lang: str,
         lang: The page's language.
         lever_round: The round from which the teacher's lever changed, marked by a
             dashed line; None for none.
+        share: Whether the figure is a share (0..1), drawn as percentages.
     """
     rows = [{"round": o["round"], "value": round(float(o[run][figure]), 4),
              "run": t(run_key, lang)}
@@ -169,7 +170,9 @@ def class_rounds_spec(outcomes: list[dict], figure: str, label: str, lang: str,
     layers = [{"data": {"name": f"class_{figure}", "values": rows},
                "mark": {"type": "line", "strokeWidth": 3, "point": True},
                "encoding": {"x": x, "y": {"field": "value", "type": "quantitative",
-                                          "title": None}, "color": colour}},
+                                          "title": None,
+                                          "axis": {"format": ".0%"} if share else {}},
+                            "color": colour}},
               {"data": {"name": f"lever_{figure}", "values": [] if lever_round is None
                         else [{"round": lever_round - 0.5}]},
                "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#555"},

@@ -242,6 +242,15 @@ def status_line(room: Classroom, lang: str) -> str:
 FIGURES = (("goals", "class_goals", True), ("dropouts", "class_dropouts", False),
            ("mean_bond", "class_bond", True), ("stress", "class_stress", False),
            ("burnouts", "class_burnouts", False), ("quits", "class_quits", False))
+#: Figures on a 0..1 scale, shown as percentages, as the students' phones show them.
+SHARES = {"mean_bond", "stress"}
+
+
+def figure_text(name: str, value, lang: str) -> str:
+    """A figure as the class reads it: a share as a whole percentage, else a number."""
+    if value == "" or value is None:
+        return "–"
+    return f"{round(100 * value)}%" if name in SHARES else number(value, lang)
 
 
 @solara.component
@@ -253,15 +262,16 @@ def Outcomes(room: Classroom, lang: str, version: int):
     rows = [f"| {t('class_figure', lang)} | {t('class_class', lang)} | "
             f"{t('class_bots', lang)} |", "|---|---|---|"]
     for name, label, _ in FIGURES:
-        rows.append(f"| {t(label, lang)} | {number(last['class'][name], lang)} | "
-                    f"{number(last['bots'][name], lang)} |")
+        rows.append(f"| {t(label, lang)} | {figure_text(name, last['class'][name], lang)} | "
+                    f"{figure_text(name, last['bots'][name], lang)} |")
     solara.Markdown(t("class_against_bots", lang) + "\n\n" + "\n".join(rows))
     with solara.Row(style={"flex-wrap": "wrap"}):
         for name, label in (("goals", "class_goals"), ("mean_bond", "class_bond"),
                             ("stress", "class_stress")):
             with solara.Column(style={"min-width": "300px", "flex": "1"}):
                 chart(class_rounds_spec(room.outcomes, name, label, lang,
-                                        room.lever[2] if room.lever else None))
+                                        room.lever[2] if room.lever else None,
+                                        share=name in SHARES))
     if room.lever:
         name, value, at = room.lever
         solara.Text(t("class_lever_note", lang).format(
@@ -317,8 +327,8 @@ def debrief(room: Classroom, lang: str) -> list[str]:
     lines = []
     if bonds:
         best = max(bonds)
-        lines.append(t("class_best_bond", lang).format(name=best[1],
-                                                      bond=number(best[0], lang)))
+        lines.append(t("class_best_bond", lang).format(
+            name=best[1], bond=figure_text("mean_bond", best[0], lang)))
     lines.append(t("class_strained", lang).format(names=", ".join(strained) or "–"))
     lines += ways_of_working(log, final, set(strained), lang)
     last = room.outcomes[-1]
@@ -344,7 +354,7 @@ def ways_of_working(log: list[dict], final: dict[str, dict], strained: set[str],
         bonds = [final[n]["mean_bond"] for n in names if final[n]["mean_bond"] != ""]
         lines.append(t("class_way", lang).format(
             way=t(key, lang), n=len(names), strained=len(names & strained),
-            bond=number(sum(bonds) / len(bonds), lang) if bonds else "–"))
+            bond=figure_text("mean_bond", sum(bonds) / len(bonds) if bonds else "", lang)))
     return lines
 
 

@@ -377,8 +377,8 @@ TEXT = {
     "class_status_left": ("you quit", "je bent vertrokken"),
     "class_last_round": ("Last round, of your {clients} clients: {goals} reached their goal, "
                          "{dropouts} dropped out.",
-                         "Vorige ronde, van je {clients} cliënten: {goals} haalden hun doel, "
-                         "{dropouts} vielen uit."),
+                         "Vorige ronde, je cliënten: {clients}; doel gehaald: {goals}; "
+                         "uitgevallen: {dropouts}."),
     "class_thanks": ("The game is over: look at the projector.",
                      "Het spel is voorbij: kijk naar het scherm."),
     "class_not_working": ("You are not at work this round: the model looks after your "
