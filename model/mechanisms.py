@@ -579,14 +579,10 @@ def quit_probability(stress: np.ndarray, p: Parameters) -> np.ndarray:
     return np.minimum(weekly, 1.0)
 
 
-#: Weeks in a calendar year.
-WEEKS_PER_YEAR = 52
-
-
 @jitable
 def weeks_per_year(p: Parameters) -> int:
     """Model weeks in a year: 52, or in school years the teaching weeks of one."""
-    return p.school_year_weeks if p.school_year_weeks > 0 else WEEKS_PER_YEAR
+    return p.school_year_weeks if p.school_year_weeks > 0 else 52
 
 
 @jitable

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.mechanisms import WEEKS_PER_YEAR, weeks_per_year
+from model.mechanisms import weeks_per_year
 from model.state import DROPOUT, GOAL, YEAR_END
 
 
@@ -100,12 +100,12 @@ METRICS = (
            "Goals reached in the window, per year (52 weeks, or a school year): what the "
            "costs buy, next to annual_cost."),
     Metric("annual_cost", "EUR/year", "Cost per year", "Kosten per jaar",
-           "The window's costs per year (52 weeks, or a school year with its holidays' pay): "
-           "contract hours of employed staff and vacancy_cost_share x those of vacant posts, "
-           "with overtime_paid_share x overtime hours, x hourly_cost + quits x turnover_cost "
-           "+ automation x automation_licence per employed professional-week + automated "
-           "contact hours x automated_contact_cost. In school years contract pay and licences "
-           "also cover the holidays: x 52 / school_year_weeks."),
+           "The window's costs per year (52 weeks, or a school year): (employed "
+           "professionals + cover_cost_share x posts whose professional is sick or vacant) "
+           "x hours_per_week x hourly_cost + overtime_paid_share x overtime hours x "
+           "hourly_cost + quits x turnover_cost + automation x automation_licence per "
+           "employed professional-week + automated contact hours x automated_contact_cost; "
+           "each week at the hours and automation in force then."),
     Metric("cost_per_goal", "EUR", "Cost per goal", "Kosten per behaald doel",
            "The window's costs (as annual_cost) / goals reached in the window."),
 )
@@ -156,7 +156,7 @@ def summarise(model) -> dict[str, float]:
                                            "slack_hours"))
     client_weeks = weekly["in_care"].sum()
     employed = weekly["working"] + weekly["sick"]
-    cost = costs(weekly, p)
+    cost = costs(weekly, np.arange(judged.start, judged.stop) + 1, getattr(model, "sim", model))
     values = {
         "goal_share": _ratio(goals, episodes),
         "dropout_share": _ratio(dropouts, episodes),
@@ -189,37 +189,34 @@ def summarise(model) -> dict[str, float]:
     return {name: float(values[name]) for name in METRIC_NAMES}
 
 
-def costs(weekly: dict[str, np.ndarray], p) -> float:
-    """What the weeks cost in euros: staff pay, vacant posts, quits and automation.
+def costs(weekly: dict[str, np.ndarray], steps: np.ndarray, sim) -> float:
+    """What the weeks cost in euros: staff pay, cover, quits and automation.
 
-    Contract pay and licences run through the holidays: in school years a teaching
-    week's pay comes with a share of the holidays' (the calendar's 52 weeks over
-    the year's teaching weeks), so a year costs a whole year's salaries.
+    Each week is priced at the contract hours and the automation in force that week.
 
     Args:
         weekly: Weekly figures (arrays over the weeks to price).
-        p: The run's parameters.
+        steps: The model steps of those weeks.
+        sim: The run's :class:`~model.simulation.Simulation` (the prices, and the
+            parameters in force at each step).
 
     Returns:
-        (Contract hours of employed staff + ``vacancy_cost_share`` x a held post's
-        contract hours per vacant post) x the holidays' share x ``hourly_cost`` +
+        (Employed professionals + ``cover_cost_share`` x posts without their
+        professional at work: sick or vacant) x ``hours_per_week`` x ``hourly_cost`` +
         overtime hours x ``overtime_paid_share`` x ``hourly_cost`` + quits x
-        ``turnover_cost`` + ``automation`` x ``automation_licence`` per employed
-        professional-week x the holidays' share + automated contact hours x
-        ``automated_contact_cost`` (EUR).
+        ``turnover_cost`` + employed professionals x ``automation`` x
+        ``automation_licence`` + automated contact hours x ``automated_contact_cost``
+        (EUR), summed over the weeks.
     """
+    p = sim.p   # the prices are fixed for the run
+    hours = sim.in_force("hours_per_week", steps)
     employed = weekly["working"] + weekly["sick"]
-    overtime = weekly["overtime_hours"]
-    contract = weekly["paid_hours"] - overtime   # contract hours of employed staff
-    per_post = np.divide(contract, employed, out=np.full(len(contract), float(p.hours_per_week)),
-                         where=employed > 0)
-    vacant = weekly["vacant"] * per_post
-    holidays = WEEKS_PER_YEAR / weeks_per_year(p)   # 1 outside school years
-    pay = ((contract.sum() + p.vacancy_cost_share * vacant.sum()) * holidays
-           + overtime.sum() * p.overtime_paid_share)
+    absent = weekly["sick"] + weekly["vacant"]
+    pay = (((employed + p.cover_cost_share * absent) * hours).sum()
+           + weekly["overtime_hours"].sum() * p.overtime_paid_share)
     return float(pay * p.hourly_cost
                  + weekly["quits"].sum() * p.turnover_cost
-                 + p.automation * p.automation_licence * employed.sum() * holidays
+                 + (employed * sim.in_force("automation", steps)).sum() * p.automation_licence
                  + weekly["automated_hours"].sum() * p.automated_contact_cost)
 
 

@@ -266,10 +266,12 @@ class Parameters:
         "organisation")
     hourly_cost: float = param(
         60.0, "EUR/h", 0, 500,
-        "Assumption: loaded hourly cost of a Dutch public-sector professional, paid for "
-        "every contract hour of employed staff (on sick leave too; in school years for the "
-        "holidays too), for the overtime paid (overtime_paid_share) and for vacant posts "
-        "(vacancy_cost_share). Fixed for the run: the costs price all of the run's hours "
+        "Assumption: loaded cost of a contract hour of a Dutch public-sector professional "
+        "(holiday pay included), paid for every contract hour of employed staff (on sick "
+        "leave too), for the overtime paid (overtime_paid_share) and for cover "
+        "(cover_cost_share). In school years the contract hours are the teaching weeks' "
+        "(a Dutch full-time year task is about 1,659 h, near 40 weeks of 40 h: CAO PO, "
+        "not verified here). Fixed for the run: the costs price all of the run's hours "
         "at one rate.",
         "Hourly cost", "Kosten per uur", "organisation", mid_run=False)
     turnover_cost: float = param(
@@ -278,8 +280,8 @@ class Parameters:
         "induction. Dutch practitioners' estimates put it at 30-50% of a year's salary "
         "(EUR 15,000-25,000 at EUR 50,000; Time to Hire 2025), 30-200% with the indirect "
         "costs (ABN AMRO 2025). The model runs the indirect part itself (the vacancy's "
-        "load on colleagues and the waiting list, a new hire's inexperience; the vacant "
-        "post's pay is vacancy_cost_share's), so only the direct part is priced; "
+        "load on colleagues and the waiting list, a new hire's inexperience; cover is "
+        "cover_cost_share's), so only the direct part is priced; "
         "assumption: the middle of that range. Fixed for the run.",
         "Cost of a quit", "Kosten per vertrek", "organisation", mid_run=False)
     automation_licence: float = param(
@@ -300,20 +302,22 @@ class Parameters:
         1.0, "share", 0, 1,
         "Share of overtime hours the employer pays, at hourly_cost. Assumption: all of "
         "them, as Dutch care's collective agreements compensate overtime in money or time "
-        "off (not verified); the education preset sets 0: a teacher's hours above the task "
-        "are not paid (AOb/ITS 2017 measured 46.9 h a week at full time against a norm of "
-        "40). The overtime worked is in overtime_hours either way. Fixed for the run.",
+        "off (not verified here). The education preset sets 0, also an assumption: "
+        "teachers' hours beyond their task are not paid as overtime (AOb/ITS 2017 measured "
+        "46.9 h a week worked at full time against a norm of 40). The overtime worked is "
+        "in overtime_hours either way. Fixed for the run.",
         "Overtime paid", "Betaald overwerk", "organisation", mid_run=False)
-    vacancy_cost_share: float = param(
+    cover_cost_share: float = param(
         1.0, "share of contract pay", 0, 3,
-        "What a vacant post still costs a week, as a share of the contract pay of a post "
-        "held that week: cover hired in for it, the budget kept for it. Assumption: 1, so "
-        "that a quit never lowers the bill; organisations short of staff hire agency or "
-        "interim cover, often above the post's pay (no source). 0 prices a vacancy as a "
-        "salary saved. The model gives the cover's work to nobody (a vacant post's "
-        "clients wait or go to colleagues, section 7.8): with cover bought, the bill is "
-        "whole but the cover's benefit is left out. Fixed for the run.",
-        "Cost of a vacant post", "Kosten van een vacature", "organisation", mid_run=False)
+        "Cover hired in for a post whose professional is not at work (on sick leave, or "
+        "the post vacant), as a share of the post's contract pay, on top of a sick "
+        "professional's own pay. Assumption: 1 (agency or interim staff, often dearer "
+        "than the post; no source), so that neither a vacancy nor a burnout saves money; "
+        "0: nobody is hired in and a vacancy saves its salary. The model gives the "
+        "cover's work to nobody (the absent professional's clients wait or go to "
+        "colleagues, section 7.8): with cover bought the bill is whole, but what cover "
+        "would do for clients is left out. Fixed for the run.",
+        "Cost of cover", "Kosten van vervanging", "organisation", mid_run=False)
     admin_arrears_carried: float = param(
         1.0, "0..1", 0, 1,
         "Share of the paperwork a professional leaves undone by choice (class mode: "

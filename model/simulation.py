@@ -99,6 +99,7 @@ class Simulation:
         self.events = check_events(events, p)
         self._changes_at = schedule(self.events, p)  # by reported week
         self.p = self.scenario_parameters = p
+        self.since: list[tuple[int, Parameters]] = [(1, p)]   # (from step, in force)
         self.packed = kernels.packed(p)
         self.seed = seed
         # Separate streams, so scenarios run with the same seed share their arrivals
@@ -132,6 +133,15 @@ class Simulation:
     def total_steps(self) -> int:
         """Weeks of a whole run: the warm-up and the reported weeks."""
         return self.p.warmup_weeks + self.p.weeks
+
+    def in_force(self, name: str, steps: np.ndarray) -> np.ndarray:
+        """The value of parameter ``name`` in force at each of model ``steps`` (1 first).
+
+        The scenario's value, or the one an event or a change between steps put in force.
+        """
+        starts = np.array([step for step, _ in self.since])
+        values = np.array([getattr(p, name) for _, p in self.since], float)
+        return values[np.searchsorted(starts, steps, side="right") - 1]
 
     def changes_at(self, step: int) -> dict | None:
         """The parameter changes events make at the start of model step ``step``."""
@@ -285,6 +295,7 @@ class Simulation:
         change between steps).
         """
         self.p = p
+        self.since.append((self.steps + 1, p))
         self.packed = kernels.packed(p)
         old, n = len(self.posts), p.professionals
         if n == old:

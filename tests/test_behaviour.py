@@ -56,24 +56,29 @@ def test_client_voice_lowers_dropout(small):
 
 
 def test_costs_price_the_hours_quits_and_automation_each_at_its_rate(small):
-    """Cost per goal and per year add up staff hours, quits and automation, at their rates."""
+    """Cost per goal and per year add up staff hours, cover, quits and automation, each
+    at its rate, week by week at the hours and automation in force."""
     free = dict(turnover_cost=0.0, automation_licence=0.0, automated_contact_cost=0.0,
-                vacancy_cost_share=0.0)
+                cover_cost_share=0.0)
     only_hours = summarise(VerbindingModel(rng=1, **small, hourly_cost=50.0, **free).run())
     assert only_hours["cost_per_goal"] == pytest.approx(only_hours["hours_per_goal"] * 50.0)
-    automated = dict(small, automation=0.5, automated_contact_share=0.5, hourly_cost=50.0,
-                     overtime_paid_share=0.25, vacancy_cost_share=0.5,
-                     arrivals_per_week=40.0, caseload_cap=60)   # overloaded: overtime
-    model = VerbindingModel(rng=1, **automated).run()
+    automated = dict(small, automation=0.2, automated_contact_share=0.2, hourly_cost=50.0,
+                     overtime_paid_share=0.25, cover_cost_share=0.5,
+                     arrivals_per_week=50.0, caseload_cap=60)   # overloaded: burnout
+    events = [{"week": 20, "until": 50, "parameters": {"hours_per_week": 30.0,
+                                                        "automation": 0.5}}]
+    model = VerbindingModel(rng=1, events=events, **automated).run()
     weekly = {k: np.asarray(v, float)[window(model.p)] for k, v in model.weekly.items()}
     assert weekly["quits"].sum() > 0 and weekly["vacant"].sum() > 0
-    assert weekly["overtime_hours"].sum() > 0 and weekly["automated_hours"].sum() > 0
-    employed_weeks = (weekly["working"] + weekly["sick"]).sum()
-    contract = weekly["paid_hours"].sum() - weekly["overtime_hours"].sum()
-    assert contract == pytest.approx(employed_weeks * 36)   # the contract, 36 h a week
-    total = ((contract + 0.5 * weekly["vacant"].sum() * 36
+    assert weekly["sick"].sum() > 0 and weekly["overtime_hours"].sum() > 0
+    reported = np.arange(1, len(weekly["quits"]) + 1)
+    hours = np.where((reported >= 20) & (reported < 50), 30.0, 36.0)
+    automation = np.where((reported >= 20) & (reported < 50), 0.5, 0.2)
+    employed = weekly["working"] + weekly["sick"]
+    assert (weekly["paid_hours"] - weekly["overtime_hours"]) == pytest.approx(employed * hours)
+    total = ((((employed + 0.5 * (weekly["sick"] + weekly["vacant"])) * hours).sum()
               + 0.25 * weekly["overtime_hours"].sum()) * 50.0
-             + weekly["quits"].sum() * 20000.0 + 0.5 * 50.0 * employed_weeks
+             + weekly["quits"].sum() * 20000.0 + (employed * automation).sum() * 50.0
              + weekly["automated_hours"].sum() * 5.0)
     metrics = summarise(model)
     assert metrics["annual_cost"] == pytest.approx(total * 52 / len(weekly["quits"]))
@@ -81,27 +86,28 @@ def test_costs_price_the_hours_quits_and_automation_each_at_its_rate(small):
         metrics["goals_per_year"])
 
 
-def test_by_default_a_quit_never_lowers_the_bill(small):
-    """A vacant post costs what a held one does (cover hired in), so with no price on a
-    quit and no paid overtime, the bill is every post's contract pay, quits or not."""
+def test_by_default_neither_a_quit_nor_a_burnout_saves_pay(small):
+    """An absent professional's post is paid for (cover hired in), so with no price on
+    a quit and no paid overtime, the bill is every post's contract pay and the cover
+    of sick leave; priced without cover, a vacancy saves its salary."""
     unpaid = dict(small, turnover_cost=0.0, overtime_paid_share=0.0, hourly_cost=50.0,
-                  arrivals_per_week=30.0, caseload_cap=60)   # overloaded: people quit
-    model = VerbindingModel(rng=2, **unpaid).run()
-    assert sum(model.weekly["quits"]) > 0
-    salaries = small["professionals"] * 36 * 52 * 50.0
-    assert summarise(model)["annual_cost"] == pytest.approx(salaries)
-    saved = summarise(VerbindingModel(rng=2, **unpaid, vacancy_cost_share=0.0).run())
-    assert saved["annual_cost"] < salaries   # a vacancy priced as a salary saved
-
-
-def test_a_school_year_costs_a_whole_year_of_salaries(small):
-    """Teachers are paid in the holidays too: a year's pay is 52 weeks', though a school
-    year's model weeks are its teaching weeks."""
-    school = dict(small, school_year_weeks=40, warmup_weeks=80, weeks=80, hourly_cost=50.0,
-                  turnover_cost=0.0, overtime_paid_share=0.0, automation=0.5,
-                  automation_licence=10.0)
-    model = VerbindingModel(rng=1, **school).run()
-    salaries = small["professionals"] * 36 * 52 * 50.0
+                  arrivals_per_week=40.0, caseload_cap=60)   # overloaded: burnout, quits
+    model = VerbindingModel(rng=1, **unpaid).run()
     weekly = {k: np.asarray(v, float)[window(model.p)] for k, v in model.weekly.items()}
-    licences = (weekly["working"] + weekly["sick"]).mean() * 52 * 0.5 * 10.0
-    assert summarise(model)["annual_cost"] == pytest.approx(salaries + licences)
+    assert weekly["quits"].sum() > 0 and weekly["sick"].sum() > 0
+    posts_and_cover = (small["professionals"] + weekly["sick"].mean()) * 36 * 52 * 50.0
+    assert summarise(model)["annual_cost"] == pytest.approx(posts_and_cover)
+    uncovered = summarise(VerbindingModel(rng=1, **unpaid, cover_cost_share=0.0).run())
+    assert uncovered["annual_cost"] < small["professionals"] * 36 * 52 * 50.0
+
+
+def test_each_week_is_priced_at_the_values_in_force_that_week(small):
+    """A change between steps (as Explore makes one) holds from the next week on."""
+    model = VerbindingModel(rng=1, **small)
+    for _ in range(3):
+        model.step()
+    model.change(hours_per_week=30.0)
+    model.step()
+    assert model.sim.in_force("hours_per_week", np.arange(1, 5)).tolist() == [36, 36, 36, 30]
+    paid = model.weekly["paid_hours"][3] - model.weekly["overtime_hours"][3]
+    assert paid == (model.weekly["working"][3] + model.weekly["sick"][3]) * 30

@@ -86,7 +86,7 @@ REFUSED = [
     ([{"week": 8, "parameters": {"warmup_weeks": 2}}],
      "event 1 (week 8): warmup_weeks cannot change during a run; every parameter can "
      "except weeks, school_year_weeks, hourly_cost, turnover_cost, automation_licence, "
-     "automated_contact_cost, overtime_paid_share, vacancy_cost_share, warmup_weeks"),
+     "automated_contact_cost, overtime_paid_share, cover_cost_share, warmup_weeks"),
     ([{"week": 8, "parameters": {"weeks": 50}}], "weeks cannot change during a run"),
     ([{"week": 8, "parameters": {"admin_hours_fixed": 40.0}}],
      "event 1 (week 8): admin_hours_fixed=40 exceeds hours_per_week=36"),
