@@ -29,7 +29,8 @@ def query_of(router) -> dict:
 #: Phones and tablets: the page tabs and the language switch fit the app bar (the title
 #: gives way), and the sidebar opens below the app bar, whose menu button closes it,
 #: leaving a strip of the page in view. Wide content (Compare's table of differences,
-#: its figure) stays within the page: the table scrolls sideways, the figure shrinks.
+#: its figure) stays within the page: the table scrolls sideways, the figure shrinks,
+#: a long button label wraps.
 PHONE_CSS = """
 @media (max-width: 700px) {
   .differences { overflow-x: auto; max-width: 100%; }
@@ -41,6 +42,9 @@ PHONE_CSS = """
   .v-navigation-drawer--is-mobile { min-width: 0 !important; width: 82vw !important;
                                     top: 56px !important;
                                     height: calc(100vh - 56px) !important; }
+  .v-content .v-btn:not(.v-btn--icon) { max-width: 100%; height: auto !important;
+                                        min-height: 36px; }
+  .v-content .v-btn:not(.v-btn--icon) .v-btn__content { white-space: normal; }
 }
 """
 

@@ -93,7 +93,9 @@ BETTER = {"goal_share": 1, "goal_share_in_care": 1, "mean_bond": 1,
           "cost_per_goal": -1, "goals_per_year": 1}
 #: A difference is given as a percentage of the base only while its interval stays
 #: within this many times the base: nearer zero a percentage says more about the base
-#: than about the difference ("34696% more"), so the difference itself is given.
+#: than about the difference ("34696% more"), so the difference itself is given. Every
+#: outcome is 0 or more, so neither is an interval reaching below -100% ("57% less (95%
+#: interval -135% to +20%)") given as a percentage.
 PERCENT_SPAN = 2.0
 
 
@@ -123,13 +125,14 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
     if diff["mean"] is None or base_mean is None:
         return words["missing"]
     def signed(value: float) -> str:
-        return f"{value:+.3g}".replace(".", words["decimal"])
+        return figure(value, words, "+")
 
     if diff["ci95"] is None:
         return f"{signed(diff['mean'])} ({words['single']})"
     low, high = diff["ci95"]
     yardstick = PERCENT_SPAN * abs(base_mean)
-    if yardstick and max(abs(diff["mean"]), abs(low), abs(high)) <= yardstick:
+    if (yardstick and max(abs(diff["mean"]), abs(low), abs(high)) <= yardstick
+            and low >= -abs(base_mean)):
         rel = [100 * v / abs(base_mean) for v in (diff["mean"], low, high)]
         word = words["more"] if rel[0] >= 0 else words["less"]
         text = (f"{abs(rel[0]):.0f}% {word} ({words['interval']} {rel[1]:+.0f}% "
@@ -165,7 +168,7 @@ def money_in_words(diff: Mapping[str, dict], words: Mapping[str, str] = WORDS) -
         return words["missing"]
     text = (f"{_change(cost, 'cost', lambda v, sign='': _euros(v, words, sign), words)} "
             f"{words['and']} "
-            f"{_change(goals, 'goals', lambda v, sign='': _figure(v, words, sign), words)}")
+            f"{_change(goals, 'goals', lambda v, sign='': figure(v, words, sign), words)}")
     if (clearly_different(cost) and cost["mean"] > 0 and goals["ci95"] is not None
             and goals["ci95"][0] >= goals["mean"] / 2 > 0):
         text += ": " + words["per_goal"].format(amount=_euros(cost["mean"] / goals["mean"],
@@ -189,7 +192,7 @@ def _change(diff: dict, kind: str, shown: Callable[..., str],
             f"({words['interval']} {low} {words['to']} {high})")
 
 
-def _figure(value: float, words: Mapping[str, str], sign: str = "") -> str:
+def figure(value: float, words: Mapping[str, str] = WORDS, sign: str = "") -> str:
     """A number to three significant digits, grouped from a thousand, in the language's marks."""
     rounded = float(f"{value:.3g}")
     text = f"{rounded:{sign},.0f}" if abs(rounded) >= 100 else f"{rounded:{sign}.3g}"
@@ -197,7 +200,7 @@ def _figure(value: float, words: Mapping[str, str], sign: str = "") -> str:
 
 
 def _euros(value: float, words: Mapping[str, str], sign: str = "") -> str:
-    return f"€ {_figure(value, words, sign)}"
+    return f"€ {figure(value, words, sign)}"
 
 
 def write_files(folder: Path, results: list[ScenarioResult],

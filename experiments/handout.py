@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from experiments.compare import (
     WORDS,
     difference_figure,
+    figure,
     in_words,
     money_in_words,
     report,
@@ -33,7 +34,8 @@ TEXTS = {
     "lang": "en", "title": "Verbinding: comparison", "made": "Made",
     "by": "by Verbinding", "model_code": "model code", "seed": "root seed",
     "replicates": "replicates per scenario, paired (the same seeds in every scenario)",
-    "weeks": "reported weeks after a warm-up", "again": "To make it again",
+    "weeks": "reported weeks after a warm-up of", "weeks_unit": "weeks",
+    "again": "To make it again",
     "scenarios": "Scenarios", "scenario": "scenario", "what": "what it is",
     "changes": "what it changes from the base", "base": "the base",
     "nothing": "nothing", "events": "from week", "until": "until",
@@ -102,9 +104,17 @@ def _heading(results: list[ScenarioResult], seed: int, command: str, posterior: 
             f"({_e(texts['model_code'])} <code>{_e(made['code_fingerprint'])}</code>); "
             f"{_e(texts['seed'])} {seed}; {len(results[0].metrics)} "
             f"{_e(texts['replicates'])}; {first['weeks']} {_e(texts['weeks'])} "
-            f"({first['warmup_weeks']}).</p>"
+            f"{_e(_warmups(results, texts))}.</p>"
             f"<p>{_e(texts['posterior' if posterior else 'noise'])}</p>"
             f"<p>{_e(texts['again'])}:</p><pre>{_e(command)}</pre>")
+
+
+def _warmups(results: list[ScenarioResult], texts: Mapping[str, str]) -> str:
+    """The warm-up weeks: one number, or each scenario's when they differ."""
+    weeks = {r.scenario.name: r.parameters["warmup_weeks"] for r in results}
+    if len(set(weeks.values())) == 1:
+        return f"{next(iter(weeks.values()))} {texts['weeks_unit']}"
+    return ", ".join(f"{n} {texts['weeks_unit']} ({name})" for name, n in weeks.items())
 
 
 def changes(result: ScenarioResult, base: ScenarioResult) -> list[str]:
@@ -143,7 +153,7 @@ def _difference_table(data: dict, base: ScenarioResult, texts: Mapping[str, str]
     rows = []
     for metric in METRICS:
         mean = base_summary[metric.name]["mean"]
-        shown = "n/a" if mean is None else f"{mean:.3g}"
+        shown = "n/a" if mean is None else figure(mean, words)
         cells = "".join(f"<td>{_e(in_words(metric.name, mean, s['diff'][metric.name], words))}"
                         "</td>" for s in others)
         rows.append(f"<tr><td>{_e(labels[metric.name])}</td><td>{shown}</td>{cells}</tr>")

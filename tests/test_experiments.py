@@ -381,6 +381,11 @@ def test_dask_tasks_carry_a_few_runs_each_but_every_worker_gets_many_tasks():
     ("waitlist_mean", 0.01, (3.47, 3.0, 4.0), "+3.47 (95% interval +3 to +4); worse"),
     ("stress_mean", 0.3, (-0.01, -0.9, 0.3),
      "-0.01 (95% interval -0.9 to +0.3); not clearly different"),
+    # no outcome falls below 0: an interval past -100% is given as the difference itself
+    ("burnout_prevalence", 0.04, (-0.0228, -0.054, 0.008),
+     "-0.0228 (95% interval -0.054 to +0.008); not clearly different"),
+    ("burnout_prevalence", 0.04, (-0.0228, -0.04, 0.008),
+     "57% less (95% interval -100% to +20%); not clearly different"),
 ])
 def test_a_difference_is_said_against_a_fair_yardstick_and_marked_better_or_worse(
         metric, base, diff, words):

@@ -17,7 +17,8 @@ from ui.i18n import number, t
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 CONFIG = {"axis": {"labelFontSize": 14, "titleFontSize": 15, "gridOpacity": 0.4},
           "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom",
-                     "columns": 3, "symbolStrokeWidth": 4, "symbolOpacity": 1},
+                     "columns": 3, "symbolStrokeWidth": 4, "symbolOpacity": 1,
+                     "labelLimit": 400},   # Vega's 160 px cut labels in large text
           "header": {"labelFontSize": 15, "titleFontSize": 15},
           "title": {"fontSize": 17}, "view": {"stroke": None}}
 #: Presentation mode: charts this much taller, their text this much larger.
@@ -123,7 +124,8 @@ def panel_spec(model, panel: str, names: list[str], lang: str, previous: dict | 
               "legend": {"orient": "bottom", "columns": 1},
               "scale": {"domain": [t(n, lang) for n in names],
                         "range": [SERIES_COLOURS[n] for n in names]}}
-    x = week_axis(lang, model.p.warmup_weeks, model.steps)
+    drawn = max([model.steps, *(len(v) for v in (previous or {}).values())])
+    x = week_axis(lang, model.p.warmup_weeks, drawn)   # the faded run's weeks too
     y = {"field": "value", "type": "quantitative", "title": None}
     layers = [{"data": {"name": f"previous_{panel}",
                         "values": _rows(previous or {}, names, lang)},

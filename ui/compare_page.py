@@ -153,8 +153,9 @@ def run_comparison(names: list[str], replicates: int, weeks: int,
     Args:
         names: Scenario names, the base first.
         replicates: Replicates per scenario.
-        weeks: Reported weeks per run; a warm-up of a quarter of them (at most 52)
-            runs before them.
+        weeks: Reported weeks per run, after each scenario's own warm-up (its
+            ``warmup_weeks``, chosen for it by MSER-5: docs/ODD.md, section 5), as
+            ``verbinding compare`` runs them.
         progress: Called with ``(done, total)`` replicates; may raise to cancel.
         posterior: With a posterior (:mod:`experiments.uncertainty`), replicate ``k``
             runs with draw ``k`` of the calibrated parameters, the same in every
@@ -174,8 +175,7 @@ def run_comparison(names: list[str], replicates: int, weeks: int,
                 progress(before + done, total)
 
         try:
-            scenario = resolve(name).with_overrides(weeks=weeks,
-                                                    warmup_weeks=min(52, weeks // 4))
+            scenario = resolve(name).with_overrides(weeks=weeks)   # its own warm-up
             ran = run_scenarios([scenario], replicates, seed=1, progress=report, draws=draws)
             if posterior is not None:
                 again += run_scenarios([scenario], replicates, uncertainty.second_seed(1),
@@ -333,10 +333,11 @@ def table_csv(rows: list[dict], results=None, posterior: bool = False) -> str:
 
     if results is not None:
         first = results[0].parameters
-        made = {"seed": 1, "replicates": len(results[0].metrics), "weeks": first["weeks"],
-                "warmup_weeks": first["warmup_weeks"], "posterior": posterior}
+        made = {"seed": 1, "replicates": len(results[0].metrics), "weeks": first["weeks"]}
         changed = {r.scenario.name: "; ".join(changes(r, results[0])) for r in results}
-        rows = [{**row, **made, "changes_from_base": changed.get(row["scenario"], "")}
+        warmup = {r.scenario.name: r.parameters["warmup_weeks"] for r in results}
+        rows = [{**row, **made, "warmup_weeks": warmup.get(row["scenario"], ""),
+                 "posterior": posterior, "changes_from_base": changed.get(row["scenario"], "")}
                 for row in rows]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
@@ -616,14 +617,13 @@ def Results(results, again, lang: str):
 def report_html(results, again, lang: str) -> str:
     """The comparison as the handed-out HTML page, in the page's language.
 
-    Its command makes the same comparison on the command line: the app's seed, and the
-    weeks and warm-up it gave each scenario (:func:`run_comparison`).
+    Its command makes the same comparison on the command line: the app's seed and
+    weeks (each scenario with its own warm-up, as :func:`run_comparison` runs it).
     """
     first = results[0].parameters
     command = shlex.join(["verbinding", "compare", *(r.scenario.name for r in results),
                           "--replicates", str(len(results[0].metrics)), "--seed", "1",
                           "--weeks", str(first["weeks"]),
-                          "--set", f"warmup_weeks={first['warmup_weeks']}",
                           *(["--posterior"] if again is not None else [])])
     return handout(results, again, 1, command, HANDOUT_TEXTS[lang],
                    COMPARISON_WORDS.get(lang, compare.WORDS),

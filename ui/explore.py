@@ -168,7 +168,10 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
 
     def outcomes(model):
         solara.Text(t("outcomes", lang), style={"font-size": "18px", "font-weight": "600"})
-        with solara.ColumnsResponsive(default=12, large=6):   # room for two from 1264 px
+        # Two side by side where the part has room: from 1264 px, or in presentation
+        # mode (the parts two by two from 1264 px, text larger) from 1904.
+        with solara.ColumnsResponsive(default=12, large=None if presenting.value else 6,
+                                      xlarge=6):
             previous = trace.value.previous if trace.value.preset == scenario.name else None
             for spec in charts.outcome_specs(model, lang, previous,
                                              trace.value.weeks(model)):
@@ -388,7 +391,8 @@ def Upload(lang: str):
 def Explore(lang: str, asked: str | None = None):
     """The Explore page; ``asked`` is a preset named by the page address (Learn's buttons).
 
-    A name that is no shipped or saved scenario is ignored: the care preset opens.
+    A name that is no shipped or saved scenario is named in a warning, and the care
+    preset opens.
     """
     known = asked in available() or asked in saved_scenarios.value
     preset = solara.use_reactive(asked if known else "care")
@@ -418,6 +422,8 @@ def Explore(lang: str, asked: str | None = None):
     def reset(replaced: VerbindingModel) -> None:
         trace.set(Trace({name: list(values) for name, values in
                          replaced.datacollector.model_vars.items()}, scenario.name))
+    if asked and not known:   # text, never Markdown: the address is anyone's
+        solara.Warning(t("preset_instead", lang).format(name=shown(asked)))
     with solara.Sidebar(), Guarded(lang):  # the sidebar is drawn apart from the page
         solara.Select(label=t("preset", lang), values=available() + sorted(
             saved_scenarios.value), value=preset)

@@ -247,6 +247,9 @@ TEXT = {
     "bad_name": ("a name has letters, digits and punctuation only",
                  "een naam bestaat alleen uit letters, cijfers en leestekens"),
     "unknown_preset": ("unknown scenario '{name}'", "onbekend scenario '{name}'"),
+    "preset_instead": ("The address asks for an unknown scenario '{name}': the care "
+                       "preset opens instead.", "Het adres vraagt om een onbekend scenario "
+                       "'{name}': de zorgpraktijk opent in plaats daarvan."),
     "rounds_range": ("rounds must be between {low} and {high}",
                      "het aantal rondes ligt tussen {low} en {high}"),
     "weeks_range": ("weeks a round must be between {low} and {high}",
@@ -431,7 +434,11 @@ UNITS_NL = {
     "persons": "personen", "clients": "cliënten", "clients/professional": "cliënten per "
     "professional", "clients/week": "cliënten/week", "h": "uur", "h/week": "uur/week",
     "h/client/week": "uur per cliënt per week", "weeks": "weken", "sessions": "sessies",
-    "EUR/h": "euro/uur",
+    "EUR/h": "euro/uur", "EUR/quit": "euro per vertrek",
+    "EUR/professional/week": "euro per professional per week", "share": "aandeel",
+    "share of contract pay": "aandeel van het contractloon",
+    "share of the cap": "aandeel van de caseload", "1/year": "per jaar",
+    "1/week": "per week", "probability": "kans", "on/off": "aan/uit",
 }
 
 
@@ -603,7 +610,8 @@ HANDOUT_TEXTS = {
            "by": "door Verbinding", "model_code": "modelcode", "seed": "startgetal (seed)",
            "replicates": "herhalingen per scenario, gepaard (dezelfde startgetallen in elk "
                          "scenario)",
-           "weeks": "gerapporteerde weken na een inloop van", "again": "Opnieuw maken",
+           "weeks": "gerapporteerde weken na een inloop van", "weeks_unit": "weken",
+           "again": "Opnieuw maken",
            "scenarios": "Scenario's", "scenario": "scenario", "what": "wat het is",
            "changes": "wat het verandert ten opzichte van de basis", "base": "de basis",
            "nothing": "niets", "events": "vanaf week", "until": "tot",

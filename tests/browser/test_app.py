@@ -302,6 +302,11 @@ def test_an_unknown_scenario_in_the_address_is_left_out_and_the_rest_compared(pa
     expect(page.get_by_text("The page address names 'gone', which is no shipped or saved "
                             "scenario; it is left out.")).to_be_visible()
     expect(page.locator("table").get_by_text("care-admin-automation").first).to_be_visible()
+    page.goto(f"{app_url}/?lang=nl&preset=../../etc/passwd")   # Explore says so too
+    expect(page.get_by_text("Het adres vraagt om een onbekend scenario '../../etc/passwd': "
+                            "de zorgpraktijk opent in plaats daarvan.")).to_be_visible(
+        timeout=WAIT)
+    expect(page.locator("nav").get_by_text("Week 0", exact=True)).to_be_visible()
 
 
 def test_a_comparison_reads_in_dutch_on_a_phone(page: Page, app_url, shoot):
