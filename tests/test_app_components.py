@@ -135,8 +135,10 @@ def test_a_what_if_scenario_is_named_and_described_by_what_it_changes():
     assert made.description["en"] == (
         f"care, {parameter_label('admin_hours_per_client', 'en')} 0.16 instead of 0.2; "
         f"{parameter_label('professionals', 'en')} 110 instead of 100")
-    assert "in plaats van" in made.description["nl"]
+    assert "0,16 in plaats van 0,2" in made.description["nl"]   # Dutch decimal commas
     assert (made.domain, made.parameters().professionals) == ("care", 110)
+    priced = what_if(load("care"), {"cover_cost_share": 0.0})   # a price is a lever too
+    assert priced.parameters().cover_cost_share == 0.0
     assert made.parameters().caseload_cap == load("care").parameters().caseload_cap
     with pytest.raises(ParameterError):
         what_if(load("care"), {"admin_hours_fixed": 99.0})   # above the contract

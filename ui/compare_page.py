@@ -41,6 +41,7 @@ from model.parameters import ParameterError, parse_value, specs
 from ui.i18n import (
     COMPARISON_WORDS,
     HANDOUT_TEXTS,
+    decimal_mark,
     figure_headings,
     metric_label,
     number,
@@ -373,8 +374,8 @@ def what_if(base: Scenario, changed: dict[str, Any], from_week: int | None = Non
 
     def described(lang: str) -> str:
         said = [t("instead_of", lang).format(label=parameter_label(n, lang),
-                                              value=_shown_value(v),
-                                              before=_shown_value(before[n]))
+                                              value=_shown_value(v, lang),
+                                              before=_shown_value(before[n], lang))
                 for n, v in changed.items()]
         start = "" if from_week is None else " " + t("from_week", lang).format(week=from_week)
         return f"{base.name}, " + "; ".join(said) + start
@@ -383,8 +384,16 @@ def what_if(base: Scenario, changed: dict[str, Any], from_week: int | None = Non
                                description={"en": described("en"), "nl": described("nl")})
 
 
-def _shown_value(value: Any) -> str:
-    return ("on" if value else "off") if isinstance(value, bool) else f"{value:g}"
+def _shown_value(value: Any, lang: str = "en") -> str:
+    """A setting as a sentence shows it (``en``: also as typed on the command line)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return decimal_mark(f"{value:g}", lang) if isinstance(value, float) else f"{value}"
+
+
+#: The prices of the costs (README, "Compare"): a what-if may change them too.
+PRICES = ("hourly_cost", "turnover_cost", "automation_licence", "automated_contact_cost",
+          "overtime_paid_share", "cover_cost_share")
 
 
 @solara.component
@@ -396,7 +405,7 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
     """
     base = solara.use_reactive(names[0])
     levers = {parameter_label(n, lang): n for n, (_, _, spec) in specs().items()
-              if spec.group == "levers" and n not in ("weeks",)}
+              if (spec.group == "levers" and n != "weeks") or n in PRICES}
     lever = solara.use_reactive(next(iter(levers)))
     text = solara.use_reactive("")
     week = solara.use_reactive("")
@@ -441,7 +450,7 @@ def WhatIf(names: list[str], lang: str, on_made: Callable[[str], None]):
                 if current else ""), value=text, continuous_update=True)
             solara.Button(t("what_if_add", lang), on_click=add, disabled=not text.value)
         for name, value in changed.value.items():
-            solara.Text(f"{parameter_label(name, lang)}: {_shown_value(value)}")
+            solara.Text(f"{parameter_label(name, lang)}: {_shown_value(value, lang)}")
         solara.InputText(t("what_if_week", lang), value=week, continuous_update=True)
         with solara.Row(style=WRAP):
             solara.Button(t("what_if_make", lang), color="primary", on_click=make,
@@ -543,8 +552,7 @@ def Compare(lang: str, query: dict):
         ChangesFromBase(picks.value, lang)
 
         def made(name: str) -> None:
-            chosen = [*picks.value, name][-4:] if len(picks.value) >= 4 else [
-                *picks.value, name]
+            chosen = [*picks.value[:3], name]   # at most 4; the base stays first
             picks.set(chosen)
             router.push("/compare?" + urlencode({
                 "lang": lang, "s": ",".join(chosen), "r": replicates.value,
@@ -569,8 +577,8 @@ def ChangesFromBase(picks: list[str], lang: str):
         solara.Text(t("changes_from_base", lang), style={"font-weight": "bold"})
         for scenario in scenarios[1:]:
             mine = scenario.parameters().to_dict()
-            changed = [f"{parameter_label(n, lang)} {_shown_value(base[n])} → "
-                       f"{_shown_value(v)}" for n, v in mine.items() if v != base[n]]
+            changed = [f"{parameter_label(n, lang)} {_shown_value(base[n], lang)} → "
+                       f"{_shown_value(v, lang)}" for n, v in mine.items() if v != base[n]]
             if scenario.events:
                 changed.append(t("with_events", lang).format(n=len(scenario.events)))
             solara.Text(f"{scenario.name}: " + ("; ".join(changed) or t("nothing", lang)))
