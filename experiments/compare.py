@@ -238,11 +238,14 @@ def _pyplot():
     return plt
 
 
+#: The weekly figure's title and week axis, in English.
+WEEKLY_TITLE = "Weekly medians with 50% and 90% bands over replicates"
+WEEK_AXIS = "reported week (after the warm-up)"
+
+
 def weekly_figure(results: list[ScenarioResult], path: Path | None = None,
-                  title: str = "Weekly medians with 50% and 90% bands over replicates",
-                  headings: dict[str, str] | None = None,
-                  week: str = "reported week (after the warm-up)",
-                  decimal_comma: bool = False):
+                  title: str = WEEKLY_TITLE, headings: dict[str, str] | None = None,
+                  week: str = WEEK_AXIS, decimal_comma: bool = False):
     """Weekly medians with 50% and 90% bands per scenario, a panel per figure.
 
     The reported weeks are drawn, 1 to ``weeks``; the warm-up before them is not.
@@ -282,11 +285,20 @@ def _comma_decimals(value: float, _position: int) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def difference_figure(results: list[ScenarioResult], path: Path | None = None):
+#: The difference figure's axis, ``{base}`` the base scenario's name.
+DIFFERENCE_AXIS = ("difference from {base}, % of its mean (paired 95% interval; log scale "
+                   "beyond 10%)")
+
+
+def difference_figure(results: list[ScenarioResult], path: Path | None = None,
+                      labels: Mapping[str, str] | None = None,
+                      axis: str = DIFFERENCE_AXIS):
     """Each scenario's difference from the base with its paired 95% interval.
 
     Differences are shown as a percentage of the base's mean, so metrics of different
     units share one axis. Saved as PNG and SVG at ``path`` if given; returns the figure.
+    ``labels`` (each metric's, by name; default its name) and ``axis`` (see
+    :data:`DIFFERENCE_AXIS`) draw it for readers or another language.
     """
     plt = _pyplot()
     base = results[0]
@@ -310,10 +322,10 @@ def difference_figure(results: list[ScenarioResult], path: Path | None = None):
                   color=f"C{i + 1}", label=result.scenario.name, alpha=0.8)
     axes.set_xscale("symlog", linthresh=10)  # readable from 1% to 1000%
     axes.axvline(0, color="black", linewidth=0.8)
-    axes.set_yticks(rows + height * (len(others) - 1) / 2, [m.name for m in METRICS])
+    axes.set_yticks(rows + height * (len(others) - 1) / 2,
+                    [(labels or {}).get(m.name, m.name) for m in METRICS])
     axes.invert_yaxis()
-    axes.set_xlabel(f"difference from {base.scenario.name}, % of its mean (paired 95% "
-                    "interval; log scale beyond 10%)")
+    axes.set_xlabel(axis.format(base=base.scenario.name))
     axes.legend(fontsize=9)
     axes.grid(axis="x", alpha=0.3)
     if path is not None:

@@ -16,6 +16,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from experiments.compare import (
+    DIFFERENCE_AXIS,
+    WEEK_AXIS,
+    WEEKLY_TITLE,
     WORDS,
     difference_figure,
     figure,
@@ -72,7 +75,12 @@ def handout(results: list[ScenarioResult], again: list[ScenarioResult] | None,
     parts = [_heading(results, seed, command, again is not None, texts),
              _scenario_table(results, texts),
              f"<h2>{_e(texts['figures'])}</h2>",
-             _svg(weekly_figure(results)), _svg(difference_figure(results)),
+             _svg(weekly_figure(results, title=texts.get("weekly_title", WEEKLY_TITLE),
+                                headings=texts.get("headings"),
+                                week=texts.get("week", WEEK_AXIS),
+                                decimal_comma=words["decimal"] == ",")),
+             _svg(difference_figure(results, labels=labels,
+                                    axis=texts.get("difference_axis", DIFFERENCE_AXIS))),
              f"<h2>{_e(texts['differences'])}</h2>",
              _difference_table(data, base, texts, words, labels),
              _money(data, words),

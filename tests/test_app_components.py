@@ -453,3 +453,12 @@ def test_a_failure_in_explores_sidebar_shows_a_plain_message_not_a_traceback(mon
     alerts = [w.children for w in rendered.find(v.Alert).widgets]
     assert alerts[-1:] == [["Something went wrong while drawing this page. Reload it, or go "
                             "back to the previous page."]]
+
+
+def test_the_report_in_dutch_says_each_scenarios_warm_up_in_weeks():
+    from ui.compare_page import report_html, run_comparison
+
+    ran, _, _ = run_comparison(["care", "work"], replicates=2, weeks=10)
+    page = report_html(ran, None, "nl")
+    assert "10 gerapporteerde weken na een inloop van 52 weken (care), 104 weken (work)" in page
+    assert "verbinding compare care work --replicates 2 --seed 1 --weeks 10" in page

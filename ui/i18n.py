@@ -625,5 +625,9 @@ HANDOUT_TEXTS = {
            "figures": "Grafieken", "differences": "Verschillen met de basis",
            "outcome": "uitkomst", "base_value": "basis", "files": "Scenariobestanden",
            "files_note": "Bewaar een bestand als NAAM.toml om het met de opdracht hierboven "
-                         "te draaien."},
+                         "te draaien.",
+           "weekly_title": t("weekly_title", "nl"), "week": t("reported_week", "nl"),
+           "headings": figure_headings("nl"),
+           "difference_axis": "verschil met {base}, % van het gemiddelde daar (gepaard "
+                              "95%-interval; logaritmische schaal voorbij 10%)"},
 }
