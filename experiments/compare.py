@@ -200,7 +200,9 @@ def figure(value: float, words: Mapping[str, str] = WORDS, sign: str = "") -> st
 
 
 def _euros(value: float, words: Mapping[str, str], sign: str = "") -> str:
-    return f"€ {figure(value, words, sign)}"
+    """An amount in euros, its sign before the euro sign ("-€ 263,000")."""
+    text = figure(value, words, sign)
+    return f"{text[0]}€ {text[1:]}" if text[:1] in "+-" else f"€ {text}"
 
 
 def write_files(folder: Path, results: list[ScenarioResult],

@@ -413,6 +413,10 @@ def test_a_difference_in_dutch_has_decimal_commas():
     ((10_000.0, 5_000.0, 15_000.0), (12.0, 1.0, 23.0),
      "costs € 10,000 a year more (95% interval € 5,000 to € 15,000) and reaches 12 more "
      "goals a year (95% interval 1 to 23)"),
+    # no clear change in cost: the interval's signs stand before the euro sign
+    ((-20_000.0, -263_000.0, 120_000.0), (12.0, 1.0, 23.0),
+     "costs about the same a year (95% interval -€ 263,000 to +€ 120,000) and reaches 12 "
+     "more goals a year (95% interval 1 to 23)"),
     # dearer and fewer goals: no price either
     ((10_000.0, 5_000.0, 15_000.0), (-12.0, -20.0, -4.0),
      "costs € 10,000 a year more (95% interval € 5,000 to € 15,000) and reaches 12 fewer "
