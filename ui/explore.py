@@ -173,9 +173,13 @@ def make_parts(lang: str, scenario: Scenario, trace: solara.Reactive,
         with solara.ColumnsResponsive(default=12, large=None if presenting.value else 6,
                                       xlarge=6):
             previous = trace.value.previous if trace.value.preset == scenario.name else None
-            for spec in charts.outcome_specs(model, lang, previous,
-                                             trace.value.weeks(model)):
+            changes = trace.value.weeks(model)
+            for spec in charts.outcome_specs(model, lang, previous, changes):
                 show(spec)
+        said = [t(key, lang) for key, drawn in (("trace_previous", previous),
+                                                 ("trace_changes", changes)) if drawn]
+        if said:
+            solara.Text(" ".join(said), style={"font-size": "16px"})
 
     def time_split(model):
         show(charts.time_split_spec(model, lang))

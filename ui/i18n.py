@@ -247,6 +247,10 @@ TEXT = {
     "bad_name": ("a name has letters, digits and punctuation only",
                  "een naam bestaat alleen uit letters, cijfers en leestekens"),
     "unknown_preset": ("unknown scenario '{name}'", "onbekend scenario '{name}'"),
+    "trace_previous": ("Faded lines: the run before the last Reset.",
+                       "Vage lijnen: de run van voor de laatste keer Opnieuw."),
+    "trace_changes": ("Dashed line: a setting put in force from the next week.",
+                      "Stippellijn: een instelling die vanaf de volgende week geldt."),
     "preset_instead": ("The address asks for an unknown scenario '{name}': the care "
                        "preset opens instead.", "Het adres vraagt om een onbekend scenario "
                        "'{name}': de zorgpraktijk opent in plaats daarvan."),

@@ -39,8 +39,10 @@ def test_explore_steps_redraws_and_resets(page: Page, app_url, shoot):
     page.wait_for_timeout(500)
     assert charts.first.screenshot() != before  # the charts follow the model
     shoot(page, "explore-after-3-steps")
+    expect(page.get_by_text("Faded lines: the run before the last Reset.")).to_have_count(0)
     page.get_by_role("button", name="Reset", exact=True).click()
     expect(page.locator("nav").get_by_text("Week 0", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Faded lines: the run before the last Reset.")).to_be_visible()
 
 
 def settled(page: Page) -> None:
@@ -581,6 +583,8 @@ def test_a_lever_changed_mid_run_applies_from_the_next_week(page: Page, app_url)
     page.get_by_role("button", name="Apply from the next week").click()
     expect(page.get_by_text(re.compile(r"Waiting for Reset"))).to_have_count(0, timeout=WAIT)
     expect(page.locator("nav").get_by_text("Week 2", exact=True)).to_be_visible()   # goes on
+    expect(page.get_by_text("Dashed line: a setting put in force from the next week.")
+           ).to_be_visible()
     assert professionals_in_the_model(page) == 11
     expect(page.get_by_text(re.compile(r"kept as events .*\(0\); those made in the warm-up "
                                        r"are not \(1\)"))).to_be_visible()   # week 2 of 52
