@@ -615,6 +615,7 @@ def test_presentation_mode_hides_the_controls_and_keeps_step(page: Page, app_url
     for _ in range(2):
         main.get_by_role("button", name="Step", exact=True).click()
     expect(main.get_by_text("Week 2", exact=True)).to_be_visible(timeout=WAIT)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920  # nothing sideways
     shoot(page, "explore-presentation")
     main.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Leave presentation mode").click()
