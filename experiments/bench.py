@@ -319,6 +319,81 @@ def measure_mesa_agents(n: int = 20_000, rounds: int = 9) -> dict[str, float]:
     return {name: round(value, 2) for name, value in best.items()}
 
 
+#: Live clients and arrivals a week of the standard run with agents (about), for
+#: :func:`measure_churn`.
+CHURN_LIVE, CHURN_WEEKLY = 2_250, 300
+
+
+def measure_churn(scale: int, weeks: int = 150, seed: int = 1) -> dict[str, float]:
+    """What Python objects cost to make and to free as they come and go (us each).
+
+    Plain objects with a client agent's four attributes arrive and leave as clients do
+    in the standard run (:data:`CHURN_WEEKLY` a week, about :data:`CHURN_LIVE` live),
+    times ``scale``, leavers drawn at random among the live; kept in a list only, or
+    also entered in two dictionaries as Mesa's agent sets keep agents. No Mesa, no
+    model: what is left when signals, logging and ``Agent.__init__`` are gone. The
+    first ``weeks // 5`` weeks fill the population and are not timed. Python's cycle
+    collector is paused, as in a model's run.
+    """
+    import gc
+    import random
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _churn(scale, weeks, random.Random(seed))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _churn(scale: int, weeks: int, draw) -> dict[str, float]:
+    """:func:`measure_churn`, its collector paused."""
+
+    class Plain:
+        """An object with a client agent's attributes."""
+
+    result = {}
+    for in_dicts in (False, True):
+        everyone, clients, live = {}, {}, []
+        made = freed = made_s = freed_s = 0.0
+        weekly, keep = CHURN_WEEKLY * scale, CHURN_LIVE * scale
+        serial = 0
+        for week in range(weeks):
+            start = time.perf_counter()
+            arrived = []
+            for _ in range(weekly):
+                agent = Plain()
+                agent.model, agent.unique_id, agent.pos, agent.serial = None, serial, None, serial
+                arrived.append(agent)
+                serial += 1
+            if in_dicts:
+                joined = dict.fromkeys(arrived)
+                everyone.update(joined)
+                clients.update(joined)
+            timed = week >= weeks // 5
+            made_s += (time.perf_counter() - start) * timed
+            made += len(arrived) * timed
+            live.extend(arrived)
+            del arrived
+            out = set(draw.sample(range(len(live)), max(0, len(live) - keep)))
+            leaving = [a for i, a in enumerate(live) if i in out]
+            live = [a for i, a in enumerate(live) if i not in out]
+            start = time.perf_counter()
+            if in_dicts:
+                for agent in leaving:
+                    everyone.pop(agent, None)
+                    clients.pop(agent, None)
+            count = len(leaving)
+            leaving.clear()   # the last reference: each object is freed here
+            freed_s += (time.perf_counter() - start) * timed
+            freed += count * timed
+        where = "dicts" if in_dicts else "list"
+        result[f"{where}_make_us"] = round(made_s / made * 1e6, 2)
+        result[f"{where}_free_us"] = round(freed_s / freed * 1e6, 2)
+    return result
+
+
 def _timed(spent: dict[str, float], part: str, method):
     """``method``, adding the seconds of each call to ``spent[part]``."""
     def run(*args):
@@ -372,6 +447,19 @@ def mesa_report(costs: dict[str, float]) -> str:
         f"{costs['without_signal'] - costs['log_formatting']:.2f} us",
         f"VerbindingModel's lean registration: {costs['lean']} us "
         f"({costs['stock'] / costs['lean']:.1f}x less)",
+    ])
+
+
+def churn_report(small: dict[str, float], large: dict[str, float]) -> str:
+    """What Python objects cost as they come and go (:func:`measure_churn`), as lines."""
+    def pair(figures, where):
+        return f"{figures[where + '_make_us']:.2f} / {figures[where + '_free_us']:.2f} us"
+    return "\n".join([
+        f"plain Python objects arriving and leaving as clients do, made / freed, at "
+        f"~{CHURN_LIVE:,} vs ~{CHURN_LIVE * SCALE:,} live:",
+        f"  kept in a list: {pair(small, 'list')} vs {pair(large, 'list')}",
+        f"  also in two dictionaries, as Mesa's agent sets: {pair(small, 'dicts')} vs "
+        f"{pair(large, 'dicts')}",
     ])
 
 

@@ -629,8 +629,10 @@ def _bench(args: argparse.Namespace, argv: list[str]) -> int:
     if args.mesa:
         bench.warm_up()
         costs, split = bench.measure_mesa_agents(), bench.measure_split()
-        print(dump_json({**costs, "standard_run_ms": split}) if args.json
-              else bench.mesa_report(costs) + "\n" + bench.split_report(split))
+        churn = {scale: bench.measure_churn(scale) for scale in (1, bench.SCALE)}
+        print(dump_json({**costs, "standard_run_ms": split, "churn_us": churn}) if args.json
+              else "\n".join([bench.mesa_report(costs), bench.split_report(split),
+                               bench.churn_report(churn[1], churn[bench.SCALE])]))
         return 0
     figures = bench.measure(progress=_progress_printer(), sweep=args.sweep, small=args.small)
     print(dump_json(figures) if args.json else bench.report(figures))

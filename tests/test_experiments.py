@@ -357,6 +357,17 @@ def test_the_mesa_agent_costs_split_one_agent_into_its_parts():
     assert "signals (emit wrapper, notify)" in mesa_report(costs)
 
 
+def test_the_churn_of_plain_objects_is_timed_with_and_without_dictionaries():
+    import gc
+
+    from experiments.bench import churn_report, measure_churn
+
+    churn = measure_churn(1, weeks=10)
+    assert set(churn) == {"list_make_us", "list_free_us", "dicts_make_us", "dicts_free_us"}
+    assert all(value > 0 for value in churn.values()) and gc.isenabled()
+    assert "as Mesa's agent sets" in churn_report(churn, churn)
+
+
 def test_the_parts_of_a_run_with_agents_add_up_to_the_run():
     from experiments.bench import measure_split, split_report
 
