@@ -135,6 +135,10 @@ TARGETS = (
     Target("dropout_share", 4, "drop-out share", 0.197, 0.05,
            "Swift & Greenberg 2012: 19.7% (95% CI 18.7-20.7, 669 studies). Tolerance: "
            "assumption, the spread between settings."),
+    Target("no_show_share", 4, "no-show share", 0.152, 0.05,
+           "Parsons et al. 2021: 15.2% of booked appointments missed in primary care "
+           "(mean of 19 studies; median 12.9%). Tolerance: assumption, the spread between "
+           "practices and countries, for which the review gives no pooled interval."),
     Target("scripting_effect", 5, None, 0.0, 0.05,
            "Webb et al. 2010: adherence unrelated to outcome (r = 0.02); the tolerance is "
            "the equivalence margin of pattern 5."),

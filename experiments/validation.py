@@ -265,12 +265,11 @@ def _alliance_judge(runs: Runs) -> Result:
         weeks = (goals["exit_week"] - goals["start_week"]).to_numpy(float)
         r_values.append(np.corrcoef(goals["early_bond"].to_numpy(float), -weeks)[0, 1])
     r_values = np.array(r_values)
-    dropout_share = metric(runs["care"], "dropout_share")
     return _verdict("correlation of the early bond with the speed of care to the goal",
                     r_values, "0.15 to 0.45 (Flückiger et al.: 0.28)",
                     _inside(r_values, 0.15, 0.45),
-                    details={"drop-out share":
-                             float(dropout_share.mean())})
+                    details={"drop-out share": float(metric(runs["care"], "dropout_share").mean()),
+                             "no-show share": float(metric(runs["care"], "no_show_share").mean())})
 
 
 # --- 5. Scripting adds nothing by itself ---------------------------------------------
@@ -470,7 +469,8 @@ PATTERNS = (
             _tipping_arms, _tipping_judge),
     Pattern(4, "Relationships matter, moderately",
             "Early alliance and outcome correlate around r = 0.28 (Flückiger et al. "
-            "2018, 295 studies); about 20% drop out (Swift & Greenberg 2012).",
+            "2018, 295 studies); about 20% drop out (Swift & Greenberg 2012); about 15% "
+            "of booked appointments are missed (Parsons et al. 2021, 19 studies).",
             lambda s: {"care": scaled("care", s)}, _alliance_judge, records=True,
             role="calibrated", calibrated=FITTED),
     Pattern(5, "Scripting adds nothing by itself",

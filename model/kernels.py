@@ -353,9 +353,9 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         uniforms: Shape ``(4, clients in care)``: draws for coming to the appointment,
             rupture, placement and setback.
         placed: Per live row, set true for clients placed (goal reached) this week.
-        totals: Shape ``(5, posts)``, incremented per post by the contact hours
-            given, their open and scripted parts, the program's hours and the clients'
-            new bonds.
+        totals: Shape ``(7, posts)``, incremented per post by the contact hours
+            given, their open and scripted parts, the program's hours, the clients'
+            new bonds, the appointments booked and those missed (no-shows).
         records: The client records: ``no_appointment_until`` and
             ``no_appointment_post`` say which clients their professional holds back
             from appointments, until which step (a choice from outside,
@@ -455,6 +455,8 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
         connective += connective_at[k] if comes[r] else 0.0
         i += 1
     skipped = mech.items_skipped(length, staff.standard, asked, p)
+    totals[5] += booked
+    totals[6] += booked - shown
     for k in range(len(staff.status)):   # items not asked are owed as paperwork
         staff.arrears[k] += p.admin_arrears_carried * skipped[k] * shown[k]
         if staff.status[k] == WORKING and booked[k] > 0:
@@ -807,14 +809,14 @@ def hand_over(params, clients, staff, leaving_posts, rng):
 #: Model-level figures of a week, in the order :func:`week` writes them.
 WEEKLY_FIGURES = (
     "arrivals", "started", "goals", "dropouts", "year_ends", "waiting", "in_care",
-    "working", "sick", "vacant", "burnouts", "quits", "handovers",
+    "working", "sick", "vacant", "burnouts", "quits", "handovers", "appointments", "no_shows",
     "mean_bond", "mean_motivation", "mean_stress", "burnout_share",
     "admin_hours", "network_hours", "contact_hours", "group_hours", "teaching_hours",
     "open_hours", "scripted_hours", "automated_hours", "connective_hours", "slack_hours",
     "overtime_hours", "paid_hours", "mean_standard", "utilisation",
 )
 #: The figures that count (whole numbers).
-COUNTS = WEEKLY_FIGURES[:WEEKLY_FIGURES.index("handovers") + 1]
+COUNTS = WEEKLY_FIGURES[:WEEKLY_FIGURES.index("no_shows") + 1]
 
 
 @compiled
@@ -921,7 +923,7 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
             staff.standard[k] = mech.standard_kept(staff.standard[k], staff.chosen_standard[k], p)
     budget = time_budget(params, caseload, group_size > 0, staff)
     uniforms = contact_rng.random((4, caseload.sum()))                  # 3-5
-    totals = np.zeros((5, n_posts))
+    totals = np.zeros((7, n_posts))
     placed = np.zeros(len(clients.status), np.bool_)
     connective = contact_week(params, clients, staff, budget.contact, budget.teaching,
                               members, group_size.astype(np.float64), records.early_bond,
@@ -966,14 +968,15 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
     if burnouts or n_quits:
         handovers += hand_over(params, clients, staff, burnout | quits, contact_rng)
     _observe(params, clients, staff, week_hours, figures, n_arrivals, started, goals,
-             dropouts, year_ends, burnouts, n_quits, handovers,
-             _sum(totals[3]), connective)                              # 8
+             dropouts, year_ends, burnouts, n_quits, handovers, int(totals[5].sum()),
+             int(totals[6].sum()), _sum(totals[3]), connective)        # 8
     return hired, left, np.flatnonzero(quits)
 
 
 @compiled
 def _observe(params, clients, staff, week_hours, figures, arrivals, started, goals, dropouts,
-             year_ends, burnouts, quits, handovers, automated, connective):
+             year_ends, burnouts, quits, handovers, appointments, no_shows, automated,
+             connective):
     """Step 8: the week's :data:`WEEKLY_FIGURES`, into ``figures``."""
     p = params[0]
     waiting, in_care, bond_sum, motivation_sum = client_totals(
@@ -991,7 +994,7 @@ def _observe(params, clients, staff, week_hours, figures, arrivals, started, goa
     contract = working * p.hours_per_week
     needed = mech.hours_needed(in_care + waiting, working, p)
     counts = (arrivals, started, goals, dropouts, year_ends, waiting, in_care, working, sick,
-              vacant, burnouts, quits, handovers)
+              vacant, burnouts, quits, handovers, appointments, no_shows)
     for i in range(len(counts)):
         figures[i] = counts[i]
     rest = (

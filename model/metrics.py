@@ -60,6 +60,11 @@ METRICS = (
            "Verbindende uren per cliëntweek",
            "Open contact hours, each weighted by how unhurried its contact was (open / "
            "(open + unhurried_hours), as the bond counts it), / client-weeks in care."),
+    Metric("no_show_share", "share", "Appointments missed", "Gemiste afspraken",
+           "No-shows / appointments booked in the window: every client in care is booked "
+           "for a one-to-one appointment each week, unless a group session replaces it or "
+           "the professional holds it back; missed appointments over booked ones, as "
+           "reviews of primary care count them (Parsons et al. 2021)."),
     Metric("admin_share", "share", "Share of time on admin", "Aandeel administratie",
            "Admin hours / hours worked (contract + overtime of working professionals)."),
     Metric("contact_share", "share", "Share of time on contact", "Aandeel contact",
@@ -168,6 +173,7 @@ def summarise(model) -> dict[str, float]:
         "contact_hours_per_client_week": _ratio(weekly["contact_hours"].sum(), client_weeks),
         "connective_hours_per_client_week": _ratio(weekly["connective_hours"].sum(),
                                                    client_weeks),
+        "no_show_share": _ratio(weekly["no_shows"].sum(), weekly["appointments"].sum()),
         "admin_share": _ratio(weekly["admin_hours"].sum(), worked),
         "contact_share": _ratio(weekly["contact_hours"].sum(), worked),
         "network_share": _ratio(weekly["network_hours"].sum(), worked),

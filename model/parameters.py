@@ -358,9 +358,14 @@ class Parameters:
         "Assumption: clients differ in complexity (lognormal).",
         "Spread of need", "Spreiding hulpvraag", "clients")
     openness_mean: float = param(
-        0.6, "0..1", 0.01, 0.99,
-        "Connection is interactive: no relationship without both sides [000]. Assumption.",
-        "Mean openness", "Gemiddelde openheid", "clients")
+        CALIBRATED["openness_mean"], "0..1", 0.01, 0.99,
+        "Connection is interactive: no relationship without both sides [000]. Calibrated: "
+        "the Morris screen found it the strongest assumed constant for the mean bond.",
+        "Mean openness", "Gemiddelde openheid", "clients",
+        prior=Prior(0.3, 0.9, "uniform",
+                    "Assumption: clients arrive more open than guarded, short of wholly "
+                    "open; those sent rather than seeking help (job seekers) may sit low "
+                    "in the range. No source measures it on this scale."))
     motivation_mean: float = param(
         CALIBRATED["motivation_mean"], "0..1", 0.01, 0.99,
         "Motivation drives persistence [002]. Calibrated, though the patterns barely pin "
@@ -478,10 +483,15 @@ class Parameters:
                     "Assumption: strangers to care miss between 15% and 60% of appointments; "
                     "Parsons et al. 2021: 15.2% for all patients."))
     show_bond_weight: float = param(
-        0.5, "0..1", 0, 1,
+        CALIBRATED["show_bond_weight"], "0..1", 0, 1,
         "Weight of the bond against motivation in showing up (the rest is motivation). "
-        "Assumption: both count alike.",
-        "Show-up: weight of the bond", "Opkomst: gewicht van de band", "contact")
+        "Calibrated, with show_floor, to the share of appointments missed in care.",
+        "Show-up: weight of the bond", "Opkomst: gewicht van de band", "contact",
+        prior=Prior(0.2, 0.8, "uniform",
+                    "Assumption: both the bond and the client's own motivation count in "
+                    "whether a client comes, neither alone; patients name outside reasons "
+                    "most (work, family, forgetting, transport: Parsons et al. 2021), "
+                    "which the floor stands for."))
     standardisation_admin_uplift: float = param(
         0.5, "share", 0, 5,
         "Full standardisation adds this share to admin (forms, checklists) [000]. "
