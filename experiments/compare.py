@@ -90,7 +90,7 @@ BETTER = {"goal_share": 1, "goal_share_in_care": 1, "mean_bond": 1,
           "dropout_share": -1, "weeks_to_goal": -1, "admin_share": -1, "waitlist_mean": -1,
           "wait_weeks_mean": -1, "stress_mean": -1, "burnout_prevalence": -1,
           "annual_turnover": -1, "handovers_per_client": -1, "hours_per_goal": -1,
-          "cost_per_goal": -1, "goals_per_year": 1}
+          "cost_per_goal": -1, "goals_per_year": 1, "no_show_share": -1}
 #: A difference is given as a percentage of the base only while its interval stays
 #: within this many times the base: nearer zero a percentage says more about the base
 #: than about the difference ("34696% more"), so the difference itself is given. Every

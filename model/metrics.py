@@ -61,10 +61,10 @@ METRICS = (
            "Open contact hours, each weighted by how unhurried its contact was (open / "
            "(open + unhurried_hours), as the bond counts it), / client-weeks in care."),
     Metric("no_show_share", "share", "Appointments missed", "Gemiste afspraken",
-           "No-shows / appointments booked in the window: every client in care is booked "
-           "for a one-to-one appointment each week, unless a group session replaces it or "
-           "the professional holds it back; missed appointments over booked ones, as "
-           "reviews of primary care count them (Parsons et al. 2021)."),
+           "No-shows / appointments booked in the window: every client in care has a "
+           "standing one-to-one appointment each week, unless a group session replaces it "
+           "or the professional holds it back (in school years: pupil-weeks absent from "
+           "class). A course of care's missed sessions, not patients' own bookings."),
     Metric("admin_share", "share", "Share of time on admin", "Aandeel administratie",
            "Admin hours / hours worked (contract + overtime of working professionals)."),
     Metric("contact_share", "share", "Share of time on contact", "Aandeel contact",

@@ -359,13 +359,15 @@ class Parameters:
         "Spread of need", "Spreiding hulpvraag", "clients")
     openness_mean: float = param(
         CALIBRATED["openness_mean"], "0..1", 0.01, 0.99,
-        "Connection is interactive: no relationship without both sides [000]. Calibrated: "
-        "the Morris screen found it the strongest assumed constant for the mean bond.",
+        "Connection is interactive: no relationship without both sides [000]. Calibrated "
+        "so that its uncertainty is carried (the Morris screen found it the strongest "
+        "assumed constant for the mean bond); the patterns see it mostly through its "
+        "product with bond_growth, so they barely pin it down.",
         "Mean openness", "Gemiddelde openheid", "clients",
         prior=Prior(0.3, 0.9, "uniform",
-                    "Assumption: clients arrive more open than guarded, short of wholly "
-                    "open; those sent rather than seeking help (job seekers) may sit low "
-                    "in the range. No source measures it on this scale."))
+                    "Assumption: on average from rather guarded (sent rather than seeking "
+                    "help) to open, never wholly closed or wholly open. No source measures "
+                    "it on this scale."))
     motivation_mean: float = param(
         CALIBRATED["motivation_mean"], "0..1", 0.01, 0.99,
         "Motivation drives persistence [002]. Calibrated, though the patterns barely pin "
@@ -476,22 +478,23 @@ class Parameters:
         "Time for joint planning", "Tijd voor samen plannen", "contact")
     show_floor: float = param(
         CALIBRATED["show_floor"], "probability", 0, 1,
-        "Chance to show up with no bond and no motivation [000]; with the other terms about 15% "
-        "no-shows in care (Parsons et al. 2021: mean 15.2% in primary care). Calibrated.",
+        "Chance to show up with no bond and no motivation [000]. Calibrated, with the "
+        "other terms of showing up, to the share of appointments missed (Parsons et al. "
+        "2021: median 12.9% in primary care; pattern 10). Every miss in the model is "
+        "disengagement: outside reasons that keep engaged clients away are not modelled.",
         "Show-up floor", "Minimale opkomst", "contact",
         prior=Prior(0.4, 0.85, "uniform",
-                    "Assumption: strangers to care miss between 15% and 60% of appointments; "
-                    "Parsons et al. 2021: 15.2% for all patients."))
+                    "Assumption: clients with no bond and no motivation would miss between "
+                    "15% and 60% of their appointments."))
     show_bond_weight: float = param(
         CALIBRATED["show_bond_weight"], "0..1", 0, 1,
         "Weight of the bond against motivation in showing up (the rest is motivation). "
-        "Calibrated, with show_floor, to the share of appointments missed in care.",
+        "Calibrated: the share of appointments missed in care constrains it jointly with "
+        "show_floor, motivation_mean and the bond's level, which trade against each other.",
         "Show-up: weight of the bond", "Opkomst: gewicht van de band", "contact",
         prior=Prior(0.2, 0.8, "uniform",
-                    "Assumption: both the bond and the client's own motivation count in "
-                    "whether a client comes, neither alone; patients name outside reasons "
-                    "most (work, family, forgetting, transport: Parsons et al. 2021), "
-                    "which the floor stands for."))
+                    "Assumption: both the bond with the professional and the client's own "
+                    "motivation count in whether a client comes, neither alone."))
     standardisation_admin_uplift: float = param(
         0.5, "share", 0, 5,
         "Full standardisation adds this share to admin (forms, checklists) [000]. "

@@ -100,6 +100,17 @@ def test_a_parameter_can_range_over_its_declared_prior_on_its_scale():
     assert standard.value(0.5) == pytest.approx(0.1)
 
 
+def test_every_shipped_design_loads_and_the_uncertainty_ones_vary_every_prior():
+    from experiments.calibration import priors
+
+    designs = {path.stem: sweep.load_experiment(path)
+               for path in sorted(sweep.SPEC_DIR.glob("*.toml"))}
+    for name in ("care-uncertainty-sobol", "care-everything-morris"):
+        text = (sweep.SPEC_DIR / f"{name}.toml").read_text(encoding="utf-8")
+        assert all(f'{n} = "prior"' in text for n in priors()), name
+    assert len(designs) >= 8
+
+
 def test_an_assumed_constant_ranges_over_its_default_give_or_take_half():
     space = Space.from_table({"sick_leave_weeks": "assumed", "handover_bond_loss": "assumed"})
     sick, handover = space.dimensions

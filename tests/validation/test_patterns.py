@@ -94,6 +94,11 @@ def test_9_each_extra_patient_per_professional_raises_the_odds_of_burnout(verdic
             > result.details["staffing x1.5: share burnt out"])
 
 
+def test_10_about_one_appointment_in_eight_is_missed(verdicts):  # calibrated
+    result = verdicts["10"]
+    assert 0.059 <= result.value <= 0.199 and result.passed  # Parsons et al. 2021: 0.129
+
+
 def test_l1_more_staff_for_the_same_clients_helps_modestly(verdicts):
     result = verdicts["L1"]
     assert 0 < result.value < 0.15
