@@ -38,9 +38,9 @@ def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built 
     assert result.value > 2 * result.details["scripted contact fall"] and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: past 85% occupancy the "
-                   "goal share falls by 0.026, over 0.02 but not twice the 0.016 drift "
-                   "below it; it holds in about half the posterior's single runs")
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: from the last arm below 85% "
+                   "occupancy to the fullest (0.925) the goal share falls by 0.009, not "
+                   "over 0.02; it holds in 60% of the posterior's single runs")
 def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
     result = verdicts["3"]
     assert abs(result.details["change below 85% occupancy"]) < 0.02
@@ -59,7 +59,7 @@ def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
 
 
 @pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: halving the work "
-                   "preset's caseloads saves no days (-0.3, interval -3.9 to 3.2): its "
+                   "preset's caseloads saves no days (-0.6, interval -3.4 to 2.2): its "
                    "max_contact_hours binds, so the time freed is not used")
 def test_6_halving_caseloads_saves_days_to_weeks(verdicts):
     result = verdicts["6"]
@@ -67,8 +67,8 @@ def test_6_halving_caseloads_saves_days_to_weeks(verdicts):
 
 
 @pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: an overloaded team "
-                   "(planned at 0.9) turns over about 14% a year, below the sources' "
-                   "20-40%, with burnout about 9%, below their 10-30%")
+                   "(planned at 0.9) turns over about 19% a year, just below the sources' "
+                   "20-40% (its burnout, 26%, is within their 10-30%)")
 def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdicts):
     result = verdicts["7"]
     assert 0.20 <= result.value <= 0.40  # US GAO 2003: 20-40% a year
@@ -76,8 +76,6 @@ def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdict
     assert result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: groups do about as "
-                   "well (0.98) but save no professional time per goal (ratio 1.01)")
 def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts):
     result = verdicts["8"]
     assert 0.9 <= result.value <= 1.25  # Burlingame et al. 2016: g = -0.01
@@ -85,8 +83,8 @@ def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts
 
 
 @pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: the odds of burnout rise "
-                   "1.35 times (95% interval 1.21 to 1.51) for a sixth more patients per "
-                   "professional, just above Aiken's 1.13-1.34 per extra patient at 6")
+                   "1.49 times (95% interval 1.35 to 1.69) for a sixth more patients per "
+                   "professional, above Aiken's 1.13-1.34 per extra patient at 6")
 def test_9_each_extra_patient_per_professional_raises_the_odds_of_burnout(verdicts):
     result = verdicts["9"]
     assert 1.13 <= result.value <= 1.34 and result.passed  # Aiken et al. 2002: OR 1.23
@@ -117,8 +115,8 @@ def test_l3_standardisation_costs_the_bond_but_never_wipes_out_care(verdicts):
 
 
 @pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: ruptures cost about "
-                   "0.009 of the goal share at a light load, at the edge of visible (over "
-                   "0.01); it holds in about half the single runs")
+                   "0.006 of the goal share at a light load, short of visible (over "
+                   "0.01); it holds in 20% of single runs, 40% over the posterior")
 def test_l4_ruptures_visibly_cost_outcomes(verdicts):
     assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
 
@@ -145,9 +143,6 @@ def test_l8_client_voice_lowers_drop_out(verdicts):
     assert verdicts["L8"].value > 0 and verdicts["L8"].passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: stress and burnout "
-                   "rise with arrivals in every preset, but care's turnover does not "
-                   "(-0.004 from arrivals x0.8 to x1.2)")
 def test_l9_stress_burnout_and_turnover_rise_with_arrivals_in_every_preset(verdicts):
     result = verdicts["L9"]
     assert all(rise > 0 for rise in result.details.values()) and result.passed
