@@ -324,9 +324,10 @@ def test_an_overloaded_team_is_held_at_its_planned_utilisation_with_its_clients_
     arms = {label: overrides for label, (_, overrides) in caseload_cut.arms(0.2).items()}
     held, found = regime.held_arms(arms, caseload_cut.hold, [1, 2, 3])
     assert abs(found.utilisation - regime.OVERLOADED) <= regime.REGIME_TOLERANCE
-    # The same clients, fewer of them than the preset's a fifth fewer staff would get.
+    # The same clients for both teams, no more than the preset's for a fifth fewer staff
+    # (which plan above 0.9 of their hours, or already within the tolerance of it).
     assert held["base"]["arrivals_per_week"] == held["lever"]["arrivals_per_week"]
-    assert held["base"]["arrivals_per_week"] < arms["base"]["arrivals_per_week"]
+    assert held["base"]["arrivals_per_week"] <= arms["base"]["arrivals_per_week"]
     assert held["base"]["professionals"] < held["lever"]["professionals"]
     # On seeds other than the pilots', the team plans about that share of its hours.
     p = Parameters.from_mapping(held["base"])

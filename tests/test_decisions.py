@@ -12,8 +12,10 @@ import pytest
 from model import VerbindingModel
 from model.parameters import ParameterError
 
+#: A small team; its clients can use up to 1.2 h of contact a week (set here, not left
+#: to the calibrated default, so that time given to clients is time they use).
 TEAM = {"professionals": 6, "arrivals_per_week": 6.0, "caseload_cap": 20,
-        "warmup_weeks": 0, "weeks": 30}
+        "max_contact_hours": 1.2, "warmup_weeks": 0, "weeks": 30}
 
 
 def weekly(model: VerbindingModel) -> dict:
@@ -53,7 +55,8 @@ def test_a_caseworker_who_skips_network_time_works_less_or_sees_more_and_builds_
     def skip(model):
         model.posts.agent[0].decide(network_hours=0.0)
 
-    busy = {"network_hours": 4.0, "arrivals_per_week": 15.0, "hours_per_week": 24.0}
+    busy = {"network_hours": 4.0, "arrivals_per_week": 15.0, "hours_per_week": 24.0,
+            "max_overtime_hours": 12.0}
     own, chosen = paired(skip, **busy)   # more clients than contract hours: overtime
     assert own.week_hours["network"][0] == 4.0 and chosen.week_hours["network"][0] == 0.0
     # The caseload's needs met as before, with four hours' less overtime.
@@ -62,7 +65,7 @@ def test_a_caseworker_who_skips_network_time_works_less_or_sees_more_and_builds_
     assert chosen.posts.ties[0] < own.posts.ties[0]   # ties fade without network time [003]
     assert (chosen.week_hours["network"][1:] == own.week_hours["network"][1:]).all()  # the rest
     # With no overtime to give back, the hours go to the clients.
-    own, chosen = paired(skip, **busy, max_overtime_hours=0.0)
+    own, chosen = paired(skip, **{**busy, "max_overtime_hours": 0.0})
     assert chosen.week_hours["contact"][0] == pytest.approx(own.week_hours["contact"][0] + 4)
 
 
@@ -142,7 +145,8 @@ def test_clients_not_seen_go_without_contact_and_those_seen_get_longer_contacts(
         model.posts.agent[0].see_only(decided["seen"])
 
     own, chosen = paired(half, standardisation=0.0, client_voice=0.0, arrivals_per_week=15.0,
-                         hours_per_week=24.0, max_overtime_hours=0.0)   # short of time
+                         hours_per_week=24.0, max_overtime_hours=0.0,   # short of time
+                         max_contact_hours=3.0)   # and clients could use more
     seen, held, bonds = decided["seen"], decided["held"], decided["bonds"]
     assert len(held) >= 4
     decay = chosen.p.bond_decay
