@@ -362,7 +362,8 @@ def test_each_preset_sits_at_its_stated_utilisation(preset):
     assert abs(used - regime.REGIMES[preset]) < calibration.ADOPT_TOLERANCE + 3 * error
 
 
-@pytest.mark.parametrize("figure", calibration.PRESET_FIGURES, ids=lambda f: f.preset)
+@pytest.mark.parametrize("figure", calibration.PRESET_FIGURES,
+                         ids=lambda f: f"{f.preset}-{f.parameter}")
 def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
     overrides = scenarios.load(figure.preset).overrides
     got, error = _mean_and_error([runner.simulate(overrides, seed, records=False).metrics[
@@ -373,7 +374,8 @@ def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
 def test_adopting_writes_the_point_and_what_holds_the_presets_to_their_sources(
         tmp_path, monkeypatch):
     calibrated = tmp_path / "calibrated.toml"
-    presets = [*regime.REGIMES, *(f.preset for f in calibration.PRESET_FIGURES)]
+    presets = list(dict.fromkeys([*regime.REGIMES,
+                                  *(f.preset for f in calibration.PRESET_FIGURES)]))
     for preset in presets:
         shutil.copy(scenarios.SCENARIO_DIR / f"{preset}.toml", tmp_path)
     monkeypatch.setattr(calibration, "ADOPT_SEEDS", (1, 2))   # quicker, rougher
