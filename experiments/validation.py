@@ -274,8 +274,9 @@ def _alliance_judge(runs: Runs) -> Result:
 
 # --- 10. Most appointments are kept --------------------------------------------------
 #: The share of appointments missed that counts as reproducing Parsons et al. 2021:
-#: their median, 0.129, give or take 0.07 (:data:`experiments.calibration.TARGETS`).
-MISSED_RANGE = (0.059, 0.199)
+#: their median give or take a tolerance (an assumption, wide because the model's
+#: appointments are a course of care's weekly ones: the calibration's target, too).
+MISSED_MEDIAN, MISSED_TOLERANCE = 0.129, 0.07
 
 
 def _attendance_judge(runs: Runs) -> Result:
@@ -286,7 +287,7 @@ def _attendance_judge(runs: Runs) -> Result:
     review's studies count appointments patients booked.
     """
     missed = metric(runs["care"], "no_show_share")
-    low, high = MISSED_RANGE
+    low, high = MISSED_MEDIAN - MISSED_TOLERANCE, MISSED_MEDIAN + MISSED_TOLERANCE
     return _verdict("share of booked appointments missed (care)", missed,
                     f"{low:g} to {high:g} (Parsons et al.: median 0.129, mean 0.152)",
                     _inside(missed, low, high))
@@ -520,7 +521,7 @@ PATTERNS = (
     Pattern(10, "Most appointments are kept: about one in eight is missed",
             "Over 19 studies of primary care, 12.9% of booked appointments were missed "
             "(median; mean 15.2%: Parsons et al. 2021); UK practices report less, 5-12%.",
-            lambda s: {"care": scaled("care", s)}, _attendance_judge, records=True,
+            lambda s: {"care": scaled("care", s)}, _attendance_judge,
             role="calibrated", calibrated=FITTED),
 )
 
