@@ -342,8 +342,9 @@ def synthetic(truth: dict[str, float], scale: float, executor: Executor,
 
 # --- The calibration -------------------------------------------------------------------
 #: Arrivals per week (at the presets' full size) from which a calibration's regime
-#: pilots start, by preset in :data:`REGIMES`: the care and work files' figures when the
-#: shipped calibration ran (2026-12-01). Recorded here rather than read from the files,
+#: pilots start, by preset in :data:`REGIMES`: the care and work files' figures on
+#: 2026-12-01, when these settings were fixed (every calibration since, the shipped one
+#: of 2026-12-03 too, starts from them). Recorded here rather than read from the files,
 #: which ``--adopt`` rewrites, so that ``verbinding calibrate`` gives the same numbers
 #: whenever it runs: with the shipped settings, the shipped posterior, to the bit. The
 #: pilots move them to each candidate's regime; where they start changes only the
