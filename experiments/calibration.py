@@ -147,7 +147,7 @@ TARGETS = (
            "of 19 studies; the mean, 15.2%, is pulled up by a few high ones). Tolerance: "
            "assumption, wide because the model's appointments are a course of care's "
            "weekly ones, where the review's are booked by patients; UK practices' 5-12% "
-           "lie at its low edge."),
+           "(as GPonline reported the review's UK studies) lie at its low edge."),
     Target("scripting_effect", 5, None, 0.0, 0.05,
            "Webb et al. 2010: adherence unrelated to outcome (r = 0.02); the tolerance is "
            "the equivalence margin of pattern 5."),

@@ -520,7 +520,7 @@ PATTERNS = (
             _staffing_arms, _burnout_odds_judge, records=True),
     Pattern(10, "Most appointments are kept: about one in eight is missed",
             "Over 19 studies of primary care, 12.9% of booked appointments were missed "
-            "(median; mean 15.2%: Parsons et al. 2021); UK practices report less, 5-12%.",
+            "(median; mean 15.2%: Parsons et al. 2021).",
             lambda s: {"care": scaled("care", s)}, _attendance_judge,
             role="calibrated", calibrated=FITTED),
 )

@@ -565,9 +565,9 @@ class Parameters:
         "Good-enough bond", "Goed-genoeg band", "progress",
         prior=Prior(0.3, 0.8, "uniform",
                     "Assumption: a moderate alliance gives most of its benefit [000]. Low "
-                    "in the range, most clients in care (mean bond about 0.5) already get "
-                    "all of it and the bond matters only early in care and after a "
-                    "rupture; high in it, only a near-perfect bond does."))
+                    "in the range, clients whose bond has grown already get all of it and "
+                    "the bond matters only early in care and after a rupture; high in it, "
+                    "only a near-perfect bond does."))
     early_bond_weeks: int = param(
         4, "weeks", 1, 52,
         "Week of care at which the early alliance is recorded for pattern 4: most studies "
