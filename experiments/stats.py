@@ -83,8 +83,10 @@ def log_odds_slope(x, share, trials, iterations: int = 100) -> float:
         iterations: Most Newton steps.
 
     Returns:
-        ``b``, the change of the log odds per unit of ``x``; NaN when no one or everyone
-        has the outcome (no finite maximum).
+        ``b``, the change of the log odds per unit of ``x``; NaN where no finite
+        maximum exists: no one or everyone has the outcome, ``x`` does not vary among
+        the groups with individuals, or the outcome separates them (all of it above
+        some ``x``, none below).
     """
     x, share, trials = (np.asarray(v, float) for v in (x, share, trials))
     events = float(np.sum(share * trials))
@@ -92,12 +94,19 @@ def log_odds_slope(x, share, trials, iterations: int = 100) -> float:
         return float("nan")
     design = np.column_stack([np.ones_like(x), x])
     beta = np.zeros(2)
-    for _ in range(iterations):
-        fitted = 1 / (1 + np.exp(-design @ beta))
-        gradient = design.T @ (trials * (share - fitted))
-        curvature = design.T @ ((trials * fitted * (1 - fitted))[:, None] * design)
-        step = np.linalg.solve(curvature, gradient)
-        beta += step
-        if np.max(np.abs(step)) < 1e-12:
-            break
-    return float(beta[1])
+    with np.errstate(over="ignore"):  # exp(-large) is 0 as it should be; a separated fit runs off
+        for _ in range(iterations):
+            fitted = 1 / (1 + np.exp(-design @ beta))
+            gradient = design.T @ (trials * (share - fitted))
+            curvature = design.T @ ((trials * fitted * (1 - fitted))[:, None] * design)
+            try:
+                step = np.linalg.solve(curvature, gradient)
+            except np.linalg.LinAlgError:
+                return float("nan")
+            beta += step
+            if not np.all(np.isfinite(beta)):
+                return float("nan")
+            if np.max(np.abs(step)) < 1e-12:
+                break
+    # a separated fit never settles: its steps stay large as the slope runs off
+    return float(beta[1]) if np.max(np.abs(step)) < 1e-6 else float("nan")

@@ -991,8 +991,8 @@ def screen(trajectories: int = 4, replicates: int = 2, seed: int = 2024,
     from experiments.samplers import morris
     from experiments.space import Dimension, Space
 
-    space = Space(tuple(Dimension(n, float, 1 - factor, 1 + factor)
-                        for n in parameters or screened()))
+    parameters = parameters or screened()
+    space = Space(tuple(Dimension(n, float, 1 - factor, 1 + factor) for n in parameters))
     points = morris(space, trajectories, seed)
     base, *reports = validate(replicates, seed, scale, workers, patterns=PATTERNS,
                               changes=(None, *points))

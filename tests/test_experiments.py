@@ -468,3 +468,6 @@ def test_the_log_odds_slope_of_grouped_outcomes_is_recovered_exactly_and_measure
     # group sizes weigh the groups but do not move a perfect fit; odds grow by exp(slope)
     assert log_odds_slope(x, share, [5, 50, 20, 7, 100]) == pytest.approx(2.5, abs=1e-9)
     assert math.isnan(log_odds_slope(x, np.zeros(5), np.full(5, 20.0)))  # no one: no slope
+    # everyone past 1.0 burnt out and no one before it: the slope has no finite value
+    assert math.isnan(log_odds_slope(x, [0, 0, 0, 1, 1], np.full(5, 20.0)))
+    assert math.isnan(log_odds_slope(np.ones(5), share, np.full(5, 20.0)))  # x does not vary
