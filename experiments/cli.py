@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write the report (and screen) into docs/ODD.md")
     val.add_argument("--screen", action="store_true",
                      help="also run a Morris screen of each pattern's sensitivity "
-                          "(about a minute and a half on 2 cores)")
+                          "(about two and a half minutes on 2 cores)")
     val.add_argument("--overloaded", type=_overloaded, default=OVERLOADED, metavar="U",
                      help="planned utilisation the overloaded arms (pattern 7, levers L1, "
                           f"L2, L5) are held at, 0.5 to 1.2 (default {OVERLOADED:g}: an "
