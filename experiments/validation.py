@@ -822,8 +822,8 @@ LEVERS = (
 #: Everything ``verbinding validate`` checks: the patterns, then the levers.
 CHECKS = PATTERNS + LEVERS
 
-#: Parameters screened one at a time for the robustness of each pattern.
-#: Set by hand, not calibrated, yet patterns 6 (caseload cuts) and 8 (groups) rest on them.
+#: Screened (:func:`screen`) though set by hand, not calibrated: patterns 6 (caseload
+#: cuts) and 8 (groups) rest on them.
 SCREENED_BY_HAND = ("placement_base", "group_lift")
 
 
