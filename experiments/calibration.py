@@ -66,7 +66,8 @@ from experiments.validation import (
 )
 from model.parameters import ParameterError, Parameters, Prior, specs
 
-#: The full design: 50 minutes on 2 cores, measured (README, "Calibration and uncertainty").
+#: The full design: 31 to 35 minutes on 2 cores, and about 3 for the adopted point
+#: (measured 2026-12-03; README, "Calibration and uncertainty").
 FULL = abc.Design(population=200, generations=6, batch=100)
 #: ``--quick``: a smoke test of the whole pipeline, under two minutes on 2 cores.
 QUICK = abc.Design(population=24, generations=2, batch=24)

@@ -93,7 +93,7 @@ def log_odds_slope(x, share, trials, iterations: int = 100) -> float:
     if events <= 0 or events >= float(np.sum(trials)):
         return float("nan")
     design = np.column_stack([np.ones_like(x), x])
-    beta = np.zeros(2)
+    beta, step = np.zeros(2), np.full(2, np.inf)
     with np.errstate(over="ignore"):  # exp(-large) is 0 as it should be; a separated fit runs off
         for _ in range(iterations):
             fitted = 1 / (1 + np.exp(-design @ beta))
