@@ -152,10 +152,6 @@ TARGETS = (
     Target("scripting_effect", 5, None, 0.0, 0.05,
            "Webb et al. 2010: adherence unrelated to outcome (r = 0.02); the tolerance is "
            "the equivalence margin of pattern 5."),
-    Target("caseload_days", 6, None, 10.0, 10.0,
-           "Hainmueller et al. 2016: about 10 days less unemployment from halving "
-           "caseloads. Tolerance: assumption, the same again (their effect is small "
-           "and imprecise)."),
     Target("turnover_overloaded", 7, None, 0.30, 0.10,
            "US GAO 2003: 20-40% a year among overloaded child-welfare workers."),
     Target("turnover_care", 7, "annual turnover, care", 0.11, 0.03,

@@ -33,7 +33,7 @@ PROFESSIONAL_COLUMNS = ("hired_week", "left_week", "admin_hours", "contact_hours
 #: Columns of the per-client records, after ``client_id``.
 CLIENT_COLUMNS = ("arrival_week", "start_week", "exit_week", "exit_reason", "handovers",
                   "initial_motivation", "early_bond", "final_bond", "final_progress",
-                  "weeks_waiting")
+                  "weeks_waiting", "own_route")
 
 
 @dataclass(frozen=True)

@@ -540,6 +540,23 @@ def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> n
     return np.minimum(p.dropout_base * np.exp(log_ratio), 1.0)
 
 
+@jitable
+def own_goal_probability(progress: float, motivation: float, efficacy: float,
+                         p: Parameters) -> float:
+    """Weekly chance a client reaches the goal on their own, apart from the professional.
+
+    ``rate * exp(drive * ((m + e) / 2 - 0.5)) * (1 + gain * min(progress, 1))``: job
+    seekers find most jobs themselves (SZW 2012; CBS 2014), the more so with motivation
+    and self-efficacy [002] and with the readiness that contact built (``progress``);
+    the reference client (both at the middle of their scale, no progress) has
+    ``own_goal_rate``. Waiting clients search too (progress 0). 0 where the goal is
+    reached only through the professional (care, school: ``own_goal_rate`` 0).
+    """
+    drive = p.own_goal_drive * ((motivation + efficacy) / 2 - REFERENCE_CLIENT)
+    ready = min(progress, 1.0)
+    return min(p.own_goal_rate * np.exp(drive) * (1 + p.own_goal_progress_gain * ready), 1.0)
+
+
 # --- 7. Professional wellbeing -------------------------------------------------------
 @jitable
 def stress_target(workload: np.ndarray, backlog: float, connection: np.ndarray,

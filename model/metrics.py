@@ -48,6 +48,15 @@ METRICS = (
            "Mean weeks from arrival (waiting included) to goal, over goals in the window; "
            "in school years the goal is judged at the year's end, so this is the school "
            "year's length less one week."),
+    Metric("weeks_to_exit", "weeks", "Weeks on the books", "Weken ingeschreven",
+           "Mean weeks from arrival (waiting included) to leaving for any reason, over "
+           "episodes ending in the window: the spell a register counts (for job seekers, "
+           "the duration of registered unemployment)."),
+    Metric("own_goal_share", "share", "Goals reached on their own",
+           "Doelen op eigen kracht gehaald",
+           "Goals reached by the own route (own_goal_rate) / goals reached, in the window: "
+           "who got there apart from the professional's placement, not what the "
+           "professional's contact added (it raises the own route too)."),
     Metric("mean_bond", "0..1", "Mean bond", "Gemiddelde band",
            "Mean over window weeks of the mean bond of clients in care."),
     Metric("clients_per_professional", "clients", "Clients per professional",
@@ -154,7 +163,9 @@ def summarise(model) -> dict[str, float]:
     episodes = goals + dropouts + (reasons == YEAR_END).sum()
     cared = records["start_week"][ended] >= 0
     episodes_in_care = int(cared.sum())
-    to_goal = (records["exit_week"] - records["arrival_week"])[ended][reasons == GOAL]
+    spells = (records["exit_week"] - records["arrival_week"])[ended]
+    to_goal = spells[reasons == GOAL]
+    own_goals = (records["own_route"][ended] & (reasons == GOAL)).sum()
     started = (records["start_week"] > judged.start) & (records["start_week"] <= judged.stop)
     waited = (records["start_week"] - records["arrival_week"])[started]
     worked = sum(weekly[k].sum() for k in ("admin_hours", "network_hours", "contact_hours",
@@ -167,6 +178,8 @@ def summarise(model) -> dict[str, float]:
         "dropout_share": _ratio(dropouts, episodes),
         "goal_share_in_care": _ratio(goals, episodes_in_care),
         "weeks_to_goal": _mean(to_goal),
+        "weeks_to_exit": _mean(spells),
+        "own_goal_share": _ratio(own_goals, goals),
         "mean_bond": _mean(weekly["mean_bond"][weekly["in_care"] > 0]),
         "clients_per_professional": _mean((weekly["in_care"] / np.maximum(weekly["working"],
                                                                           1))[peopled]),

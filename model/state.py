@@ -38,6 +38,7 @@ _RECORD = {
     "weeks_waiting": (np.int32, 0),
     "no_appointment_until": (np.int32, -1),
     "no_appointment_post": (np.int32, -1),
+    "own_route": (np.bool_, False),
 }
 
 
@@ -75,6 +76,7 @@ class ClientRecords(NamedTuple):
     weeks_waiting: np.ndarray
     no_appointment_until: np.ndarray
     no_appointment_post: np.ndarray
+    own_route: np.ndarray
 
 
 class Staff(NamedTuple):
