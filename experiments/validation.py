@@ -945,7 +945,7 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
     for c, change in enumerate(changes):
         for p in patterns:
             changed = {label: _changed(arm, change) for label, arm in p.arms(scale).items()}
-            hold = p.hold and p.hold._replace(utilisation=overloaded)
+            hold = _overloaded_at(p.hold, overloaded)
             held, regime = held_arms(changed, hold, seeds)
             if change is None and not is_held(hold, regime):
                 raise RegimeError(f"check {p.number}: the {hold.arm} arm cannot be held at "
@@ -961,9 +961,19 @@ def validate(replicates: int = 20, seed: int = 2024, scale: float = DEFAULT_SCAL
              for p in patterns] for c in range(len(changes))]
 
 
+def _overloaded_at(hold: Hold | None, overloaded: float) -> Hold | None:
+    """``hold`` at the planned utilisation ``overloaded`` if it holds an overloaded arm.
+
+    Other holds (pattern 6's full week) keep their own utilisation.
+    """
+    if hold is None or hold.utilisation != OVERLOADED:
+        return hold
+    return hold._replace(utilisation=overloaded)
+
+
 def _held_at(pattern: Pattern, result: Result, overloaded: float) -> Result:
     """The verdict, its statistic naming the planned utilisation its arm was held at."""
-    if pattern.hold is None or overloaded == OVERLOADED:
+    if pattern.hold is None or pattern.hold.utilisation != OVERLOADED or overloaded == OVERLOADED:
         return result
     return dataclasses.replace(result, statistic=result.statistic.replace(
         f"planned at {OVERLOADED:g}", f"planned at {overloaded:g}"))

@@ -508,8 +508,8 @@ def exits(params, status, bond, motivation, efficacy, progress, placed, year_end
             goals += 1
             continue
         b = bond[r] if status[r] == IN_CARE else 0.0
-        own = 0.0 if school else mech.own_goal_probability(progress[r], motivation[r],
-                                                            efficacy[r], p)
+        own = 0.0 if school or p.own_goal_rate == 0 else mech.own_goal_probability(
+            progress[r], motivation[r], efficacy[r], p)
         if uniforms[r] < own:
             status[r], leaving[r], own_route[r] = GOAL, True, True
             goals += 1

@@ -640,24 +640,25 @@ class Parameters:
         "professional, at middling motivation and self-efficacy and no progress: 0 where "
         "the goal is reached only through care or school. Job seekers find most jobs "
         "themselves (SZW, Kamerstuk 28719 nr. 79, 2012); the work preset's 0.002 "
-        "(about 10% a year) is an assumption within CBS's 7-15% a year of the Dutch "
-        "social-assistance stock finding work, 2007-2013 (CBS 2014), all routes "
-        "together. Not calibrated: a prior would vary it in care and school as well.",
+        "(about 10% a year) is an assumption within the 7.3% (2013) to 12% (2008, 2021) "
+        "a year of the Dutch social-assistance stock finding work, all routes together "
+        "(CBS). Not calibrated: a prior would vary it in care and school as well.",
         "Own route to the goal", "Eigen route naar het doel", "progress")
     own_goal_drive: float = param(
         1.0, "log-hazard per unit of (motivation + self-efficacy) / 2", 0, 5,
         "Motivation and self-efficacy carry the search for work [002]: a client at 0.8 "
         "finds their own way e^(0.6 x this) times as often as one at 0.2. Assumption for "
-        "the size: job-search intensity and finding work correlate modestly (Van Hooft "
-        "et al. 2021, r = 0.19 over 378 samples).",
+        "the size, kept modest because job-search intensity and finding work correlate "
+        "only modestly (Van Hooft et al. 2021, r = 0.19 over 378 samples; search "
+        "intensity, not motivation itself).",
         "Own route: effect of drive", "Eigen route: effect van drijfveer", "progress")
     own_goal_progress_gain: float = param(
         1.0, "multiplier at progress 1", 0, 10,
         "What contact adds to the own route: a client made ready (progress 1) reaches the "
         "goal on their own 1 + this times as often. Assumption: readiness doubles one's "
-        "own chances; more caseworker time raises job finding modestly (Rosholm et al. "
-        "2012: +10% employment over two years; Böheim et al. 2023: 31.1% to 34.7% in "
-        "work within a year). Not calibrated: pattern 6, which would identify it, is "
+        "own chances (what a caseworker's whole effect may be is smaller: Rosholm et "
+        "al. 2012, +10% employment over two years; Böheim et al. 2023, 31.1% to 34.7% "
+        "in work within a year). Not calibrated: pattern 6, which would identify it, is "
         "held out (docs/ODD.md, section 8).",
         "Own route: effect of progress", "Eigen route: effect van voortgang", "progress")
     tie_gain: float = param(

@@ -40,6 +40,7 @@ scenarios = st.fixed_dictionaries({
     "placement_network_gain": st.floats(0, 1),
     "school_year_weeks": st.sampled_from([0, 0, 4, 7]),
     "class_hours": st.floats(0, 8),
+    "own_goal_rate": st.floats(0, 0.2),
 })
 
 
@@ -89,6 +90,8 @@ def check_invariants(model: VerbindingModel, goals: int, dropouts: int,
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=scenarios, seed=st.integers(0, 2**32))
 def test_invariants_hold_every_week_for_random_parameters(params, seed):
+    if params["school_year_weeks"]:
+        params["own_goal_rate"] = 0.0   # pupils have no route of their own (refused)
     model = VerbindingModel(rng=seed, weeks=35, warmup_weeks=5, **params)
     goals = dropouts = year_ends = 0
     while model.running:
@@ -260,8 +263,9 @@ def test_a_finished_model_is_freed_once_nobody_holds_it(small):
     assert gone() is None
 
 
-@pytest.mark.parametrize("school", [{}, {"school_year_weeks": 10, "class_hours": 6.0}],
-                         ids=["all year round", "school years"])
+@pytest.mark.parametrize("school", [{}, {"school_year_weeks": 10, "class_hours": 6.0},
+                                    {"own_goal_rate": 0.01}],
+                         ids=["all year round", "school years", "own route"])
 def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small, school):
     """The weekly passes compiled by numba agree with running their Python source."""
     script = ("import json, sys, numba; from model import VerbindingModel; "
@@ -308,6 +312,26 @@ def test_a_school_year_brings_its_pupils_together_and_ends_for_all_at_once():
     assert 0 < reached.mean() < 1
     stay = records["exit_week"] - records["arrival_week"]
     assert stay.max() < year
+
+
+def test_job_seekers_find_work_on_their_own_from_the_waiting_list_and_from_care(small):
+    crowded = {**small, "caseload_cap": 3, "own_goal_rate": 0.05}
+    model = VerbindingModel(rng=4, **crowded).run()
+    records = model.clients.final_records()
+    own = records["own_route"]
+    assert (records["exit_reason"][own] == GOAL).all()  # an own route ends in the goal
+    never_started = records["start_week"] < 0
+    assert (own & never_started).any() and (own & ~never_started).any()
+    share = summarise(model)["own_goal_share"]
+    assert share == pytest.approx(own.sum() / (records["exit_reason"] == GOAL).sum(), abs=0.05)
+
+
+def test_an_own_route_shortens_the_spells_and_without_one_nobody_takes_it(small):
+    none = VerbindingModel(rng=8, **small).run()
+    assert not none.clients.final_records()["own_route"].any()
+    some = VerbindingModel(rng=8, **small, own_goal_rate=0.01).run()
+    assert summarise(some)["own_goal_share"] > 0
+    assert summarise(some)["weeks_to_exit"] < summarise(none)["weeks_to_exit"]
 
 
 def test_without_school_years_nobody_waits_for_a_year_end(small):

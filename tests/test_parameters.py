@@ -62,6 +62,11 @@ def test_fixed_admin_above_contract_hours_is_impossible():
         Parameters(admin_hours_fixed=40.0)
 
 
+def test_pupils_cannot_have_a_route_of_their_own():
+    with pytest.raises(ParameterError, match=r"own_goal_rate=0\.01 must be 0 in school years"):
+        Parameters(school_year_weeks=40, own_goal_rate=0.01)
+
+
 def test_whole_floats_become_ints_and_ints_floats():
     p = Parameters.from_mapping({"professionals": 12.0, "hours_per_week": 32})
     assert p.professionals == 12 and type(p.professionals) is int
