@@ -38,15 +38,15 @@ def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built 
     assert result.value > 2 * result.details["scripted contact fall"] and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: from the last arm below 85% "
-                   "occupancy to the fullest (0.925) the goal share falls by 0.009, not "
-                   "over 0.02; it holds in 60% of the posterior's single runs")
 def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
     result = verdicts["3"]
     assert abs(result.details["change below 85% occupancy"]) < 0.02
     assert result.value > 0.02 and result.passed  # Kuntz et al. 2015
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: the early bond and the speed of "
+                   "care correlate 0.13 (interval 0.12 to 0.14), just below 0.15; it holds "
+                   "in 10% of single runs at the defaults and 100% over the posterior")
 def test_4_the_early_bond_and_the_speed_of_care_correlate_moderately(verdicts):
     result = verdicts["4"]
     assert 0.15 <= result.value <= 0.45 and result.passed  # Flückiger et al. 2018: 0.28
@@ -58,18 +58,21 @@ def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
     assert result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: halving the work "
-                   "preset's caseloads saves no days (-0.6, interval -3.4 to 2.2): its "
-                   "max_contact_hours binds, so the time freed is not used; and the "
-                   "caps halved (60 to 30) are not the source's 150 to 70 (ODD, pattern 6)")
-def test_6_halving_caseloads_saves_days_to_weeks(verdicts):
+@pytest.mark.xfail(strict=True, reason="held out and not reproduced: from about 150 to 70 "
+                   "job seekers a caseworker the registered spell shortens by 186 days "
+                   "(interval 175 to 198), not about 10 (60 in Böheim et al.): the "
+                   "freed hours all become contact, and the work preset's hand-set "
+                   "caseworker route makes contact potent; 0% of single runs over the "
+                   "posterior (ODD, pattern 6)")
+def test_6_fewer_job_seekers_per_caseworker_shorten_unemployment_by_days_to_weeks(verdicts):
     result = verdicts["6"]
-    assert 1 <= result.value <= 60 and result.passed  # Hainmueller et al. 2016: ~10 days
+    assert 1 <= result.value <= 70  # Hainmueller et al. 2016: ~10 days; Böheim et al.: 60
+    assert result.details["relative cut"] < 0.2 and result.passed
 
 
 @pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: an overloaded team "
-                   "(planned at 0.9) turns over about 19% a year, just below the sources' "
-                   "20-40% (its burnout, 26%, is within their 10-30%)")
+                   "(planned at 0.9) turns over about 16% a year, below the sources' "
+                   "20-40%; 20% of single runs over the posterior")
 def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdicts):
     result = verdicts["7"]
     assert 0.20 <= result.value <= 0.40  # US GAO 2003: 20-40% a year
@@ -77,15 +80,20 @@ def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdict
     assert result.passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: groups do as well (1.008, interval "
+                   "0.998 to 1.017) but not for fewer hours per goal (ratio 1.007): with "
+                   "the team's hours fixed, that needs a few more goals; 40% of single "
+                   "runs at the defaults, 100% over the posterior")
 def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts):
     result = verdicts["8"]
     assert 0.9 <= result.value <= 1.25  # Burlingame et al. 2016: g = -0.01
     assert result.details["professional hours per goal, ratio"] < 1 and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: the odds of burnout rise "
-                   "1.49 times (95% interval 1.35 to 1.69) for a sixth more patients per "
-                   "professional, above Aiken's 1.13-1.34 per extra patient at 6")
+@pytest.mark.xfail(strict=True, reason="held out and not reproduced: the odds of burnout "
+                   "rise 1.75 times (95% interval 1.61 to 1.93) for a sixth more patients "
+                   "per professional, above Aiken's 1.13-1.34 per extra patient at 6; "
+                   "40% of single runs over the posterior")
 def test_9_each_extra_patient_per_professional_raises_the_odds_of_burnout(verdicts):
     result = verdicts["9"]
     assert 1.13 <= result.value <= 1.34 and result.passed  # Aiken et al. 2002: OR 1.23
@@ -115,9 +123,6 @@ def test_l3_standardisation_costs_the_bond_but_never_wipes_out_care(verdicts):
     assert result.value > 0.5 and result.details["bond change"] < 0 and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: ruptures cost about "
-                   "0.006 of the goal share at a light load, short of visible (over "
-                   "0.01); it holds in 20% of single runs, 40% over the posterior")
 def test_l4_ruptures_visibly_cost_outcomes(verdicts):
     assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
 
