@@ -375,7 +375,8 @@ def _pes_arms(scale: float) -> Arms:
     return {f"{c} per caseworker": ("work", {
         **work.overrides, "professionals": n, "caseload_cap": PES_CAP,
         "contact_norm_hours": norm,
-        "arrivals_per_week": work.parameters().arrivals_per_week * scale})
+        "arrivals_per_week": work.parameters().arrivals_per_week * few
+        / work.parameters().professionals})
         for c, n in zip(SOURCE_CASELOADS, (few, many), strict=True)}
 
 

@@ -281,7 +281,9 @@ def test_a_factorial_sweep_is_analysed_into_a_response_surface(tmp_path):
 
 # --- paired comparisons ----------------------------------------------------------------
 def test_pairing_narrows_the_interval_of_a_difference():
-    small = {"professionals": 8, "arrivals_per_week": 10.0, "weeks": 80, "warmup_weeks": 20}
+    care = load("care").parameters()   # a small team at the care preset's load
+    small = {"professionals": 8, "arrivals_per_week": care.arrivals_per_week * 8
+             / care.professionals, "weeks": 80, "warmup_weeks": 20}
     base = load("care").with_overrides(**small)
     other = load("care-standardised").with_overrides(**small)
     paired = run_scenarios([base, other], 12, seed=1)

@@ -499,7 +499,7 @@ def test_clicking_a_professional_or_a_client_in_the_network_view_inspects_it(
         page: Page, app_url, shoot):
     page.set_viewport_size({"width": 1600, "height": 1000})
     open_explore(page, app_url)
-    step(page, 2)
+    step(page, 8)  # a few weeks of arrivals: every professional has clients around them
     x, y = click_a_professional(page, network_canvas(page))
     client = page.get_by_text(re.compile(r"^Client \d+: bond \d\.\d\d"))
     # Its clients sit around it, outside its own disc: sweep rings around the hit point.
