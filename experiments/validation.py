@@ -354,9 +354,8 @@ def pes_norm(p) -> float:
     no overtime is asked) and it sets the workload felt (1 at 150), hence stress.
     """
     caseload = SOURCE_CASELOADS[0]
-    fixed = hours_needed(0.0, 1.0, p)
-    per_client_admin = hours_needed(1.0, 0.0, p) - p.contact_norm_hours * human_share(p)
-    norm = ((p.hours_per_week - fixed) / caseload - per_client_admin) / human_share(p)
+    spare = p.hours_per_week - hours_needed(caseload, 1.0, p)  # at the preset's own norm
+    norm = p.contact_norm_hours + spare / (caseload * human_share(p))
     if norm <= 0:
         raise RegimeError(f"admin alone fills the week at {caseload} clients per caseworker")
     return norm
@@ -369,14 +368,13 @@ def _pes_arms(scale: float) -> Arms:
     :data:`PATTERNS`' hold) and nobody waits.
     """
     work = load("work")
-    few = max(PES_TEAM, round(work.parameters().professionals * scale))
+    p = work.parameters()
+    few = max(PES_TEAM, round(p.professionals * scale))
     many = round(few * SOURCE_CASELOADS[0] / SOURCE_CASELOADS[1])
-    norm = pes_norm(work.parameters())
     return {f"{c} per caseworker": ("work", {
         **work.overrides, "professionals": n, "caseload_cap": PES_CAP,
-        "contact_norm_hours": norm,
-        "arrivals_per_week": work.parameters().arrivals_per_week * few
-        / work.parameters().professionals})
+        "contact_norm_hours": pes_norm(p),
+        "arrivals_per_week": p.arrivals_per_week * few / p.professionals})
         for c, n in zip(SOURCE_CASELOADS, (few, many), strict=True)}
 
 
