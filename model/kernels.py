@@ -470,17 +470,18 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
 # --- 6. Exits ------------------------------------------------------------------------
 @compiled
 def exits(params, status, bond, motivation, efficacy, progress, placed, year_end, uniforms,
-          own_route):
+          serial, own_route):
     """Placed clients reach their goal; others reach it on their own or drop out.
 
     Reaching the goal on one's own and dropping out are competing weekly risks drawn
     from one uniform per client: below the own route's chance the client reaches the
-    goal (``own_route`` marks them), within the next ``(1 - own) * dropout`` they drop
-    out. With ``own_goal_rate`` 0 the draw and its outcome are exactly those of
-    drop-out alone. In school years (``school_year_weeks`` > 0) pupils stay in their
-    class all year: at its end (``year_end``) every pupil leaves, having reached the year's goals
-    (progress 1) or not (``YEAR_END``); before it, pupils only drop out. Updates
-    ``status`` in place (waiting clients have no bond to hold them).
+    goal (``own_route``, a record by ``serial`` number, marks them), within the next
+    ``(1 - own) * dropout`` they drop out. With ``own_goal_rate`` 0 (always in school
+    years) the draw and its outcome are exactly those of drop-out alone. In school
+    years (``school_year_weeks`` > 0) pupils stay in their class all year: at its end
+    (``year_end``) every pupil leaves, having reached the year's goals (progress 1) or
+    not (``YEAR_END``); before it, pupils only drop out. Updates ``status`` in place
+    (waiting clients have no bond to hold them).
 
     Returns:
         A boolean mask of the live rows leaving this week, the number reaching their
@@ -508,10 +509,10 @@ def exits(params, status, bond, motivation, efficacy, progress, placed, year_end
             goals += 1
             continue
         b = bond[r] if status[r] == IN_CARE else 0.0
-        own = 0.0 if school or p.own_goal_rate == 0 else mech.own_goal_probability(
-            progress[r], motivation[r], efficacy[r], p)
+        own = 0.0 if p.own_goal_rate == 0 else mech.own_goal_probability(
+            progress[r], motivation[r], efficacy[r], p)   # (0 in school years: refused)
         if uniforms[r] < own:
-            status[r], leaving[r], own_route[r] = GOAL, True, True
+            status[r], leaving[r], own_route[serial[r]] = GOAL, True, True
             goals += 1
         elif uniforms[r] < own + (1 - own) * mech.dropout_hazard(b, motivation[r], p):
             status[r], leaving[r] = DROPOUT, True
@@ -947,12 +948,10 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
             staff.hours[k, i] += kinds[i][k]
     year = p.school_year_weeks                                          # 6
     year_end = year > 0 and school_week(params, step) == year - 1
-    own_route = np.zeros(len(clients.status), np.bool_)
     leaving, goals, dropouts, year_ends = exits(
         params, clients.status, clients.bond, clients.motivation, clients.efficacy,
         clients.progress, placed, year_end, contact_rng.random(len(clients.status)),
-        own_route)
-    records.own_route[clients.serial[own_route]] = True
+        clients.serial, records.own_route)
     left = clients.serial[leaving].copy()
     close_records(clients, records, leaving)
     records.exit_week[left] = step

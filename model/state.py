@@ -130,7 +130,19 @@ class ClientTable:
         self.sizes = np.zeros(3, np.int64)
         self.agents: list[object | None] = []
         self._buffer = {name: np.empty(1024, dtype) for name, dtype in _LIVE.items()}
-        self.refresh()
+        self._live: dict[str, np.ndarray] | None = None
+
+    @property
+    def live(self) -> dict[str, np.ndarray]:
+        """Column name to the rows in use of its buffer (views; see the class docstring).
+
+        Made when first read after the rows changed (:meth:`refresh`): the Mesa model's
+        step refreshes every week, and most weeks nobody reads the columns in Python.
+        """
+        if self._live is None:
+            rows = len(self)
+            self._live = {name: column[:rows] for name, column in self._buffer.items()}
+        return self._live
 
     def __len__(self) -> int:
         return int(self.sizes[ROWS])
@@ -153,9 +165,8 @@ class ClientTable:
         return ClientRecords(**self.record)
 
     def refresh(self) -> None:
-        """Point ``live`` at the rows in use of the (larger) column buffers."""
-        rows = len(self)
-        self.live = {name: column[:rows] for name, column in self._buffer.items()}
+        """Point ``live`` at the rows in use of the (larger) column buffers, when next read."""
+        self._live = None
 
     def reserve(self, n: int) -> None:
         """Make room for ``n`` more clients in the live buffers and the records."""

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mesa.datacollection import DataCollector
 
 from model import Client, Professional, VerbindingModel, kernels
+from model.kernels import WEEKLY_FIGURES
 from model.metrics import METRIC_NAMES, summarise
 from model.state import DROPOUT, GOAL, IN_CARE, VACANT, WAITING, WORKING, YEAR_END
 
@@ -140,6 +142,23 @@ def test_whoever_watches_mesas_agent_signals_gets_them_and_the_same_run(small):
     assert ([a.unique_id for a in quiet.agents_by_type[Client]]
             == [a.unique_id for a in watched.agents_by_type[Client]])
     assert len(quiet.agents) == len(watched.agents)
+
+
+def test_the_weekly_figures_are_collected_as_mesas_datacollector_collects_them(small):
+    model = VerbindingModel(rng=6, **small)
+    stock = DataCollector(model_reporters={name: name for name in WEEKLY_FIGURES})
+    for _ in range(20):
+        model.step()
+        stock.collect(model)
+    assert model.datacollector.model_vars == stock.model_vars
+    assert model.datacollector._collection_steps == stock._collection_steps
+    assert (model.datacollector.get_model_vars_dataframe()
+            .equals(stock.get_model_vars_dataframe()))
+    # Another reporter: Mesa's own collect takes over, for it and for the figures.
+    model.datacollector._new_model_reporter("cohort", "waiting")
+    model.step()
+    assert model.datacollector.model_vars["cohort"] == [model.waiting]
+    assert model.datacollector.model_vars["waiting"][-1] == model.waiting
 
 
 def test_a_client_who_leaves_keeps_a_readable_final_state(small):
