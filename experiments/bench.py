@@ -40,12 +40,13 @@ compiled) beforehand.
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 import time
 
 from model import Simulation, VerbindingModel
-from model.kernels import warm_up
+from model.kernels import WEEKLY_FIGURES, warm_up
 from model.parameters import Parameters
 
 REPEATS = 5
@@ -319,6 +320,62 @@ def measure_mesa_agents(n: int = 20_000, rounds: int = 9) -> dict[str, float]:
     return {name: round(value, 2) for name, value in best.items()}
 
 
+def measure_mesa_step(n: int = 20_000, rounds: int = 9) -> dict[str, float]:
+    """What Mesa spends on a step besides the model's own work (microseconds each).
+
+    The variants take turns for ``rounds`` rounds of ``n`` calls; each figure is its best:
+
+    - ``step``: ``model.step()`` of a ``Model`` whose own step does nothing: Mesa's
+      scheduling of the step (``_advance_time``, its event list and the step's event
+      generator) and its info log line.
+    - ``step_log_formatting``: formatting that line, which Mesa builds as an f-string
+      every step though info logging is off.
+    - ``collect_stock``: Mesa's ``DataCollector.collect`` of the model's
+      :data:`~model.kernels.WEEKLY_FIGURES` (plain numbers, one attribute each), which
+      deep-copies every value.
+    - ``collect_plain``: the same figures collected by the model's
+      :class:`~model.model.WeeklyFigures`, appended uncopied.
+    """
+    from mesa.datacollection import DataCollector
+    from mesa.model import Model
+
+    from model.kernels import WEEKLY_FIGURES
+    from model.model import WeeklyFigures
+
+    class Idle(Model):
+        def step(self) -> None:
+            """Nothing of its own."""
+
+    holder = Idle(rng=1)
+    for name in WEEKLY_FIGURES:
+        setattr(holder, name, 0.5)
+
+    def per_call(call) -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            call()
+        return (time.perf_counter() - start) / n * 1e6
+
+    def formatting() -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            f"Step {holder.steps} at time {holder.time}"
+        return (time.perf_counter() - start) / n * 1e6
+
+    variants = {
+        "step": lambda: per_call(Idle(rng=1).step),
+        "step_log_formatting": formatting,
+        "collect_stock": lambda: per_call(functools.partial(DataCollector(
+            model_reporters={name: name for name in WEEKLY_FIGURES}).collect, holder)),
+        "collect_plain": lambda: per_call(functools.partial(WeeklyFigures().collect, holder)),
+    }
+    best = dict.fromkeys(variants, float("inf"))
+    for _ in range(rounds):
+        for name, measure_once in variants.items():
+            best[name] = min(best[name], measure_once())
+    return {name: round(value, 2) for name, value in best.items()}
+
+
 #: Live clients and arrivals a week of the standard run with agents (about), for
 #: :func:`measure_churn`.
 CHURN_LIVE, CHURN_WEEKLY = 2_250, 300
@@ -444,6 +501,19 @@ def mesa_report(costs: dict[str, float]) -> str:
         f"{costs['without_signal'] - costs['log_formatting']:.2f} us",
         f"VerbindingModel's lean registration: {costs['lean']} us "
         f"({costs['stock'] / costs['lean']:.1f}x less)",
+    ])
+
+
+def mesa_step_report(costs: dict[str, float]) -> str:
+    """Mesa's own costs of a step (:func:`measure_mesa_step`) as lines."""
+    figures = len(WEEKLY_FIGURES)
+    return "\n".join([
+        f"one Mesa step of a model that does nothing itself: {costs['step']} us",
+        f"  its info log line, formatted though info logging is off: "
+        f"{costs['step_log_formatting']} us",
+        f"DataCollector.collect of {figures} numbers, one attribute each: "
+        f"{costs['collect_stock']} us; uncopied (WeeklyFigures): {costs['collect_plain']} us "
+        f"({costs['collect_stock'] / costs['collect_plain']:.1f}x less)",
     ])
 
 

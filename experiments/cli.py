@@ -628,10 +628,13 @@ def _bench(args: argparse.Namespace, argv: list[str]) -> int:
 
     if args.mesa:
         bench.warm_up()
-        costs, split = bench.measure_mesa_agents(), bench.measure_split()
+        costs, step = bench.measure_mesa_agents(), bench.measure_mesa_step()
+        split = bench.measure_split()
         churn = {scale: bench.measure_churn(scale) for scale in (1, bench.SCALE)}
-        print(dump_json({**costs, "standard_run_ms": split, "churn_us": churn}) if args.json
-              else "\n".join([bench.mesa_report(costs), bench.split_report(split),
+        print(dump_json({**costs, "step_us": step, "standard_run_ms": split,
+                         "churn_us": churn}) if args.json
+              else "\n".join([bench.mesa_report(costs), bench.mesa_step_report(step),
+                               bench.split_report(split),
                                bench.churn_report(churn[1], churn[bench.SCALE])]))
         return 0
     figures = bench.measure(progress=_progress_printer(), sweep=args.sweep, small=args.small)

@@ -377,6 +377,15 @@ def test_the_mesa_agent_costs_split_one_agent_into_its_parts():
     assert "signals (emit wrapper, notify)" in mesa_report(costs)
 
 
+def test_mesas_own_part_of_a_step_and_of_collecting_the_figures_is_timed():
+    from experiments.bench import measure_mesa_step, mesa_step_report
+
+    costs = measure_mesa_step(n=200, rounds=1)
+    assert set(costs) == {"step", "step_log_formatting", "collect_stock", "collect_plain"}
+    assert all(value > 0 for value in costs.values())
+    assert "uncopied (WeeklyFigures)" in mesa_step_report(costs)
+
+
 def test_the_churn_of_plain_objects_is_timed_with_and_without_dictionaries():
     import gc
 
