@@ -331,7 +331,7 @@ class WeeklyFigures(DataCollector):
 
     Mesa's ``collect`` deep-copies every value it reads, lest a later step change a
     list it was given; the figures are plain ints and floats, which nothing can
-    change, and copying them took a tenth of a standard run. So they are appended as
+    change, and copying them took about 6% of a standard run. So they are appended as
     read. With any other reporter (added later, or agent reporters) Mesa's own
     ``collect`` runs, copies and all.
     """
