@@ -317,27 +317,31 @@ def test_the_regime_is_found_by_pilots_within_bounds_or_not_at_all(
         assert queue.tried[-1] == regime.REGIME_FACTORS[0]   # the bound was tried
 
 
-@pytest.mark.xfail(strict=True, reason="at the adopted point of 3 December after the own "
-                   "route, the factor the pilots found on seeds 1-3 (0.9 within 0.02) gives "
-                   "0.956 on seeds 7-9: near the tipping point the regime is steep and one "
-                   "set of seeds does not carry over within 0.05; not yet looked into")
+#: Near the tipping point one run's planned utilisation varies by about 0.03 (sd over 20
+#: seeds at the hold's factor, 2026-12-03): the hold needs as many seeds as the
+#: validation's replicates (10) for its mean to carry over to other seeds; three, as
+#: here before, found a factor that gave 0.88 on its pilots and 0.94 on 20 others.
+HOLD_SEEDS = tuple(range(1, 11))
+
+
 def test_an_overloaded_team_is_held_at_its_planned_utilisation_with_its_clients_shared():
     from experiments.validation import LEVERS
 
     caseload_cut = next(p for p in LEVERS if p.number == "L1")
     arms = {label: overrides for label, (_, overrides) in caseload_cut.arms(0.2).items()}
-    held, found = regime.held_arms(arms, caseload_cut.hold, [1, 2, 3])
+    held, found = regime.held_arms(arms, caseload_cut.hold, HOLD_SEEDS)
     assert abs(found.utilisation - regime.OVERLOADED) <= regime.REGIME_TOLERANCE
     # The same clients for both teams, no more than the preset's for a fifth fewer staff
     # (which plan above 0.9 of their hours, or already within the tolerance of it).
     assert held["base"]["arrivals_per_week"] == held["lever"]["arrivals_per_week"]
     assert held["base"]["arrivals_per_week"] <= arms["base"]["arrivals_per_week"]
     assert held["base"]["professionals"] < held["lever"]["professionals"]
-    # On seeds other than the pilots', the team plans about that share of its hours.
+    # On seeds other than the pilots', the team plans about that share of its hours
+    # (within three to four standard errors of a mean of ten).
     p = Parameters.from_mapping(held["base"])
     planned = [regime.establishment_utilisation(runner.simulate(
-        {**held["base"], **regime.FULL_TEAM}, seed, records=False), p) for seed in (7, 8, 9)]
-    assert np.mean(planned) == pytest.approx(regime.OVERLOADED, abs=0.05)
+        {**held["base"], **regime.FULL_TEAM}, seed, records=False), p) for seed in CHECK_SEEDS]
+    assert np.mean(planned) == pytest.approx(regime.OVERLOADED, abs=0.03)
 
 
 def test_pilots_run_on_seeds_of_their_own_that_follow_from_the_runs():
