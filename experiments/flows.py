@@ -1,0 +1,115 @@
+"""A register's flows, measured as the sources on job seekers measure them.
+
+Sources on unemployment and social assistance count flows in different ways, and a
+figure is only comparable with the same count in the model
+(``docs/proposals/work-flows.md``, section 8):
+
+- **A year's exits over the stock** (Divosa's benchmark: 23.4-26% of the register leaves
+  in a year): exits in the reported weeks, per year, over the mean number on the books
+  (waiting or in care). :func:`yearly_flows`.
+- **A cohort from the stock** (CBS: 7.3% of those on assistance at the end of 2012 found
+  a job in 2013): of those on the books when a year begins, the share who reach the goal
+  within it; newcomers during the year are left out. :func:`stock_cohort_to_goal`.
+- **An inflow cohort followed for a year** (Böheim et al. 2023, Table 3: of those
+  registering, 31.1% employed and 22.0% out of the labour force within a year, 53.0%
+  gone for any reason): :func:`within_a_year`.
+- **Little's law** ties the stock, the arrivals and the mean spell together at a steady
+  state: :func:`little_spell_weeks` is the spell the stock and arrivals imply, to hold
+  against the measured one (a gap says the run has not settled, or the window cuts long
+  spells).
+
+Every function takes a run with its client records (``simulate(..., records=True)``);
+weeks are reported weeks, the warm-up's are 0 and below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from experiments.runner import CLIENT_COLUMNS, RunOutput
+
+#: Weeks in a year, as the sources' yearly figures count them.
+YEAR = 52
+
+
+def _records(run: RunOutput) -> pd.DataFrame:
+    records = pd.DataFrame(run.clients, columns=("client_id", *CLIENT_COLUMNS))
+    records["exit_week"] = pd.to_numeric(records["exit_week"]).astype(float)
+    return records
+
+
+def _window(run: RunOutput) -> slice:
+    """The reported weeks' positions in the weekly series (after the warm-up)."""
+    return slice(int(run.parameters["warmup_weeks"]), None)
+
+
+def yearly_flows(run: RunOutput) -> dict[str, float]:
+    """A year's exits over the mean stock, by route (Divosa's count).
+
+    Returns:
+        ``to_goal``, ``own_route`` (the part of ``to_goal`` found on one's own),
+        ``dropout`` and ``all`` a year over the mean stock; ``stock``: the mean number
+        waiting or in care in the reported weeks.
+    """
+    weekly = {name: np.asarray(values, float)[_window(run)]
+              for name, values in run.weekly.items()}
+    stock = float(np.mean(weekly["waiting"] + weekly["in_care"]))
+    per_year = YEAR / len(weekly["goals"]) / stock
+    records = _records(run)
+    own = records["own_route"].astype(bool) & (records["exit_week"] > 0)
+    goals, dropouts = float(weekly["goals"].sum()), float(weekly["dropouts"].sum())
+    return {"to_goal": goals * per_year, "own_route": float(own.sum()) * per_year,
+            "dropout": dropouts * per_year, "all": (goals + dropouts) * per_year,
+            "stock": stock}
+
+
+def stock_cohort_to_goal(run: RunOutput) -> float:
+    """Of those on the books as a year begins, the share reaching the goal in it (CBS).
+
+    Each whole year of the reported weeks (weeks 1-52, 53-104, ...) is a cohort: the
+    clients who arrived before its first week and had not left by then. Their goals
+    within the year, over their number, summed over the cohorts. NaN without a whole
+    year or with nobody on the books.
+    """
+    records = _records(run)
+    weeks = int(run.parameters["weeks"])
+    on_books = reached = 0
+    for first in range(1, weeks - YEAR + 2, YEAR):
+        stayed = records["exit_week"].isna() | (records["exit_week"] >= first)
+        cohort = records[(records["arrival_week"] < first) & stayed]
+        on_books += len(cohort)
+        reached += int(((cohort["exit_reason"] == "goal")
+                        & (cohort["exit_week"] < first + YEAR)).sum())
+    return reached / on_books if on_books else float("nan")
+
+
+def within_a_year(run: RunOutput) -> dict[str, float]:
+    """Of those arriving, the shares leaving within 52 weeks, by route (Böheim et al.).
+
+    Over the clients arriving in the reported weeks but the last 52, so that each had a
+    whole year. Returns ``to_goal``, ``dropout`` and ``all`` (NaN without such arrivals).
+    """
+    records = _records(run)
+    weeks = int(run.parameters["weeks"])
+    cohort = records[(records["arrival_week"] > 0) & (records["arrival_week"] <= weeks - YEAR)]
+    if not len(cohort):
+        return dict.fromkeys(("to_goal", "dropout", "all"), float("nan"))
+    within = cohort["exit_week"] - cohort["arrival_week"] <= YEAR   # NaN (still in): False
+    shares = {reason: float((within & (cohort["exit_reason"] == reason)).mean())
+              for reason in ("goal", "dropout")}
+    return {"to_goal": shares["goal"], "dropout": shares["dropout"],
+            "all": float(within.mean())}
+
+
+def little_spell_weeks(run: RunOutput) -> float:
+    """The mean spell (weeks) the stock and the arrivals imply: stock / arrivals a week.
+
+    Little's law at a steady state; hold it against the measured spell (the metric
+    ``weeks_to_exit``).
+    """
+    weekly = {name: np.asarray(values, float)[_window(run)]
+              for name, values in run.weekly.items()}
+    arrivals = float(np.mean(weekly["arrivals"]))
+    stock = float(np.mean(weekly["waiting"] + weekly["in_care"]))
+    return stock / arrivals if arrivals else float("nan")
