@@ -230,7 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "parameters' defaults (model/calibrated.toml)")
     _executor_options(cal)
 
-    bench = commands.add_parser("bench", help="measure speed and memory against Mesa")
+    bench = commands.add_parser(
+        "bench", help="measure speed and memory against Mesa",
+        description="Time the standard scenario (with and without agents) against Mesa's "
+                    "BoltzmannWealth in turns, its cost per client-week at ten times the "
+                    "size and its peak memory; the options add sweeps, small runs, or "
+                    "(alone) where Mesa's and the model's time goes. Figures and their "
+                    "meaning: README, 'Performance'.")
     bench.add_argument("--json", action="store_true", help="print JSON")
     bench.add_argument("--sweep", action="store_true",
                        help="also measure sweep throughput on 1 and 2 workers and Dask")
@@ -413,6 +419,12 @@ def _again(argv: list[str], seed: int, add_seed: bool) -> str:
 
 
 def _compare(args: argparse.Namespace, argv: list[str]) -> int:
+    taken = args.posterior
+    if taken is not None and not taken.exists() and (
+            str(taken) in available() or taken.suffix == ".toml"):
+        raise UsageError(f"--posterior took the scenario '{shown(str(taken), 80)}' for its "
+                         "file: give the scenarios first, then --posterior (alone for the "
+                         "shipped posterior, or with its file)")
     if len(args.scenarios) < 2:
         raise UsageError("compare needs a base scenario and at least one other")
     if args.posterior is not None and args.replicates < 2:

@@ -45,6 +45,10 @@ def load(path: Path) -> pd.DataFrame:
     """
     flag = f"--posterior {shown(str(path), 80)}"
     if path.is_dir():            # a calibration's folder
+        if not (path / "posterior.parquet").is_file():
+            raise OutputError(f"{flag}: a folder without a posterior.parquet; give a "
+                              "calibration's folder or its posterior.parquet, or --posterior "
+                              "alone for the shipped one")
         path = path / "posterior.parquet"
     if not path.is_file():
         raise OutputError(f"{flag}: no such file; give a posterior.parquet written by "

@@ -185,7 +185,9 @@ def test_escape_sequences_in_the_input_never_reach_the_terminal(folder, capsys):
     (["run", "care", "--out", ".verbinding-staging-mine"], "Verbinding's own staging"),
     (["run", "folder-as-scenario"], "is not a regular file"),
     (["validate", "--posterior", "no-such.parquet"], "no such file; give a posterior"),
-    (["validate", "--posterior", "folder-as-scenario"], "no such file; give a posterior"),
+    (["validate", "--posterior", "folder-as-scenario"], "a folder without a posterior"),
+    (["compare", "care", "--posterior", "care-high-caseload"],
+     "--posterior took the scenario 'care-high-caseload' for its file"),
 ])
 def test_paths_and_counts_the_system_or_the_machine_cannot_take(folder, capsys, args,
                                                                problem):
