@@ -339,7 +339,6 @@ def measure_mesa_step(n: int = 20_000, rounds: int = 9) -> dict[str, float]:
     from mesa.datacollection import DataCollector
     from mesa.model import Model
 
-    from model.kernels import WEEKLY_FIGURES
     from model.model import WeeklyFigures
 
     class Idle(Model):

@@ -33,15 +33,15 @@ from experiments.runner import CLIENT_COLUMNS, RunOutput
 YEAR = 52
 
 
-def _records(run: RunOutput) -> pd.DataFrame:
-    records = pd.DataFrame(run.clients, columns=("client_id", *CLIENT_COLUMNS))
-    records["exit_week"] = pd.to_numeric(records["exit_week"]).astype(float)
-    return records
+def client_records(run: RunOutput) -> pd.DataFrame:
+    """The run's per-client records as a table (reported weeks; the warm-up is <= 0)."""
+    return pd.DataFrame(run.clients, columns=("client_id", *CLIENT_COLUMNS))
 
 
-def _window(run: RunOutput) -> slice:
-    """The reported weeks' positions in the weekly series (after the warm-up)."""
-    return slice(int(run.parameters["warmup_weeks"]), None)
+def _reported(run: RunOutput) -> dict[str, np.ndarray]:
+    """The weekly figures of the reported weeks (the warm-up's left out)."""
+    first = int(run.parameters["warmup_weeks"])
+    return {name: np.asarray(values, float)[first:] for name, values in run.weekly.items()}
 
 
 def yearly_flows(run: RunOutput) -> dict[str, float]:
@@ -52,11 +52,10 @@ def yearly_flows(run: RunOutput) -> dict[str, float]:
         ``dropout`` and ``all`` a year over the mean stock; ``stock``: the mean number
         waiting or in care in the reported weeks.
     """
-    weekly = {name: np.asarray(values, float)[_window(run)]
-              for name, values in run.weekly.items()}
+    weekly = _reported(run)
     stock = float(np.mean(weekly["waiting"] + weekly["in_care"]))
     per_year = YEAR / len(weekly["goals"]) / stock
-    records = _records(run)
+    records = client_records(run)
     own = records["own_route"].astype(bool) & (records["exit_week"] > 0)
     goals, dropouts = float(weekly["goals"].sum()), float(weekly["dropouts"].sum())
     return {"to_goal": goals * per_year, "own_route": float(own.sum()) * per_year,
@@ -72,7 +71,7 @@ def stock_cohort_to_goal(run: RunOutput) -> float:
     within the year, over their number, summed over the cohorts. NaN without a whole
     year or with nobody on the books.
     """
-    records = _records(run)
+    records = client_records(run)
     weeks = int(run.parameters["weeks"])
     on_books = reached = 0
     for first in range(1, weeks - YEAR + 2, YEAR):
@@ -90,7 +89,7 @@ def within_a_year(run: RunOutput) -> dict[str, float]:
     Over the clients arriving in the reported weeks but the last 52, so that each had a
     whole year. Returns ``to_goal``, ``dropout`` and ``all`` (NaN without such arrivals).
     """
-    records = _records(run)
+    records = client_records(run)
     weeks = int(run.parameters["weeks"])
     cohort = records[(records["arrival_week"] > 0) & (records["arrival_week"] <= weeks - YEAR)]
     if not len(cohort):
@@ -108,8 +107,7 @@ def little_spell_weeks(run: RunOutput) -> float:
     Little's law at a steady state; hold it against the measured spell (the metric
     ``weeks_to_exit``).
     """
-    weekly = {name: np.asarray(values, float)[_window(run)]
-              for name, values in run.weekly.items()}
+    weekly = _reported(run)
     arrivals = float(np.mean(weekly["arrivals"]))
     stock = float(np.mean(weekly["waiting"] + weekly["in_care"]))
     return stock / arrivals if arrivals else float("nan")

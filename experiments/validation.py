@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.flows import client_records, within_a_year
 from experiments.regime import (
     OVERLOADED,
     Hold,
@@ -26,7 +27,6 @@ from experiments.regime import (
     with_arrivals_factor,
 )
 from experiments.runner import (
-    CLIENT_COLUMNS,
     PROFESSIONAL_COLUMNS,
     RunOutput,
     replicate_seeds,
@@ -136,11 +136,6 @@ def _verdict(statistic: str, values: np.ndarray, target: str, passed: bool,
 
 def _inside(values: np.ndarray, low: float, high: float) -> bool:
     return bool(low <= float(np.mean(values)) <= high)
-
-
-def client_records(run: RunOutput) -> pd.DataFrame:
-    """The run's per-client records as a table (reported weeks; the warm-up is <= 0)."""
-    return pd.DataFrame(run.clients, columns=("client_id", *CLIENT_COLUMNS))
 
 
 def ended_in_window(run: RunOutput) -> pd.DataFrame:
@@ -378,20 +373,6 @@ def _pes_arms(scale: float) -> Arms:
         for c, n in zip(SOURCE_CASELOADS, (few, many), strict=True)}
 
 
-def work_within_year(run: RunOutput) -> float:
-    """Share of arrivals who reach work within 52 weeks (Böheim et al. 2023's measure).
-
-    Over the job seekers arriving in the reported weeks but the last 52, so that each
-    had a whole year to find work.
-    """
-    records = client_records(run)
-    weeks = run.parameters["weeks"]
-    cohort = records[(records["arrival_week"] > 0) & (records["arrival_week"] <= weeks - 52)]
-    found = (cohort["exit_reason"] == "goal") & (
-        cohort["exit_week"] - cohort["arrival_week"] <= 52)
-    return float(found.mean()) if len(cohort) else math.nan
-
-
 def _caseload_judge(runs: Runs) -> Result:
     """Registered unemployment from about 150 to about 70 job seekers per caseworker.
 
@@ -404,7 +385,7 @@ def _caseload_judge(runs: Runs) -> Result:
     base, cut = (runs[f"{c} per caseworker"] for c in SOURCE_CASELOADS)
     days = 7 * (metric(base, "weeks_to_exit") - metric(cut, "weeks_to_exit"))
     relative = 1 - _ratio_of_means(cut, base, "weeks_to_exit")
-    in_work = {c: np.array([work_within_year(r) for r in runs[f"{c} per caseworker"]])
+    in_work = {c: np.array([within_a_year(r)["to_goal"] for r in runs[f"{c} per caseworker"]])
                for c in SOURCE_CASELOADS}
     rise = in_work[SOURCE_CASELOADS[1]] / in_work[SOURCE_CASELOADS[0]] - 1
     passed = (_inside(days, *SAVED_DAYS) and float(relative.mean()) < MAX_RELATIVE_CUT
