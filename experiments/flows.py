@@ -13,6 +13,10 @@ figure is only comparable with the same count in the model
 - **An inflow cohort followed for a year** (Böheim et al. 2023, Table 3: of those
   registering, 31.1% employed and 22.0% out of the labour force within a year, 53.0%
   gone for any reason): :func:`within_a_year`.
+- **Exits by time on the books** (CBS 2008: 22% a year of those on assistance under a
+  year leave, 8% of those on it over three years): of those on the books as a year
+  begins, by the time they have been on them, the share leaving for any reason within
+  it. :func:`exits_by_duration`.
 - **Little's law** ties the stock, the arrivals and the mean spell together at a steady
   state: :func:`little_spell_weeks` is the spell the stock and arrivals imply, to hold
   against the measured one (a gap says the run has not settled, or the window cuts long
@@ -81,6 +85,39 @@ def stock_cohort_to_goal(run: RunOutput) -> float:
         reached += int(((cohort["exit_reason"] == "goal")
                         & (cohort["exit_week"] < first + YEAR)).sum())
     return reached / on_books if on_books else float("nan")
+
+
+def exits_by_duration(run: RunOutput, bands: tuple[int, ...] = (0, YEAR, 3 * YEAR)
+                      ) -> dict[int, float]:
+    """Of those on the books as a year begins, the share leaving within it, by spell (CBS).
+
+    The cohorts are :func:`stock_cohort_to_goal`'s (each whole year of the reported
+    weeks), split by the weeks each client had been on the books when the year began;
+    any exit counts (goal or drop-out), as the source counts leaving assistance.
+
+    Args:
+        run: A run with its client records.
+        bands: The lower bounds of the spell bands, in weeks, rising from 0: the default
+            gives under a year, one to three years, three years and more.
+
+    Returns:
+        Each band's lower bound mapped to its share leaving within the year (NaN where
+        nobody was in the band).
+    """
+    records = client_records(run)
+    weeks = int(run.parameters["weeks"])
+    on_books = np.zeros(len(bands))
+    left = np.zeros(len(bands))
+    for first in range(1, weeks - YEAR + 2, YEAR):
+        stayed = records["exit_week"].isna() | (records["exit_week"] >= first)
+        cohort = records[(records["arrival_week"] < first) & stayed]
+        band = np.searchsorted(bands, first - cohort["arrival_week"].to_numpy(), side="right") - 1
+        leaves = (cohort["exit_week"] < first + YEAR).to_numpy()
+        on_books += np.bincount(band, minlength=len(bands))
+        left += np.bincount(band, weights=leaves, minlength=len(bands))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = left / on_books
+    return {lower: float(share) for lower, share in zip(bands, shares, strict=True)}
 
 
 def within_a_year(run: RunOutput) -> dict[str, float]:

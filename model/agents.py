@@ -182,6 +182,15 @@ class Client(mesa.Agent):
         return None if value is None else float(value)
 
     @property
+    def employability(self) -> float | None:
+        """How near the client stands to the labour market, 1 on average (None once left).
+
+        Lognormal with coefficient of variation ``employability_spread``.
+        """
+        value = self._get("employability")
+        return None if value is None else float(value)
+
+    @property
     def openness(self) -> float | None:
         """Openness (willingness to engage), 0..1 (None once the client has left)."""
         value = self._get("openness")

@@ -433,7 +433,7 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
                                   clients.need[r], p)
         clients.progress[r] = min(clients.progress[r] + gain, ceiling)
         ready = clients.progress[r] >= 1.0
-        placed[r] = ready and uniforms[2, i] < placement[k]
+        placed[r] = ready and uniforms[2, i] < min(placement[k] * clients.employability[r], 1.0)
         setback = uniforms[3, i] < (p.rejection_rate if ready and not placed[r]
                                     else p.setback_rate)
         new_m = m + mech.motivation_change(m, e, new_bond, gain, setback, p)
@@ -469,8 +469,8 @@ def contact_week(params, clients, staff, contact_hours, class_hours, member,
 
 # --- 6. Exits ------------------------------------------------------------------------
 @compiled
-def exits(params, status, bond, motivation, efficacy, progress, placed, year_end, uniforms,
-          serial, own_route):
+def exits(params, status, bond, motivation, efficacy, employability, progress, placed,
+          year_end, uniforms, serial, own_route):
     """Placed clients reach their goal; others reach it on their own or drop out.
 
     Reaching the goal on one's own and dropping out are competing weekly risks drawn
@@ -510,7 +510,7 @@ def exits(params, status, bond, motivation, efficacy, progress, placed, year_end
             continue
         b = bond[r] if status[r] == IN_CARE else 0.0
         own = 0.0 if p.own_goal_rate == 0 else mech.own_goal_probability(
-            progress[r], motivation[r], efficacy[r], p)   # (0 in school years: refused)
+            progress[r], motivation[r], efficacy[r], employability[r], p)   # (0 in school years)
         if uniforms[r] < own:
             status[r], leaving[r], own_route[serial[r]] = GOAL, True, True
             goals += 1
@@ -624,7 +624,8 @@ def _rows(buffers, n):
     """The first ``n`` rows of the live buffers: the live columns."""
     b = buffers
     return LiveClients(b.serial[:n], b.status[:n], b.post[:n], b.need[:n], b.openness[:n],
-                       b.bond[:n], b.motivation[:n], b.efficacy[:n], b.progress[:n],
+                       b.bond[:n], b.motivation[:n], b.efficacy[:n], b.employability[:n],
+                       b.progress[:n],
                        b.sessions[:n], b.handovers[:n], b.weeks_waiting[:n],
                        b.care_weeks[:n], b.home[:n])
 
@@ -638,7 +639,7 @@ def _compact(buffers, sizes):
             continue
         if kept != r:
             for column in (buffers.need, buffers.openness, buffers.bond, buffers.motivation,
-                           buffers.efficacy, buffers.progress):
+                           buffers.efficacy, buffers.employability, buffers.progress):
                 column[kept] = column[r]
             buffers.serial[kept] = buffers.serial[r]
             buffers.status[kept] = buffers.status[r]
@@ -685,7 +686,9 @@ def arrive(params, buffers, records, sizes, n, week, rng):
     """``n`` new clients join the waitlist, with traits drawn from ``rng``.
 
     Need is lognormal around ``need_hours``; openness, motivation and self-efficacy are
-    beta-distributed around their means (all need first, then each state in turn).
+    beta-distributed around their means (all need first, then each state in turn);
+    employability is lognormal around 1, drawn last and only where it varies
+    (``employability_spread`` > 0), so that runs without it draw what they always did.
     The buffers and records must have room (:meth:`model.state.ClientTable.reserve`).
     """
     p = params[0]
@@ -699,6 +702,10 @@ def arrive(params, buffers, records, sizes, n, week, rng):
                          (buffers.efficacy, p.efficacy_mean)):
         for i in range(n):
             column[first + i] = rng.beta(mean * strength, (1 - mean) * strength)
+    spread = np.sqrt(np.log1p(p.employability_spread**2))
+    for i in range(n):
+        buffers.employability[first + i] = (
+            1.0 if spread == 0 else rng.lognormal(-0.5 * spread**2, spread))
     for i in range(n):
         r = first + i
         buffers.serial[r], buffers.status[r] = serial + i, WAITING
@@ -950,8 +957,8 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
     year_end = year > 0 and school_week(params, step) == year - 1
     leaving, goals, dropouts, year_ends = exits(
         params, clients.status, clients.bond, clients.motivation, clients.efficacy,
-        clients.progress, placed, year_end, contact_rng.random(len(clients.status)),
-        clients.serial, records.own_route)
+        clients.employability, clients.progress, placed, year_end,
+        contact_rng.random(len(clients.status)), clients.serial, records.own_route)
     left = clients.serial[leaving].copy()
     close_records(clients, records, leaving)
     records.exit_week[left] = step

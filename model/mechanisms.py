@@ -513,7 +513,11 @@ def group_lift(state: np.ndarray, p: Parameters) -> np.ndarray:
 
 @jitable
 def placement_probability(ties: np.ndarray, p: Parameters) -> np.ndarray:
-    """Weekly chance a ready client reaches the goal: ``base + gain * ties`` [003]."""
+    """Weekly chance a ready client reaches the goal: ``base + gain * ties`` [003].
+
+    For a client of employability 1; the contact week scales it by each client's
+    employability (capped at 1).
+    """
     return np.minimum(p.placement_base + p.placement_network_gain * ties, 1.0)
 
 
@@ -542,19 +546,22 @@ def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> n
 
 @jitable
 def own_goal_probability(progress: float, motivation: float, efficacy: float,
-                         p: Parameters) -> float:
+                         employability: float, p: Parameters) -> float:
     """Weekly chance a client reaches the goal on their own, apart from the professional.
 
-    ``rate * exp(drive * ((m + e) / 2 - 0.5)) * (1 + gain * min(progress, 1))``: job
-    seekers find most jobs themselves (SZW 2012; CBS 2014), the more so with motivation
-    and self-efficacy [002] and with the readiness that contact built (``progress``);
-    the reference client (both at the middle of their scale, no progress) has
-    ``own_goal_rate``. Waiting clients search too (progress 0). 0 where the goal is
-    reached only through the professional (care, school: ``own_goal_rate`` 0).
+    ``rate * employability * exp(drive * ((m + e) / 2 - 0.5)) * (1 + gain *
+    min(progress, 1))``: job seekers find most jobs themselves (SZW 2012; CBS 2014),
+    the more so with motivation and self-efficacy [002], with the readiness that
+    contact built (``progress``) and the nearer they stand to the labour market
+    (``employability``, 1 on average); the reference client (both traits at the middle
+    of their scale, no progress, employability 1) has ``own_goal_rate``. Waiting
+    clients search too (progress 0). 0 where the goal is reached only through the
+    professional (care, school: ``own_goal_rate`` 0).
     """
     drive = p.own_goal_drive * ((motivation + efficacy) / 2 - REFERENCE_CLIENT)
     ready = min(progress, 1.0)
-    return min(p.own_goal_rate * np.exp(drive) * (1 + p.own_goal_progress_gain * ready), 1.0)
+    chance = p.own_goal_rate * employability * np.exp(drive)
+    return min(chance * (1 + p.own_goal_progress_gain * ready), 1.0)
 
 
 # --- 7. Professional wellbeing -------------------------------------------------------

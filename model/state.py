@@ -25,7 +25,8 @@ POST_STATUS = ("working", "sick", "vacant")
 _LIVE = {
     "serial": np.int64, "status": np.int8, "post": np.int32, "need": np.float64,
     "openness": np.float64, "bond": np.float64, "motivation": np.float64,
-    "efficacy": np.float64, "progress": np.float64, "sessions": np.int16,
+    "efficacy": np.float64, "employability": np.float64, "progress": np.float64,
+    "sessions": np.int16,
     "handovers": np.int32, "weeks_waiting": np.int32, "care_weeks": np.int32,
     "home": np.int32,
 }
@@ -53,6 +54,7 @@ class LiveClients(NamedTuple):
     bond: np.ndarray
     motivation: np.ndarray
     efficacy: np.ndarray
+    employability: np.ndarray
     progress: np.ndarray
     sessions: np.ndarray
     handovers: np.ndarray
@@ -146,6 +148,14 @@ class ClientTable:
 
     def __len__(self) -> int:
         return int(self.sizes[ROWS])
+
+    def __getstate__(self) -> dict:
+        """The table to pickle, without ``live`` (made again from the buffers when read).
+
+        Pickled views would be copies cut off from the buffers they look into, so writes
+        through them after unpickling would be lost.
+        """
+        return {**self.__dict__, "_live": None}
 
     @property
     def count(self) -> int:

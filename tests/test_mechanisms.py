@@ -194,15 +194,17 @@ def test_dropout_rises_with_weak_bonds_low_motivation_and_imposed_goals():
                                            Parameters(client_voice=0.0))[0]
 
 
-def test_the_own_route_rises_with_motivation_efficacy_and_readiness():
+def test_the_own_route_rises_with_motivation_efficacy_readiness_and_employability():
     p = Parameters(own_goal_rate=0.01, own_goal_drive=1.0, own_goal_progress_gain=1.0)
-    reference = mech.own_goal_probability(0.0, 0.5, 0.5, p)
+    reference = mech.own_goal_probability(0.0, 0.5, 0.5, 1.0, p)
     assert reference == pytest.approx(0.01)  # the reference client has the base rate
-    assert mech.own_goal_probability(0.0, 0.9, 0.5, p) > reference
-    assert mech.own_goal_probability(0.0, 0.5, 0.9, p) > reference
-    assert mech.own_goal_probability(1.0, 0.5, 0.5, p) == pytest.approx(0.02)  # 1 + gain
-    assert mech.own_goal_probability(3.0, 0.5, 0.5, p) == pytest.approx(0.02)  # ready is ready
-    assert mech.own_goal_probability(1.0, 1.0, 1.0, Parameters(own_goal_rate=0.0)) == 0.0
+    assert mech.own_goal_probability(0.0, 0.9, 0.5, 1.0, p) > reference
+    assert mech.own_goal_probability(0.0, 0.5, 0.9, 1.0, p) > reference
+    assert mech.own_goal_probability(1.0, 0.5, 0.5, 1.0, p) == pytest.approx(0.02)  # 1 + gain
+    assert mech.own_goal_probability(3.0, 0.5, 0.5, 1.0, p) == pytest.approx(0.02)  # ready is ready
+    assert mech.own_goal_probability(0.0, 0.5, 0.5, 3.0, p) == pytest.approx(0.03)  # nearer work
+    assert mech.own_goal_probability(0.0, 0.5, 0.5, 1e6, p) == 1.0                # a chance
+    assert mech.own_goal_probability(1.0, 1.0, 1.0, 1.0, Parameters(own_goal_rate=0.0)) == 0.0
 
 
 def test_group_lift_is_largest_for_the_demoralised():

@@ -353,6 +353,22 @@ def test_an_own_route_shortens_the_spells_and_without_one_nobody_takes_it(small)
     assert summarise(some)["weeks_to_exit"] < summarise(none)["weeks_to_exit"]
 
 
+def test_job_seekers_nearest_work_leave_first_so_the_stock_is_further_from_it(small):
+    uniform = VerbindingModel(rng=3, **small, own_goal_rate=0.01).run()
+    assert set(uniform.clients.live["employability"]) == {1.0}   # no spread: all alike
+    mixed = VerbindingModel(rng=3, **small, own_goal_rate=0.01, employability_spread=1.0)
+    arriving = []
+    for _ in range(mixed.p.warmup_weeks + mixed.p.weeks):
+        first = mixed.clients.count
+        mixed.step()
+        arriving += [c.employability for c in mixed.agents_by_type[Client]
+                     if c.serial >= first and c.employability is not None]
+    assert np.mean(arriving) == pytest.approx(1.0, abs=0.1)
+    assert np.std(arriving) / np.mean(arriving) == pytest.approx(1.0, abs=0.25)
+    assert np.mean(mixed.clients.live["employability"][
+        mixed.clients.live["status"] <= 1]) < 0.8 * np.mean(arriving)
+
+
 def test_without_school_years_nobody_waits_for_a_year_end(small):
     model = VerbindingModel(rng=2, **small).run()
     assert model.clients.final_records()["exit_reason"].max() < YEAR_END

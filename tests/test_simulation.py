@@ -83,6 +83,17 @@ def test_a_model_pickled_mid_run_goes_on_as_the_original():
     assert copy.weekly["mean_stress"] == model.weekly["mean_stress"]
 
 
+def test_a_pickled_model_takes_writes_through_its_agents():
+    model = VerbindingModel(rng=4, professionals=6, arrivals_per_week=6.0, weeks=30)
+    for _ in range(10):
+        model.step()
+    assert len(model.clients.live["bond"]) == len(model.clients)  # the views exist
+    copy = pickle.loads(pickle.dumps(model))
+    client = next(c for c in copy.agents if getattr(c, "status", None) == "in_care")
+    client.bond = 0.95
+    assert copy.clients.buffers().bond[copy.clients.row_of(client.serial)] == 0.95
+
+
 def test_clients_handed_over_by_a_change_between_steps_count_in_the_next_week():
     model = VerbindingModel(rng=4, professionals=8, arrivals_per_week=8.0, weeks=30)
     for _ in range(20):
