@@ -476,7 +476,8 @@ def exits(params, status, bond, motivation, efficacy, employability, progress, p
     Reaching the goal on one's own and dropping out are competing weekly risks drawn
     from one uniform per client: below the own route's chance the client reaches the
     goal (``own_route``, a record by ``serial`` number, marks them), within the next
-    ``(1 - own) * dropout`` they drop out. With ``own_goal_rate`` 0 (always in school
+    ``(1 - own) * dropout`` they drop out; each client's employability scales both
+    chances (capped at 1), as it scales placement. With ``own_goal_rate`` 0 (always in school
     years) the draw and its outcome are exactly those of drop-out alone. In school
     years (``school_year_weeks`` > 0) pupils stay in their class all year: at its end
     (``year_end``) every pupil leaves, having reached the year's goals (progress 1) or
@@ -514,7 +515,8 @@ def exits(params, status, bond, motivation, efficacy, employability, progress, p
         if uniforms[r] < own:
             status[r], leaving[r], own_route[serial[r]] = GOAL, True, True
             goals += 1
-        elif uniforms[r] < own + (1 - own) * mech.dropout_hazard(b, motivation[r], p):
+        elif uniforms[r] < own + (1 - own) * min(
+                mech.dropout_hazard(b, motivation[r], p) * employability[r], 1.0):
             status[r], leaving[r] = DROPOUT, True
             dropouts += 1
     return leaving, goals, dropouts, short

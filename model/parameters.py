@@ -394,14 +394,16 @@ class Parameters:
         0.0, "coefficient of variation", 0, 10,
         "How much clients differ in how near they stand to the labour market (health, "
         "language, work history, care at home): a lognormal factor, 1 on average, on "
-        "each client's weekly chance of reaching the goal by their own route and by "
-        "placement. 0 where the goal is not a job (care, school): everyone 1. For job "
-        "seekers it makes exits fall with time on the books, as those nearest the market "
-        "leave first (the mixed proportional hazard of unemployment duration: Lancaster "
-        "1979; Van den Berg 2001): of those on Dutch social assistance 22% of those on "
-        "it under a year leave within the year, 8% of those on it over three years "
-        "(CBS 2008), and half the register has been on it five years or more (ESB 2023, "
-        "citing CBS). Set per preset to that pattern (docs/ODD.md, section 7).",
+        "each client's weekly chances of leaving: by their own route, by placement and "
+        "for other reasons (drop-out). 0 where the goal is not a job (care, school): "
+        "everyone 1. For job seekers it makes exits fall with time on the books, as "
+        "those nearest the market leave first (the mixed proportional hazard of "
+        "unemployment duration: Lancaster 1979; Van den Berg 2001): of those on Dutch "
+        "social assistance, 22% of those on it under a year leave within the year, 8% of "
+        "those on it over three years (CBS 2008, all exits), and half the register has "
+        "been on it five years or more (ESB 2023, citing CBS). It scales leaving for "
+        "other reasons too because that source counts all exits: with the factor on "
+        "work alone no spread met it (measured: docs/proposals/work-flows.md, section 9).",
         "Spread of employability", "Spreiding afstand tot werk", "clients")
     waiting_motivation_loss: float = param(
         0.02, "1/week", 0, 1,
