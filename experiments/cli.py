@@ -113,11 +113,13 @@ def _assignment(text: str) -> tuple[str, str]:
 
 
 def _scenario_options(command: argparse.ArgumentParser, scenarios_help: str,
-                      replicates: int, out_help: str) -> None:
+                      replicates: int, out_help: str, replicates_help: str = "") -> None:
     """The options shared by ``run`` and ``compare``."""
     command.add_argument("scenarios", nargs="+", metavar="SCENARIO", help=scenarios_help)
-    command.add_argument("--replicates", type=_positive("--replicates"), default=replicates,
-                         help=f"replicates per scenario, paired (default {replicates})")
+    command.add_argument("--replicates", type=_positive("--replicates"), default=None,
+                         help=f"replicates per scenario, paired (default {replicates}"
+                              f"{replicates_help})")
+    command.set_defaults(default_replicates=replicates)
     command.add_argument("--seed", type=_seed, default=None,
                          help="root seed (default: a fresh one, printed with the results)")
     command.add_argument("--weeks", type=_positive("--weeks"), default=None,
@@ -156,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "professionals.csv and run.json")
     cmp = commands.add_parser("compare", help="paired comparison of scenarios with a base")
     _scenario_options(cmp, "the base scenario first, then one or more to compare with it",
-                      20, "new folder for the files of 'run' plus comparison.csv and figures")
+                      20, "new folder for the files of 'run' plus comparison.csv and figures",
+                      f"; {uncertainty.POSTERIOR_REPLICATES} with --posterior, so that its "
+                      "intervals come from the draws' own effects")
     cmp.add_argument("--posterior", type=Path, nargs="?", const=uncertainty.SHIPPED,
                      default=None, metavar="FILE",
                      help="run each replicate with a draw of the calibrated parameters (the "
@@ -287,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "default_replicates", None) and args.replicates is None:
+            args.replicates = (uncertainty.POSTERIOR_REPLICATES
+                               if getattr(args, "posterior", None) is not None
+                               else args.default_replicates)
         return _COMMANDS[args.command](args, argv)
     except (UsageError, ParameterError, ScenarioError, OutputError, ExperimentError,
             SpaceError, ExecutorError, analysis.AnalysisError, RegimeError) as error:
@@ -452,7 +460,14 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
               "the same set in every scenario, and ran again with other random numbers. "
               "The differences below hold both what the evidence leaves open and chance, "
               "and say how much of the spread between parameter sets comes from the "
-              "former: more replicates would not narrow that part.")
+              "former: more replicates would not narrow that part. "
+              + (f"Each interval is read off the {args.replicates} sets' own effects."
+                 if args.replicates >= uncertainty.FREE_DRAWS else
+                 f"With fewer than {uncertainty.FREE_DRAWS} sets the intervals assume the "
+                 "sets' effects spread evenly about their mean, so a skewed effect's may "
+                 "reach values no set gives; --replicates "
+                 f"{uncertainty.POSTERIOR_REPLICATES} (the default) reads them off the "
+                 "sets' own effects."))
     base = results[0].summary()
     for entry in data["scenarios"][1:]:
         print(f"\n{entry['name']} compared with {data['base']} (paired, 95% interval):")

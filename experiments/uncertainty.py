@@ -12,9 +12,16 @@ far the draws' effects spread beyond that is what the model does not know (a one
 random-effects split of the variance, two runs a draw). The interval from all
 uncertainty is a prediction interval for the effect at one more draw, which is where
 the truth is if the posterior holds it (it includes a draw's chance, so it errs wide);
-the interval from chance alone is the mean's if the parameters were known. Both have
-the same centre, and the first is never narrower: a test checks its coverage on known
-answers.
+the interval from chance alone is the mean's if the parameters were known. The first
+always holds the second, and tests check its coverage on known answers.
+
+With :data:`FREE_DRAWS` draws or more the interval from all uncertainty is read off
+the draws' own effects (order statistics: the next draw's effect falls between the
+``j``-th smallest and ``j``-th largest of ``n`` with chance ``(n + 1 - 2j) / (n + 1)``
+whatever their distribution), so it follows a skewed effect and never reaches a value
+no draw came near (a fall in goal share larger than the share itself). With fewer it
+is the normal-theory one (``t`` on the draws' spread), symmetric about the mean: the
+command says so and asks for more replicates.
 """
 
 from __future__ import annotations
@@ -94,6 +101,13 @@ def regime_columns() -> list[str]:
 
 #: Fewer draws than this (a --quick calibration's) make rough intervals: warned of.
 FEW_DRAWS = 100
+#: Replicates of a comparison with a posterior unless asked otherwise: enough draws
+#: for an interval from their own effects (:data:`FREE_DRAWS`).
+POSTERIOR_REPLICATES = 40
+#: Draws (replicates) from which the interval from all uncertainty is read off the
+#: draws' own effects: the least n whose order statistics give a 95% prediction
+#: interval, ``(n + 1 - 2) / (n + 1) >= 0.95``.
+FREE_DRAWS = 39
 
 
 def second_seed(seed: int) -> int:
@@ -148,8 +162,23 @@ def combine(first: list[float], second: list[float]) -> dict[str, object]:
     spread = float(np.var(effects, ddof=1))          # the draws' effects: both
     t = float(stats.t.ppf(0.975, n - 1))
     mean = float(effects.mean())
-    total = t * math.sqrt(max(spread * (1 + 1 / n), chance / n))
     noise = t * math.sqrt(chance / n)
-    return {"mean": mean, "ci95": [mean - total, mean + total],
+    if n >= FREE_DRAWS:
+        low, high = _from_the_draws(effects)
+    else:
+        total = t * math.sqrt(max(spread * (1 + 1 / n), chance / n))
+        low, high = mean - total, mean + total
+    return {"mean": mean, "ci95": [min(low, mean - noise), max(high, mean + noise)],
             "ci95_noise": [mean - noise, mean + noise],
             "unknown_share": max(0.0, 1 - chance / spread) if spread > 0 else 0.0}
+
+
+def _from_the_draws(effects: np.ndarray) -> tuple[float, float]:
+    """A 95% prediction interval for one more draw's effect from the draws' effects.
+
+    The ``j``-th smallest and ``j``-th largest of ``n``, ``j`` the most that leaves
+    ``(n + 1 - 2j) / (n + 1)`` at 0.95 or above (at least :data:`FREE_DRAWS` draws).
+    """
+    ordered = np.sort(effects)
+    j = max(1, math.floor(0.025 * (len(ordered) + 1)))
+    return float(ordered[j - 1]), float(ordered[-j])

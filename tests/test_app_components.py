@@ -260,6 +260,15 @@ def test_a_page_address_names_no_file_and_asks_for_no_more_than_the_sliders():
     assert "Gebruikt wordt 104." in dutch[1]
 
 
+def test_including_what_the_model_is_unsure_of_asks_for_enough_parameter_sets():
+    from experiments.uncertainty import FREE_DRAWS
+    from ui.compare_page import read_address
+
+    unsure = read_address({"s": "care,work"}, "en")   # the shipped posterior, by default
+    assert unsure.unsure and unsure.replicates >= FREE_DRAWS
+    assert read_address({"s": "care,work", "u": "0"}, "en").replicates == 10
+
+
 @pytest.mark.parametrize("payload, problem", [
     (b"\0" * 2**30, "more than 260 KiB"),           # a 1 MB link that unpacks to 1 GiB
     (b"\0" * 10**7, "more than 260 KiB"),           # a 13 KB link that unpacks to 10 MB

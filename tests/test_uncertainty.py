@@ -22,7 +22,7 @@ finite = st.floats(-1e3, 1e3, allow_nan=False)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(finite, finite), min_size=2, max_size=30))
+@given(st.lists(st.tuples(finite, finite), min_size=2, max_size=60))
 def test_the_interval_from_all_uncertainty_holds_the_one_from_chance(pairs):
     first, second = zip(*pairs, strict=True)
     combined = uncertainty.combine(list(first), list(second))
@@ -42,7 +42,7 @@ def test_the_interval_covers_the_effect_wherever_in_the_posterior_the_truth_lies
     """Known answer: the true effect is one more draw; ci95 holds it about 95% of the time."""
     rng = np.random.default_rng(4)
     for spread, noise, replicates in ((1.0, 0.3, 10), (1.0, 0.3, 30), (0.3, 1.0, 10),
-                                      (0.0, 1.0, 30)):
+                                      (0.0, 1.0, 30), (1.0, 0.3, 40), (0.3, 1.0, 60)):
         covered = []
         for _ in range(400):
             combined = uncertainty.combine(*experiment(rng, replicates, spread, noise))
@@ -51,6 +51,39 @@ def test_the_interval_covers_the_effect_wherever_in_the_posterior_the_truth_lies
         assert np.mean(covered) >= 0.92, (spread, noise, np.mean(covered))
         if noise < spread:   # where the parameters dominate, no wider than it must be
             assert np.mean(covered) <= 0.975, (spread, noise, np.mean(covered))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(finite, finite), min_size=uncertainty.FREE_DRAWS, max_size=80))
+def test_with_enough_draws_the_interval_stays_where_the_draws_effects_are(pairs):
+    first, second = (np.array(runs) for runs in zip(*pairs, strict=True))
+    combined = uncertainty.combine(list(first), list(second))
+    effects, (noise_low, noise_high) = (first + second) / 2, combined["ci95_noise"]
+    low, high = combined["ci95"]
+    assert low >= min(effects.min(), noise_low) - 1e-9 * (1 + abs(low))
+    assert high <= max(effects.max(), noise_high) + 1e-9 * (1 + abs(high))
+
+
+def test_a_skewed_effect_gets_a_skewed_interval_that_still_covers_it():
+    """Known answer: effects of one sign, most small, a few large (lognormal over draws).
+
+    With 40 draws the interval is read off their effects: it holds one more draw's
+    effect about 95% of the time, and never reaches the other sign, where a symmetric
+    interval about the mean would (as it did before, with 20 draws).
+    """
+    rng = np.random.default_rng(6)
+    covered, crossed = [], []
+    for _ in range(400):
+        truth = -rng.lognormal(-2.0, 1.0, 40)                # every draw's effect a fall
+        combined = uncertainty.combine(list(truth + rng.normal(0, 0.01, 40)),
+                                       list(truth + rng.normal(0, 0.01, 40)))
+        again = -rng.lognormal(-2.0, 1.0)
+        covered.append(combined["ci95"][0] <= again <= combined["ci95"][1])
+        crossed.append(combined["ci95"][1] > 0.05)
+    assert 0.93 <= np.mean(covered) <= 0.98, np.mean(covered)
+    assert not any(crossed)
+    symmetric = uncertainty.combine(list(truth[:20]), list(truth[:20]))
+    assert symmetric["ci95"][1] > 0   # fewer draws: the normal-theory interval crosses
 
 
 def test_the_share_of_what_the_model_does_not_know_is_measured_not_assumed():
@@ -144,6 +177,12 @@ def test_compare_with_a_posterior_reports_both_intervals(tmp_path, stand_in_post
          "--replicates", "1", "--posterior", str(path)], capture_output=True, text=True,
         cwd=ROOT)
     assert refused.returncode == 2 and "at least 2" in refused.stderr
+    enough = subprocess.run(
+        [sys.executable, "-m", "experiments", "compare", "care", "care-standardised",
+         "--seed", "2", "--posterior", str(path), "--json", *small],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert json.loads(enough.stdout)["scenarios"][1]["replicates"] == \
+        uncertainty.POSTERIOR_REPLICATES >= uncertainty.FREE_DRAWS
 
 
 def test_validating_over_a_posterior_of_the_defaults_alone_is_validating_the_defaults():

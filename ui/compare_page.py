@@ -54,8 +54,12 @@ from ui.i18n import (
 saved_scenarios: solara.Reactive[dict[str, Scenario]] = solara.reactive({})
 #: The replicates and weeks a comparison may ask for: (lowest, default, highest). The
 #: sliders and the page address share them, so a link cannot hold the server longer
-#: than the page's own controls can.
+#: than the page's own controls can. Including what the model is unsure of (on by
+#: default where a posterior ships), the default is the most, the replicates of
+#: ``compare --posterior``: enough parameter sets to read each interval off their own
+#: effects (:data:`experiments.uncertainty.FREE_DRAWS`).
 REPLICATES = (2, 10, 40)
+REPLICATES_UNSURE = (2, uncertainty.POSTERIOR_REPLICATES, 40)
 WEEKS = (26, 104, 260)
 #: Longest text of scenarios a link may carry (``x=``), and the most it may unpack to:
 #: four scenario files at their size limit, with room for the list around them.
@@ -275,9 +279,11 @@ def read_address(query: dict[str, str], lang: str) -> Request:
             picks.append(name)
         elif name not in known:
             problems.append(t("address_scenario", lang).format(name=shown(name)))
-    replicates = _address_number(query, "r", "replicates", REPLICATES, lang, problems)
-    weeks = _address_number(query, "w", "weeks", WEEKS, lang, problems)
     unsure = _address_number(query, "u", "unsure", (0, 1, 1), lang, problems) == 1
+    unsure = unsure and shipped_posterior() is not None
+    replicates = _address_number(query, "r", "replicates",
+                                 REPLICATES_UNSURE if unsure else REPLICATES, lang, problems)
+    weeks = _address_number(query, "w", "weeks", WEEKS, lang, problems)
     return Request(picks, replicates, weeks, shared, problems, unsure)
 
 
@@ -471,7 +477,7 @@ def Compare(lang: str, query: dict):
     replicates = solara.use_reactive(request.replicates)
     weeks = solara.use_reactive(request.weeks)
     posterior = shipped_posterior()
-    unsure = solara.use_reactive(request.unsure and posterior is not None)
+    unsure = solara.use_reactive(request.unsure)
     progress = solara.use_reactive(0.0)
     results = solara.use_reactive(None)
     problems = solara.use_reactive([])
@@ -596,7 +602,11 @@ def Results(results, again, lang: str):
     data = solara.use_memo(lambda: compare.report(results, again), [id(results), id(again)])
     rows = comparison_table(results, lang, again, data)
     if again is not None:
-        solara.Info(t("unsure_explained", lang))
+        few = len(results[0].metrics) < uncertainty.FREE_DRAWS
+        solara.Info(t("unsure_explained", lang) + (
+            " " + t("unsure_few", lang).format(least=uncertainty.FREE_DRAWS,
+                                               default=uncertainty.POSTERIOR_REPLICATES)
+            if few else ""))
     solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=110)

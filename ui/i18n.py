@@ -137,6 +137,14 @@ TEXT = {
         "het model (getrokken uit de kalibratie, in elk scenario dezelfde), twee keer. De "
         "intervallen bevatten zowel wat het model niet weet als toeval, en zeggen hoeveel "
         "van de spreiding het eerste is: meer herhalingen maken dat deel niet smaller."),
+    "unsure_few": (
+        "With fewer than {least} replicates the intervals assume the effects spread evenly "
+        "about their mean, so a lopsided effect's interval may reach values no run gives; "
+        "{default} replicates read each interval off the runs' own effects.",
+        "Met minder dan {least} herhalingen gaan de intervallen ervan uit dat de effecten "
+        "gelijk rond hun gemiddelde spreiden, zodat het interval van een scheef effect "
+        "waarden kan bereiken die geen run geeft; met {default} herhalingen komt elk "
+        "interval uit de effecten van de runs zelf."),
     "unsure_missing": ("No calibration ships with this copy: the intervals hold chance only.",
                        "Bij deze versie hoort geen kalibratie: de intervallen bevatten "
                        "alleen toeval."),

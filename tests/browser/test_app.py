@@ -299,6 +299,8 @@ def test_a_comparison_includes_what_the_model_is_unsure_of_unless_unticked(page:
     expect(page.get_by_text(re.compile(r"^Each replicate ran with other plausible values"))
            ).to_be_visible(timeout=90_000)
     assert "parameters the evidence does not pin down" in page.locator("table").inner_text()
+    expect(page.get_by_text(re.compile(r"With fewer than 39 replicates the intervals assume"))
+           ).to_be_visible()   # two replicates: said what their intervals assume
     shoot(page, "compare-unsure")
     box = page.get_by_role("checkbox", name="Include what the model is unsure of")
     expect(box).to_be_checked()
@@ -397,7 +399,7 @@ def test_a_crafted_compare_address_reads_no_file_and_shows_no_traceback(page: Pa
     expect(page.get_by_text("The page address names 'pyproject.toml'", exact=False)
            ).to_be_visible()
     expect(page.get_by_text("Replicates = 'abc'; allowed are whole numbers from 2 to 40. "
-                            "Using 10.", exact=False)).to_be_visible()
+                            "Using 40.", exact=False)).to_be_visible()   # unsure: 40
     expect(page.get_by_text("Weeks = '2600'", exact=False)).to_be_visible()
     body = page.locator("body").inner_text()
     for leak in ("Traceback", "malformed TOML", "not found", "root:", "build-system"):
