@@ -465,9 +465,14 @@ def test_a_failure_in_explores_sidebar_shows_a_plain_message_not_a_traceback(mon
 
 
 def test_the_report_in_dutch_says_each_scenarios_warm_up_in_weeks():
-    from ui.compare_page import report_html, run_comparison
+    from ui.compare_page import report_html, run_comparison, shipped_posterior
+    from ui.i18n import HANDOUT_TEXTS
 
     ran, _, _ = run_comparison(["care", "work"], replicates=2, weeks=10)
     page = report_html(ran, None, "nl")
-    assert "10 gerapporteerde weken na een inloop van 52 weken (care), 104 weken (work)" in page
+    assert "10 gerapporteerde weken na een inloop van 104 weken (care), 156 weken (work)" in page
     assert "verbinding compare care work --replicates 2 --seed 1 --weeks 10" in page
+    assert set(HANDOUT_TEXTS["nl"]) == set(HANDOUT_TEXTS["en"])
+    ran, _, again = run_comparison(["care", "work"], replicates=2, weeks=10,
+                                   posterior=shipped_posterior())
+    assert "Met minder dan 39 herhalingen gaan deze intervallen" in report_html(ran, again, "nl")

@@ -50,7 +50,7 @@ def test_scenarios_with_different_warm_ups_are_named_with_theirs(capsys):
                      "--weeks", "40", "--set", "professionals=4",
                      "--set", "arrivals_per_week=3"]) == 0
     out = capsys.readouterr().out
-    assert "(after warm-ups of 400 weeks (education), 52 weeks (care))" in out
+    assert "(after warm-ups of 400 weeks (education), 104 weeks (care))" in out
 
 
 def test_run_json_has_mean_and_interval_per_metric(capsys):
