@@ -147,10 +147,11 @@ class _StreamsType(types.StructRef):
 
 
 class _CompiledStreams(structref.StructRefProxy):
-    """The model's four generators as one compiled object (see :func:`streams`)."""
+    """The model's five generators as one compiled object (see :func:`streams`)."""
 
 
-structref.define_proxy(_CompiledStreams, _StreamsType, ["arrival", "trait", "contact", "staff"])
+structref.define_proxy(_CompiledStreams, _StreamsType,
+                       ["arrival", "trait", "contact", "staff", "employability"])
 
 
 class _PlainStreams(NamedTuple):
@@ -158,23 +159,24 @@ class _PlainStreams(NamedTuple):
     trait: np.random.Generator
     contact: np.random.Generator
     staff: np.random.Generator
+    employability: np.random.Generator
 
 
 @compiled
-def _bundle(arrival, trait, contact, staff):
-    return _CompiledStreams(arrival, trait, contact, staff)
+def _bundle(arrival, trait, contact, staff, employability):
+    return _CompiledStreams(arrival, trait, contact, staff, employability)
 
 
-def streams(arrival, trait, contact, staff):
-    """The model's generators for arrivals, traits, contact and staff, as one argument.
+def streams(arrival, trait, contact, staff, employability):
+    """The model's generators for arrivals, traits, contact, staff and employability.
 
-    Handing a numpy generator to compiled code costs 15-20 microseconds a call (numba
-    looks up its C functions each time), so four of them cost more than a small week;
-    bundled once, they pass for about one. The generators keep their state in one place:
-    draws made here and from Python follow each other.
+    As one argument: handing a numpy generator to compiled code costs 15-20
+    microseconds a call (numba looks up its C functions each time), so five of them
+    cost more than a small week; bundled once, they pass for about one. The generators
+    keep their state in one place: draws made here and from Python follow each other.
     """
     bundle = _PlainStreams if numba.config.DISABLE_JIT else _bundle
-    return bundle(arrival, trait, contact, staff)
+    return bundle(arrival, trait, contact, staff, employability)
 
 
 # --- 0. Staffing ---------------------------------------------------------------------
@@ -476,8 +478,9 @@ def exits(params, status, bond, motivation, efficacy, employability, progress, p
     Reaching the goal on one's own and dropping out are competing weekly risks drawn
     from one uniform per client: below the own route's chance the client reaches the
     goal (``own_route``, a record by ``serial`` number, marks them), within the next
-    ``(1 - own) * dropout`` they drop out; each client's employability scales both
-    chances (capped at 1), as it scales placement. With ``own_goal_rate`` 0 (always in school
+    ``(1 - own) * dropout`` they drop out; each client's employability scales the own
+    route (as it scales placement) and, to ``employability_dropout_loading``'s power,
+    drop-out (each capped at 1). With ``own_goal_rate`` 0 (always in school
     years) the draw and its outcome are exactly those of drop-out alone. In school
     years (``school_year_weeks`` > 0) pupils stay in their class all year: at its end
     (``year_end``) every pupil leaves, having reached the year's goals (progress 1) or
@@ -516,7 +519,8 @@ def exits(params, status, bond, motivation, efficacy, employability, progress, p
             status[r], leaving[r], own_route[serial[r]] = GOAL, True, True
             goals += 1
         elif uniforms[r] < own + (1 - own) * min(
-                mech.dropout_hazard(b, motivation[r], p) * employability[r], 1.0):
+                mech.dropout_hazard(b, motivation[r], p)
+                * mech.employability_on_dropout(employability[r], p), 1.0):
             status[r], leaving[r] = DROPOUT, True
             dropouts += 1
     return leaving, goals, dropouts, short
@@ -684,13 +688,14 @@ def arrivals_due(params, week, rng):
 
 # --- 1. Arrivals ---------------------------------------------------------------------
 @compiled
-def arrive(params, buffers, records, sizes, n, week, rng):
+def arrive(params, buffers, records, sizes, n, week, rng, employability_rng):
     """``n`` new clients join the waitlist, with traits drawn from ``rng``.
 
     Need is lognormal around ``need_hours``; openness, motivation and self-efficacy are
-    beta-distributed around their means (all need first, then each state in turn);
-    employability is lognormal around 1, drawn last and only where it varies
-    (``employability_spread`` > 0), so that runs without it draw what they always did.
+    beta-distributed around their means (all need first, then each state in turn).
+    Employability is lognormal around 1, from a stream of its own and only where it
+    varies (``employability_spread`` > 0): runs with any spread share their other
+    traits (common random numbers), and runs without it draw what they always did.
     The buffers and records must have room (:meth:`model.state.ClientTable.reserve`).
     """
     p = params[0]
@@ -707,7 +712,7 @@ def arrive(params, buffers, records, sizes, n, week, rng):
     spread = np.sqrt(np.log1p(p.employability_spread**2))
     for i in range(n):
         buffers.employability[first + i] = (
-            1.0 if spread == 0 else rng.lognormal(-0.5 * spread**2, spread))
+            1.0 if spread == 0 else employability_rng.lognormal(-0.5 * spread**2, spread))
     for i in range(n):
         r = first + i
         buffers.serial[r], buffers.status[r] = serial + i, WAITING
@@ -899,7 +904,7 @@ def _durations(staff, posts, mean_weeks, rng):
 
 @compiled
 def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arrivals, step,
-         trait_rng, contact_rng, staff_rng, figures):
+         trait_rng, contact_rng, staff_rng, employability_rng, figures):
     """One week, steps 0 to 8 of the weekly order (:mod:`model.model`), on arrays.
 
     Args:
@@ -918,6 +923,7 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
         contact_rng: The generator of contact, assignment and exits.
         staff_rng: The generator of staff: new hires' strain, stress noise, burnout,
             quitting and the weeks of leave and vacancies.
+        employability_rng: The generator of clients' employability.
         figures: Set to the week's :data:`WEEKLY_FIGURES`.
 
     Returns:
@@ -928,7 +934,8 @@ def week(params, buffers, records, sizes, staff, week_hours, week_status, n_arri
     n_posts = len(staff.status)
     hired = staffing(staff.status, staff.weeks_left)                    # 0
     hire(params, staff, hired, np.zeros(len(hired)), staff_rng)
-    arrive(params, buffers, records, sizes, n_arrivals, step, trait_rng)  # 1
+    arrive(params, buffers, records, sizes, n_arrivals, step, trait_rng,  # 1
+           employability_rng)
     clients = _rows(buffers, sizes[ROWS])
     handovers = 0
     if p.school_year_weeks > 0:
@@ -1070,5 +1077,6 @@ def run_weeks(params, buffers, records, sizes, staff, week_hours, week_status, f
             return step, n, hired, left, quit_posts
         hired, left, quit_posts = week(params, buffers, records, sizes, staff, week_hours,
                                        week_status, n, step, rngs.trait, rngs.contact,
-                                       rngs.staff, figures[step - first])
+                                       rngs.staff, rngs.employability,
+                                       figures[step - first])
     return last, -1, hired, left, quit_posts

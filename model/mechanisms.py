@@ -545,6 +545,18 @@ def dropout_hazard(bond: np.ndarray, motivation: np.ndarray, p: Parameters) -> n
 
 
 @jitable
+def employability_on_dropout(employability: float, p: Parameters) -> float:
+    """Employability's factor on the drop-out hazard: to its loading's power.
+
+    ``employability ** employability_dropout_loading``; 1 for a client of employability
+    1 (without a spread, everyone: then no power is taken).
+    """
+    if employability == 1.0:
+        return 1.0
+    return employability ** p.employability_dropout_loading
+
+
+@jitable
 def own_goal_probability(progress: float, motivation: float, efficacy: float,
                          employability: float, p: Parameters) -> float:
     """Weekly chance a client reaches the goal on their own, apart from the professional.

@@ -394,17 +394,30 @@ class Parameters:
         0.0, "coefficient of variation", 0, 10,
         "How much clients differ in how near they stand to the labour market (health, "
         "language, work history, care at home): a lognormal factor, 1 on average, on "
-        "each client's weekly chances of leaving: by their own route, by placement and "
-        "for other reasons (drop-out). 0 where the goal is not a job (care, school): "
-        "everyone 1. For job seekers it makes exits fall with time on the books, as "
-        "those nearest the market leave first (the mixed proportional hazard of "
-        "unemployment duration: Lancaster 1979; Van den Berg 2001): of those on Dutch "
-        "social assistance, 22% of those on it under a year leave within the year, 8% of "
-        "those on it over three years (CBS 2008, all exits), and half the register has "
-        "been on it five years or more (ESB 2023, citing CBS). It scales leaving for "
-        "other reasons too because that source counts all exits: with the factor on "
-        "work alone no spread met it (measured: docs/proposals/work-flows.md, section 9).",
+        "each client's weekly chances of finding work, by their own route and by "
+        "placement, and through employability_dropout_loading of leaving for other "
+        "reasons. For job seekers it makes exits fall with time on the books, as those "
+        "nearest the market leave first (the frailty of the mixed proportional hazard "
+        "of unemployment duration: Lancaster 1979; Van den Berg 2001): of those on Dutch "
+        "social assistance at the end of 2005, 22% of those on it under a year left in "
+        "2006, 8% of those on it over three years (CBS 2008, all exits), and half the "
+        "register has been on it five years or more (ESB 2023, citing CBS). Assumption "
+        "for its size (0, everyone 1, in every preset: not yet fitted; "
+        "docs/proposals/work-flows.md, section 9). Only with an own route "
+        "(own_goal_rate above 0): the goal must be a job.",
         "Spread of employability", "Spreiding afstand tot werk", "clients")
+    employability_dropout_loading: float = param(
+        1.0, "exponent", 0, 3,
+        "How much employability governs leaving the register for other reasons: a "
+        "client's drop-out hazard is scaled by employability to this power (0: not at "
+        "all; 1: as much as finding work). CBS counts all exits when it finds them "
+        "falling with time on the books, and with the factor on work alone no spread "
+        "tried met that (docs/proposals/work-flows.md, section 9); but who leaves for "
+        "other reasons (a pension, a partner's income, disability benefit, a move) is "
+        "not simply who finds work. Assumption: 1 until fitted to exits by reason and "
+        "time on the books.",
+        "Employability: weight on drop-out", "Afstand tot werk: gewicht bij uitval",
+        "clients")
     waiting_motivation_loss: float = param(
         0.02, "1/week", 0, 1,
         "Waiting erodes motivation (docs/ODD.md, section 3). Assumption.",
@@ -811,6 +824,11 @@ class Parameters:
                 f"own_goal_rate={self.own_goal_rate:g} must be 0 in school years "
                 f"(school_year_weeks={self.school_year_weeks}): pupils leave at the year's "
                 "end, having reached its goals or not")
+        if self.employability_spread and not self.own_goal_rate:
+            raise ParameterError(
+                f"employability_spread={self.employability_spread:g} needs an own route "
+                "(own_goal_rate above 0): employability is distance to the labour market, "
+                "for clients whose goal is a job")
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Parameters:

@@ -104,9 +104,12 @@ class Simulation:
         self.seed = seed
         # Separate streams, so scenarios run with the same seed share their arrivals
         # and client traits (common random numbers).
-        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
-        self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng = streams
-        self._rngs = kernels.streams(*streams)  # the same four, as one compiled argument
+        # (Spawned children follow their index: the first four are those of the four
+        # streams before employability had its own, so their runs are as they were.)
+        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
+        (self.arrival_rng, self.trait_rng, self.contact_rng, self.staff_rng,
+         self.employability_rng) = streams
+        self._rngs = kernels.streams(*streams)  # the same five, as one compiled argument
         self.clients = ClientTable(
             capacity=int(p.arrivals_per_week * (p.warmup_weeks + p.weeks) * 1.2) + 64)
         self.posts = Posts(p.professionals)
@@ -127,7 +130,7 @@ class Simulation:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._rngs = kernels.streams(self.arrival_rng, self.trait_rng, self.contact_rng,
-                                     self.staff_rng)
+                                     self.staff_rng, self.employability_rng)
 
     @property
     def total_steps(self) -> int:

@@ -207,6 +207,15 @@ def test_the_own_route_rises_with_motivation_efficacy_readiness_and_employabilit
     assert mech.own_goal_probability(1.0, 1.0, 1.0, 1.0, Parameters(own_goal_rate=0.0)) == 0.0
 
 
+def test_employability_weighs_on_drop_out_by_its_loading():
+    p = Parameters(employability_dropout_loading=0.5)
+    assert mech.employability_on_dropout(1.0, p) == 1.0
+    assert mech.employability_on_dropout(4.0, p) == pytest.approx(2.0)
+    assert mech.employability_on_dropout(0.25, p) == pytest.approx(0.5)
+    assert mech.employability_on_dropout(
+        4.0, Parameters(employability_dropout_loading=0.0)) == 1.0   # not at all
+
+
 def test_group_lift_is_largest_for_the_demoralised():
     lift = mech.group_lift(np.array([0.1, 0.9]), Parameters())
     assert lift[0] > lift[1] > 0

@@ -283,8 +283,10 @@ def test_a_finished_model_is_freed_once_nobody_holds_it(small):
 
 
 @pytest.mark.parametrize("school", [{}, {"school_year_weeks": 10, "class_hours": 6.0},
-                                    {"own_goal_rate": 0.01}],
-                         ids=["all year round", "school years", "own route"])
+                                    {"own_goal_rate": 0.01},
+                                    {"own_goal_rate": 0.01, "employability_spread": 1.0,
+                                     "employability_dropout_loading": 0.5}],
+                         ids=["all year round", "school years", "own route", "employability"])
 def test_compiled_loops_run_the_same_model_as_the_interpreted_ones(small, school):
     """The weekly passes compiled by numba agree with running their Python source."""
     script = ("import json, sys, numba; from model import VerbindingModel; "
@@ -353,20 +355,41 @@ def test_an_own_route_shortens_the_spells_and_without_one_nobody_takes_it(small)
     assert summarise(some)["weeks_to_exit"] < summarise(none)["weeks_to_exit"]
 
 
+def test_employability_is_lognormal_around_one_with_its_spread(small):
+    """Nobody leaves in ten weeks here, so the table holds every arrival's draw."""
+    model = VerbindingModel(rng=2, **{**small, "arrivals_per_week": 40.0}, dropout_base=0.0,
+                            own_goal_rate=1e-9, employability_spread=1.0)
+    for _ in range(10):
+        model.step()
+    drawn = model.clients.live["employability"]
+    assert len(drawn) > 300 and (model.clients.live["status"] <= 1).all()
+    assert drawn.mean() == pytest.approx(1.0, abs=0.1)
+    assert drawn.std() / drawn.mean() == pytest.approx(1.0, abs=0.15)
+    assert (drawn > 0).all()
+
+
 def test_job_seekers_nearest_work_leave_first_so_the_stock_is_further_from_it(small):
-    uniform = VerbindingModel(rng=3, **small, own_goal_rate=0.01).run()
+    uniform = VerbindingModel(rng=3, **small, own_goal_rate=0.03).run()
     assert set(uniform.clients.live["employability"]) == {1.0}   # no spread: all alike
-    mixed = VerbindingModel(rng=3, **small, own_goal_rate=0.01, employability_spread=1.0)
-    arriving = []
+    mixed = VerbindingModel(rng=3, **small, own_goal_rate=0.03, employability_spread=1.0)
+    stock = []   # the mean employability of those on the books, week by week
     for _ in range(mixed.p.warmup_weeks + mixed.p.weeks):
-        first = mixed.clients.count
         mixed.step()
-        arriving += [c.employability for c in mixed.agents_by_type[Client]
-                     if c.serial >= first and c.employability is not None]
-    assert np.mean(arriving) == pytest.approx(1.0, abs=0.1)
-    assert np.std(arriving) / np.mean(arriving) == pytest.approx(1.0, abs=0.25)
-    assert np.mean(mixed.clients.live["employability"][
-        mixed.clients.live["status"] <= 1]) < 0.8 * np.mean(arriving)
+        live = mixed.clients.live
+        stock.append(live["employability"][live["status"] <= 1].mean())
+    assert np.mean(stock[len(stock) // 2:]) < 0.85   # arrivals: 1 on average
+
+
+def test_a_spread_of_employability_leaves_every_other_trait_of_the_arrivals_as_it_was(small):
+    """Common random numbers: employability has a stream of its own."""
+    runs = [VerbindingModel(rng=6, **small, own_goal_rate=0.01, employability_spread=spread)
+            for spread in (0.0, 2.0)]
+    for model in runs:
+        model.step()
+    alike, spread = (model.clients.live for model in runs)
+    for trait in ("need", "openness", "motivation", "efficacy"):
+        assert np.array_equal(alike[trait], spread[trait])
+    assert len(set(spread["employability"])) == len(spread["employability"]) > 1
 
 
 def test_without_school_years_nobody_waits_for_a_year_end(small):

@@ -83,3 +83,9 @@ def test_command_line_values_are_parsed_by_type(text, expected):
 def test_command_line_value_of_wrong_type():
     with pytest.raises(ParameterError, match="client_voice='lots' must be a number"):
         parse_value("client_voice", "lots")
+
+
+def test_employability_is_for_job_seekers_only():
+    with pytest.raises(ParameterError, match="employability_spread=1 needs an own route"):
+        Parameters(employability_spread=1.0)
+    assert Parameters(employability_spread=1.0, own_goal_rate=0.002).employability_spread == 1
