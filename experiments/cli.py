@@ -410,10 +410,11 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
-def _again(argv: list[str], seed: int, add_seed: bool) -> str:
+def _again(argv: list[str], seed: int, add_seed: bool, replicates: int) -> str:
     """The command that makes a comparison again.
 
-    Its own, without the files it wrote (``--out``, ``--report``), with the seed it used.
+    Its own, without the files it wrote (``--out``, ``--report``), with the seed and
+    the number of replicates it used (a default may change).
     """
     kept, skip = [], False
     for arg in argv:
@@ -423,7 +424,9 @@ def _again(argv: list[str], seed: int, add_seed: bool) -> str:
             skip = True
         elif not arg.startswith(("--out=", "--report=")):
             kept.append(arg)
-    return shlex.join(["verbinding", *kept, *(["--seed", str(seed)] if add_seed else [])])
+    given = any(arg == "--replicates" or arg.startswith("--replicates=") for arg in kept)
+    return shlex.join(["verbinding", *kept, *(["--seed", str(seed)] if add_seed else []),
+                       *([] if given else ["--replicates", str(replicates)])])
 
 
 def _compare(args: argparse.Namespace, argv: list[str]) -> int:
@@ -447,8 +450,8 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
                                        compare.write_files, posterior)
     data = compare.report(results, again)
     if args.report is not None:
-        write_new_file(args.report, handout.handout(results, again, seed,
-                                                    _again(argv, seed, args.seed is None)))
+        command = _again(argv, seed, args.seed is None, args.replicates)
+        write_new_file(args.report, handout.handout(results, again, seed, command))
     if args.json:
         print(dump_json({"root_seed": seed, **data}))
         return 0

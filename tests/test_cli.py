@@ -263,3 +263,5 @@ def test_a_comparison_report_is_one_self_contained_page_that_says_how_to_make_it
     assert "already exists" in capsys.readouterr().err
     assert cli.main([*args[:-1], str(tmp_path / "handout.txt")]) == 2
     assert not (tmp_path / "handout.txt").exists()
+    defaulted = cli._again(["compare", "care", "work", "--posterior"], 7, True, 40)
+    assert defaulted == "verbinding compare care work --posterior --seed 7 --replicates 40"
