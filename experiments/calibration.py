@@ -1216,9 +1216,14 @@ def adopt(folder: Path, calibrated_file: Path | None = None,
     calibrated_file = calibrated_file or CALIBRATED_FILE
     scenario_dir = scenario_dir or SCENARIO_DIR
     point = adopted_point(folder)
+    started = json.loads((folder / "experiment.json").read_text(encoding="utf-8")).get(
+        "regime_arrivals", PILOT_ARRIVALS)
     values = {preset: {} for preset in (*REGIMES, *(f.preset for f in PRESET_FIGURES))}
     for preset, target in REGIMES.items():
-        overrides = {**point, **load(scenario_dir / f"{preset}.toml").overrides}
+        # From the arrivals the calibration's pilots started at, not the file's (an
+        # earlier point's), so that the point's regime is within the pilots' bounds.
+        overrides = {**point, **load(scenario_dir / f"{preset}.toml").overrides,
+                     "arrivals_per_week": started[preset]}
         regime = regime_factor(overrides, ADOPT_SEEDS, target, ADOPT_TOLERANCE)
         if not abs(regime.utilisation - target) <= ADOPT_TOLERANCE:
             raise ValueError(f"the {preset} preset cannot be held at utilisation {target} "
