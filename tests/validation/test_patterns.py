@@ -38,15 +38,18 @@ def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built 
     assert result.value > 2 * result.details["scripted contact fall"] and result.passed
 
 
+@pytest.mark.xfail(strict=True, reason="held out and not reproduced at the adopted point "
+                   "of 4 December: the goal share of clients in care falls by 0.021 "
+                   "(interval 0.014 to 0.027) from the last arm below 85% occupancy to "
+                   "the fullest, not clearly past the change below it; 60% of single "
+                   "runs at the defaults, 70% over the posterior (at the point of 3 "
+                   "December it held)")
 def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
     result = verdicts["3"]
     assert abs(result.details["change below 85% occupancy"]) < 0.02
     assert result.value > 0.02 and result.passed  # Kuntz et al. 2015
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: the early bond and the speed of "
-                   "care correlate 0.13 (interval 0.12 to 0.14), just below 0.15; it holds "
-                   "in 10% of single runs at the defaults and 100% over the posterior")
 def test_4_the_early_bond_and_the_speed_of_care_correlate_moderately(verdicts):
     result = verdicts["4"]
     assert 0.15 <= result.value <= 0.45 and result.passed  # Flückiger et al. 2018: 0.28
@@ -59,8 +62,8 @@ def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
 
 
 @pytest.mark.xfail(strict=True, reason="held out and not reproduced: from about 150 to 70 "
-                   "job seekers a caseworker the registered spell shortens by 186 days "
-                   "(interval 175 to 198), not about 10 (60 in Böheim et al.): the "
+                   "job seekers a caseworker the registered spell shortens by 202 days "
+                   "(interval 189 to 215), not about 10 (60 in Böheim et al.): the "
                    "freed hours all become contact, and the work preset's hand-set "
                    "caseworker route makes contact potent; 0% of single runs over the "
                    "posterior (ODD, pattern 6)")
@@ -70,9 +73,6 @@ def test_6_fewer_job_seekers_per_caseworker_shorten_unemployment_by_days_to_week
     assert result.details["relative cut"] < 0.2 and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: an overloaded team "
-                   "(planned at 0.9) turns over about 16% a year, below the sources' "
-                   "20-40%; 20% of single runs over the posterior")
 def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdicts):
     result = verdicts["7"]
     assert 0.20 <= result.value <= 0.40  # US GAO 2003: 20-40% a year
@@ -80,10 +80,6 @@ def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdict
     assert result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: groups do as well (1.008, interval "
-                   "0.998 to 1.017) but not for fewer hours per goal (ratio 1.007): with "
-                   "the team's hours fixed, that needs a few more goals; 40% of single "
-                   "runs at the defaults, 100% over the posterior")
 def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts):
     result = verdicts["8"]
     assert 0.9 <= result.value <= 1.25  # Burlingame et al. 2016: g = -0.01
@@ -91,9 +87,9 @@ def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts
 
 
 @pytest.mark.xfail(strict=True, reason="held out and not reproduced: the odds of burnout "
-                   "rise 1.75 times (95% interval 1.61 to 1.93) for a sixth more patients "
+                   "rise 1.76 times (95% interval 1.59 to 1.97) for a sixth more patients "
                    "per professional, above Aiken's 1.13-1.34 per extra patient at 6; "
-                   "40% of single runs over the posterior")
+                   "30% of single runs over the posterior")
 def test_9_each_extra_patient_per_professional_raises_the_odds_of_burnout(verdicts):
     result = verdicts["9"]
     assert 1.13 <= result.value <= 1.34 and result.passed  # Aiken et al. 2002: OR 1.23
@@ -127,6 +123,11 @@ def test_l4_ruptures_visibly_cost_outcomes(verdicts):
     assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} of 4 December: with a program "
+                   "carrying 40% of the scripted work human contact per client-week is "
+                   "1.032 times that without (interval 0.969 to 1.095): within chance of "
+                   "no change, but above the +2% allowed; 50% of single runs at the "
+                   "defaults, 89% over the posterior")
 def test_l5_a_chatbot_never_adds_human_contact(verdicts):
     result = verdicts["L5"]
     assert result.value <= 1.02 and result.details["hours needed, ratio"] < 1
@@ -145,6 +146,9 @@ def test_l7_network_time_brings_placements_sooner(verdicts):
     assert verdicts["L7"].value > 0 and verdicts["L7"].passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} of 4 December: client voice "
+                   "changes drop-out in care by -0.000 (interval -0.011 to 0.011); 50% of "
+                   "single runs at the defaults, 70% over the posterior")
 def test_l8_client_voice_lowers_drop_out(verdicts):
     assert verdicts["L8"].value > 0 and verdicts["L8"].passed
 
