@@ -30,7 +30,7 @@ from experiments.compare import (
 from experiments.provenance import provenance
 from experiments.replicates import ScenarioResult
 from experiments.scenarios import dumps
-from experiments.uncertainty import FREE_DRAWS
+from experiments.uncertainty import FREE_DRAWS, POSTERIOR_REPLICATES
 from model.metrics import METRICS
 
 #: The page's own words; the app passes the same keys in Dutch.
@@ -46,10 +46,10 @@ TEXTS = {
     "posterior": "Each replicate ran with a draw of the calibrated parameters from the "
                  "posterior, the same draw in every scenario, and again with other seeds: "
                  "the intervals hold what the model does not know as well as chance.",
-    "posterior_few": "With fewer than 39 replicates these intervals assume the effects "
-                     "spread evenly about their mean, so a lopsided effect's may reach "
-                     "values no run gives; 40 replicates read them off the runs' own "
-                     "effects.",
+    "posterior_few": "With fewer than {least} replicates these intervals assume the "
+                     "effects spread evenly about their mean, so a lopsided effect's may "
+                     "reach values no run gives; {default} replicates read them off the "
+                     "runs' own effects.",
     "noise": "The intervals hold chance alone (replicate noise) at the calibrated "
              "defaults, not what the model does not know; add --posterior for that.",
     "figures": "Figures", "differences": "Differences from the base",
@@ -125,7 +125,8 @@ def _heading(results: list[ScenarioResult], seed: int, command: str, posterior: 
 
 def _few(draws: int, texts: Mapping[str, str]) -> str:
     """The note on intervals from fewer draws than read off their own effects."""
-    return "" if draws >= FREE_DRAWS else " " + _e(texts["posterior_few"])
+    return "" if draws >= FREE_DRAWS else " " + _e(texts["posterior_few"].format(
+        least=FREE_DRAWS, default=POSTERIOR_REPLICATES))
 
 
 def _warmups(results: list[ScenarioResult], texts: Mapping[str, str]) -> str:

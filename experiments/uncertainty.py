@@ -18,8 +18,9 @@ always holds the second, and tests check its coverage on known answers.
 With :data:`FREE_DRAWS` draws or more the interval from all uncertainty is read off
 the draws' own effects (order statistics: the next draw's effect falls between the
 ``j``-th smallest and ``j``-th largest of ``n`` with chance ``(n + 1 - 2j) / (n + 1)``
-whatever their distribution), so it follows a skewed effect and never reaches a value
-no draw came near (a fall in goal share larger than the share itself). With fewer it
+whatever their distribution), so it follows a skewed effect and stays where the draws'
+effects fell (widened only, where it must be, to hold the interval from chance): no
+fall in goal share larger than the share itself. With fewer it
 is the normal-theory one (``t`` on the draws' spread), symmetric about the mean: the
 command says so and asks for more replicates.
 """

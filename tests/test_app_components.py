@@ -472,7 +472,7 @@ def test_the_report_in_dutch_says_each_scenarios_warm_up_in_weeks():
     page = report_html(ran, None, "nl")
     assert "10 gerapporteerde weken na een inloop van 104 weken (care), 156 weken (work)" in page
     assert "verbinding compare care work --replicates 2 --seed 1 --weeks 10" in page
-    assert set(HANDOUT_TEXTS["nl"]) == set(HANDOUT_TEXTS["en"])
+    assert set(HANDOUT_TEXTS["en"]) <= set(HANDOUT_TEXTS["nl"])   # every text in Dutch too
     ran, _, again = run_comparison(["care", "work"], replicates=2, weeks=10,
                                    posterior=shipped_posterior())
     assert "Met minder dan 39 herhalingen gaan deze intervallen" in report_html(ran, again, "nl")

@@ -631,11 +631,11 @@ HANDOUT_TEXTS = {
                         "parameters uit de posterior, dezelfde in elk scenario, en nog eens "
                         "met andere startgetallen: de intervallen bevatten wat het model niet "
                         "weet én toeval.",
-           "posterior_few": "Met minder dan 39 herhalingen gaan deze intervallen ervan uit "
-                            "dat de effecten gelijk rond hun gemiddelde spreiden, zodat het "
-                            "interval van een scheef effect waarden kan bereiken die geen "
-                            "run geeft; met 40 herhalingen komen ze uit de effecten van de "
-                            "runs zelf.",
+           "posterior_few": "Met minder dan {least} herhalingen gaan deze intervallen "
+                            "ervan uit dat de effecten gelijk rond hun gemiddelde spreiden, "
+                            "zodat het interval van een scheef effect waarden kan bereiken "
+                            "die geen run geeft; met {default} herhalingen komen ze uit de "
+                            "effecten van de runs zelf.",
            "noise": "De intervallen bevatten alleen toeval (variatie tussen herhalingen) bij "
                     "de gekalibreerde standaardwaarden, niet wat het model niet weet; voeg "
                     "--posterior toe daarvoor.",
