@@ -85,8 +85,8 @@ def test_admin_left_undone_gives_clients_time_now_and_is_owed_after():
     def skip_half(model):
         model.posts.agent[0].decide(admin=0.5)
 
-    tight = {"arrivals_per_week": 15.0, "hours_per_week": 24.0, "max_overtime_hours": 0.0,
-             "client_voice": 0.0}   # all admin is paperwork
+    tight = {"arrivals_per_week": 30.0, "hours_per_week": 24.0, "max_overtime_hours": 0.0,
+             "client_voice": 0.0}   # all admin is paperwork; clients who use every hour
     own, chosen = paired(skip_half, **tight)
     due = own.week_hours["admin"][0]
     assert chosen.week_hours["admin"][0] == pytest.approx(due / 2)

@@ -358,7 +358,7 @@ def test_an_own_route_shortens_the_spells_and_without_one_nobody_takes_it(small)
 def test_employability_is_lognormal_around_one_with_its_spread(small):
     """Nobody leaves in ten weeks here, so the table holds every arrival's draw."""
     model = VerbindingModel(rng=2, **{**small, "arrivals_per_week": 40.0}, dropout_base=0.0,
-                            own_goal_rate=1e-9, employability_spread=1.0)
+                            own_goal_rate=1e-9, need_hours=1000.0, employability_spread=1.0)
     for _ in range(10):
         model.step()
     drawn = model.clients.live["employability"]
