@@ -137,8 +137,9 @@ def test_priors_are_declared_with_their_parameters_and_defaults_come_from_the_po
         assert prior.why.startswith(("Assumption: ", "[")) or "(" in prior.why, name
 
 
+#: A point search at another size than its calibration's, as the full design's.
 TINY_POINT = calibration.PointSearch(screen_seeds=1, shortlist=2, check_seeds=2,
-                                     confirm_seeds=2)
+                                     confirm_seeds=2, scale=0.15)
 
 
 def tiny_calibration(folder: Path, seed: int = 3, fail_after: int | None = None,
@@ -184,6 +185,17 @@ def test_a_calibration_is_reproducible_and_resumes_to_the_same_posterior(tmp_pat
     assert set(calibration.priors()) <= set(posterior.columns)
 
 
+def test_one_statistic_far_off_hides_in_the_root_mean_square_but_not_in_the_worst_misfit():
+    exact = {t.name: t.observed for t in calibration.TARGETS}
+    first = calibration.TARGETS[0]
+    one_off = {**exact, first.name: first.observed + 1.5 * first.tolerance}
+    n = len(calibration.TARGETS)
+    assert calibration.distance(one_off) == pytest.approx(1.5 / n ** 0.5)   # "fits": 0.5
+    assert calibration.worst_misfit(one_off) == pytest.approx(1.5)
+    last = calibration.TARGETS[-1]
+    assert calibration.worst_misfit({**exact, last.name: float("nan")}) == float("inf")
+
+
 @pytest.mark.slow
 def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_own(tmp_path,
                                                                                      whole):
@@ -195,15 +207,28 @@ def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_
     # Its statistics are means over its check seeds, none of them the ABC's own seed.
     assert point["stats"]["admin_share"] != draw["stat.admin_share"]
     assert point["distance"] == pytest.approx(calibration.distance(point["stats"]))
+    assert point["worst"] >= point["checked_distance"]   # the largest misfit, not the mean
+    assert point["scale"] == 0.15   # its own size, not the calibration's 0.1
     calibration.write_outputs(cal, tmp_path)
     assert calibration.adopted_point(tmp_path) == point["parameters"]
-    assert f"posterior draw {point['draw']}" in (tmp_path / "report.md").read_text("utf-8")
+    report = (tmp_path / "report.md").read_text("utf-8")
+    assert f"posterior draw {point['draw']}" in report and "0.15 of the presets' size" in report
+
+
+def _held_evaluation(parameters: dict[str, float], scale: float) -> dict[str, float]:
+    """One candidate's statistics on the first seed whose small teams could be held."""
+    for seed in range(1, 11):
+        stats = calibration.evaluate({"parameters": parameters, "seed": seed,
+                                      "scale": scale})["stats"]
+        if all(math.isfinite(value) for value in stats.values()):
+            return stats
+    raise AssertionError("no seed of ten held the regimes")
 
 
 @pytest.mark.slow
 def test_a_known_answer_calibration_fits_the_models_own_statistics(tmp_path):
     truth = {name: specs()[name][0] for name in calibration.priors()}
-    first = calibration.evaluate({"parameters": truth, "seed": 1, "scale": 0.1})["stats"]
+    first = _held_evaluation(truth, 0.1)
     with PoolExecutor(workers=2) as pool:
         targets = calibration.synthetic(truth, 0.1, pool)
         settings = calibration.Settings(abc.Design(6, 2, 6), 3, 0.1, targets, truth)
@@ -376,7 +401,10 @@ def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
     overrides = scenarios.load(figure.preset).overrides
     got, error = _mean_and_error([runner.simulate(overrides, seed, records=False).metrics[
         figure.metric] for seed in CHECK_SEEDS])
-    assert abs(got - figure.target) < figure.tolerance + 3 * error
+    # Adoption met the target within its tolerance on ten seeds of its own; two means of
+    # ten seeds each differ by chance with about sqrt(2) times one's standard error
+    # (burnout is lumpy: a team that tips on one seed moves its mean by a point or two).
+    assert abs(got - figure.target) < figure.tolerance + 3 * math.sqrt(2) * error
 
 
 def test_adopting_writes_the_point_and_what_holds_the_presets_to_their_sources(

@@ -14,7 +14,8 @@ from experiments.validation import CHECKS, PATTERNS, report, validate
 pytestmark = pytest.mark.slow
 REPLICATES, SEED = 10, 2024
 #: Why a check fails: the defaults are one point of the posterior (docs/ODD.md, section 8).
-AT_POINT = "not reproduced at the adopted point, the most central posterior draw that fits"
+AT_POINT = ("not reproduced at the adopted point of 4 December, of the central posterior "
+            "draws that fit the one whose worst statistic lies nearest its target")
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +39,11 @@ def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built 
     assert result.value > 2 * result.details["scripted contact fall"] and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason="held out and not reproduced at the adopted point "
-                   "of 4 December: the goal share of clients in care falls by 0.021 "
-                   "(interval 0.014 to 0.027) from the last arm below 85% occupancy to "
-                   "the fullest, not clearly past the change below it; 60% of single "
-                   "runs at the defaults, 70% over the posterior (at the point of 3 "
-                   "December it held)")
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: the goal share of clients in care "
+                   "falls by 0.034 (interval 0.021 to 0.047) from the last arm below 85% "
+                   "occupancy to the fullest, but already by 0.035 below it: no flat "
+                   "stretch; 60% of single runs at the defaults, 70% over the posterior "
+                   "(at the point of 3 December it held)")
 def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
     result = verdicts["3"]
     assert abs(result.details["change below 85% occupancy"]) < 0.02
@@ -62,17 +62,22 @@ def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
 
 
 @pytest.mark.xfail(strict=True, reason="held out and not reproduced: from about 150 to 70 "
-                   "job seekers a caseworker the registered spell shortens by 202 days "
-                   "(interval 189 to 215), not about 10 (60 in Böheim et al.): the "
+                   "job seekers a caseworker the registered spell shortens by 195 days "
+                   "(interval 187 to 204), not about 10 (60 in Böheim et al.): the "
                    "freed hours all become contact, and the work preset's hand-set "
-                   "caseworker route makes contact potent; 0% of single runs over the "
-                   "posterior (ODD, pattern 6)")
+                   "caseworker route makes contact potent; 0% of single runs at the "
+                   "defaults or over the posterior (ODD, pattern 6)")
 def test_6_fewer_job_seekers_per_caseworker_shorten_unemployment_by_days_to_weeks(verdicts):
     result = verdicts["6"]
     assert 1 <= result.value <= 70  # Hainmueller et al. 2016: ~10 days; Böheim et al.: 60
     assert result.details["relative cut"] < 0.2 and result.passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} (calibrated): the overloaded team's "
+                   "turnover is 0.145 a year (interval 0.089 to 0.200), below US GAO's "
+                   "20-40%, which the posterior as a whole does not reach either (its "
+                   "predictive median 0.17); 0% of single runs at the defaults, 11% over "
+                   "the posterior")
 def test_7_overload_drives_turnover_and_burnout_into_the_observed_ranges(verdicts):
     result = verdicts["7"]
     assert 0.20 <= result.value <= 0.40  # US GAO 2003: 20-40% a year
@@ -87,9 +92,9 @@ def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts
 
 
 @pytest.mark.xfail(strict=True, reason="held out and not reproduced: the odds of burnout "
-                   "rise 1.76 times (95% interval 1.59 to 1.97) for a sixth more patients "
+                   "rise 2.18 times (95% interval 1.91 to 2.53) for a sixth more patients "
                    "per professional, above Aiken's 1.13-1.34 per extra patient at 6; "
-                   "30% of single runs over the posterior")
+                   "10% of single runs at the defaults, 30% over the posterior")
 def test_9_each_extra_patient_per_professional_raises_the_odds_of_burnout(verdicts):
     result = verdicts["9"]
     assert 1.13 <= result.value <= 1.34 and result.passed  # Aiken et al. 2002: OR 1.23
@@ -123,11 +128,12 @@ def test_l4_ruptures_visibly_cost_outcomes(verdicts):
     assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} of 4 December: with a program "
-                   "carrying 40% of the scripted work human contact per client-week is "
-                   "1.032 times that without (interval 0.969 to 1.095): within chance of "
-                   "no change, but above the +2% allowed; 50% of single runs at the "
-                   "defaults, 89% over the posterior")
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: with a program carrying 40% of the "
+                   "scripted work human contact per client-week is 1.089 times that "
+                   "without (interval 1.020 to 1.157), above the +2% allowed; the team's "
+                   "human contact hours and those per client leaving care are unchanged "
+                   "(0.998 each): stays shorten, so the same hours fall on fewer clients "
+                   "(ODD, L5); 11% of single runs at the defaults, 89% over the posterior")
 def test_l5_a_chatbot_never_adds_human_contact(verdicts):
     result = verdicts["L5"]
     assert result.value <= 1.02 and result.details["hours needed, ratio"] < 1
@@ -146,9 +152,11 @@ def test_l7_network_time_brings_placements_sooner(verdicts):
     assert verdicts["L7"].value > 0 and verdicts["L7"].passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} of 4 December: client voice "
-                   "changes drop-out in care by -0.000 (interval -0.011 to 0.011); 50% of "
-                   "single runs at the defaults, 70% over the posterior")
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: client voice raises drop-out in care "
+                   "by 0.033 (interval 0.006 to 0.059): its joint planning takes 1.8 hours "
+                   "a professional-week, and the care preset, near its tipping point here, "
+                   "tips (waiting list 5 to 72, overtime from 0.3 to 34 hours a week); "
+                   "20% of single runs at the defaults, 70% over the posterior (ODD, L8)")
 def test_l8_client_voice_lowers_drop_out(verdicts):
     assert verdicts["L8"].value > 0 and verdicts["L8"].passed
 
