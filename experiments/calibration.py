@@ -93,10 +93,9 @@ class PointSearch:
             flattered by their chance).
         scale: Size of the organisations the draws are evaluated at, relative to the
             presets; None for the calibration's own. The defaults are what users run,
-            at the presets' size, and near the tipping point size matters: the care
-            preset at the draw first adopted by this rule (4 December 2026), held at
-            its regime, had burnout 0.17 in teams of a fifth and 0.25 at full size
-            (10 seeds each).
+            so they are judged at the presets' size (on 4 December 2026 the rule chose
+            the same draw at a fifth and at full size, its care preset's burnout 0.165
+            and 0.172 over ten seeds each).
     """
 
     screen_seeds: int = 2
@@ -510,8 +509,25 @@ def run(out: Path, settings: Settings, executor: Executor,
 
 
 #: Ids of the point search's evaluations: ``POINT_ID`` (at the calibration's own scale;
-#: twice it at another) ``+ 100 * draw's id + seed number``.
+#: twice it at the presets' size) ``+ 100 * draw's id + seed number``.
 POINT_ID = 10**12
+
+
+def point_ids(scale: float, calibration_scale: float) -> int:
+    """Where the point search's ids start at ``scale``: one range per size it can run at.
+
+    A folder's stored evaluations are found by id, so a search at another size must
+    never take a range that evaluations at a size before it filled.
+
+    Raises:
+        ValueError: For a size that is neither the calibration's nor the presets'.
+    """
+    if scale == calibration_scale:
+        return POINT_ID
+    if scale == 1.0:
+        return 2 * POINT_ID
+    raise ValueError(f"a point search at {scale:g} of the presets' size has no ids of its "
+                     "own: run it at the calibration's size or the presets'")
 
 
 def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict[str, Any]],
@@ -550,8 +566,8 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
         "shortlist": ...}``.
     """
     search = settings.point
-    scale = search.scale or settings.scale
-    first = POINT_ID if scale == settings.scale else 2 * POINT_ID
+    scale = settings.scale if search.scale is None else search.scale
+    first = point_ids(scale, settings.scale)
     draws = dict(zip(last.ids, last.u, strict=True))
 
     def mean_stats(ids: Sequence[int], seeds: range) -> dict[int, dict[str, float]]:
@@ -630,7 +646,7 @@ def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, setti
     todo = [c for c in candidates if c.id not in done]
     values = space.values(np.array([c.u for c in todo])) if todo else np.zeros((0, 0))
     jobs = [{"parameters": dict(zip(space.names, map(float, v), strict=True)),
-             "seed": c.seed, "scale": scale or settings.scale,
+             "seed": c.seed, "scale": settings.scale if scale is None else scale,
              "arrivals": settings.regime_arrivals}
             for c, v in zip(todo, values, strict=True)]
     rows, last_flush, began = [], time.monotonic(), time.monotonic()
@@ -948,7 +964,9 @@ def _point_lines(point: dict[str, Any] | None, targets: dict[str, dict]) -> list
 
 
 def _size(scale: float | None) -> str:
-    """An organisation size relative to the presets, in words."""
+    """An organisation size relative to the presets, in words (None: not recorded)."""
+    if scale is None:
+        return "the calibration's size"
     return "the presets' size" if scale == 1.0 else f"{scale:g} of the presets' size"
 
 
@@ -1189,7 +1207,9 @@ def fit_figure(overrides: dict[str, Any], figure: PresetFigure,
     """The value of the figure's parameter at which its metric meets the target (secant).
 
     The metric's mean over fixed seeds (common random numbers) moves smoothly enough
-    with one parameter for the secant method.
+    with one parameter for the secant method. Every step is rounded to 3 decimals
+    before it is run, so the value returned is the one measured; it is the start
+    value, unrounded, when that already meets the target.
 
     Raises:
         ValueError: If it does not come within the figure's tolerance in ``steps``.
@@ -1209,17 +1229,17 @@ def fit_figure(overrides: dict[str, Any], figure: PresetFigure,
     if abs(g0) <= figure.tolerance:
         return x0
     step = 0.05 * max(abs(x0), 1.0)   # a twentieth of the value, at least 0.05
-    x1 = allowed(x0 + (step if g0 < 0 else -step))
+    x1 = round(allowed(x0 + (step if g0 < 0 else -step)), 3)
     g1 = gap(x1)
     for _ in range(steps):
         if abs(g1) <= figure.tolerance:
-            return round(x1, 3)
-        if g1 == g0:
+            return x1
+        if g1 == g0 or x1 == x0:
             break
-        x0, x1, g0 = x1, allowed(x1 - g1 * (x1 - x0) / (g1 - g0)), g1
+        x0, x1, g0 = x1, round(allowed(x1 - g1 * (x1 - x0) / (g1 - g0)), 3), g1
         g1 = gap(x1)
     if abs(g1) <= figure.tolerance:
-        return round(x1, 3)
+        return x1
     raise ValueError(f"{figure.preset}: no {figure.parameter} gives {figure.metric} "
                      f"{figure.target:g} within {figure.tolerance:g}")
 

@@ -149,15 +149,21 @@ def combine(first: list[float], second: list[float]) -> dict[str, object]:
         wherever in the posterior the truth is (a prediction interval for one more
         draw's effect, from the spread of the draws' effects; it holds chance too);
         ``ci95_noise``, the interval of the mean if the parameters were known (chance
-        alone, from how far a draw's two runs differ); and ``unknown_share``, the share
+        alone, from how far a draw's two runs differ); ``unknown_share``, the share
         of the spread of the draws' effects that chance does not explain: what the
-        model does not know.
+        model does not know; and how ``ci95`` was made: ``ci95_method``, ``"draws"``
+        (order statistics of the draws' effects, from :data:`FREE_DRAWS` draws) or
+        ``"t"`` (Student's t, which assumes the effects spread normally), and
+        ``ci95_coverage``, the chance it holds one more draw's effect by that
+        method: exact and free of any distribution for ``"draws"`` (``(n + 1 - 2j) /
+        (n + 1)``, 0.951 at 40 draws), 0.95 if the assumption holds for ``"t"``.
     """
     a, b = np.asarray(first, float), np.asarray(second, float)
     if len(a) < 2 or not (np.isfinite(a).all() and np.isfinite(b).all()):
         values = np.concatenate([a, b])
         mean = float(values.mean()) if len(values) and np.isfinite(values).all() else None
-        return {"mean": mean, "ci95": None, "ci95_noise": None, "unknown_share": None}
+        return {"mean": mean, "ci95": None, "ci95_noise": None, "unknown_share": None,
+                "ci95_method": None, "ci95_coverage": None}
     n, effects = len(a), (a + b) / 2
     chance = float(np.var(a - b, ddof=1)) / 4        # a draw's mean of two runs: its noise
     spread = float(np.var(effects, ddof=1))          # the draws' effects: both
@@ -166,12 +172,15 @@ def combine(first: list[float], second: list[float]) -> dict[str, object]:
     noise = t * math.sqrt(chance / n)
     if n >= FREE_DRAWS:
         low, high = _from_the_draws(effects)
+        method, coverage = "draws", (n + 1 - 2 * _order(n)) / (n + 1)
     else:
         total = t * math.sqrt(max(spread * (1 + 1 / n), chance / n))
         low, high = mean - total, mean + total
+        method, coverage = "t", 0.95
     return {"mean": mean, "ci95": [min(low, mean - noise), max(high, mean + noise)],
             "ci95_noise": [mean - noise, mean + noise],
-            "unknown_share": max(0.0, 1 - chance / spread) if spread > 0 else 0.0}
+            "unknown_share": max(0.0, 1 - chance / spread) if spread > 0 else 0.0,
+            "ci95_method": method, "ci95_coverage": coverage}
 
 
 def _from_the_draws(effects: np.ndarray) -> tuple[float, float]:
@@ -181,5 +190,10 @@ def _from_the_draws(effects: np.ndarray) -> tuple[float, float]:
     ``(n + 1 - 2j) / (n + 1)`` at 0.95 or above (at least :data:`FREE_DRAWS` draws).
     """
     ordered = np.sort(effects)
-    j = max(1, math.floor(0.025 * (len(ordered) + 1)))
+    j = _order(len(ordered))
     return float(ordered[j - 1]), float(ordered[-j])
+
+
+def _order(n: int) -> int:
+    """Which order statistic of ``n`` draws bounds their 95% prediction interval (j)."""
+    return max(1, math.floor(0.025 * (n + 1)))

@@ -64,6 +64,20 @@ def test_with_enough_draws_the_interval_stays_where_the_draws_effects_are(pairs)
     assert high <= max(effects.max(), noise_high) + 1e-9 * (1 + abs(high))
 
 
+@pytest.mark.parametrize(("draws", "method", "coverage"), [
+    (20, "t", 0.95),            # too few for order statistics: t, if effects are normal
+    (39, "draws", 38 / 40),     # the smallest and largest of 39
+    (40, "draws", 39 / 41),     # the default's
+    (79, "draws", 76 / 80),     # the second smallest and second largest
+])
+def test_each_interval_says_how_it_was_made_and_how_often_it_holds_one_more_draw(
+        draws, method, coverage):
+    rng = np.random.default_rng(draws)
+    combined = uncertainty.combine(*experiment(rng, draws, spread=1.0, noise=0.1))
+    assert combined["ci95_method"] == method
+    assert combined["ci95_coverage"] == pytest.approx(coverage)
+
+
 def test_a_skewed_effect_gets_a_skewed_interval_that_still_covers_it():
     """Known answer: effects of one sign, most small, a few large (lognormal over draws).
 
