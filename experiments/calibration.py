@@ -550,7 +550,7 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
     fitting draw of all sits at the posterior's edge (with the shipped calibration of
     December 2026 it had almost no effect of the bond on drop-out), and the most central
     alone let one statistic lie far off behind the others' good fit (the point of 4
-    December 2026: drop-out 0.12 against 0.197 +- 0.05, 1.3 tolerances, at a root mean
+    December 2026: drop-out 0.12 against 0.197 +- 0.05, 1.5 tolerances, at a root mean
     square of 0.8). A draw missing a statistic on any seed (a regime not held) never
     fits. Every evaluation runs at the search's scale (in the full design the presets'
     size, where the defaults are used), and is stored like a candidate's (a killed
