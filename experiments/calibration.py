@@ -41,15 +41,18 @@ from experiments.output import json_safe
 from experiments.provenance import provenance
 from experiments.regime import (
     OVERLOADED,
+    QUEUE_LIMIT,
     REGIME_FACTORS,
     REGIME_PILOTS,
     REGIME_TOLERANCE,
     REGIMES,
+    TIPPING_MARGIN,
     Regime,
     RegimeError,
     held_arms,
     is_held,
     pilot_seeds,
+    queue_share,
     regime_factor,
     with_arrivals_factor,
 )
@@ -232,11 +235,13 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
     Args:
         job: ``{"parameters": {name: value}, "seed": int, "scale": float}``, and
             optionally ``"arrivals"``: the presets' arrivals per week the pilots start
-            from (:attr:`Settings.regime_arrivals`; without it, the files').
+            from (:attr:`Settings.regime_arrivals`; without it, the files'), and
+            ``"queues": True`` to run each preset past its regime too (:func:`_queues`).
 
     Returns:
         ``{"stats": {target: value}, "holds": {pattern: bool}, "regime": {preset:
-        factor}, "utilisation": {preset: the factor's pilot's}}``; NaN for a
+        factor}, "utilisation": {preset: the factor's pilot's}}``, with ``"queue":
+        {preset: waiting list per place}`` when asked for and every arm ran; NaN for a
         statistic the runs cannot give (too few clients reached a goal, an impossible
         combination, a regime that cannot be held).
     """
@@ -284,7 +289,29 @@ def _evaluate(job: dict[str, Any]) -> dict[str, Any]:
         for target in TARGETS:
             if target.pattern == pattern.number:
                 stats[target.name] = target.read(result)
+    if job.get("queues"):
+        outcome["queue"] = _queues(job, factors)
     return outcome
+
+
+def _queues(job: dict[str, Any], factors: dict[str, float]) -> dict[str, float]:
+    """Per preset in :data:`REGIMES`, its waiting list per place past its regime.
+
+    The preset runs with the candidate's parameters, on the job's seed, with its
+    arrivals :data:`~experiments.regime.TIPPING_MARGIN` times those that hold its
+    regime (:func:`~experiments.regime.queue_share`): above
+    :data:`~experiments.regime.QUEUE_LIMIT`, these parameters put it at its tipping
+    point rather than below it.
+    """
+    queues = {}
+    for preset in REGIMES:
+        overrides = {**job["parameters"], **with_arrivals_factor(
+            scaled(preset, job["scale"])[1], factors[preset] * TIPPING_MARGIN)}
+        parameters = Parameters.from_mapping(
+            {k: v for k, v in overrides.items() if k != "events"})
+        queues[preset] = queue_share(simulate(overrides, job["seed"], records=False),
+                                     parameters)
+    return queues
 
 
 def _held_arms(pattern: Pattern, job: dict[str, Any],
@@ -498,7 +525,7 @@ def run(out: Path, settings: Settings, executor: Executor,
             point = checked_point(generations[-1], settings, done,
                                   lambda c, scale: _evaluate_missing(
                                       c, space, settings, done, store, executor, progress,
-                                      scale))
+                                      scale, queues=True))
         store.merge()
     evaluations = pd.DataFrame(done.values()).sort_values("run_id").reset_index(drop=True)
     # Candidates of a later generation, from a run that went further, are not this one's,
@@ -537,21 +564,30 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
 
     A draw *fits* when the mean of its statistics over seeds comes as close to the
     targets as the calibration required of its last generation (:func:`distance` at
-    most its tolerance). Every draw is evaluated on ``screen_seeds`` seeds; of those
-    that fit, the ``shortlist`` nearest the posterior's centre (Mahalanobis distance in
-    the priors' unit coordinates, with the posterior's weighted mean and covariance;
-    filled up with the best-fitting others if too few fit) are evaluated on
-    ``check_seeds`` further seeds. Of those that still fit on these alone, the one whose
-    worst statistic lies fewest of its own tolerances from its target is chosen
-    (:func:`worst_misfit`; the best-fitting if none still fits); it is then evaluated
-    on ``confirm_seeds`` more, whose statistics its choice did not select.
+    most its tolerance), and is *below its tipping point* when, on the same seeds, the
+    presets run with :data:`~experiments.regime.TIPPING_MARGIN` more arrivals than their
+    regime keep their waiting lists under :data:`~experiments.regime.QUEUE_LIMIT` of
+    their places (:func:`_queues`), as the regimes assume. Every draw is evaluated on
+    ``screen_seeds`` seeds; of those that fit and are below their tipping point, the
+    ``shortlist`` nearest the posterior's centre (Mahalanobis distance in the priors'
+    unit coordinates, with the posterior's weighted mean and covariance; filled up with
+    the central draws that fit past it, then the best-fitting others) are evaluated on
+    ``check_seeds`` further seeds. Of those that still fit and stay below it on these
+    alone, the one whose worst statistic lies fewest of its own tolerances from its
+    target is chosen (:func:`worst_misfit`; of those that still fit if none stays
+    below, the best-fitting if none fits); it is then evaluated on ``confirm_seeds``
+    more, whose statistics its choice did not select.
 
     Centrality picks the shortlist, each target's own tolerance the point: the best
     fitting draw of all sits at the posterior's edge (with the shipped calibration of
     December 2026 it had almost no effect of the bond on drop-out), and the most central
     alone let one statistic lie far off behind the others' good fit (the point of 4
     December 2026: drop-out 0.12 against 0.197 +- 0.05, 1.5 tolerances, at a root mean
-    square of 0.8). A draw missing a statistic on any seed (a regime not held) never
+    square of 0.8). The tipping point is checked, not fitted: the draw of 4 December
+    2026 fitted every target on average, but its care preset sat on its tipping point
+    (burnout 0.10 on some seeds, 0.24 on others; a waiting list at 0.04 of its places
+    with 5% more arrivals), so that the presets' comparisons turned on which side a
+    seed fell. A draw missing a statistic on any seed (a regime not held) never
     fits. Every evaluation runs at the search's scale (in the full design the presets'
     size, where the defaults are used), and is stored like a candidate's (a killed
     search resumes), with a seed from the calibration's seed and its id.
@@ -561,9 +597,14 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
         {name: value, 4 significant digits}, "stats": {target: mean over the confirm
         seeds}, "distance": theirs, "checked_distance": over the check seeds,
         "centrality": its Mahalanobis distance, "worst": its :func:`worst_misfit` over
-        the check seeds, "fits": the tolerance, "scale": the organisations' size, "seeds":
-        confirm_seeds, "screened": draws, "fitting": draws that fit on the screen,
-        "shortlist": ...}``.
+        the check seeds, "queue": its presets' largest waiting list per place past
+        their regimes over the check seeds, "confirmed_queue": over the confirm seeds,
+        "below_tipping": whether "queue" is within the limit, "tipping_weight": the
+        posterior weight of draws past their tipping point on the screen,
+        "unjudged_weight": of draws whose regime was not held there, "fits": the
+        tolerance, "scale": the organisations' size, "seeds": confirm_seeds, "screened":
+        draws, "fitting": draws that fit on the screen, "fitting_below": those of them
+        below their tipping point, "shortlist": ...}``.
     """
     search = settings.point
     scale = settings.scale if search.scale is None else search.scale
@@ -581,31 +622,50 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
     def misfit(stats: dict[str, float]) -> float:
         return distance(stats, settings.targets)
 
+    def mean_queues(ids: Sequence[int], seeds: range) -> dict[int, float]:
+        # NaN (a regime not held, or a search stored before queues were run) is no pass
+        return {i: float(np.max([np.mean([done[first + 100 * i + k].get(f"queue.{preset}",
+                                                                         math.nan)
+                                          for k in seeds]) for preset in REGIMES]))
+                for i in ids}
+
     centrality = _centrality(last)
-    screened = mean_stats(sorted(draws), range(search.screen_seeds))
-    fitting = sorted((i for i in draws if misfit(screened[i]) <= last.tolerance),
-                     key=lambda i: (centrality[i], i))
-    others = sorted((i for i in draws if i not in fitting),
-                    key=lambda i: (misfit(screened[i]), i))
-    shortlist = [*fitting, *others][:search.shortlist]
-    checks = range(search.screen_seeds, search.screen_seeds + search.check_seeds)
-    checked = mean_stats(shortlist, checks)
+    screens = range(search.screen_seeds)
+    screened, queued = mean_stats(sorted(draws), screens), mean_queues(sorted(draws), screens)
+    fit = {i for i in draws if misfit(screened[i]) <= last.tolerance}
+    below = {i for i in fit if queued[i] <= QUEUE_LIMIT}
+    shortlist = sorted(draws, key=lambda i: (i not in below, i not in fit,
+                                             centrality[i] if i in fit else misfit(
+                                                 screened[i]), i))[:search.shortlist]
+    checks = range(screens.stop, screens.stop + search.check_seeds)
+    checked, check_queues = mean_stats(shortlist, checks), mean_queues(shortlist, checks)
     still = [i for i in shortlist if misfit(checked[i]) <= last.tolerance]
-    chosen = (min(still, key=lambda i: (worst_misfit(checked[i], settings.targets), i))
+    still_below = [i for i in still if check_queues[i] <= QUEUE_LIMIT]
+    chosen = (min(still_below or still, key=lambda i: (worst_misfit(checked[i],
+                                                                    settings.targets), i))
               if still else min(shortlist, key=lambda i: (misfit(checked[i]), i)))
-    confirmed = mean_stats([chosen], range(checks.stop, checks.stop + search.confirm_seeds))
+    confirms = range(checks.stop, checks.stop + search.confirm_seeds)
+    confirmed = mean_stats([chosen], confirms)
     values = box().values(draws[chosen][None, :])[0]
-    weight = float(last.weights[np.flatnonzero(last.ids == chosen)[0]])
-    return {"draw": int(chosen), "weight": weight,
+    weights = dict(zip(last.ids, last.weights, strict=True))
+    past = sum(weights[i] for i in draws if queued[i] > QUEUE_LIMIT)
+    unjudged = sum(weights[i] for i in draws if math.isnan(queued[i]))
+    return {"draw": int(chosen), "weight": float(weights[chosen]),
             "parameters": {n: float(f"{v:.4g}") for n, v in zip(box().names, values,
                                                                  strict=True)},
             "stats": confirmed[chosen], "distance": misfit(confirmed[chosen]),
             "checked_distance": misfit(checked[chosen]),
             "centrality": float(centrality[chosen]),
             "worst": worst_misfit(checked[chosen], settings.targets),
+            "queue": check_queues[chosen],
+            "confirmed_queue": mean_queues([chosen], confirms)[chosen],
+            "below_tipping": bool(check_queues[chosen] <= QUEUE_LIMIT),
+            "tipping_weight": float(past / sum(weights.values())),
+            "unjudged_weight": float(unjudged / sum(weights.values())),
             "fits": float(last.tolerance), "scale": scale,
             "seeds": search.confirm_seeds, "screened": len(draws),
-            "fitting": len(fitting), "shortlist": len(shortlist)}
+            "fitting": len(fit), "fitting_below": len(below),
+            "shortlist": len(shortlist)}
 
 
 def _centrality(last: abc.Generation) -> dict[int, float]:
@@ -638,16 +698,17 @@ FLUSH_CANDIDATES, FLUSH_SECONDS = 16, 30.0
 def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, settings: Settings,
                       done: dict[int, dict[str, Any]], store: RunStore, executor: Executor,
                       progress: Callable[[str], None] | None,
-                      scale: float | None = None) -> None:
+                      scale: float | None = None, queues: bool = False) -> None:
     """Evaluate the candidates not in ``done`` on the executor, storing each row.
 
-    At ``scale`` (organisation size relative to the presets), by default the settings'.
+    At ``scale`` (organisation size relative to the presets), by default the settings';
+    with ``queues``, each preset's waiting list past its regime too (:func:`_queues`).
     """
     todo = [c for c in candidates if c.id not in done]
     values = space.values(np.array([c.u for c in todo])) if todo else np.zeros((0, 0))
     jobs = [{"parameters": dict(zip(space.names, map(float, v), strict=True)),
              "seed": c.seed, "scale": settings.scale if scale is None else scale,
-             "arrivals": settings.regime_arrivals}
+             "arrivals": settings.regime_arrivals, "queues": queues}
             for c, v in zip(todo, values, strict=True)]
     rows, last_flush, began = [], time.monotonic(), time.monotonic()
     try:
@@ -660,7 +721,8 @@ def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, setti
                    **{f"stat.{k}": v for k, v in result["stats"].items()},
                    **{f"holds.{k}": v for k, v in result["holds"].items()},
                    **{f"regime.{k}": v for k, v in result["regime"].items()},
-                   **{f"utilisation.{k}": v for k, v in result["utilisation"].items()}}
+                   **{f"utilisation.{k}": v for k, v in result["utilisation"].items()},
+                   **{f"queue.{k}": v for k, v in result.get("queue", {}).items()}}
             rows.append(row)
             done[candidate.id] = row
             if progress:
@@ -936,24 +998,26 @@ def _point_lines(point: dict[str, Any] | None, targets: dict[str, dict]) -> list
     """The adopted point's paragraph and table (none without a point search)."""
     if not point:
         return []
-    lines = ["", f"**The adopted point** (what `--adopt` makes the defaults): posterior draw "
-             f"{point['draw']} (weight {point['weight']:.3g}), of the central draws that fit "
-             "the one whose worst statistic lies nearest its target. Each of the "
-             f"{point['screened']} draws ran on seeds of its own, with organisations at "
-             f"{_size(point.get('scale'))}; {point['fitting']} fitted "
-             f"(mean statistics within the last generation's tolerance, {point['fits']:.2f} "
-             "tolerances root mean square); the "
-             f"{point['shortlist']} of them nearest the posterior's centre (Mahalanobis "
-             "distance in the priors' unit coordinates) ran again on further seeds, and "
-             "of those that still fitted on these alone the one whose worst statistic "
-             "lay fewest of its own tolerances from its target was chosen (worst "
-             f"{point['worst']:.2f}, distance {point['checked_distance']:.2f}, centrality "
-             f"{point['centrality']:.2f}). Its "
-             f"statistics below are the mean over {point['seeds']} more seeds that played "
-             f"no part in choosing it (distance {point['distance']:.2f}). The marginal "
-             "medians are no draw of the joint posterior and need not fit; the best-fitting "
-             "draw sits at the posterior's edge; the most central alone can leave one "
-             "statistic far off behind the others' good fit.", "",
+    paragraph = (
+        f"**The adopted point** (what `--adopt` makes the defaults): posterior draw "
+        f"{point['draw']} (weight {point['weight']:.3g}), of the central draws that fit and "
+        "keep the presets below their tipping point, the one whose worst statistic lies "
+        f"nearest its target. Each of the {point['screened']} draws ran on seeds of its "
+        f"own, with organisations at {_size(point.get('scale'))}; {point['fitting']} "
+        "fitted (mean statistics within the last generation's tolerance, "
+        f"{point['fits']:.2f} tolerances root mean square){_tipping_words(point)}; the "
+        f"{point['shortlist']} of them nearest the posterior's centre (Mahalanobis "
+        "distance in the priors' unit coordinates) ran again on further seeds, and of "
+        "those that still fitted and stayed below their tipping point on these alone the "
+        "one whose worst statistic lay fewest of its own tolerances from its target was "
+        f"chosen (worst {point['worst']:.2f}, distance {point['checked_distance']:.2f}, "
+        f"centrality {point['centrality']:.2f}). Its statistics below are the mean over "
+        f"{point['seeds']} more seeds that played no part in choosing it (distance "
+        f"{point['distance']:.2f}). The marginal medians are no draw of the joint "
+        "posterior and need not fit; the best-fitting draw sits at the posterior's edge; "
+        "the most central alone can leave one statistic far off behind the others' good "
+        "fit.")
+    lines = ["", paragraph, "",
              "| target | source says | adopted point | within tolerance |", "|---|---|---|---|"]
     for name, value in point["stats"].items():
         t = targets[name]
@@ -961,6 +1025,23 @@ def _point_lines(point: dict[str, Any] | None, targets: dict[str, dict]) -> list
         lines.append(f"| `{name}` | {t['observed']:g} +- {t['tolerance']:g} | {value:.3g} | "
                      f"{'yes' if inside else 'no'} |")
     return lines
+
+
+def _tipping_words(point: dict[str, Any]) -> str:
+    """The point paragraph's words on the tipping point (none for an older report)."""
+    if "queue" not in point:
+        return ""
+    return (f", {point['fitting_below']} of them below their tipping point (with "
+            f"{TIPPING_MARGIN - 1:.0%} more arrivals than their regime, no preset's waiting "
+            f"list over {QUEUE_LIMIT:g} of its places; {point['tipping_weight']:.0%} of "
+            "the posterior's weight lies past it on the same seeds, and "
+            f"{point['unjudged_weight']:.0%} on draws whose regime was not held there)"
+            + ("" if point["below_tipping"] else
+               ": **no draw that fitted stayed below it, and the adopted point is past "
+               "its tipping point**")
+            + f" (the adopted point's waiting list past its regime: {point['queue']:.3f} "
+            f"of its places on the check seeds, {point['confirmed_queue']:.3f} on the "
+            "confirm seeds)")
 
 
 def _size(scale: float | None) -> str:

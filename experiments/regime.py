@@ -46,6 +46,21 @@ REGIMES = {"care": 0.75, "work": 0.75}
 #: presets' size, 0.005-0.011 measured at the adopted defaults). Most scenarios need
 #: one or two; those past their capacity at first need more.
 REGIME_PILOTS, REGIME_TOLERANCE = 8, 0.02
+#: What "below its tipping point" asks of a preset, checked where its defaults are chosen
+#: (the calibration's point search): with its arrivals this factor above those that
+#: hold its regime, and every feedback running, its waiting list stays under
+#: :data:`QUEUE_LIMIT` of its places. Assumption: a demand 5% above plan is an ordinary
+#: surprise a busy team is planned to absorb; one that queues its clients after it sits
+#: on its tipping point, not below it (from the presets' three quarters of their
+#: places, 5% more clients stay far short of the 92.5% occupancy past which Kuntz et al.
+#: (2015) find outcomes turning).
+TIPPING_MARGIN = 1.05
+#: The waiting list, per place (professionals x caseload cap), above which a team is
+#: past its tipping point. Assumption: one client waiting for every hundred places is a
+#: queue that formed, not a week's chance; below the turn the list is empty in most
+#: weeks (the care preset of 4 December 2026 had none at 0.97 of its arrivals, 0.01 of
+#: its places at 1.0 and 0.04 at 1.05, over ten seeds each).
+QUEUE_LIMIT = 0.01
 #: The pilots' team stays whole: nobody burns out or quits (see the module's text).
 FULL_TEAM = {"burnout_hazard": 0.0, "quit_rate_base": 0.0}
 #: Parameters besides the levers that the regime's measure uses (:func:`~model.
@@ -288,3 +303,12 @@ def _held_regime(overrides: str, seeds: tuple[int, ...], utilisation: float) -> 
     if not resolved["events"]:
         del resolved["events"]
     return regime_factor(resolved, pilot_seeds(seeds), utilisation)
+
+
+def queue_share(run: RunOutput, p: Parameters) -> float:
+    """A run's mean waiting list over the weeks the metrics judge, per place.
+
+    The places are every post's caseload cap (``professionals x caseload_cap``), as in
+    :data:`QUEUE_LIMIT`.
+    """
+    return run.metrics["waitlist_mean"] / (p.professionals * p.caseload_cap)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -195,6 +196,37 @@ def test_one_statistic_far_off_hides_in_the_root_mean_square_but_not_in_the_wors
     assert calibration.worst_misfit({**exact, last.name: float("nan")}) == float("inf")
 
 
+def test_the_point_search_passes_over_a_draw_at_its_tipping_point_however_well_it_fits():
+    """Three draws: 0 fits exactly but queues past its regime, 1 fits a little worse and
+    does not, 2 fits nowhere. A stand-in evaluation writes each draw's statistics."""
+    exact = {t.name: t.observed for t in calibration.TARGETS}
+    first = calibration.TARGETS[0]
+    off = {0: 0.0, 1: 0.3, 2: 5.0}   # each draw's first statistic, in tolerances off
+    queue = {0: 3 * regime.QUEUE_LIMIT, 1: 0.0, 2: 0.0}
+    last = abc.Generation(1.0, np.arange(3), np.full((3, len(calibration.box().names)), 0.5)
+                          + np.arange(3)[:, None] * 0.01, np.full(3, 1 / 3), np.zeros(3), 3)
+    settings = calibration.Settings(abc.Design(3, 1, 3), 1, 0.1, point=TINY_POINT)
+    done = {}
+
+    def stand_in(candidates, scale):
+        for c in candidates:
+            draw = (c.id - calibration.POINT_ID) // 100
+            done[c.id] = {f"stat.{n}": v for n, v in exact.items()} | {
+                f"stat.{first.name}": first.observed + off[draw] * first.tolerance,
+                **{f"queue.{preset}": queue[draw] for preset in regime.REGIMES}}
+
+    point = calibration.checked_point(last, settings, done, stand_in)
+    assert point["draw"] == 1 and point["below_tipping"] and point["queue"] == 0.0
+    assert (point["fitting"], point["fitting_below"]) == (2, 1)
+    assert point["tipping_weight"] == pytest.approx(1 / 3) and point["unjudged_weight"] == 0
+    queue[1] = 3 * regime.QUEUE_LIMIT   # none below: the best of those that fit, said so
+    done.clear()
+    point = calibration.checked_point(last, settings, done, stand_in)
+    assert point["draw"] == 0 and not point["below_tipping"]
+    assert "adopted point is past its tipping point" in " ".join(calibration._point_lines(
+        point, {t.name: asdict(t) | {"target": t.name} for t in calibration.TARGETS}))
+
+
 @pytest.mark.slow
 def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_own(tmp_path,
                                                                                      whole):
@@ -208,10 +240,13 @@ def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_
     assert point["distance"] == pytest.approx(calibration.distance(point["stats"]))
     assert point["worst"] >= point["checked_distance"]   # the largest misfit, not the mean
     assert point["scale"] == 0.1   # the calibration's own size (the full design's: 1)
+    assert point["below_tipping"] == (point["queue"] <= regime.QUEUE_LIMIT)
+    assert point["fitting_below"] <= point["fitting"] and 0 <= point["tipping_weight"] <= 1
     calibration.write_outputs(cal, tmp_path)
     assert calibration.adopted_point(tmp_path) == point["parameters"]
     report = (tmp_path / "report.md").read_text("utf-8")
     assert f"posterior draw {point['draw']}" in report and "0.1 of the presets' size" in report
+    assert "below their tipping point (with 5% more arrivals" in report
 
 
 def _held_evaluation(parameters: dict[str, float], scale: float) -> dict[str, float]:
@@ -396,6 +431,19 @@ def test_each_preset_sits_at_its_stated_utilisation(preset):
                                                  + 3 * math.sqrt(2) * error)
 
 
+@pytest.mark.parametrize("preset", sorted(regime.REGIMES))
+def test_each_preset_stays_below_its_tipping_point(preset):
+    """With 5% more arrivals than planned, and burnout and quitting running, the team
+    still queues no more than one client per hundred places: the point search chose
+    defaults at which the regimes' assumption holds (on seeds of its own, not these)."""
+    scenario = scenarios.load(preset)
+    p = scenario.parameters()
+    busier = regime.with_arrivals_factor(scenario.overrides, regime.TIPPING_MARGIN)
+    queue, error = _mean_and_error([regime.queue_share(
+        runner.simulate(busier, seed, records=False), p) for seed in CHECK_SEEDS])
+    assert queue <= regime.QUEUE_LIMIT + 3 * error
+
+
 @pytest.mark.parametrize("figure", calibration.PRESET_FIGURES,
                          ids=lambda f: f"{f.preset}-{f.parameter}")
 def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
@@ -412,11 +460,12 @@ def test_each_preset_figure_meets_its_source_with_the_defaults(figure):
 def _figures_that_move_each_other(need_gain: float, stress_gain: float):
     """A stand-in for :func:`calibration.fit_figure`: each figure's answer moves with the
     other's parameter (``need_hours = 100 + need_gain * stress_base``, ``stress_base =
-    0.9 - stress_gain * need_hours / 1000``); the start value when it already holds."""
+    0.9 - stress_gain * need_hours / 1000``, kept within 0..1); the start value when it
+    already holds."""
     def fit(overrides, figure):
         p = Parameters.from_mapping(overrides)
         want = (100 + need_gain * p.stress_base if figure.parameter == "need_hours"
-                else 0.9 - stress_gain * p.need_hours / 1000)
+                else min(max(0.9 - stress_gain * p.need_hours / 1000, 0.0), 1.0))
         have = getattr(p, figure.parameter)
         return have if abs(have - want) < 1e-3 else round(want, 3)
     return fit

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.slow
 REPLICATES, SEED = 10, 2024
 #: Why a check fails: the defaults are one point of the posterior (docs/ODD.md, section 8).
 AT_POINT = ("not reproduced at the adopted point of 4 December, of the central posterior "
-            "draws that fit the one whose worst statistic lies nearest its target")
+            "draws that fit and keep the presets below their tipping point the one whose "
+            "worst statistic lies nearest its target")
 
 
 @pytest.fixture(scope="module")
@@ -34,21 +35,21 @@ def test_1_admin_takes_about_a_third_of_time_in_care(verdicts):  # calibrated
     assert 0.25 <= result.value <= 0.40 and result.passed  # Berenschot 34-35%, CBS 31%
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} (built in): from caseload caps 30 to "
+                   "36 open contact per client falls by 3.4% (interval 1.6% to 5.2%), "
+                   "scripted by 5.9%, though the bond still falls (0.20 from caps 30 "
+                   "to 48); 0% of single runs at the defaults, 40% over the posterior")
 def test_2_open_contact_is_rationed_before_scripted_contact(verdicts):  # built in
     result = verdicts["2"]
     assert result.value > 2 * result.details["scripted contact fall"] and result.passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"held out and {AT_POINT}: the goal share of "
-                   "clients in care falls by 0.034 (interval 0.021 to 0.047) from the "
-                   "last arm below 85% occupancy to the fullest, but already by 0.035 "
-                   "below it: no flat "
-                   "stretch; 60% of single runs at the defaults, 70% over the posterior "
-                   "(at the point of 3 December it held)")
 def test_3_outcomes_of_care_are_flat_well_below_full_occupancy_then_fall(verdicts):
     result = verdicts["3"]
     assert abs(result.details["change below 85% occupancy"]) < 0.02
     assert result.value > 0.02 and result.passed  # Kuntz et al. 2015
+    # (held out, but no blind test at the defaults: their point was chosen below the
+    # presets' tipping point; ODD section 8, "Why the tipping point is checked")
 
 
 def test_4_the_early_bond_and_the_speed_of_care_correlate_moderately(verdicts):
@@ -56,6 +57,12 @@ def test_4_the_early_bond_and_the_speed_of_care_correlate_moderately(verdicts):
     assert 0.15 <= result.value <= 0.45 and result.passed  # Flückiger et al. 2018: 0.28
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} (calibrated): at equal contact time "
+                   "standardisation 0.2 to 0.5 lowers the goal share by 0.055 (interval "
+                   "0.046 to 0.064) through the bond (-0.155), just past the 0.05 that "
+                   "Webb et al.'s r = 0.02 allows; the point's own check seeds gave the "
+                   "same (-0.055); 30% of single runs at the defaults, 50% over the "
+                   "posterior")
 def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
     result = verdicts["5"]
     assert result.ci95[0] >= -0.05 and result.ci95[1] <= 0.05  # Webb et al. 2010
@@ -63,8 +70,8 @@ def test_5_scripting_at_equal_contact_time_changes_outcomes_little(verdicts):
 
 
 @pytest.mark.xfail(strict=True, reason="held out and not reproduced: from about 150 to 70 "
-                   "job seekers a caseworker the registered spell shortens by 195 days "
-                   "(interval 187 to 204), not about 10 (60 in Böheim et al.): the "
+                   "job seekers a caseworker the registered spell shortens by 231 days "
+                   "(interval 216 to 246), not about 10 (60 in Böheim et al.): the "
                    "freed hours all become contact, and the work preset's hand-set "
                    "caseworker route makes contact potent; 0% of single runs at the "
                    "defaults or over the posterior (ODD, pattern 6)")
@@ -75,7 +82,7 @@ def test_6_fewer_job_seekers_per_caseworker_shorten_unemployment_by_days_to_week
 
 
 @pytest.mark.xfail(strict=True, reason=f"{AT_POINT} (calibrated): the overloaded team's "
-                   "turnover is 0.145 a year (interval 0.089 to 0.200), below US GAO's "
+                   "turnover is 0.152 a year (interval 0.121 to 0.182), below US GAO's "
                    "20-40%, which the posterior as a whole does not reach either (its "
                    "predictive median 0.17); 0% of single runs at the defaults, 11% over "
                    "the posterior")
@@ -93,7 +100,7 @@ def test_8_groups_in_place_of_one_to_one_do_about_as_well_for_less_time(verdicts
 
 
 @pytest.mark.xfail(strict=True, reason="held out and not reproduced: the odds of burnout "
-                   "rise 2.18 times (95% interval 1.91 to 2.53) for a sixth more patients "
+                   "rise 1.74 times (95% interval 1.56 to 1.94) for a sixth more patients "
                    "per professional, above Aiken's 1.13-1.34 per extra patient at 6; "
                    "10% of single runs at the defaults, 30% over the posterior")
 def test_9_each_extra_patient_per_professional_raises_the_odds_of_burnout(verdicts):
@@ -108,6 +115,11 @@ def test_10_about_one_appointment_in_eight_is_missed(verdicts):  # calibrated
     assert 0.059 <= result.value <= 0.199 and result.passed  # Parsons et al. 2021: 0.129
 
 
+@pytest.mark.xfail(strict=True, reason=f"{AT_POINT} (calibrated base): a quarter more "
+                   "staff for the same clients of an overloaded team raises the goal "
+                   "share by 0.177 (interval 0.062 to 0.292), more than the modest 0.15 "
+                   "allowed, as burnout falls by 0.39; stress, burnout and turnover fall; "
+                   "30% of single runs at the defaults, 44% over the posterior")
 def test_l1_more_staff_for_the_same_clients_helps_modestly(verdicts):
     result = verdicts["L1"]
     assert 0 < result.value < 0.15
@@ -120,6 +132,12 @@ def test_l2_admin_automation_helps_where_time_binds(verdicts):
     assert result.passed
 
 
+@pytest.mark.xfail(strict=True, reason=f"held out and {AT_POINT}: at standardisation 0.8 "
+                   "the care preset keeps 0.43 of its goal share (interval 0.39 to 0.47): "
+                   "open contact per client-week falls from 0.52 to 0.19 hours, the bond "
+                   "from 0.43 to 0.11, drop-out from 0.16 to 0.64, and the team tips (a "
+                   "waiting list of 142, burnout 0.17 to 0.64); 0% of single runs at the "
+                   "defaults, 90% over the posterior (ODD, L3)")
 def test_l3_standardisation_costs_the_bond_but_never_wipes_out_care(verdicts):
     result = verdicts["L3"]
     assert result.value > 0.5 and result.details["bond change"] < 0 and result.passed
@@ -129,12 +147,6 @@ def test_l4_ruptures_visibly_cost_outcomes(verdicts):
     assert verdicts["L4"].value > 0.01 and verdicts["L4"].passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: with a program carrying 40% of the "
-                   "scripted work human contact per client-week is 1.089 times that "
-                   "without (interval 1.020 to 1.157), above the +2% allowed; the team's "
-                   "human contact hours and those per client leaving care are unchanged "
-                   "(0.998 each): stays shorten, so the same hours fall on fewer clients "
-                   "(ODD, L5); 11% of single runs at the defaults, 89% over the posterior")
 def test_l5_a_chatbot_never_adds_human_contact(verdicts):
     result = verdicts["L5"]
     assert result.value <= 1.02 and result.details["hours needed, ratio"] < 1
@@ -153,12 +165,6 @@ def test_l7_network_time_brings_placements_sooner(verdicts):
     assert verdicts["L7"].value > 0 and verdicts["L7"].passed
 
 
-@pytest.mark.xfail(strict=True, reason=f"{AT_POINT}: client voice raises drop-out in care "
-                   "by 0.033 (interval 0.006 to 0.059): its planning time (1.8 hours a "
-                   "professional-week) and the clients it keeps add load to a team at its "
-                   "tipping point (waiting list 5 to 72, burnout 0.18 to 0.35); without "
-                   "the planning time drop-out falls a little (0.006); 20% of single runs "
-                   "at the defaults, 70% over the posterior (ODD, L8)")
 def test_l8_client_voice_lowers_drop_out(verdicts):
     assert verdicts["L8"].value > 0 and verdicts["L8"].passed
 
