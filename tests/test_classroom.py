@@ -116,11 +116,12 @@ def test_admin_a_student_lets_slide_gives_time_now_and_stays_owed(classes):
 
 
 def test_protocol_questions_a_student_leaves_out_open_the_contact_and_are_owed(classes):
-    room, (ada, bram, _) = opened(classes, preset="care-standardised", round_weeks=1)
+    room, (ada, bram, _) = opened(classes, preset="care", round_weeks=1)
     room.start(room.teacher_key)
     room.decide(ada, Choice(protocol=0.0))
     room.next_round(room.teacher_key)
     ada_post, bram_post = room.student(ada).post, room.student(bram).post
+    assert room.me(room.student(ada))["status"] == "working"   # (a sick post asks nothing)
     scripted = room.model.week_hours["scripted"]
     assert scripted[ada_post] == 0.0 and scripted[bram_post] > 0.0
     assert room.me(room.student(ada))["arrears"] > 0.0
