@@ -615,6 +615,9 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
         runs = [abc.Candidate(first + 100 * i + k, draws[i],
                               abc.candidate_seed(settings.seed, first + 100 * i + k))
                 for i in ids for k in seeds]
+        for run in runs:   # stored by a search that did not run the presets past regime
+            if run.id in done and not _queued(done[run.id]):
+                del done[run.id]
         evaluate_all(runs, scale)
         return {i: {t.name: float(np.mean([done[first + 100 * i + k][f"stat.{t.name}"]
                                            for k in seeds])) for t in TARGETS} for i in ids}
@@ -634,9 +637,9 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
     screened, queued = mean_stats(sorted(draws), screens), mean_queues(sorted(draws), screens)
     fit = {i for i in draws if misfit(screened[i]) <= last.tolerance}
     below = {i for i in fit if queued[i] <= QUEUE_LIMIT}
-    shortlist = sorted(draws, key=lambda i: (i not in below, i not in fit,
-                                             centrality[i] if i in fit else misfit(
-                                                 screened[i]), i))[:search.shortlist]
+    shortlist = sorted(draws, key=lambda i: (i not in below, i not in fit, np.nan_to_num(
+        centrality[i] if i in fit else misfit(screened[i]), nan=math.inf), i))[
+            :search.shortlist]
     checks = range(screens.stop, screens.stop + search.check_seeds)
     checked, check_queues = mean_stats(shortlist, checks), mean_queues(shortlist, checks)
     still = [i for i in shortlist if misfit(checked[i]) <= last.tolerance]
@@ -666,6 +669,12 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
             "seeds": search.confirm_seeds, "screened": len(draws),
             "fitting": len(fit), "fitting_below": len(below),
             "shortlist": len(shortlist)}
+
+
+def _queued(row: dict[str, Any]) -> bool:
+    """Whether a stored evaluation ran the presets past their regime (:func:`_queues`)."""
+    queued = row.get("queued")
+    return isinstance(queued, bool | np.bool_) and bool(queued)
 
 
 def _centrality(last: abc.Generation) -> dict[int, float]:
@@ -722,7 +731,8 @@ def _evaluate_missing(candidates: Sequence[abc.Candidate], space: abc.Box, setti
                    **{f"holds.{k}": v for k, v in result["holds"].items()},
                    **{f"regime.{k}": v for k, v in result["regime"].items()},
                    **{f"utilisation.{k}": v for k, v in result["utilisation"].items()},
-                   **{f"queue.{k}": v for k, v in result.get("queue", {}).items()}}
+                   **{f"queue.{k}": v for k, v in result.get("queue", {}).items()},
+                   "queued": jobs[index]["queues"]}
             rows.append(row)
             done[candidate.id] = row
             if progress:

@@ -59,7 +59,8 @@ TIPPING_MARGIN = 1.05
 #: past its tipping point. Assumption: one client waiting for every hundred places is a
 #: queue that formed, not a week's chance; below the turn the list is empty in most
 #: weeks (the care preset of 4 December 2026 had none at 0.97 of its arrivals, 0.01 of
-#: its places at 1.0 and 0.04 at 1.05, over ten seeds each).
+#: its places at 1.0 and 0.04 at 1.05, over ten seeds each: the limit was placed
+#: between them, after seeing that case).
 QUEUE_LIMIT = 0.01
 #: The pilots' team stays whole: nobody burns out or quits (see the module's text).
 FULL_TEAM = {"burnout_hazard": 0.0, "quit_rate_base": 0.0}

@@ -213,8 +213,11 @@ def test_the_point_search_passes_over_a_draw_at_its_tipping_point_however_well_i
             draw = (c.id - calibration.POINT_ID) // 100
             done[c.id] = {f"stat.{n}": v for n, v in exact.items()} | {
                 f"stat.{first.name}": first.observed + off[draw] * first.tolerance,
-                **{f"queue.{preset}": queue[draw] for preset in regime.REGIMES}}
+                **{f"queue.{preset}": queue[draw] for preset in regime.REGIMES},
+                "queued": True}
 
+    # A row stored by a search that ran no queues (draw 1, screen seed) is run again.
+    done[calibration.POINT_ID + 100] = {f"stat.{n}": math.nan for n in exact}
     point = calibration.checked_point(last, settings, done, stand_in)
     assert point["draw"] == 1 and point["below_tipping"] and point["queue"] == 0.0
     assert (point["fitting"], point["fitting_below"]) == (2, 1)

@@ -219,7 +219,8 @@ def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys)
     assert {"report.md", "report.json", "pattern-3.png"} <= names
     report = json.loads((out / "report.json").read_text())
     assert [v["pattern"] for v in report["patterns"]] == [c.number for c in CHECKS]
-    assert {v["role"] for v in report["patterns"]} == {"held out", "calibrated", "built in"}
+    assert {v["role"] for v in report["patterns"]} == {"held out", "calibrated", "built in",
+                                                       "premise checked"}
     assert report["model_fingerprint"] == model_fingerprint()
 
 
