@@ -626,7 +626,7 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
         return distance(stats, settings.targets)
 
     def mean_queues(ids: Sequence[int], seeds: range) -> dict[int, float]:
-        # NaN (a regime not held, or a search stored before queues were run) is no pass
+        # NaN (a regime not held on a seed) is no pass
         return {i: float(np.max([np.mean([done[first + 100 * i + k].get(f"queue.{preset}",
                                                                          math.nan)
                                           for k in seeds]) for preset in REGIMES]))
