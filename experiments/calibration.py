@@ -58,7 +58,7 @@ from experiments.regime import (
 )
 from experiments.runner import simulate
 from experiments.scenarios import arrivals_as, load
-from experiments.store import RunStore
+from experiments.store import MERGED, RunStore
 from experiments.validation import (
     MISSED_MEDIAN,
     MISSED_TOLERANCE,
@@ -241,7 +241,8 @@ def evaluate(job: dict[str, Any]) -> dict[str, Any]:
     Returns:
         ``{"stats": {target: value}, "holds": {pattern: bool}, "regime": {preset:
         factor}, "utilisation": {preset: the factor's pilot's}}``, with ``"queue":
-        {preset: waiting list per place}`` when asked for and every arm ran; NaN for a
+        {preset: waiting list per place}`` when asked for and every preset's regime was
+        held (even where a pattern's own arm, such as the overloaded team, was not); NaN for a
         statistic the runs cannot give (too few clients reached a goal, an impossible
         combination, a regime that cannot be held).
     """
@@ -263,6 +264,8 @@ def _evaluate(job: dict[str, Any]) -> dict[str, Any]:
         preset: regime.utilisation for preset, regime in regimes.items()}}
     if not all(math.isfinite(f) for f in factors.values()):
         return outcome
+    if job.get("queues"):   # whether or not every pattern's arms can be held
+        outcome["queue"] = _queues(job, factors)
     arms, records = {}, {}
     for pattern in patterns:
         try:
@@ -289,8 +292,6 @@ def _evaluate(job: dict[str, Any]) -> dict[str, Any]:
         for target in TARGETS:
             if target.pattern == pattern.number:
                 stats[target.name] = target.read(result)
-    if job.get("queues"):
-        outcome["queue"] = _queues(job, factors)
     return outcome
 
 
@@ -460,6 +461,9 @@ class Calibration:
         evaluations: Every candidate evaluated, one row each (``runs``).
         seconds: Wall time of this process's part.
         point: The posterior draw the presets adopt (:func:`checked_point`), or None.
+        queues: Per draw of the posterior, its presets' waiting list per place past
+            their regime at the point search's size (:func:`draw_queues`), or None
+            without a point search.
     """
 
     settings: Settings
@@ -467,6 +471,7 @@ class Calibration:
     evaluations: pd.DataFrame
     seconds: float
     point: dict[str, Any] | None = None
+    queues: dict[int, float] | None = None
 
     def posterior(self) -> pd.DataFrame:
         """The last generation, one row per draw.
@@ -475,7 +480,11 @@ class Calibration:
         presets' arrivals that held them at their regime (``regime.<domain>``), the
         utilisation of the establishment their pilot reached (``utilisation.<domain>``)
         and those arrivals per week at the presets' size (``arrivals.<domain>``, which
-        stay true when the presets' own arrivals change), and the statistics.
+        stay true when the presets' own arrivals change), and the statistics. After a
+        point search, each draw's ``queue`` (:func:`draw_queues`) and whether it is
+        ``below_tipping`` (within :data:`~experiments.regime.QUEUE_LIMIT`; not where
+        a regime could not be held), which ``compare --posterior`` and ``validate
+        --posterior`` condition on (:func:`experiments.uncertainty.below_tipping`).
         """
         last = self.generations[-1]
         rows = self.evaluations.set_index("run_id").loc[last.ids].reset_index()
@@ -489,6 +498,9 @@ class Calibration:
             frame[f"arrivals.{domain}"] = factor * base
         for target in TARGETS:
             frame[f"stat.{target.name}"] = rows[f"stat.{target.name}"].to_numpy()
+        if self.queues is not None:
+            frame["queue"] = [self.queues[int(i)] for i in last.ids]
+            frame["below_tipping"] = (frame["queue"] <= QUEUE_LIMIT).to_numpy(bool)
         return frame
 
 
@@ -520,9 +532,9 @@ def run(out: Path, settings: Settings, executor: Executor,
 
         generations = abc.smc(len(space.names), settings.design, settings.seed,
                               evaluate_batch, report)
-        point = None
+        point, queues = None, None
         if settings.point is not None:
-            point = checked_point(generations[-1], settings, done,
+            point, queues = checked_point(generations[-1], settings, done,
                                   lambda c, scale: _evaluate_missing(
                                       c, space, settings, done, store, executor, progress,
                                       scale, queues=True))
@@ -532,7 +544,7 @@ def run(out: Path, settings: Settings, executor: Executor,
     # nor are the point search's evaluations (ids from POINT_ID).
     evaluations = evaluations[evaluations["generation"] < len(generations)]
     return Calibration(settings, generations, evaluations.reset_index(drop=True),
-                       time.monotonic() - start, point)
+                       time.monotonic() - start, point, queues)
 
 
 #: Ids of the point search's evaluations: ``POINT_ID`` (at the calibration's own scale;
@@ -559,7 +571,7 @@ def point_ids(scale: float, calibration_scale: float) -> int:
 
 def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict[str, Any]],
                   evaluate_all: Callable[[list[abc.Candidate], float], None]
-                  ) -> dict[str, Any]:
+                  ) -> tuple[dict[str, Any], dict[int, float]]:
     """The posterior draw the presets adopt: a central one that fits every target best.
 
     A draw *fits* when the mean of its statistics over seeds comes as close to the
@@ -604,7 +616,9 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
         "unjudged_weight": of draws whose regime was not held there, "fits": the
         tolerance, "scale": the organisations' size, "seeds": confirm_seeds, "screened":
         draws, "fitting": draws that fit on the screen, "fitting_below": those of them
-        below their tipping point, "shortlist": ...}``.
+        below their tipping point, "shortlist": ...}``, and per draw its queue on the
+        screen seeds (:func:`draw_queues`), which the posterior carries
+        (:meth:`Calibration.posterior`).
     """
     search = settings.point
     scale = settings.scale if search.scale is None else search.scale
@@ -626,11 +640,7 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
         return distance(stats, settings.targets)
 
     def mean_queues(ids: Sequence[int], seeds: range) -> dict[int, float]:
-        # NaN (a regime not held on a seed) is no pass
-        return {i: float(np.max([np.mean([done[first + 100 * i + k].get(f"queue.{preset}",
-                                                                         math.nan)
-                                          for k in seeds]) for preset in REGIMES]))
-                for i in ids}
+        return draw_queues(done, first, ids, seeds)
 
     centrality = _centrality(last)
     screens = range(search.screen_seeds)
@@ -668,13 +678,38 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
             "fits": float(last.tolerance), "scale": scale,
             "seeds": search.confirm_seeds, "screened": len(draws),
             "fitting": len(fit), "fitting_below": len(below),
-            "shortlist": len(shortlist)}
+            "shortlist": len(shortlist)}, queued
+
+
+def draw_queues(done: dict[int, dict[str, Any]], first: int, ids: Sequence[int],
+                seeds: range) -> dict[int, float]:
+    """Per draw, its presets' largest waiting list per place past their regime.
+
+    Each preset's mean over the point search's ``seeds`` (:func:`_queues`; ids from
+    ``first``), the largest over presets. NaN where a regime was not held on a seed:
+    no judgement, and no pass.
+    """
+    return {int(i): float(np.max([np.mean([done[first + 100 * i + k].get(
+        f"queue.{preset}", math.nan) for k in seeds]) for preset in REGIMES])) for i in ids}
 
 
 def _queued(row: dict[str, Any]) -> bool:
-    """Whether a stored evaluation ran the presets past their regime (:func:`_queues`)."""
+    """Whether a stored evaluation ran the presets past their regime (:func:`_queues`).
+
+    Not when it held every preset's regime yet has no waiting list: searches before
+    the second of 4 December 2026 ran none where an arm of a pattern (the overloaded
+    team) could not be held, leaving those draws unjudged; such rows are run again.
+    """
     queued = row.get("queued")
-    return isinstance(queued, bool | np.bool_) and bool(queued)
+    if not (isinstance(queued, bool | np.bool_) and bool(queued)):
+        return False
+    held = all(_finite(row.get(f"regime.{preset}")) for preset in REGIMES)
+    return not held or all(_finite(row.get(f"queue.{preset}")) for preset in REGIMES)
+
+
+def _finite(value: Any) -> bool:
+    """Whether a stored cell holds a finite number (not None, NaN or missing)."""
+    return isinstance(value, int | float | np.number) and math.isfinite(value)
 
 
 def _centrality(last: abc.Generation) -> dict[int, float]:
@@ -688,8 +723,9 @@ def _centrality(last: abc.Generation) -> dict[int, float]:
 
 
 def _stored(store: RunStore) -> dict[int, dict[str, Any]]:
-    """The candidates evaluated already, by id."""
-    files = sorted(store.runs.glob("*.parquet"))
+    """The candidates evaluated already, by id (of one written twice, the later row)."""
+    merged = store.runs / MERGED
+    files = [merged] * merged.is_file() + sorted(store.runs.glob("part-*.parquet"))
     if not files:
         return {}
     frame = pd.concat(pd.read_parquet(f) for f in files)
@@ -803,6 +839,45 @@ def parameter_rows(cal: Calibration) -> list[dict[str, Any]]:
             truth = cal.settings.truth[name]
             rows[-1] |= {"truth": truth, "covered": bool(low <= truth <= high)}
     return rows
+
+
+#: A parameter the premise moves (:func:`below_tipping_summary`) shifts its median by at
+#: least this share of its prior's range (in the prior's own scale). Assumption: a
+#: tenth of the posterior's typical 90% width here; smaller shifts are noise among
+#: about a hundred draws.
+PREMISE_SHIFT = 0.05
+
+
+def below_tipping_summary(cal: Calibration) -> dict[str, Any] | None:
+    """The posterior given the presets' premise, against the posterior whole.
+
+    What :func:`experiments.uncertainty.below_tipping` keeps of it: the share of its
+    weight below the tipping point, past it and on draws whose regime could not be held
+    at the point search's size; the draws and effective size kept; and per parameter
+    its median and 90% interval given the premise, with how far the median moved
+    (share of the prior's range, on its own scale). None without a point search.
+    """
+    if cal.queues is None:
+        return None
+    posterior, last = cal.posterior(), cal.generations[-1]
+    weights = posterior["weight"].to_numpy(float)
+    below = posterior["below_tipping"].to_numpy(bool)
+    judged = np.isfinite(posterior["queue"].to_numpy(float))
+    kept = np.where(below, weights, 0.0)
+    values = box().values(last.u)
+    parameters = []
+    for i, name in enumerate(box().names):
+        median, low, high = weighted_interval(values[:, i], kept)
+        moved = (abc.weighted_quantile(last.u[:, i], kept, 0.5)
+                 - abc.weighted_quantile(last.u[:, i], weights, 0.5))
+        parameters.append({"parameter": name, "median": median, "q05": low, "q95": high,
+                           "moved": float(moved)})
+    total = weights.sum()
+    return {"kept": float(kept.sum() / total), "past": float(weights[judged & ~below].sum()
+                                                             / total),
+            "unjudged": float(weights[~judged].sum() / total), "draws": int(below.sum()),
+            "of": len(below), "effective_size": abc.effective_size(kept[below]),
+            "parameters": parameters}
 
 
 def regime_rows(cal: Calibration) -> list[dict[str, Any]]:
@@ -981,6 +1056,11 @@ def summary(cal: Calibration) -> str:
     if cal.point:
         lines.append(f"  adopted point: draw {cal.point['draw']}, distance "
                      f"{cal.point['distance']:.2f} tolerances over {cal.point['seeds']} seeds")
+    premise = below_tipping_summary(cal)
+    if premise:
+        lines.append(f"  below the presets' tipping point: {premise['kept']:.0%} of the "
+                     f"posterior's weight, {premise['draws']} of {premise['of']} draws "
+                     "(what compare and validate --posterior draw from)")
     return "\n".join(lines)
 
 
@@ -996,6 +1076,7 @@ def write_outputs(cal: Calibration, out: Path) -> list[Path]:
               "fitted": target_rows(cal), "left_out": leave_one_out(cal),
               "patterns": predicted_patterns(cal), "regimes": regime_rows(cal),
               "evaluated": len(cal.evaluations), "point": cal.point,
+              "below_tipping": below_tipping_summary(cal),
               "overload_not_held": overload_not_held(cal)}
     json_path, md_path = out / "report.json", out / "report.md"
     json_path.write_text(json.dumps(json_safe(report), indent=2, ensure_ascii=False) + "\n",
@@ -1052,6 +1133,37 @@ def _tipping_words(point: dict[str, Any]) -> str:
             + f" (the adopted point's waiting list past its regime: {point['queue']:.3f} "
             f"of its places on the check seeds, {point['confirmed_queue']:.3f} on the "
             "confirm seeds)")
+
+
+def _premise_lines(summary: dict[str, Any] | None, point: dict[str, Any] | None) -> list[str]:
+    """The paragraph and table on the posterior given the presets' premise (or none)."""
+    if not summary:
+        return []
+    moved = sorted((r for r in summary["parameters"] if abs(r["moved"]) >= PREMISE_SHIFT),
+                   key=lambda r: -abs(r["moved"]))
+    intro = (f"**The posterior below the tipping point.** The presets are busy teams "
+             "below their tipping point (docs/ODD.md, section 5); with a draw that puts one "
+             "past it (the same check as the adopted point's, on the screen seeds at "
+             f"{_size(point.get('scale') if point else None)}) a preset is another "
+             "organisation than the one it names. `compare --posterior` and `validate "
+             "--posterior` therefore draw only from the draws below it "
+             f"(`below_tipping` in posterior.parquet): {summary['kept']:.0%} of the "
+             f"posterior's weight, {summary['draws']} of {summary['of']} draws (effective "
+             f"size {summary['effective_size']:.0f}); {summary['past']:.0%} lies past it and "
+             f"{summary['unjudged']:.0%} on draws with which a preset's regime could not be "
+             "held at that size (its utilisation jumps across the regime: the turn lies at "
+             "the regime itself). As though the calibration had required the premise of its "
+             "last generation; the draws before it were not steered by it, hence the "
+             "smaller effective size. `--every-draw` uses the posterior whole, as a "
+             "sensitivity.")
+    if not moved:
+        return ["", f"{intro} The premise moves no parameter's median by {PREMISE_SHIFT:.0%} "
+                "of its prior's range or more."]
+    lines = ["", f"{intro} Parameters whose median the premise moves by {PREMISE_SHIFT:.0%} "
+             "of their prior's range or more:", "",
+             "| parameter | below the tipping point: median [90%] | moved |", "|---|---|---|"]
+    return lines + [f"| `{r['parameter']}` | {r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] | "
+              f"{r['moved']:+.0%} of its range |" for r in moved]
 
 
 def _size(scale: float | None) -> str:
@@ -1141,6 +1253,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"| `{r['target']}` | {r['pattern']} | {r['observed']:g} +- {r['tolerance']:g} | "
             f"{_cell(prior)} | {_cell(r)} | {_cell(out)} | {out['effective_size']:.0f} |")
     lines += _point_lines(report.get("point"), {t["target"]: t for t in report["fitted"]})
+    lines += _premise_lines(report.get("below_tipping"), report.get("point"))
     holds_left = {r["pattern"]: r for r in report["left_out"]}
     lines += ["", "**Patterns as `verbinding validate` judges them**: the share of draws in "
               "which each holds (one replicate a draw), under the posterior, the posterior "

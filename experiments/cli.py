@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,6 +41,9 @@ from experiments.store import check_folder
 from experiments.sweep import ExperimentError, load_experiment, run_sweep
 from model.metrics import METRICS
 from model.parameters import ParameterError, parse_value, specs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_USAGE = 2
 #: Longest refusal printed (characters): one line, whatever the input held.
@@ -168,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "posterior), twice with other seeds: each difference gets its "
                           "interval from all uncertainty and from chance alone (twice the "
                           "runs)")
+    _every_draw_option(cmp)
     cmp.add_argument("--report", type=Path, default=None, metavar="FILE.html",
                      help="also write the comparison as one self-contained HTML page to "
                           "hand out (scenarios and what each changes, figures, differences "
@@ -214,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also judge every check on --replicates draws from the "
                           "posterior FILE (default: the shipped one), one replicate a "
                           "draw, and report the share of draws in which each holds")
+    _every_draw_option(val)
 
     cal = commands.add_parser("calibrate", help="fit the uncertain parameters to the "
                               "empirical patterns (ABC-SMC; resumable)")
@@ -371,6 +377,26 @@ def _scenarios_from(args: argparse.Namespace) -> list:
     return scenarios
 
 
+def _every_draw_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--every-draw", action="store_true",
+                        help="with --posterior, draw also from the parameter sets with "
+                             "which a preset sits at its tipping point (left out by "
+                             "default: the presets are busy teams below it); a sensitivity")
+
+
+def _posterior(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The posterior a command asked for (None without ``--posterior``).
+
+    Conditioned on the presets' premise unless ``--every-draw``
+    (:func:`experiments.uncertainty.below_tipping`).
+    """
+    if args.posterior is None:
+        if args.every_draw:
+            raise UsageError("--every-draw needs --posterior")
+        return None
+    return uncertainty.load(args.posterior, every_draw=args.every_draw)
+
+
 def _replicated(args: argparse.Namespace, argv: list[str], scenarios: list,
                 extra_files=None, posterior=None):
     """Run the scenarios' replicates; with a ``posterior``, each with a draw, twice.
@@ -442,7 +468,7 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError("--posterior needs --replicates of at least 2")
     if args.report is not None:
         check_new_file(args.report, "--report", ".html")
-    posterior = None if args.posterior is None else uncertainty.load(args.posterior)
+    posterior = _posterior(args)
     if posterior is not None and len(posterior) < uncertainty.FEW_DRAWS:
         print(f"verbinding: warning: the posterior has only {len(posterior)} draws (a --quick "
               "calibration?); its intervals are rough", file=sys.stderr)
@@ -453,7 +479,8 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
         command = _again(argv, seed, args.seed is None, args.replicates)
         write_new_file(args.report, handout.handout(results, again, seed, command))
     if args.json:
-        print(dump_json({"root_seed": seed, **data}))
+        kept = {} if posterior is None else {"posterior_weight_kept": posterior.attrs["kept"]}
+        print(dump_json({"root_seed": seed, **data, **kept}))
         return 0
     print(_table(results, seed))
     if posterior is not None:
@@ -464,6 +491,7 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
               "The differences below hold both what the evidence leaves open and chance, "
               "and say how much of the spread between parameter sets comes from the "
               "former: more replicates would not narrow that part. "
+              + uncertainty.draws_in_words(posterior) + " "
               + (f"Each interval is read off the {args.replicates} sets' own effects."
                  if args.replicates >= uncertainty.FREE_DRAWS else
                  f"With fewer than {uncertainty.FREE_DRAWS} sets the intervals assume the "
@@ -617,7 +645,7 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
     if args.posterior is not None and args.scale != validation.DEFAULT_SCALE:
         raise UsageError(f"--posterior judges at the calibration's scale "
                          f"({validation.DEFAULT_SCALE:g}); leave out --scale")
-    posterior = None if args.posterior is None else uncertainty.load(args.posterior)
+    posterior = _posterior(args)
     verdicts = validation.validate(args.replicates, args.seed, args.scale, args.workers,
                                    overloaded=args.overloaded)[0]
     print(validation.report(verdicts))
@@ -628,7 +656,7 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
                   for which, frame in (("defaults", validation.defaults_as_posterior()),
                                        ("posterior", posterior))}
         print(f"\nSingle runs passing, at the defaults and over {args.replicates} draws "
-              "of the posterior (one run a draw):")
+              "of the posterior (one run a draw). " + uncertainty.draws_in_words(posterior))
         for key in shares["posterior"]:
             print(f"  {key}. {validation.shares_text(shares, key)}")
     table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale,

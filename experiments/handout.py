@@ -44,7 +44,9 @@ TEXTS = {
     "changes": "what it changes from the base", "base": "the base",
     "nothing": "nothing", "events": "from week", "until": "until",
     "posterior": "Each replicate ran with a draw of the calibrated parameters from the "
-                 "posterior, the same draw in every scenario, and again with other seeds: "
+                 "posterior (unless the command says --every-draw, only from the draws "
+                 "with which the presets' teams stay below their tipping point), the same "
+                 "draw in every scenario, and again with other seeds: "
                  "the intervals hold what the model does not know as well as chance.",
     "posterior_few": "With fewer than {least} replicates these intervals assume the "
                      "effects spread evenly about their mean, so a lopsided effect's may "

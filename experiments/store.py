@@ -129,6 +129,8 @@ class RunStore:
     def merge(self) -> Path:
         """Merge each dataset's chunks into one file sorted by its key; returns the runs'.
 
+        One row per key: of rows written more than once, the last written.
+
         The merged file is written in a hidden sibling folder, which then takes the
         dataset's place: ``X`` becomes ``.X-old``, ``.X-merged`` becomes ``X``, and
         ``.X-old`` is removed. A reader of ``X`` sees the chunks or the merged file, never
@@ -139,7 +141,11 @@ class RunStore:
             parts = sorted(live.glob("part-*.parquet")) if live.is_dir() else []
             if not parts:
                 continue
-            frame = pd.concat([pd.read_parquet(p) for p in sorted(live.glob("*.parquet"))])
+            written = [live / MERGED] if (live / MERGED).is_file() else []
+            frame = pd.concat([pd.read_parquet(p) for p in [*written, *parts]])
+            # A row written again (a calibration re-runs what an older search stored
+            # without what it now asks) replaces the one before it.
+            frame = frame.drop_duplicates(key, keep="last")
             frame = frame.sort_values(key, kind="stable").reset_index(drop=True)
             merged.mkdir()
             _write_parquet(frame, merged / MERGED)

@@ -45,8 +45,13 @@ SHIPPED = Path(__file__).resolve().parent.parent / "scenarios" / "calibration" /
     "posterior.parquet"
 
 
-def load(path: Path) -> pd.DataFrame:
+def load(path: Path, every_draw: bool = False) -> pd.DataFrame:
     """A posterior file: one row per draw, every calibrated parameter and a ``weight``.
+
+    Args:
+        path: The file, or a calibration's folder.
+        every_draw: Keep the draws past the presets' tipping point too (a
+            sensitivity); by default they get no weight (:func:`below_tipping`).
 
     Raises:
         OutputError: For a file that cannot be read as one, naming what is wrong.
@@ -88,7 +93,53 @@ def load(path: Path) -> pd.DataFrame:
     for name in regime_columns():
         if not (frame[name] > 0).all():
             raise OutputError(f"{flag}: {name} must be above 0 (arrivals per week)")
-    return frame
+    if BELOW in frame.columns and frame[BELOW].dtype != bool:
+        raise OutputError(f"{flag}: {BELOW} must be true or false in every row")
+    return frame if every_draw else below_tipping(frame, flag)
+
+
+#: The posterior's column saying whether a draw keeps the presets below their tipping
+#: point, judged at their size where the calibration chose its point (written by
+#: ``verbinding calibrate``; :func:`experiments.calibration.checked_point`).
+BELOW = "below_tipping"
+
+
+def below_tipping(frame: pd.DataFrame, flag: str = "--posterior") -> pd.DataFrame:
+    """The posterior given the presets' premise: a busy team below its tipping point.
+
+    Every preset is stated to be such a team (docs/ODD.md, section 5), and a draw with
+    which one queues its clients when 5% more of them arrive describes another
+    organisation than the one named. Giving those draws no weight conditions the
+    posterior on the premise, as though the calibration had required it of its last
+    generation. A file without the judgement (an older calibration, or one without a
+    point search) is returned whole. ``attrs["kept"]`` holds the share of the weight
+    kept (None when not judged).
+
+    Raises:
+        OutputError: If no draw is below the tipping point (``--every-draw`` uses them
+            all).
+    """
+    frame.attrs["kept"] = None
+    if BELOW not in frame.columns:
+        return frame
+    weights = frame["weight"].to_numpy(float)
+    below = frame[BELOW].to_numpy(bool)
+    kept = float(weights[below].sum() / weights.sum())
+    if not kept > 0:
+        raise OutputError(f"{flag}: no draw keeps the presets below their tipping point; "
+                          "add --every-draw to use them all")
+    conditioned = frame.assign(weight=np.where(below, weights, 0.0))
+    conditioned.attrs["kept"] = kept
+    return conditioned
+
+
+def draws_in_words(posterior: pd.DataFrame) -> str:
+    """Which of the posterior's draws a comparison or validation ran with, in a sentence."""
+    kept = posterior.attrs.get("kept")
+    if kept is None:
+        return "Every draw of the posterior was eligible."
+    return (f"Only draws that keep the presets below their tipping point were eligible "
+            f"({kept:.0%} of the posterior's weight; --every-draw for all).")
 
 
 def regime_columns() -> list[str]:

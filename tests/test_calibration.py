@@ -218,13 +218,14 @@ def test_the_point_search_passes_over_a_draw_at_its_tipping_point_however_well_i
 
     # A row stored by a search that ran no queues (draw 1, screen seed) is run again.
     done[calibration.POINT_ID + 100] = {f"stat.{n}": math.nan for n in exact}
-    point = calibration.checked_point(last, settings, done, stand_in)
+    point, queues = calibration.checked_point(last, settings, done, stand_in)
+    assert queues == {0: 3 * regime.QUEUE_LIMIT, 1: 0.0, 2: 0.0}
     assert point["draw"] == 1 and point["below_tipping"] and point["queue"] == 0.0
     assert (point["fitting"], point["fitting_below"]) == (2, 1)
     assert point["tipping_weight"] == pytest.approx(1 / 3) and point["unjudged_weight"] == 0
     queue[1] = 3 * regime.QUEUE_LIMIT   # none below: the best of those that fit, said so
     done.clear()
-    point = calibration.checked_point(last, settings, done, stand_in)
+    point, _ = calibration.checked_point(last, settings, done, stand_in)
     assert point["draw"] == 0 and not point["below_tipping"]
     assert "adopted point is past its tipping point" in " ".join(calibration._point_lines(
         point, {t.name: asdict(t) | {"target": t.name} for t in calibration.TARGETS}))
@@ -245,11 +246,34 @@ def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_
     assert point["scale"] == 0.1   # the calibration's own size (the full design's: 1)
     assert point["below_tipping"] == (point["queue"] <= regime.QUEUE_LIMIT)
     assert point["fitting_below"] <= point["fitting"] and 0 <= point["tipping_weight"] <= 1
+    posterior = cal.posterior().set_index("run_id")
+    assert posterior["below_tipping"].equals(posterior["queue"] <= regime.QUEUE_LIMIT)
+    summary = calibration.below_tipping_summary(cal)
+    assert summary["kept"] + summary["past"] + summary["unjudged"] == pytest.approx(1)
+    assert summary["draws"] == posterior["below_tipping"].sum()
     calibration.write_outputs(cal, tmp_path)
     assert calibration.adopted_point(tmp_path) == point["parameters"]
     report = (tmp_path / "report.md").read_text("utf-8")
     assert f"posterior draw {point['draw']}" in report and "0.1 of the presets' size" in report
     assert "below their tipping point (with 5% more arrivals" in report
+
+
+def test_a_draw_whose_overloaded_team_cannot_be_held_is_still_judged_on_its_tipping_point(
+        monkeypatch):
+    """The tipping point needs only the presets' own regimes: a draw fails pattern 7's
+    overloaded team (held at 0.9) mostly because its team tips below that, and leaving
+    such draws unjudged hid 12% of the posterior's weight past the tipping point."""
+    monkeypatch.setattr(calibration, "_held_arms", lambda *args: None)   # never held
+    truth = {name: specs()[name][0] for name in calibration.priors()}
+    job = {"parameters": truth, "seed": 1, "scale": 0.1, "queues": True}
+    outcome = calibration.evaluate(job)
+    assert all(math.isnan(v) for v in outcome["stats"].values())   # no statistic ...
+    assert set(outcome["queue"]) == set(regime.REGIMES)             # ... yet judged
+    assert all(v >= 0 for v in outcome["queue"].values())
+    row = {**{f"regime.{p}": 1.0 for p in regime.REGIMES}, "queued": True}
+    assert not calibration._queued(row | {f"queue.{p}": math.nan for p in regime.REGIMES})
+    assert calibration._queued(row | {f"queue.{p}": 0.0 for p in regime.REGIMES})
+    assert calibration._queued({"regime.care": math.nan, "queued": True})   # not held
 
 
 def _held_evaluation(parameters: dict[str, float], scale: float) -> dict[str, float]:

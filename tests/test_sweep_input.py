@@ -385,6 +385,18 @@ def test_a_crash_while_merging_never_shows_a_run_twice_and_is_recovered(
     assert [p.name for p in (again / "runs").iterdir()] == ["results.parquet"]
 
 
+def test_a_row_written_again_replaces_the_one_before_it_when_merged(tmp_path):
+    """A calibration re-runs a stored evaluation an older search made without what it now
+    asks (its tipping-point check); the store keeps the later row, however often merged."""
+    out = tmp_path / "store"
+    for value in (1.0, 2.0, 3.0):
+        with RunStore(out, "f", {"name": "x"}) as store:
+            store.append([{"run_id": 7, "value": value}, {"run_id": value, "value": 0.0}])
+            store.merge()
+    merged = pd.read_parquet(out / "runs")
+    assert merged.set_index("run_id")["value"].to_dict() == {1: 0.0, 2: 0.0, 3: 0.0, 7: 3.0}
+
+
 # --- 8c. one process at a time in a folder ---------------------------------------------
 def test_a_second_sweep_in_a_folder_in_use_is_refused(tmp_path, capsys):
     path = experiment_file(tmp_path)

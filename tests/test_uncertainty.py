@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments import scenarios, uncertainty
+from experiments import regime, scenarios, uncertainty
 from experiments.calibration import priors
 from experiments.output import OutputError
 from experiments.replicates import with_draw
@@ -126,6 +126,40 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     assert uncertainty.draws(spread, 6, 1) != uncertainty.draws(spread, 6, 2)
 
 
+def test_draws_past_the_presets_tipping_point_are_left_out_unless_every_draw_is_asked(
+        tmp_path, stand_in_posterior):
+    """The presets are busy teams below their tipping point: a draw that puts one past
+    it names another organisation, and gets no weight unless asked for (a sensitivity)."""
+    path = tmp_path / "posterior.parquet"
+    below = np.arange(len(stand_in_posterior)) % 4 == 0    # 13 of 50 equal weights
+    stand_in_posterior.assign(below_tipping=below).to_parquet(path)
+    conditioned = uncertainty.load(path)
+    assert conditioned.attrs["kept"] == pytest.approx(0.26)
+    name = next(iter(priors()))
+    drawn = {d["parameters"][name] for d in uncertainty.draws(conditioned, 40, seed=3)}
+    assert drawn <= set(stand_in_posterior[name][below])
+    whole = uncertainty.load(path, every_draw=True)
+    assert not whole.attrs.get("kept") and whole["weight"].equals(stand_in_posterior["weight"])
+    assert drawn != {d["parameters"][name] for d in uncertainty.draws(whole, 40, seed=3)}
+    assert "26% of the posterior's weight" in uncertainty.draws_in_words(conditioned)
+    stand_in_posterior.to_parquet(path)   # an older calibration's, not judged: whole
+    assert uncertainty.load(path).attrs["kept"] is None
+    stand_in_posterior.assign(below_tipping=False).to_parquet(path)
+    with pytest.raises(OutputError, match="no draw keeps the presets below their tipping "
+                                          "point; add --every-draw"):
+        uncertainty.load(path)
+    assert len(uncertainty.load(path, every_draw=True)) == len(stand_in_posterior)
+
+
+def test_the_shipped_posterior_says_which_draws_stay_below_the_tipping_point():
+    shipped = uncertainty.load(uncertainty.SHIPPED, every_draw=True)
+    assert shipped["below_tipping"].any() and not shipped["below_tipping"].all()
+    assert (shipped["queue"][shipped["below_tipping"]] <= regime.QUEUE_LIMIT).all()
+    report = json.loads((uncertainty.SHIPPED.parent / "report.json").read_text("utf-8"))
+    assert uncertainty.load(uncertainty.SHIPPED).attrs["kept"] == pytest.approx(
+        report["below_tipping"]["kept"])
+
+
 @pytest.mark.parametrize("damage, message", [
     (lambda f: f.drop(columns=["weight"]), "no column weight"),
     (lambda f: f.assign(weight=-1.0), "not negative"),
@@ -134,6 +168,7 @@ def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):
     (lambda f: f.assign(weight="heavy"), "finite numbers"),
     (lambda f: f.drop(columns=["arrivals.care"]), "no column arrivals.care"),
     (lambda f: f.assign(**{"arrivals.work": -1.0}), "arrivals.work must be above 0"),
+    (lambda f: f.assign(below_tipping="no"), "below_tipping must be true or false"),
 ])
 def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
                                                      stand_in_posterior):

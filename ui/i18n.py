@@ -132,11 +132,14 @@ TEXT = {
         "Each replicate ran with other plausible values of the model's uncertain "
         "parameters (drawn from its calibration, the same in every scenario), twice. The "
         "intervals hold both what the model does not know and chance, and say how much of "
-        "the spread is the former: more replicates would not narrow that part.",
+        "the spread is the former: more replicates would not narrow that part. Only values "
+        "with which the preset teams stay busy but below their tipping point are drawn.",
         "Elke herhaling liep met andere aannemelijke waarden van de onzekere parameters van "
         "het model (getrokken uit de kalibratie, in elk scenario dezelfde), twee keer. De "
         "intervallen bevatten zowel wat het model niet weet als toeval, en zeggen hoeveel "
-        "van de spreiding het eerste is: meer herhalingen maken dat deel niet smaller."),
+        "van de spreiding het eerste is: meer herhalingen maken dat deel niet smaller. "
+        "Alleen waarden waarmee de teams van de presets druk zijn maar onder hun kantelpunt "
+        "blijven, worden getrokken."),
     "unsure_few": (
         "With fewer than {least} replicates the intervals assume the effects spread evenly "
         "about their mean, so a lopsided effect's interval may reach values no run gives; "
@@ -628,7 +631,9 @@ HANDOUT_TEXTS = {
            "changes": "wat het verandert ten opzichte van de basis", "base": "de basis",
            "nothing": "niets", "events": "vanaf week", "until": "tot",
            "posterior": "Elke herhaling draaide met een trekking van de gekalibreerde "
-                        "parameters uit de posterior, dezelfde in elk scenario, en nog eens "
+                        "parameters uit de posterior (tenzij de opdracht --every-draw "
+                        "zegt, alleen uit de trekkingen waarmee de teams van de presets "
+                        "onder hun kantelpunt blijven), dezelfde in elk scenario, en nog eens "
                         "met andere startgetallen: de intervallen bevatten wat het model niet "
                         "weet én toeval.",
            "posterior_few": "Met minder dan {least} herhalingen gaan deze intervallen "
