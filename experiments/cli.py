@@ -659,8 +659,9 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
               "of the posterior (one run a draw). " + uncertainty.draws_in_words(posterior))
         for key in shares["posterior"]:
             print(f"  {key}. {validation.shares_text(shares, key)}")
-    table = validation.markdown_table(verdicts, args.replicates, args.seed, args.scale,
-                                      shares, args.overloaded)
+    table = validation.markdown_table(
+        verdicts, args.replicates, args.seed, args.scale, shares, args.overloaded,
+        every_draw=posterior is not None and posterior.attrs["kept"] is None)
     screen = None
     if args.screen:
         screened = validation.screen(replicates=max(2, args.replicates // 10),

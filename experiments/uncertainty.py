@@ -95,7 +95,10 @@ def load(path: Path, every_draw: bool = False) -> pd.DataFrame:
             raise OutputError(f"{flag}: {name} must be above 0 (arrivals per week)")
     if BELOW in frame.columns and frame[BELOW].dtype != bool:
         raise OutputError(f"{flag}: {BELOW} must be true or false in every row")
-    return frame if every_draw else below_tipping(frame, flag)
+    if every_draw:
+        frame.attrs["kept"] = None
+        return frame
+    return below_tipping(frame, flag)
 
 
 #: The posterior's column saying whether a draw keeps the presets below their tipping

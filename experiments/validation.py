@@ -1175,21 +1175,25 @@ def tally(verdicts: list[tuple[Pattern, Result]]) -> str:
 
 def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed: int,
                    scale: float, shares: dict[str, dict] | None = None,
-                   overloaded: float = OVERLOADED) -> str:
+                   overloaded: float = OVERLOADED, every_draw: bool = False) -> str:
     """The report as the Markdown table of ``docs/ODD.md``.
+
+    ``every_draw``: the posterior's shares drew from all its draws, not only those
+    below the presets' tipping point (``--every-draw``).
 
     With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
     :func:`posterior_shares`), a column of the share of single runs in which each check
     holds, at the defaults and over the posterior's draws.
     """
-    flag = (" --posterior" if shares else "") + (
+    flag = (" --posterior" + " --every-draw" * every_draw if shares else "") + (
         f" --overloaded {overloaded:g}" if overloaded != OVERLOADED else "")
     lines = [f"Measured by `verbinding validate --replicates {replicates} --seed {seed}"
              f"{flag}` (organisations at {scale:g} of the preset size; mean and 95% "
              "interval over paired replicates at the defaults" + (
                  "; *single runs passing*: the share of single runs in which the check "
                  f"holds, at the defaults and over {replicates} draws of the shipped "
-                 "posterior, one run a draw; the first is chance alone, the second adds "
+                 "posterior" + ("" if every_draw else " below the presets' tipping point")
+                 + ", one run a draw; the first is chance alone, the second adds "
                  "what the model does not know" if shares else "") + ").", "",
              "| # | pattern or lever | the sources | role | the model | expected | verdict |"
              + (" single runs passing: defaults, posterior |" if shares else ""),
