@@ -853,9 +853,11 @@ def below_tipping_summary(cal: Calibration) -> dict[str, Any] | None:
 
     What :func:`experiments.uncertainty.below_tipping` keeps of it: the share of its
     weight below the tipping point, past it and on draws whose regime could not be held
-    at the point search's size; the draws and effective size kept; and per parameter
-    its median and 90% interval given the premise, with how far the median moved
-    (share of the prior's range, on its own scale). None without a point search.
+    at the point search's size; the draws and effective size kept; the share kept
+    were the limit half or twice :data:`~experiments.regime.QUEUE_LIMIT` (``at_limits``,
+    a sensitivity); and per parameter its median and 90% interval given the premise,
+    with how far the median moved (share of the prior's range, on its own scale). None
+    without a point search.
     """
     if cal.queues is None:
         return None
@@ -866,18 +868,21 @@ def below_tipping_summary(cal: Calibration) -> dict[str, Any] | None:
     kept = np.where(below, weights, 0.0)
     values = box().values(last.u)
     parameters = []
-    for i, name in enumerate(box().names):
+    for i, name in enumerate(box().names if kept.sum() > 0 else ()):
         median, low, high = weighted_interval(values[:, i], kept)
         moved = (abc.weighted_quantile(last.u[:, i], kept, 0.5)
                  - abc.weighted_quantile(last.u[:, i], weights, 0.5))
         parameters.append({"parameter": name, "median": median, "q05": low, "q95": high,
                            "moved": float(moved)})
-    total = weights.sum()
+    total, queue = weights.sum(), posterior["queue"].to_numpy(float)
+    at_limits = {f"{limit:g}": float(weights[queue <= limit].sum() / total)
+                 for limit in (QUEUE_LIMIT / 2, QUEUE_LIMIT * 2)}
     return {"kept": float(kept.sum() / total), "past": float(weights[judged & ~below].sum()
                                                              / total),
             "unjudged": float(weights[~judged].sum() / total), "draws": int(below.sum()),
-            "of": len(below), "effective_size": abc.effective_size(kept[below]),
-            "parameters": parameters}
+            "of": len(below),
+            "effective_size": abc.effective_size(kept[below]) if below.any() else 0.0,
+            "at_limits": at_limits, "parameters": parameters}
 
 
 def regime_rows(cal: Calibration) -> list[dict[str, Any]]:
@@ -1139,6 +1144,11 @@ def _premise_lines(summary: dict[str, Any] | None, point: dict[str, Any] | None)
     """The paragraph and table on the posterior given the presets' premise (or none)."""
     if not summary:
         return []
+    if not summary["draws"]:
+        return ["", "**The posterior below the tipping point.** No draw keeps the presets "
+                f"below their tipping point ({summary['past']:.0%} of the posterior's weight "
+                f"lies past it, {summary['unjudged']:.0%} on draws not judged): `compare "
+                "--posterior` and `validate --posterior` refuse it without `--every-draw`."]
     moved = sorted((r for r in summary["parameters"] if abs(r["moved"]) >= PREMISE_SHIFT),
                    key=lambda r: -abs(r["moved"]))
     intro = (f"**The posterior below the tipping point.** The presets are busy teams "
@@ -1149,7 +1159,10 @@ def _premise_lines(summary: dict[str, Any] | None, point: dict[str, Any] | None)
              "--posterior` therefore draw only from the draws below it "
              f"(`below_tipping` in posterior.parquet): {summary['kept']:.0%} of the "
              f"posterior's weight, {summary['draws']} of {summary['of']} draws (effective "
-             f"size {summary['effective_size']:.0f}); {summary['past']:.0%} lies past it and "
+             f"size {summary['effective_size']:.0f}; with the limit at "
+             + " and ".join(f"{limit} of the places {share:.0%}"
+                            for limit, share in summary["at_limits"].items())
+             + f"); {summary['past']:.0%} lies past it and "
              f"{summary['unjudged']:.0%} on draws with which a preset's regime could not be "
              "held at that size (its utilisation jumps across the regime: the turn lies at "
              "the regime itself). As though the calibration had required the premise of its "

@@ -479,7 +479,8 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
         command = _again(argv, seed, args.seed is None, args.replicates)
         write_new_file(args.report, handout.handout(results, again, seed, command))
     if args.json:
-        kept = {} if posterior is None else {"posterior_weight_kept": posterior.attrs["kept"]}
+        kept = {} if posterior is None else {
+            "posterior_weight_kept": uncertainty.kept_share(posterior)}
         print(dump_json({"root_seed": seed, **data, **kept}))
         return 0
     print(_table(results, seed))
@@ -661,7 +662,8 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
             print(f"  {key}. {validation.shares_text(shares, key)}")
     table = validation.markdown_table(
         verdicts, args.replicates, args.seed, args.scale, shares, args.overloaded,
-        every_draw=posterior is not None and posterior.attrs["kept"] is None)
+        every_draw=args.every_draw,
+        conditioned=posterior is not None and uncertainty.kept_share(posterior) is not None)
     screen = None
     if args.screen:
         screened = validation.screen(replicates=max(2, args.replicates // 10),
@@ -670,7 +672,9 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
         print("\n" + screen)
     if args.out is not None:
         with Staging(args.out) as staging:
-            validation.write_outputs(verdicts, staging.path, table, shares)
+            validation.write_outputs(
+                verdicts, staging.path, table, shares,
+                None if posterior is None else uncertainty.kept_share(posterior))
             if screen:
                 (staging.path / "screen.md").write_text(screen + "\n", encoding="utf-8")
         print(f"\nReport and figures written to {args.out}/")

@@ -37,7 +37,7 @@ from scipy import stats
 
 from experiments.calibration import priors
 from experiments.output import OutputError, shown
-from experiments.regime import REGIMES
+from experiments.regime import QUEUE_LIMIT, REGIMES
 from experiments.scenarios import load_shipped
 
 #: The posterior that ships with the model (``verbinding calibrate --out scenarios/calibration``).
@@ -93,52 +93,68 @@ def load(path: Path, every_draw: bool = False) -> pd.DataFrame:
     for name in regime_columns():
         if not (frame[name] > 0).all():
             raise OutputError(f"{flag}: {name} must be above 0 (arrivals per week)")
-    if BELOW in frame.columns and frame[BELOW].dtype != bool:
-        raise OutputError(f"{flag}: {BELOW} must be true or false in every row")
-    if every_draw:
-        frame.attrs["kept"] = None
-        return frame
-    return below_tipping(frame, flag)
+    if BELOW in frame.columns:
+        _check_judgement(frame, flag)
+    return frame if every_draw else below_tipping(frame, flag)
 
 
 #: The posterior's column saying whether a draw keeps the presets below their tipping
 #: point, judged at their size where the calibration chose its point (written by
-#: ``verbinding calibrate``; :func:`experiments.calibration.checked_point`).
+#: ``verbinding calibrate``; :func:`experiments.calibration.checked_point`), from its
+#: ``queue`` column.
 BELOW = "below_tipping"
+#: The posterior's weights before :func:`below_tipping` gave draws past it none.
+WHOLE = "weight_whole"
+
+
+def _check_judgement(frame: pd.DataFrame, flag: str) -> None:
+    """Refuse a judgement that is not true or false, or that its ``queue`` contradicts."""
+    column = frame[BELOW]
+    if not pd.api.types.is_bool_dtype(column) or column.isna().any():
+        raise OutputError(f"{flag}: {BELOW} must be true or false in every row")
+    if "queue" in frame.columns:
+        queue = pd.to_numeric(frame["queue"], errors="coerce").to_numpy(float)
+        if not np.array_equal(column.to_numpy(bool), queue <= QUEUE_LIMIT):
+            raise OutputError(f"{flag}: {BELOW} disagrees with queue (below the tipping "
+                              f"point means a queue of at most {QUEUE_LIMIT:g} of the places)")
 
 
 def below_tipping(frame: pd.DataFrame, flag: str = "--posterior") -> pd.DataFrame:
     """The posterior given the presets' premise: a busy team below its tipping point.
 
-    Every preset is stated to be such a team (docs/ODD.md, section 5), and a draw with
-    which one queues its clients when 5% more of them arrive describes another
-    organisation than the one named. Giving those draws no weight conditions the
-    posterior on the premise, as though the calibration had required it of its last
-    generation. A file without the judgement (an older calibration, or one without a
-    point search) is returned whole. ``attrs["kept"]`` holds the share of the weight
-    kept (None when not judged).
+    Every preset is stated to be such a team (docs/ODD.md, section 5), as pattern 3's
+    evidence has it (outcomes hold until a service is nearly full); a draw with which
+    one queues its clients when 5% more of them arrive describes another organisation
+    than the one named. Giving those draws, and those not judged, no weight conditions
+    the posterior on the premise, as though the calibration had required it of its last
+    generation (noisily: the judgement is a mean over two seeds). A file without the
+    judgement (an older calibration, or one without a point search) is returned whole.
+    The weights before are kept as :data:`WHOLE` (:func:`kept_share`).
 
     Raises:
         OutputError: If no draw is below the tipping point (``--every-draw`` uses them
             all).
     """
-    frame.attrs["kept"] = None
     if BELOW not in frame.columns:
         return frame
     weights = frame["weight"].to_numpy(float)
     below = frame[BELOW].to_numpy(bool)
-    kept = float(weights[below].sum() / weights.sum())
-    if not kept > 0:
+    if not weights[below].sum() > 0:
         raise OutputError(f"{flag}: no draw keeps the presets below their tipping point; "
                           "add --every-draw to use them all")
-    conditioned = frame.assign(weight=np.where(below, weights, 0.0))
-    conditioned.attrs["kept"] = kept
-    return conditioned
+    return frame.assign(weight=np.where(below, weights, 0.0), **{WHOLE: weights})
+
+
+def kept_share(posterior: pd.DataFrame) -> float | None:
+    """The share of the posterior's weight :func:`below_tipping` kept (None: it kept all)."""
+    if WHOLE not in posterior.columns:
+        return None
+    return float(posterior["weight"].sum() / posterior[WHOLE].sum())
 
 
 def draws_in_words(posterior: pd.DataFrame) -> str:
     """Which of the posterior's draws a comparison or validation ran with, in a sentence."""
-    kept = posterior.attrs.get("kept")
+    kept = kept_share(posterior)
     if kept is None:
         return "Every draw of the posterior was eligible."
     return (f"Only draws that keep the presets below their tipping point were eligible "

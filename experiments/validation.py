@@ -1175,11 +1175,13 @@ def tally(verdicts: list[tuple[Pattern, Result]]) -> str:
 
 def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed: int,
                    scale: float, shares: dict[str, dict] | None = None,
-                   overloaded: float = OVERLOADED, every_draw: bool = False) -> str:
+                   overloaded: float = OVERLOADED, every_draw: bool = False,
+                   conditioned: bool = True) -> str:
     """The report as the Markdown table of ``docs/ODD.md``.
 
-    ``every_draw``: the posterior's shares drew from all its draws, not only those
-    below the presets' tipping point (``--every-draw``).
+    ``every_draw``: the command said ``--every-draw``; ``conditioned``: the posterior's
+    shares drew only from draws below the presets' tipping point
+    (:func:`experiments.uncertainty.below_tipping`).
 
     With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
     :func:`posterior_shares`), a column of the share of single runs in which each check
@@ -1192,7 +1194,7 @@ def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed
              "interval over paired replicates at the defaults" + (
                  "; *single runs passing*: the share of single runs in which the check "
                  f"holds, at the defaults and over {replicates} draws of the shipped "
-                 "posterior" + ("" if every_draw else " below the presets' tipping point")
+                 "posterior" + (" below the presets' tipping point" if conditioned else "")
                  + ", one run a draw; the first is chance alone, the second adds "
                  "what the model does not know" if shares else "") + ").", "",
              "| # | pattern or lever | the sources | role | the model | expected | verdict |"
@@ -1256,11 +1258,14 @@ def write_figures(verdicts: list[tuple[Pattern, Result]], folder: Path) -> list[
 
 
 def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: str,
-                  shares: dict[str, dict] | None = None) -> None:
+                  shares: dict[str, dict] | None = None,
+                  posterior_weight_kept: float | None = None) -> None:
     """The report (Markdown and JSON), the figure data and the figures, into ``folder``.
 
     With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
-    :func:`posterior_shares`), each check's single-run shares and counts.
+    :func:`posterior_shares`), each check's single-run shares and counts, and the share
+    of the posterior's weight its draws came from (None: all of it;
+    :func:`experiments.uncertainty.kept_share`).
     """
     import json
 
@@ -1279,7 +1284,8 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: s
                                                               strict=True))
                                               for which in shares}} if shares else {})
                 for p, r in verdicts]
+    kept = {"posterior_weight_kept": posterior_weight_kept} if shares else {}
     (folder / "report.json").write_text(json.dumps(json_safe(
-        {**provenance(), "patterns": patterns}), indent=2, ensure_ascii=False) + "\n",
+        {**provenance(), "patterns": patterns, **kept}), indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")
     write_figures(verdicts, folder)

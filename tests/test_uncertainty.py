@@ -134,16 +134,17 @@ def test_draws_past_the_presets_tipping_point_are_left_out_unless_every_draw_is_
     below = np.arange(len(stand_in_posterior)) % 4 == 0    # 13 of 50 equal weights
     stand_in_posterior.assign(below_tipping=below).to_parquet(path)
     conditioned = uncertainty.load(path)
-    assert conditioned.attrs["kept"] == pytest.approx(0.26)
+    assert uncertainty.kept_share(conditioned) == pytest.approx(0.26)
     name = next(iter(priors()))
     drawn = {d["parameters"][name] for d in uncertainty.draws(conditioned, 40, seed=3)}
     assert drawn <= set(stand_in_posterior[name][below])
     whole = uncertainty.load(path, every_draw=True)
-    assert not whole.attrs.get("kept") and whole["weight"].equals(stand_in_posterior["weight"])
+    assert uncertainty.kept_share(whole) is None
+    assert whole["weight"].equals(stand_in_posterior["weight"])
     assert drawn != {d["parameters"][name] for d in uncertainty.draws(whole, 40, seed=3)}
     assert "26% of the posterior's weight" in uncertainty.draws_in_words(conditioned)
     stand_in_posterior.to_parquet(path)   # an older calibration's, not judged: whole
-    assert uncertainty.load(path).attrs["kept"] is None
+    assert uncertainty.kept_share(uncertainty.load(path)) is None
     stand_in_posterior.assign(below_tipping=False).to_parquet(path)
     with pytest.raises(OutputError, match="no draw keeps the presets below their tipping "
                                           "point; add --every-draw"):
@@ -156,7 +157,7 @@ def test_the_shipped_posterior_says_which_draws_stay_below_the_tipping_point():
     assert shipped["below_tipping"].any() and not shipped["below_tipping"].all()
     assert (shipped["queue"][shipped["below_tipping"]] <= regime.QUEUE_LIMIT).all()
     report = json.loads((uncertainty.SHIPPED.parent / "report.json").read_text("utf-8"))
-    assert uncertainty.load(uncertainty.SHIPPED).attrs["kept"] == pytest.approx(
+    assert uncertainty.kept_share(uncertainty.load(uncertainty.SHIPPED)) == pytest.approx(
         report["below_tipping"]["kept"])
 
 
@@ -169,6 +170,7 @@ def test_the_shipped_posterior_says_which_draws_stay_below_the_tipping_point():
     (lambda f: f.drop(columns=["arrivals.care"]), "no column arrivals.care"),
     (lambda f: f.assign(**{"arrivals.work": -1.0}), "arrivals.work must be above 0"),
     (lambda f: f.assign(below_tipping="no"), "below_tipping must be true or false"),
+    (lambda f: f.assign(below_tipping=True, queue=0.5), "below_tipping disagrees with queue"),
 ])
 def test_a_bad_posterior_file_is_refused_in_one_line(tmp_path, damage, message,
                                                      stand_in_posterior):
