@@ -81,7 +81,8 @@ WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "goals_less": "reaches {count} fewer goals a year",
          "goals_same": "reaches about as many goals a year", "and": "and",
          "per_goal": "about {amount} for each extra goal", "money": "What it costs and "
-         "what it buys", "thousands": ",", "decimal": "."}
+         "what it buys", "thousands": ",", "decimal": ".", "higher": "higher",
+         "lower": "lower", "sets": "{direction} in {count} of {n} parameter sets"}
 #: Which way is better for clients or staff, for the outcomes where that is plain: +1
 #: higher, -1 lower. Others (utilisation, occupancy, clients per professional, the
 #: shares of time but admin's) are trade-offs a reader weighs, so they are not marked.
@@ -146,6 +147,10 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
         text += f"; {words['better' if diff['mean'] * BETTER[metric] > 0 else 'worse']}"
     if diff.get("unknown_share") is not None:
         text += f"; {100 * diff['unknown_share']:.0f}% {words['unknown']}"
+    if diff.get("draws"):
+        way = "lower" if diff["mean"] < 0 else "higher"
+        text += "; " + words["sets"].format(direction=words[way], count=diff[f"draws_{way}"],
+                                             n=diff["draws"])
     return text
 
 
@@ -210,10 +215,12 @@ def write_files(folder: Path, results: list[ScenarioResult],
     """``comparison.csv`` and the figures (PNG and SVG) into ``folder``.
 
     With ``again`` (see :func:`report`) the table also has the interval from chance
-    alone and the share of the interval that is the model's own uncertainty.
+    alone, the share of the interval that is the model's own uncertainty, and in how
+    many parameter sets the difference fell and rose.
     """
     data = report(results, again)
-    extra = ["diff_ci95_noise_low", "diff_ci95_noise_high", "unknown_share"] if again else []
+    extra = ["diff_ci95_noise_low", "diff_ci95_noise_high", "unknown_share", "draws_lower",
+             "draws_higher"] if again else []
     table = CsvTable(folder / "comparison.csv",
                      ["scenario", "metric", "mean", "ci95_low", "ci95_high", "diff_mean",
                       "diff_ci95_low", "diff_ci95_high", *extra, "in_words"])
@@ -221,8 +228,8 @@ def write_files(folder: Path, results: list[ScenarioResult],
     for entry in data["scenarios"]:
         for name in METRIC_NAMES:
             value, diff = entry["metrics"][name], entry["diff"][name]
-            uncertain = [*(diff["ci95_noise"] or (None, None)), diff["unknown_share"]
-                         ] if again else []
+            uncertain = [*(diff["ci95_noise"] or (None, None)), diff["unknown_share"],
+                         diff["draws_lower"], diff["draws_higher"]] if again else []
             table.write([(entry["name"], name, value["mean"], *(value["ci95"] or (None, None)),
                           diff["mean"], *(diff["ci95"] or (None, None)), *uncertain,
                           in_words(name, base_summary[name]["mean"], diff))])

@@ -226,14 +226,18 @@ def combine(first: list[float], second: list[float]) -> dict[str, object]:
         ``"t"`` (Student's t, which assumes the effects spread normally), and
         ``ci95_coverage``, the chance it holds one more draw's effect by that
         method: exact and free of any distribution for ``"draws"`` (``(n + 1 - 2j) /
-        (n + 1)``, 0.951 at 40 draws), 0.95 if the assumption holds for ``"t"``.
+        (n + 1)``, 0.951 at 40 draws), 0.95 if the assumption holds for ``"t"``; and
+        of the ``draws``, how many had an effect (the mean of their two runs) below 0
+        (``draws_lower``) and above it (``draws_higher``): in how many plausible sets of
+        parameters the difference goes each way, chance included.
     """
     a, b = np.asarray(first, float), np.asarray(second, float)
     if len(a) < 2 or not (np.isfinite(a).all() and np.isfinite(b).all()):
         values = np.concatenate([a, b])
         mean = float(values.mean()) if len(values) and np.isfinite(values).all() else None
         return {"mean": mean, "ci95": None, "ci95_noise": None, "unknown_share": None,
-                "ci95_method": None, "ci95_coverage": None}
+                "ci95_method": None, "ci95_coverage": None, "draws": None,
+                "draws_lower": None, "draws_higher": None}
     n, effects = len(a), (a + b) / 2
     chance = float(np.var(a - b, ddof=1)) / 4        # a draw's mean of two runs: its noise
     spread = float(np.var(effects, ddof=1))          # the draws' effects: both
@@ -250,7 +254,8 @@ def combine(first: list[float], second: list[float]) -> dict[str, object]:
     return {"mean": mean, "ci95": [min(low, mean - noise), max(high, mean + noise)],
             "ci95_noise": [mean - noise, mean + noise],
             "unknown_share": max(0.0, 1 - chance / spread) if spread > 0 else 0.0,
-            "ci95_method": method, "ci95_coverage": coverage}
+            "ci95_method": method, "ci95_coverage": coverage, "draws": n,
+            "draws_lower": int((effects < 0).sum()), "draws_higher": int((effects > 0).sum())}
 
 
 def _from_the_draws(effects: np.ndarray) -> tuple[float, float]:

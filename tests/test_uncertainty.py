@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments import regime, scenarios, uncertainty
+from experiments import compare, regime, scenarios, uncertainty
 from experiments.calibration import priors
 from experiments.output import OutputError
 from experiments.replicates import with_draw
@@ -110,6 +110,19 @@ def test_the_share_of_what_the_model_does_not_know_is_measured_not_assumed():
     sure = [uncertainty.combine(*experiment(rng, 20, spread=0.0, noise=1.0))["unknown_share"]
             for _ in range(200)]
     assert np.median(sure) < 0.1 and np.mean(sure) < 0.2   # no spread over draws
+
+
+def test_a_difference_says_in_how_many_parameter_sets_it_went_each_way():
+    """A policy maker reads "lower in 37 of 40 parameter sets" where an interval that
+    just reaches zero says only "not clearly different"."""
+    first = [-3.0] * 37 + [1.0, 2.0, 0.0]
+    second = [-2.0] * 37 + [1.0, 1.0, 0.0]   # each draw's effect: the mean of its two runs
+    combined = uncertainty.combine(first, second)
+    assert (combined["draws"], combined["draws_lower"], combined["draws_higher"]) == (40, 37, 2)
+    assert compare.in_words("goal_share", 10.0, combined).endswith(
+        "lower in 37 of 40 parameter sets")
+    noise_only = {"mean": -1.0, "ci95": [-2.0, -0.5]}   # without a posterior: no count
+    assert "parameter sets" not in compare.in_words("goal_share", 10.0, noise_only)
 
 
 def test_draws_follow_the_weights_and_the_seed(stand_in_posterior):

@@ -609,7 +609,9 @@ COMPARISON_WORDS = {
            "goals_less": "haalt per jaar {count} doelen minder",
            "goals_same": "haalt per jaar ongeveer evenveel doelen", "and": "en",
            "per_goal": "ongeveer {amount} per extra behaald doel",
-           "money": "Wat het kost en wat het oplevert", "thousands": ".", "decimal": ","},
+           "money": "Wat het kost en wat het oplevert", "thousands": ".", "decimal": ",",
+           "higher": "hoger", "lower": "lager",
+           "sets": "{direction} in {count} van de {n} parametersets"},
 }
 
 
