@@ -19,6 +19,7 @@ import pandas as pd
 
 from experiments.flows import client_records, within_a_year
 from experiments.regime import (
+    FULL_TEAM,
     OVERLOADED,
     Hold,
     RegimeError,
@@ -676,15 +677,34 @@ def _automation_judge(runs: Runs) -> Result:
                                  _change(runs, "admin_share").mean())})
 
 
+def _standardisation_arms(scale: float) -> Arms:
+    """The care preset and its standardised variant, and both with the team kept whole.
+
+    With nobody burning out or quitting (:data:`~experiments.regime.FULL_TEAM`) the
+    lever's own path (less open time, a weaker bond, more drop-out) is seen apart from
+    the staff cascade that the stress it raises can set off (docs/ODD.md, section 8).
+    """
+    arms = _lever_pair("care", "care-standardised")(scale)
+    return arms | {f"{label}, team whole": (name, {**overrides, **FULL_TEAM})
+                   for label, (name, overrides) in arms.items()}
+
+
 def _standardisation_judge(runs: Runs) -> Result:
     ratio = _ratio_of_means(runs["lever"], runs["base"], "goal_share")
     bond, stress = _change(runs, "mean_bond"), _change(runs, "stress_mean")
+    whole = _ratio_of_means(runs["lever, team whole"], runs["base, team whole"], "goal_share")
     passed = ratio.mean() > 0.5 and bond.mean() < 0 and stress.mean() > 0
     return _verdict("goal share at standardisation 0.8, relative to the care preset (0.3)",
                     ratio, "it costs the bond and autonomy (bond down, stress up) but never "
                     "wipes out care (over half the goal share kept)", passed,
                     details={"bond change": float(bond.mean()),
-                             "stress change": float(stress.mean())})
+                             "stress change": float(stress.mean()),
+                             "goal share kept with the team kept whole (no burnout or "
+                             "quitting)": float(whole.mean()),
+                             "waiting list, standardised": float(
+                                 metric(runs["lever"], "waitlist_mean").mean()),
+                             "waiting list, standardised, team whole": float(
+                                 metric(runs["lever, team whole"], "waitlist_mean").mean())})
 
 
 def _rupture_judge(runs: Runs) -> Result:
@@ -874,8 +894,7 @@ LEVERS = (
             hold=Hold("base", OVERLOADED, ("lever",))),
     Pattern("L3", "Standardisation costs the bond, never wipes out care",
             "At equal time little effect (Webb et al. 2010); it crowds out open time and "
-            "autonomy [000][004].", _lever_pair("care", "care-standardised"),
-            _standardisation_judge),
+            "autonomy [000][004].", _standardisation_arms, _standardisation_judge),
     Pattern("L4", "Abrupt standard questions rupture weak bonds, visibly",
             "A standard question can make a client close off [000]; ruptures are common "
             "and matter for outcome (Eubanks et al. 2018).",
