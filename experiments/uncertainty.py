@@ -95,6 +95,7 @@ def load(path: Path, every_draw: bool = False) -> pd.DataFrame:
             raise OutputError(f"{flag}: {name} must be above 0 (arrivals per week)")
     if BELOW in frame.columns:
         _check_judgement(frame, flag)
+    frame = frame.drop(columns=[WHOLE], errors="ignore")   # made here, never read
     return frame if every_draw else below_tipping(frame, flag)
 
 

@@ -158,6 +158,8 @@ def test_draws_past_the_presets_tipping_point_are_left_out_unless_every_draw_is_
     assert "26% of the posterior's weight" in uncertainty.draws_in_words(conditioned)
     stand_in_posterior.to_parquet(path)   # an older calibration's, not judged: whole
     assert uncertainty.kept_share(uncertainty.load(path)) is None
+    stand_in_posterior.assign(weight_whole=100.0).to_parquet(path)   # a file's own: ignored
+    assert uncertainty.kept_share(uncertainty.load(path)) is None
     stand_in_posterior.assign(below_tipping=False).to_parquet(path)
     with pytest.raises(OutputError, match="no draw keeps the presets below their tipping "
                                           "point; add --every-draw"):
