@@ -586,9 +586,11 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
     the central draws that fit past it, then the best-fitting others) are evaluated on
     ``check_seeds`` further seeds. Of those that still fit and stay below it on these
     alone, the one whose worst statistic lies fewest of its own tolerances from its
-    target is chosen (:func:`worst_misfit`; of those that still fit if none stays
-    below, the best-fitting if none fits); it is then evaluated on ``confirm_seeds``
-    more, whose statistics its choice did not select.
+    target is chosen (:func:`worst_misfit`). If none stays below, the shortlist grows by
+    the next ``shortlist`` central draws that fitted and stayed below on the screen,
+    until one does or none is left (then of those that still fit, the best-fitting if
+    none fits); the chosen draw is then evaluated on ``confirm_seeds`` more, whose
+    statistics its choice did not select.
 
     Centrality picks the shortlist, each target's own tolerance the point: the best
     fitting draw of all sits at the posterior's edge (with the shipped calibration of
@@ -647,13 +649,20 @@ def checked_point(last: abc.Generation, settings: Settings, done: dict[int, dict
     screened, queued = mean_stats(sorted(draws), screens), mean_queues(sorted(draws), screens)
     fit = {i for i in draws if misfit(screened[i]) <= last.tolerance}
     below = {i for i in fit if queued[i] <= QUEUE_LIMIT}
-    shortlist = sorted(draws, key=lambda i: (i not in below, i not in fit, np.nan_to_num(
-        centrality[i] if i in fit else misfit(screened[i]), nan=math.inf), i))[
-            :search.shortlist]
+    ranked = sorted(draws, key=lambda i: (i not in below, i not in fit, np.nan_to_num(
+        centrality[i] if i in fit else misfit(screened[i]), nan=math.inf), i))
+    shortlist = ranked[:search.shortlist]
     checks = range(screens.stop, screens.stop + search.check_seeds)
     checked, check_queues = mean_stats(shortlist, checks), mean_queues(shortlist, checks)
-    still = [i for i in shortlist if misfit(checked[i]) <= last.tolerance]
-    still_below = [i for i in still if check_queues[i] <= QUEUE_LIMIT]
+    while True:
+        still = [i for i in shortlist if misfit(checked[i]) <= last.tolerance]
+        still_below = [i for i in still if check_queues[i] <= QUEUE_LIMIT]
+        more = [i for i in ranked if i in below and i not in shortlist][:search.shortlist]
+        if still_below or not more:
+            break
+        shortlist += more   # none stayed below: the next central ones that did on the screen
+        checked |= mean_stats(more, checks)
+        check_queues |= mean_queues(more, checks)
     chosen = (min(still_below or still, key=lambda i: (worst_misfit(checked[i],
                                                                     settings.targets), i))
               if still else min(shortlist, key=lambda i: (misfit(checked[i]), i)))
@@ -1103,7 +1112,8 @@ def _point_lines(point: dict[str, Any] | None, targets: dict[str, dict]) -> list
         "fitted (mean statistics within the last generation's tolerance, "
         f"{point['fits']:.2f} tolerances root mean square){_tipping_words(point)}; the "
         f"{point['shortlist']} of them nearest the posterior's centre (Mahalanobis "
-        "distance in the priors' unit coordinates) ran again on further seeds, and of "
+        "distance in the priors' unit coordinates; more of them, shortlist by shortlist, "
+        "while none of those stays below) ran again on further seeds, and of "
         "those that still fitted and stayed below their tipping point on these alone the "
         "one whose worst statistic lay fewest of its own tolerances from its target was "
         f"chosen (worst {point['worst']:.2f}, distance {point['checked_distance']:.2f}, "

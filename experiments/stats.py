@@ -110,3 +110,23 @@ def log_odds_slope(x, share, trials, iterations: int = 100) -> float:
                 break
     # a separated fit never settles: its steps stay large as the slope runs off
     return float(beta[1]) if np.max(np.abs(step)) < 1e-6 else float("nan")
+
+
+def share_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a share ``successes / trials`` (each 0 to 1).
+
+    Unlike the normal approximation it stays within 0 and 1 and is not empty at 0 or
+    all successes, so it suits the few draws a validation judges (Wilson 1927,
+    doi:10.1080/01621459.1927.10502953).
+
+    Args:
+        successes: How many trials passed.
+        trials: How many trials (at least one).
+        level: Confidence level.
+    """
+    z = stats.norm.ppf(0.5 + level / 2)
+    share = successes / trials
+    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * math.sqrt(
+        share * (1 - share) / trials + z * z / (4 * trials * trials))
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))

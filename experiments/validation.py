@@ -34,7 +34,7 @@ from experiments.runner import (
     run_many,
 )
 from experiments.scenarios import load
-from experiments.stats import log_odds_slope, mean_ci
+from experiments.stats import log_odds_slope, mean_ci, share_interval
 from model.mechanisms import hours_needed, human_share
 from model.parameters import specs
 
@@ -1192,30 +1192,51 @@ def tally(verdicts: list[tuple[Pattern, Result]]) -> str:
     return "; ".join(parts)
 
 
+def shares_tally(shares: dict[int | str, tuple[float, int]]) -> str:
+    """Which checks hold in most single runs, which in few, and which are unsure.
+
+    A check holds in most when the 95% interval of its share lies above one half, in
+    few when it lies below; the verdict that depends least on which point was adopted.
+    """
+    groups = {"most": [], "few": [], "unsure": []}
+    for number, (share, count) in shares.items():
+        if count:
+            low, high = share_ci95(share, count)
+            groups["most" if low > 0.5 else "few" if high < 0.5 else "unsure"].append(
+                str(number))
+    words = {"most": "holds in most single runs (the share's 95% interval above one half)",
+             "few": "in few (below one half)", "unsure": "unsure"}
+    return "; ".join(f"{words[k]}: {', '.join(v) or 'none'}" for k, v in groups.items())
+
+
 def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed: int,
                    scale: float, shares: dict[str, dict] | None = None,
                    overloaded: float = OVERLOADED, every_draw: bool = False,
-                   conditioned: bool = True) -> str:
+                   conditioned: bool = True, draws: int | None = None) -> str:
     """The report as the Markdown table of ``docs/ODD.md``.
 
     ``every_draw``: the command said ``--every-draw``; ``conditioned``: the posterior's
     shares drew only from draws below the presets' tipping point
-    (:func:`experiments.uncertainty.below_tipping`).
+    (:func:`experiments.uncertainty.below_tipping`); ``draws``: how many draws the
+    shares were judged on (None: ``replicates``).
 
     With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
     :func:`posterior_shares`), a column of the share of single runs in which each check
     holds, at the defaults and over the posterior's draws.
     """
-    flag = (" --posterior" + " --every-draw" * every_draw if shares else "") + (
+    draws = draws or replicates
+    flag = (" --posterior" + " --every-draw" * every_draw
+            + (f" --draws {draws}" if draws != replicates else "") if shares else "") + (
         f" --overloaded {overloaded:g}" if overloaded != OVERLOADED else "")
     lines = [f"Measured by `verbinding validate --replicates {replicates} --seed {seed}"
              f"{flag}` (organisations at {scale:g} of the preset size; mean and 95% "
              "interval over paired replicates at the defaults" + (
                  "; *single runs passing*: the share of single runs in which the check "
-                 f"holds, at the defaults and over {replicates} draws of the shipped "
+                 f"holds, at the defaults and over {draws} draws of the shipped "
                  "posterior" + (" below the presets' tipping point" if conditioned else "")
-                 + ", one run a draw; the first is chance alone, the second adds "
-                 "what the model does not know" if shares else "") + ").", "",
+                 + ", one run a draw, with the share's 95% interval (Wilson); the first "
+                 "is chance alone, the second adds what the model does not know"
+                 if shares else "") + ").", "",
              "| # | pattern or lever | the sources | role | the model | expected | verdict |"
              + (" single runs passing: defaults, posterior |" if shares else ""),
              "|---|---|---|---|---|---|---|" + ("---|" if shares else "")]
@@ -1228,17 +1249,30 @@ def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed
                      f"{' (' + extra + ')' if extra else ''} | {r.target} | "
                      f"{'reproduced' if r.passed else 'not reproduced'} |"
                      + (f" {shares_text(shares, pattern.number)} |" if shares else ""))
+    if shares:
+        lines += ["", "Over the posterior, each check " + shares_tally(shares["posterior"])
+                  + "."]
     lines += ["", tally(verdicts) + ". Roles: " + "; ".join(
         f"*{role}*: {meaning}" for role, meaning in ROLES.items()) + "."]
     return "\n".join(lines)
 
 
+def share_ci95(share: float, count: int) -> tuple[float, float] | None:
+    """The 95% interval of a share of ``count`` single runs (None without runs)."""
+    return share_interval(round(share * count), count) if count else None
+
+
 def shares_text(shares: dict[str, dict], number: int | str) -> str:
-    """A check's single-run shares, at the defaults and over the posterior, as text."""
+    """A check's single-run shares, at the defaults and over the posterior, as text.
+
+    Each with its 95% interval: ten draws leave a share unsure by about 30 points.
+    """
     cells = []
     for which in ("defaults", "posterior"):
         share, count = shares[which][number]
-        cells.append(f"{100 * share:.0f}% of {count}" if count else "-")
+        interval = share_ci95(share, count)
+        cells.append(f"{100 * share:.0f}% of {count} ({100 * interval[0]:.0f}-"
+                     f"{100 * interval[1]:.0f}%)" if count else "-")
     return ", ".join(cells)
 
 
@@ -1298,10 +1332,11 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: s
                  "statistic": r.statistic, "value": r.value, "ci95": r.ci95,
                  "target": r.target, "passed": r.passed, "details": r.details,
                  "series": r.series} | (
-                     {"single_runs_passing": {which: dict(zip(("share", "runs"),
-                                                              shares[which][p.number],
-                                                              strict=True))
-                                              for which in shares}} if shares else {})
+                     {"single_runs_passing": {
+                         which: {"share": shares[which][p.number][0],
+                                 "runs": shares[which][p.number][1],
+                                 "ci95": share_ci95(*shares[which][p.number])}
+                         for which in shares}} if shares else {})
                 for p, r in verdicts]
     kept = {"posterior_weight_kept": posterior_weight_kept} if shares else {}
     (folder / "report.json").write_text(json.dumps(json_safe(

@@ -231,6 +231,37 @@ def test_the_point_search_passes_over_a_draw_at_its_tipping_point_however_well_i
         point, {t.name: asdict(t) | {"target": t.name} for t in calibration.TARGETS}))
 
 
+def test_when_no_shortlisted_draw_stays_below_its_tipping_point_the_shortlist_grows():
+    """Four draws, a shortlist of two: the two most central (0 and 1) fit and stay below
+    on the screen but queue on the check seeds; 2, less central, stays below on both;
+    3 fits nowhere and is never checked."""
+    exact = {t.name: t.observed for t in calibration.TARGETS}
+    first = calibration.TARGETS[0]
+    off = {0: 0.0, 1: 0.0, 2: 0.3, 3: 5.0}   # each draw's first statistic, in tolerances
+    u = np.full((4, len(calibration.box().names)), 0.5) + np.array(
+        [0.0, 0.01, 0.1, 0.2])[:, None]
+    last = abc.Generation(1.0, np.arange(4), u, np.array([0.45, 0.45, 0.05, 0.05]),
+                          np.zeros(4), 4)
+    settings = calibration.Settings(abc.Design(4, 1, 4), 1, 0.1, point=TINY_POINT)
+    done, checked = {}, set()
+
+    def stand_in(candidates, scale):
+        for c in candidates:
+            draw, seed = divmod(c.id - calibration.POINT_ID, 100)
+            on_checks = seed >= TINY_POINT.screen_seeds
+            queues = draw in (0, 1) and on_checks
+            if on_checks:
+                checked.add(draw)
+            done[c.id] = {f"stat.{n}": v for n, v in exact.items()} | {
+                f"stat.{first.name}": first.observed + off[draw] * first.tolerance,
+                **{f"queue.{preset}": 3 * regime.QUEUE_LIMIT * queues
+                   for preset in regime.REGIMES}, "queued": True}
+
+    point, _ = calibration.checked_point(last, settings, done, stand_in)
+    assert point["draw"] == 2 and point["below_tipping"]
+    assert checked == {0, 1, 2} and point["shortlist"] == 3
+
+
 @pytest.mark.slow
 def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_own(tmp_path,
                                                                                      whole):

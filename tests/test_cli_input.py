@@ -190,6 +190,8 @@ def test_escape_sequences_in_the_input_never_reach_the_terminal(folder, capsys):
      "--posterior took the scenario 'care-high-caseload' for its file"),
     (["compare", "care", "care-high-caseload", "--every-draw"], "--every-draw needs --posterior"),
     (["validate", "--every-draw"], "--every-draw needs --posterior"),
+    (["validate", "--draws", "40"], "--draws needs --posterior"),
+    (["validate", "--posterior", "--draws", "0"], "--draws must be from 1 to"),
 ])
 def test_paths_and_counts_the_system_or_the_machine_cannot_take(folder, capsys, args,
                                                                problem):

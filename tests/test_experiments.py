@@ -484,3 +484,23 @@ def test_the_log_odds_slope_of_grouped_outcomes_is_recovered_exactly_and_measure
     # everyone past 1.0 burnt out and no one before it: the slope has no finite value
     assert math.isnan(log_odds_slope(x, [0, 0, 0, 1, 1], np.full(5, 20.0)))
     assert math.isnan(log_odds_slope(np.ones(5), share, np.full(5, 20.0)))  # x does not vary
+
+
+def test_a_share_of_few_runs_has_the_wilson_interval_of_the_tables():
+    from experiments.stats import share_interval
+    from experiments.validation import shares_tally, shares_text
+
+    # Newcombe (1998, Stat Med 17:857) table I: 81 of 263 gives 0.2553 to 0.3662
+    assert share_interval(81, 263) == pytest.approx((0.2553, 0.3662), abs=1e-4)
+    low, high = share_interval(4, 10)
+    assert (round(low, 3), round(high, 3)) == (0.168, 0.687)
+    assert share_interval(0, 10)[0] == 0 < share_interval(0, 10)[1]  # never empty at 0
+    assert share_interval(10, 10)[0] < share_interval(10, 10)[1] == pytest.approx(1)
+    assert share_interval(16, 40)[1] - share_interval(16, 40)[0] < high - low  # more runs
+    shares = {"defaults": {3: (0.4, 10)}, "posterior": {3: (1.0, 0)}}
+    assert shares_text(shares, 3) == "40% of 10 (17-69%), -"
+    # a verdict over the posterior only where the interval leaves half behind
+    assert shares_tally({1: (0.9, 10), 2: (0.1, 10), 3: (0.4, 10), 4: (0.4, 40),
+                         5: (0.3, 40), 6: (0.5, 0)}) == (
+        "holds in most single runs (the share's 95% interval above one half): 1; "
+        "in few (below one half): 2, 5; unsure: 3, 4")
