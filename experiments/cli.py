@@ -487,7 +487,7 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
             "posterior_weight_kept": uncertainty.kept_share(posterior)}
         print(dump_json({"root_seed": seed, **data, **kept}))
         return 0
-    print(_table(results, seed))
+    print(_table(compare.draw_means(results, again), seed))
     if posterior is not None:
         print(f"\nEach replicate ran with one plausible set of the model's "
               f"{len(uncertainty.priors())} uncertain parameters (a draw from its "
@@ -504,7 +504,7 @@ def _compare(args: argparse.Namespace, argv: list[str]) -> int:
                  "reach values no set gives; --replicates "
                  f"{uncertainty.POSTERIOR_REPLICATES} (the default) reads them off the "
                  "sets' own effects."))
-    base = results[0].summary()
+    base = data["scenarios"][0]["metrics"]
     for entry in data["scenarios"][1:]:
         print(f"\n{entry['name']} compared with {data['base']} (paired, 95% interval):")
         for metric in METRICS:

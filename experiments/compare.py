@@ -53,6 +53,24 @@ def uncertain_differences(base: ScenarioResult, other: ScenarioResult,
             for name in METRIC_NAMES}
 
 
+def draw_means(results: list[ScenarioResult], again: list[ScenarioResult] | None
+               ) -> list[ScenarioResult]:
+    """``results`` whose replicate ``k`` holds the mean of draw ``k``'s two runs.
+
+    With a posterior every draw runs twice (``again``) and each difference is the mean
+    of its two runs' (:func:`experiments.uncertainty.combine`), so the values shown
+    beside the differences are too: one value a draw, and the difference of two
+    scenarios' means is the mean difference. Without ``again``, ``results`` as they
+    are. The weekly figures stay the first runs'.
+    """
+    if again is None:
+        return results
+    return [ScenarioResult(r.scenario, r.parameters, r.seeds, [
+        {name: (m[name] + n[name]) / 2 for name in METRIC_NAMES}
+        for m, n in zip(r.metrics, a.metrics, strict=True)], r.weekly)
+        for r, a in zip(results, again, strict=True)]
+
+
 def report(results: list[ScenarioResult], again: list[ScenarioResult] | None = None
            ) -> dict:
     """The comparison as plain data (the ``--json`` shape).
@@ -60,11 +78,14 @@ def report(results: list[ScenarioResult], again: list[ScenarioResult] | None = N
     With ``again`` (the same scenarios and posterior draws, run with other seeds),
     ``results`` ran with posterior draws, and each difference carries its interval
     from all uncertainty (``ci95``), from chance alone (``ci95_noise``) and the share
-    of the first that is what the model does not know (``unknown_share``).
+    of the first that is what the model does not know (``unknown_share``); each
+    scenario's ``metrics`` are then over the draws, each the mean of its two runs
+    (:func:`draw_means`). The base's are ``scenarios[0]["metrics"]``.
     """
     base = results[0]
+    shown = draw_means(results, again)
     return {"base": base.scenario.name, "posterior": again is not None, "scenarios": [
-        {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": r.summary(),
+        {"name": r.scenario.name, "replicates": len(r.metrics), "metrics": shown[i].summary(),
          "diff": paired_differences(base, r) if again is None else
          uncertain_differences(base, r, again[0], again[i])}
         for i, r in enumerate(results)]}
@@ -82,7 +103,8 @@ WORDS = {"more": "more", "less": "less", "interval": "95% interval", "to": "to",
          "goals_same": "reaches about as many goals a year", "and": "and",
          "per_goal": "about {amount} for each extra goal", "money": "What it costs and "
          "what it buys", "thousands": ",", "decimal": ".", "higher": "higher",
-         "lower": "lower", "sets": "{direction} in {count} of {n} parameter sets"}
+         "lower": "lower", "sets": "{direction} in {count} of {n} parameter sets",
+         "same": "no difference in any run"}
 #: Which way is better for clients or staff, for the outcomes where that is plain: +1
 #: higher, -1 lower. Others (utilisation, occupancy, clients per professional, the
 #: shares of time but admin's) are trade-offs a reader weighs, so they are not marked.
@@ -131,6 +153,8 @@ def in_words(metric: str, base_mean: float | None, diff: dict,
     if diff["ci95"] is None:
         return f"{signed(diff['mean'])} ({words['single']})"
     low, high = diff["ci95"]
+    if low == high == diff["mean"] == 0:
+        return words["same"]
     yardstick = PERCENT_SPAN * abs(base_mean)
     if (yardstick and max(abs(diff["mean"]), abs(low), abs(high)) <= yardstick
             and low >= -abs(base_mean)):
@@ -224,7 +248,7 @@ def write_files(folder: Path, results: list[ScenarioResult],
     table = CsvTable(folder / "comparison.csv",
                      ["scenario", "metric", "mean", "ci95_low", "ci95_high", "diff_mean",
                       "diff_ci95_low", "diff_ci95_high", *extra, "in_words"])
-    base_summary = results[0].summary()
+    base_summary = data["scenarios"][0]["metrics"]
     for entry in data["scenarios"]:
         for name in METRIC_NAMES:
             value, diff = entry["metrics"][name], entry["diff"][name]
@@ -235,7 +259,7 @@ def write_files(folder: Path, results: list[ScenarioResult],
                           in_words(name, base_summary[name]["mean"], diff))])
     table.close()
     weekly_figure(results, folder / "weekly")
-    difference_figure(results, folder / "differences")
+    difference_figure(results, folder / "differences", again=again)
 
 
 def _pyplot():
@@ -301,23 +325,26 @@ DIFFERENCE_AXIS = ("difference from {base}, % of its mean (paired 95% interval; 
 
 def difference_figure(results: list[ScenarioResult], path: Path | None = None,
                       labels: Mapping[str, str] | None = None,
-                      axis: str = DIFFERENCE_AXIS):
+                      axis: str = DIFFERENCE_AXIS,
+                      again: list[ScenarioResult] | None = None):
     """Each scenario's difference from the base with its paired 95% interval.
 
     Differences are shown as a percentage of the base's mean, so metrics of different
     units share one axis. Saved as PNG and SVG at ``path`` if given; returns the figure.
     ``labels`` (each metric's, by name; default its name) and ``axis`` (see
-    :data:`DIFFERENCE_AXIS`) draw it for readers or another language.
+    :data:`DIFFERENCE_AXIS`) draw it for readers or another language. With ``again``
+    (see :func:`report`) the differences and intervals are the table's, with what the
+    model does not know.
     """
     plt = _pyplot()
-    base = results[0]
+    data = report(results, again)
+    base_means = data["scenarios"][0]["metrics"]
     others = results[1:]
-    base_means = base.summary()
     figure, axes = plt.subplots(figsize=(9, 0.42 * len(METRICS) + 1.8))
     rows = np.arange(len(METRICS))
     height = 0.8 / max(len(others), 1)
     for i, result in enumerate(others):
-        diffs = paired_differences(base, result)
+        diffs = data["scenarios"][i + 1]["diff"]
         centre, low, high = [], [], []
         for metric in METRICS:
             scale = abs(base_means[metric.name]["mean"] or 0) or 1.0
@@ -334,7 +361,7 @@ def difference_figure(results: list[ScenarioResult], path: Path | None = None,
     axes.set_yticks(rows + height * (len(others) - 1) / 2,
                     [(labels or {}).get(m.name, m.name) for m in METRICS])
     axes.invert_yaxis()
-    axes.set_xlabel(axis.format(base=base.scenario.name))
+    axes.set_xlabel(axis.format(base=results[0].scenario.name))
     axes.legend(fontsize=9)
     axes.grid(axis="x", alpha=0.3)
     if path is not None:

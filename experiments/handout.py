@@ -87,7 +87,8 @@ def handout(results: list[ScenarioResult], again: list[ScenarioResult] | None,
                                 week=texts.get("week", WEEK_AXIS),
                                 decimal_comma=words["decimal"] == ",")),
              _svg(difference_figure(results, labels=labels,
-                                    axis=texts.get("difference_axis", DIFFERENCE_AXIS))),
+                                    axis=texts.get("difference_axis", DIFFERENCE_AXIS),
+                                    again=again)),
              f"<h2>{_e(texts['differences'])}</h2>",
              _difference_table(data, base, texts, words, labels),
              _money(data, words),
@@ -170,7 +171,7 @@ def _scenario_table(results: list[ScenarioResult], texts: Mapping[str, str]) -> 
 def _difference_table(data: dict, base: ScenarioResult, texts: Mapping[str, str],
                       words: Mapping[str, str], labels: Mapping[str, str]) -> str:
     others = data["scenarios"][1:]
-    base_summary = base.summary()
+    base_summary = data["scenarios"][0]["metrics"]
     head = "".join(f"<th>{_e(s['name'])}</th>" for s in others)
     rows = []
     for metric in METRICS:

@@ -428,6 +428,8 @@ def test_dask_tasks_carry_a_few_runs_each_but_every_worker_gets_many_tasks():
      "-0.0228 (95% interval -0.054 to +0.008); not clearly different"),
     ("burnout_prevalence", 0.04, (-0.0228, -0.04, 0.008),
      "57% less (95% interval -100% to +20%); not clearly different"),
+    # a lever that changes nothing (the own route in care): said so, not "+0"
+    ("own_goal_share", 0.0, (0.0, 0.0, 0.0), "no difference in any run"),
 ])
 def test_a_difference_is_said_against_a_fair_yardstick_and_marked_better_or_worse(
         metric, base, diff, words):

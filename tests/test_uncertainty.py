@@ -238,6 +238,12 @@ def test_compare_with_a_posterior_reports_both_intervals(tmp_path, stand_in_post
     diff = data["scenarios"][1]["diff"]["mean_bond"]
     assert diff["ci95"][1] - diff["ci95"][0] >= diff["ci95_noise"][1] - diff["ci95_noise"][0]
     assert 0 <= diff["unknown_share"] <= 1
+    # the values shown are over the same runs as the differences: they agree
+    base, other = (entry["metrics"] for entry in data["scenarios"])
+    for name, d in data["scenarios"][1]["diff"].items():
+        if d["mean"] is not None:
+            assert other[name]["mean"] - base[name]["mean"] == pytest.approx(d["mean"],
+                                                                             abs=1e-9)
     refused = subprocess.run(
         [sys.executable, "-m", "experiments", "compare", "care", "care-standardised",
          "--replicates", "1", "--posterior", str(path)], capture_output=True, text=True,

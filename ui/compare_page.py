@@ -314,7 +314,7 @@ def comparison_table(results, lang: str, again=None, data=None) -> list[dict]:
     uncertainty too. ``data`` is their :func:`experiments.compare.report`, when made.
     """
     data = data or compare.report(results, again)
-    base = results[0].summary()
+    base = data["scenarios"][0]["metrics"]
     rows = []
     for entry in data["scenarios"][1:]:
         for metric in METRICS:

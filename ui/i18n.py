@@ -611,7 +611,8 @@ COMPARISON_WORDS = {
            "per_goal": "ongeveer {amount} per extra behaald doel",
            "money": "Wat het kost en wat het oplevert", "thousands": ".", "decimal": ",",
            "higher": "hoger", "lower": "lager",
-           "sets": "{direction} in {count} van de {n} parametersets"},
+           "sets": "{direction} in {count} van de {n} parametersets",
+           "same": "in geen enkele run verschillend"},
 }
 
 
