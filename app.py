@@ -28,13 +28,21 @@ def query_of(router) -> dict:
 
 #: Phones and tablets: the page tabs and the language switch fit the app bar (the title
 #: gives way), and the sidebar opens below the app bar, whose menu button closes it,
-#: leaving a strip of the page in view. Wide content (Compare's table of differences,
-#: its figure) stays within the page: the table scrolls sideways, the figure shrinks,
-#: a long button label wraps.
+#: leaving a strip of the page in view. Wide content stays within the page: Compare's
+#: table of differences becomes one block a row (the outcome in bold, then the
+#: scenario, the two values and the difference in words, its header the legend), the
+#: figure shrinks, a long button label wraps.
 PHONE_CSS = """
 @media (max-width: 700px) {
-  .differences { overflow-x: auto; max-width: 100%; }
-  .differences td, .differences th { white-space: nowrap; }
+  .differences table, .differences thead, .differences tbody, .differences tr,
+  .differences th, .differences td { display: block; width: auto; }
+  .differences th, .differences td { text-align: left !important; border: none !important;
+                                     padding: 1px 0 !important; }
+  .differences tr { padding: 8px 0; border-bottom: 1px solid #ddd; text-align: left !important; }
+  .differences thead { color: #555; font-style: italic; }
+  .differences td:first-child { font-weight: bold; }
+  .differences td:nth-child(3), .differences td:nth-child(4) { display: inline-block;
+                                                               margin-right: 1.5em; }
   .v-main img { max-width: 100%; height: auto; }
   .v-app-bar .v-toolbar__title { display: none; }
   .v-app-bar .v-btn { font-size: 14px !important; padding: 0 6px !important;

@@ -628,8 +628,17 @@ def Results(results, again, lang: str):
               f"{t('difference', lang)} |\n|---|---|---|---|---|\n")
     body = "\n".join(f"| {r['metric']} | {r['scenario']} | {_fmt(r['base'], lang)} | "
                      f"{_fmt(r['value'], lang)} | {_marked(r)} |" for r in rows)
-    with solara.Column(classes=["differences"]):   # scrolls sideways on a phone
+    solara.Style(value_labels(lang))
+    with solara.Column(classes=["differences"]):   # a block a row on a phone (app.py)
         solara.Markdown(header + body)
+
+
+def value_labels(lang: str) -> str:
+    """On a phone, where the table's rows stack, each value says whose it is."""
+    label = {3: t("base", lang), 4: t("value", lang).lower()}
+    return "@media (max-width: 700px) {" + "".join(
+        f' .differences td:nth-child({n})::before {{ content: "{text}: "; color: #555; }}'
+        for n, text in label.items()) + " }"
 
 
 def report_html(results, again, lang: str) -> str:
