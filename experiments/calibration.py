@@ -40,6 +40,7 @@ from experiments.executors import Executor
 from experiments.output import json_safe
 from experiments.provenance import provenance
 from experiments.regime import (
+    OTHER_MARGINS,
     OVERLOADED,
     QUEUE_LIMIT,
     REGIME_FACTORS,
@@ -295,24 +296,35 @@ def _evaluate(job: dict[str, Any]) -> dict[str, Any]:
     return outcome
 
 
-def _queues(job: dict[str, Any], factors: dict[str, float]) -> dict[str, float]:
+def _queues(job: dict[str, Any], factors: dict[str, float],
+            margin: float = TIPPING_MARGIN) -> dict[str, float]:
     """Per preset in :data:`REGIMES`, its waiting list per place past its regime.
 
     The preset runs with the candidate's parameters, on the job's seed, with its
-    arrivals :data:`~experiments.regime.TIPPING_MARGIN` times those that hold its
-    regime (:func:`~experiments.regime.queue_share`): above
+    arrivals ``margin`` (:data:`~experiments.regime.TIPPING_MARGIN`) times those that
+    hold its regime (:func:`~experiments.regime.queue_share`): above
     :data:`~experiments.regime.QUEUE_LIMIT`, these parameters put it at its tipping
     point rather than below it.
     """
     queues = {}
     for preset in REGIMES:
         overrides = {**job["parameters"], **with_arrivals_factor(
-            scaled(preset, job["scale"])[1], factors[preset] * TIPPING_MARGIN)}
+            scaled(preset, job["scale"])[1], factors[preset] * margin)}
         parameters = Parameters.from_mapping(
             {k: v for k, v in overrides.items() if k != "events"})
         queues[preset] = queue_share(simulate(overrides, job["seed"], records=False),
                                      parameters)
     return queues
+
+
+def queues_at_margin(job: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_queues` at ``job["margin"]``, from the regime factors ``job["factors"]``.
+
+    The premise judged at another margin (:data:`~experiments.regime.OTHER_MARGINS`),
+    with the factors the point search's screen found for the same draw and seed.
+    """
+    with arrivals_as(job.get("arrivals", {})):
+        return {"queue": _queues(job, job["factors"], job["margin"])}
 
 
 def _held_arms(pattern: Pattern, job: dict[str, Any],
@@ -464,6 +476,8 @@ class Calibration:
         queues: Per draw of the posterior, its presets' waiting list per place past
             their regime at the point search's size (:func:`draw_queues`), or None
             without a point search.
+        margins: The same at each of :data:`~experiments.regime.OTHER_MARGINS`
+            (:func:`margin_queues`), or None without a point search.
     """
 
     settings: Settings
@@ -472,6 +486,7 @@ class Calibration:
     seconds: float
     point: dict[str, Any] | None = None
     queues: dict[int, float] | None = None
+    margins: dict[float, dict[int, float]] | None = None
 
     def posterior(self) -> pd.DataFrame:
         """The last generation, one row per draw.
@@ -532,19 +547,22 @@ def run(out: Path, settings: Settings, executor: Executor,
 
         generations = abc.smc(len(space.names), settings.design, settings.seed,
                               evaluate_batch, report)
-        point, queues = None, None
+        point, queues, margins = None, None, None
         if settings.point is not None:
             point, queues = checked_point(generations[-1], settings, done,
                                   lambda c, scale: _evaluate_missing(
                                       c, space, settings, done, store, executor, progress,
                                       scale, queues=True))
+            margins = margin_queues(generations[-1], settings, done,
+                                    lambda jobs: _evaluate_margins(jobs, done, store,
+                                                                   executor, progress))
         store.merge()
     evaluations = pd.DataFrame(done.values()).sort_values("run_id").reset_index(drop=True)
     # Candidates of a later generation, from a run that went further, are not this one's,
     # nor are the point search's evaluations (ids from POINT_ID).
     evaluations = evaluations[evaluations["generation"] < len(generations)]
     return Calibration(settings, generations, evaluations.reset_index(drop=True),
-                       time.monotonic() - start, point, queues)
+                       time.monotonic() - start, point, queues, margins)
 
 
 #: Ids of the point search's evaluations: ``POINT_ID`` (at the calibration's own scale;
@@ -695,11 +713,76 @@ def draw_queues(done: dict[int, dict[str, Any]], first: int, ids: Sequence[int],
     """Per draw, its presets' largest waiting list per place past their regime.
 
     Each preset's mean over the point search's ``seeds`` (:func:`_queues`; ids from
-    ``first``), the largest over presets. NaN where a regime was not held on a seed:
-    no judgement, and no pass.
+    ``first``), the largest over presets. NaN where a regime was not held on a seed
+    (or no evaluation was run): no judgement, and no pass.
     """
-    return {int(i): float(np.max([np.mean([done[first + 100 * i + k].get(
+    return {int(i): float(np.max([np.mean([done.get(first + 100 * i + k, {}).get(
         f"queue.{preset}", math.nan) for k in seeds]) for preset in REGIMES])) for i in ids}
+
+
+def margin_queues(last: abc.Generation, settings: Settings, done: dict[int, dict[str, Any]],
+                  evaluate_all: Callable[[dict[int, dict[str, Any]]], None]
+                  ) -> dict[float, dict[int, float]]:
+    """The premise judged at the other margins, as a sensitivity.
+
+    For each of :data:`~experiments.regime.OTHER_MARGINS` and each posterior draw, its
+    presets' largest waiting list per place past their regime (:func:`draw_queues`) on
+    the point search's screen seeds and size, with the regime factors the screen found
+    (:func:`queues_at_margin`); its ids from :func:`margin_ids`. Draws whose regime the
+    screen could not hold are not run (NaN). ``evaluate_all`` runs and stores the jobs
+    not in ``done`` (:func:`_evaluate_margins`).
+    """
+    search = settings.point
+    scale = settings.scale if search.scale is None else search.scale
+    first = point_ids(scale, settings.scale)
+    screens = range(search.screen_seeds)
+    margins = {}
+    for j, margin in enumerate(OTHER_MARGINS):
+        start, jobs = margin_ids(first, j), {}
+        for i in last.ids:
+            for k in screens:
+                screen = done[first + 100 * i + k]
+                factors = {preset: screen.get(f"regime.{preset}") for preset in REGIMES}
+                if start + 100 * i + k not in done and all(map(_finite, factors.values())):
+                    jobs[start + 100 * i + k] = {
+                        "parameters": {n: float(screen[n]) for n in box().names},
+                        "seed": int(screen["seed"]), "scale": scale,
+                        "arrivals": settings.regime_arrivals, "factors": factors,
+                        "margin": margin}
+        evaluate_all(jobs)
+        margins[margin] = draw_queues(done, start, last.ids, screens)
+    return margins
+
+
+def margin_ids(first: int, index: int) -> int:
+    """Where the ids of the premise judged at ``OTHER_MARGINS[index]`` start.
+
+    Past the point search's ranges at both sizes (``first``: its own, :func:`point_ids`),
+    one range per margin and size.
+    """
+    return first + 2 * (index + 1) * POINT_ID
+
+
+def _evaluate_margins(jobs: dict[int, dict[str, Any]], done: dict[int, dict[str, Any]],
+                      store: RunStore, executor: Executor,
+                      progress: Callable[[str], None] | None) -> None:
+    """Run :func:`queues_at_margin` for ``jobs`` (by id) on the executor, storing each row."""
+    ids, rows = list(jobs), []
+    try:
+        for index, result in executor.run(queues_at_margin, list(jobs.values())):
+            job = jobs[ids[index]]
+            row = {"run_id": ids[index], "generation": ids[index] // abc.GENERATION_ID,
+                   "seed": job["seed"], "margin": job["margin"], "queued": True,
+                   **{f"queue.{k}": v for k, v in result["queue"].items()}}
+            rows.append(row)
+            done[ids[index]] = row
+            if len(rows) >= FLUSH_CANDIDATES:
+                store.append(rows)
+                rows = []
+    finally:
+        store.append(rows)
+    if progress and jobs:
+        progress(f"  the premise at margin {jobs[ids[0]]['margin']:g}: {len(jobs)} runs\n")
 
 
 def _queued(row: dict[str, Any]) -> bool:
@@ -864,9 +947,10 @@ def below_tipping_summary(cal: Calibration) -> dict[str, Any] | None:
     weight below the tipping point, past it and on draws whose regime could not be held
     at the point search's size; the draws and effective size kept; the share kept
     were the limit half or twice :data:`~experiments.regime.QUEUE_LIMIT` (``at_limits``,
-    a sensitivity); and per parameter its median and 90% interval given the premise,
-    with how far the median moved (share of the prior's range, on its own scale). None
-    without a point search.
+    a sensitivity), or the margin one of :data:`~experiments.regime.OTHER_MARGINS`
+    (``at_margins``, from :attr:`Calibration.margins`); and per parameter its median
+    and 90% interval given the premise, with how far the median moved (share of the
+    prior's range, on its own scale). None without a point search.
     """
     if cal.queues is None:
         return None
@@ -886,12 +970,15 @@ def below_tipping_summary(cal: Calibration) -> dict[str, Any] | None:
     total, queue = weights.sum(), posterior["queue"].to_numpy(float)
     at_limits = {f"{limit:g}": float(weights[queue <= limit].sum() / total)
                  for limit in (QUEUE_LIMIT / 2, QUEUE_LIMIT * 2)}
+    at_margins = {f"{margin:g}": float(weights[np.array(
+        [cal.margins[margin][int(i)] for i in last.ids]) <= QUEUE_LIMIT].sum() / total)
+        for margin in (cal.margins or {})}
     return {"kept": float(kept.sum() / total), "past": float(weights[judged & ~below].sum()
                                                              / total),
             "unjudged": float(weights[~judged].sum() / total), "draws": int(below.sum()),
             "of": len(below),
             "effective_size": abc.effective_size(kept[below]) if below.any() else 0.0,
-            "at_limits": at_limits, "parameters": parameters}
+            "at_limits": at_limits, "at_margins": at_margins, "parameters": parameters}
 
 
 def regime_rows(cal: Calibration) -> list[dict[str, Any]]:
@@ -1172,6 +1259,7 @@ def _premise_lines(summary: dict[str, Any] | None, point: dict[str, Any] | None)
              f"size {summary['effective_size']:.0f}; with the limit at "
              + " and ".join(f"{limit} of the places {share:.0%}"
                             for limit, share in summary["at_limits"].items())
+             + _margin_words(summary.get("at_margins", {}))
              + f"); {summary['past']:.0%} lies past it and "
              f"{summary['unjudged']:.0%} on draws with which a preset's regime could not be "
              "held at that size (its utilisation jumps across the regime: the turn lies at "
@@ -1187,6 +1275,15 @@ def _premise_lines(summary: dict[str, Any] | None, point: dict[str, Any] | None)
              "| parameter | below the tipping point: median [90%] | moved |", "|---|---|---|"]
     return lines + [f"| `{r['parameter']}` | {r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] | "
               f"{r['moved']:+.0%} of its range |" for r in moved]
+
+
+def _margin_words(at_margins: dict[str, float]) -> str:
+    """The share kept at the other margins, as a clause of the report's sentence."""
+    if not at_margins:
+        return ""
+    return (f"; with {' or '.join(f'{100 * (float(m) - 1):.0f}%' for m in at_margins)} "
+            f"more arrivals than the regime instead of {100 * (TIPPING_MARGIN - 1):.0f}%, "
+            + " and ".join(f"{share:.0%}" for share in at_margins.values()))
 
 
 def _size(scale: float | None) -> str:

@@ -55,6 +55,10 @@ REGIME_PILOTS, REGIME_TOLERANCE = 8, 0.02
 #: places, 5% more clients stay far short of the 92.5% occupancy past which Kuntz et al.
 #: (2015) find outcomes turning).
 TIPPING_MARGIN = 1.05
+#: Other margins the premise is judged at, as a sensitivity of what it keeps of the
+#: posterior (the calibration's report). Assumption: a surprise of 3% or 10% more
+#: demand, on either side of :data:`TIPPING_MARGIN`, is as defensible as 5%.
+OTHER_MARGINS = (1.03, 1.10)
 #: The waiting list, per place (professionals x caseload cap), above which a team is
 #: past its tipping point. Assumption: one client waiting for every hundred places is a
 #: queue that formed, not a week's chance; below the turn the list is empty in most

@@ -281,12 +281,17 @@ def test_the_adopted_point_is_the_posterior_draw_that_fits_best_on_seeds_of_its_
     assert posterior["below_tipping"].equals(posterior["queue"] <= regime.QUEUE_LIMIT)
     summary = calibration.below_tipping_summary(cal)
     assert summary["kept"] + summary["past"] + summary["unjudged"] == pytest.approx(1)
+    # the premise judged again with 3% and 10% more arrivals, each draw on its screen seeds
+    assert set(summary["at_margins"]) == {"1.03", "1.1"}
+    assert all(0 <= share <= 1 for share in summary["at_margins"].values())
+    assert set(cal.margins[1.03]) == set(posterior.index)
     assert summary["draws"] == posterior["below_tipping"].sum()
     calibration.write_outputs(cal, tmp_path)
     assert calibration.adopted_point(tmp_path) == point["parameters"]
     report = (tmp_path / "report.md").read_text("utf-8")
     assert f"posterior draw {point['draw']}" in report and "0.1 of the presets' size" in report
     assert "below their tipping point (with 5% more arrivals" in report
+    assert "with 3% or 10% more arrivals than the regime instead of 5%" in report
 
 
 def test_a_draw_whose_overloaded_team_cannot_be_held_is_still_judged_on_its_tipping_point(
