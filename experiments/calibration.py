@@ -70,8 +70,9 @@ from experiments.validation import (
 )
 from model.parameters import ParameterError, Parameters, Prior, specs
 
-#: The full design: 31 to 40 minutes on 2 cores, and 7.5 for the point search at the
-#: presets' size (measured 2026-12-03 and 04; README, "Calibration and uncertainty").
+#: The full design: 31 to 40 minutes on 2 cores, 7.5 for the point search at the
+#: presets' size and up to 6 for the premise at other margins (measured 2026-12-03 and
+#: 04; README, "Calibration and uncertainty").
 FULL = abc.Design(population=200, generations=6, batch=100)
 #: ``--quick``: a smoke test of the whole pipeline, under two minutes on 2 cores.
 QUICK = abc.Design(population=24, generations=2, batch=24)
