@@ -1377,8 +1377,11 @@ def markdown(report: dict[str, Any]) -> str:
     lines += _premise_lines(report.get("below_tipping"), report.get("point"))
     holds_left = {r["pattern"]: r for r in report["left_out"]}
     lines += ["", "**Patterns as `verbinding validate` judges them**: the share of draws in "
-              "which each holds (one replicate a draw), under the posterior, the posterior "
-              "without that pattern, and the prior.", "",
+              "which each holds (one replicate a draw), under the posterior (every draw: "
+              f"pattern {', '.join(map(str, PREDICTED))}, never fitted, is *predicted* "
+              "here; the premise the presets are held to uses its evidence, so over the "
+              "draws below the tipping point `verbinding validate` calls it *premise "
+              "checked*), the posterior without that pattern, and the prior.", "",
               "| pattern | role | posterior | left out | prior |", "|---|---|---|---|---|"]
     for p in report["patterns"]:
         out = holds_left.get(p["pattern"])

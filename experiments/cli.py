@@ -685,7 +685,12 @@ def _validate(args: argparse.Namespace, argv: list[str]) -> int:
         with Staging(args.out) as staging:
             validation.write_outputs(
                 verdicts, staging.path, table, shares,
-                None if posterior is None else uncertainty.kept_share(posterior))
+                None if posterior is None else uncertainty.kept_share(posterior),
+                {"replicates": args.replicates, "seed": args.seed, "scale": args.scale,
+                 "overloaded": args.overloaded,
+                 "posterior": None if args.posterior is None else str(args.posterior),
+                 "draws": None if posterior is None else draws,
+                 "every_draw": args.every_draw})
             if screen:
                 (staging.path / "screen.md").write_text(screen + "\n", encoding="utf-8")
         print(f"\nReport and figures written to {args.out}/")

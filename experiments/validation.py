@@ -76,8 +76,9 @@ ROLES = {
                   "not evidence",
     "built in": "it follows from a rule of the model: an implementation check, not evidence",
     "premise checked": "never fitted, but the defaults were chosen so that its premise "
-                       "holds (named): not a blind test at the defaults; over the "
-                       "posterior it still is",
+                       "holds (named): not a blind test at the defaults, nor over the "
+                       "posterior's draws below the tipping point, which use its evidence; "
+                       "over every draw (--every-draw) it still is",
 }
 
 
@@ -1201,9 +1202,7 @@ def shares_tally(shares: dict[int | str, tuple[float, int]]) -> str:
     groups = {"most": [], "few": [], "unsure": []}
     for number, (share, count) in shares.items():
         if count:
-            low, high = share_ci95(share, count)
-            groups["most" if low > 0.5 else "few" if high < 0.5 else "unsure"].append(
-                str(number))
+            groups[share_verdict(share, count)].append(str(number))
     words = {"most": "holds in most single runs (the share's 95% interval above one half)",
              "few": "in few (below one half)", "unsure": "unsure"}
     return "; ".join(f"{words[k]}: {', '.join(v) or 'none'}" for k, v in groups.items())
@@ -1235,8 +1234,9 @@ def markdown_table(verdicts: list[tuple[Pattern, Result]], replicates: int, seed
                  f"holds, at the defaults and over {draws} draws of the shipped "
                  "posterior" + (" below the presets' tipping point" if conditioned else "")
                  + ", one run a draw, with the share's 95% interval (Wilson); the first "
-                 "is chance alone, the second adds what the model does not know"
-                 if shares else "") + ").", "",
+                 "is chance alone, the second adds what the model does not know; a run "
+                 "that gives no statistic, or whose arm could not be held at its regime, "
+                 "is not counted" if shares else "") + ").", "",
              "| # | pattern or lever | the sources | role | the model | expected | verdict |"
              + (" single runs passing: defaults, posterior |" if shares else ""),
              "|---|---|---|---|---|---|---|" + ("---|" if shares else "")]
@@ -1271,9 +1271,20 @@ def shares_text(shares: dict[str, dict], number: int | str) -> str:
     for which in ("defaults", "posterior"):
         share, count = shares[which][number]
         interval = share_ci95(share, count)
-        cells.append(f"{100 * share:.0f}% of {count} ({100 * interval[0]:.0f}-"
-                     f"{100 * interval[1]:.0f}%)" if count else "-")
+        cells.append(f"{which} " + (f"{100 * share:.0f}% of {count} ({100 * interval[0]:.0f}-"
+                                    f"{100 * interval[1]:.0f}%)" if count else "-"))
     return ", ".join(cells)
+
+
+def share_verdict(share: float, count: int) -> str | None:
+    """Whether a check holds in most single runs, in few, or is unsure (None: no runs).
+
+    Most when the 95% interval of its share lies above one half, few when below.
+    """
+    if not count:
+        return None
+    low, high = share_ci95(share, count)
+    return "most" if low > 0.5 else "few" if high < 0.5 else "unsure"
 
 
 def write_figures(verdicts: list[tuple[Pattern, Result]], folder: Path) -> list[Path]:
@@ -1312,13 +1323,15 @@ def write_figures(verdicts: list[tuple[Pattern, Result]], folder: Path) -> list[
 
 def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: str,
                   shares: dict[str, dict] | None = None,
-                  posterior_weight_kept: float | None = None) -> None:
+                  posterior_weight_kept: float | None = None,
+                  settings: dict | None = None) -> None:
     """The report (Markdown and JSON), the figure data and the figures, into ``folder``.
 
     With ``shares`` (``{"defaults": ..., "posterior": ...}``, each of
     :func:`posterior_shares`), each check's single-run shares and counts, and the share
     of the posterior's weight its draws came from (None: all of it;
-    :func:`experiments.uncertainty.kept_share`).
+    :func:`experiments.uncertainty.kept_share`). ``settings``: what the command asked
+    for (replicates, seed, scale, ...), recorded as they are.
     """
     import json
 
@@ -1335,11 +1348,13 @@ def write_outputs(verdicts: list[tuple[Pattern, Result]], folder: Path, table: s
                      {"single_runs_passing": {
                          which: {"share": shares[which][p.number][0],
                                  "runs": shares[which][p.number][1],
-                                 "ci95": share_ci95(*shares[which][p.number])}
+                                 "ci95": share_ci95(*shares[which][p.number]),
+                                 "holds_in": share_verdict(*shares[which][p.number])}
                          for which in shares}} if shares else {})
                 for p, r in verdicts]
     kept = {"posterior_weight_kept": posterior_weight_kept} if shares else {}
     (folder / "report.json").write_text(json.dumps(json_safe(
-        {**provenance(), "patterns": patterns, **kept}), indent=2, ensure_ascii=False) + "\n",
+        {**provenance(), "settings": settings or {}, "patterns": patterns, **kept}),
+        indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")
     write_figures(verdicts, folder)

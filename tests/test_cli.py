@@ -222,6 +222,9 @@ def test_validate_writes_a_report_figures_and_exits_by_verdict(tmp_path, capsys)
     assert {v["role"] for v in report["patterns"]} == {"held out", "calibrated", "built in",
                                                        "premise checked"}
     assert report["model_fingerprint"] == model_fingerprint()
+    assert report["settings"] == {"replicates": 2, "seed": 2024, "scale": 0.05,
+                                  "overloaded": 0.9, "posterior": None, "draws": None,
+                                  "every_draw": False}
 
 
 @pytest.mark.parametrize("args, message", [

@@ -500,7 +500,7 @@ def test_a_share_of_few_runs_has_the_wilson_interval_of_the_tables():
     assert share_interval(10, 10)[0] < share_interval(10, 10)[1] == pytest.approx(1)
     assert share_interval(16, 40)[1] - share_interval(16, 40)[0] < high - low  # more runs
     shares = {"defaults": {3: (0.4, 10)}, "posterior": {3: (1.0, 0)}}
-    assert shares_text(shares, 3) == "40% of 10 (17-69%), -"
+    assert shares_text(shares, 3) == "defaults 40% of 10 (17-69%), posterior -"
     # a verdict over the posterior only where the interval leaves half behind
     assert shares_tally({1: (0.9, 10), 2: (0.1, 10), 3: (0.4, 10), 4: (0.4, 40),
                          5: (0.3, 40), 6: (0.5, 0)}) == (
