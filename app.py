@@ -30,8 +30,9 @@ def query_of(router) -> dict:
 #: gives way), and the sidebar opens below the app bar, whose menu button closes it,
 #: leaving a strip of the page in view. Wide content stays within the page: Compare's
 #: table of differences becomes one block a row (the outcome in bold, then the
-#: scenario, the two values and the difference in words, its header the legend), the
-#: figure shrinks, a long button label wraps.
+#: scenario, the two values and the difference in words, its header the legend), its
+#: figure of six weekly panels keeps a readable width and scrolls sideways within its
+#: box, other pictures shrink, a long button label wraps.
 PHONE_CSS = """
 @media (max-width: 700px) {
   .differences table, .differences thead, .differences tbody, .differences tr,
@@ -44,6 +45,8 @@ PHONE_CSS = """
   .differences td:nth-child(3), .differences td:nth-child(4) { display: inline-block;
                                                                margin-right: 1.5em; }
   .v-main img { max-width: 100%; height: auto; }
+  .weekly-figure { overflow-x: auto; max-width: 100%; }
+  .weekly-figure img { max-width: none; width: 640px; }
   .v-app-bar .v-toolbar__title { display: none; }
   .v-app-bar .v-btn { font-size: 14px !important; padding: 0 6px !important;
                       min-width: 0 !important; letter-spacing: 0; }

@@ -607,7 +607,8 @@ def Results(results, again, lang: str):
             " " + t("unsure_few", lang).format(least=uncertainty.FREE_DRAWS,
                                                default=uncertainty.POSTERIOR_REPLICATES)
             if few else ""))
-    solara.FigureMatplotlib(figure, format="png")
+    with solara.Column(classes=["weekly-figure"]):   # scrolls sideways on a phone (app.py)
+        solara.FigureMatplotlib(figure, format="png")
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=110)
     with solara.Row(style=WRAP):

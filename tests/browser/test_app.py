@@ -359,6 +359,9 @@ def test_a_comparison_reads_in_dutch_on_a_phone(page: Page, app_url, shoot):
     said = page.locator(".differences tbody tr").first.locator("td").last
     box = said.bounding_box()
     assert "95%-interval" in said.inner_text() and box["x"] + box["width"] <= 390
+    weekly = page.locator(".weekly-figure img")   # six panels: readable, scrolled within
+    assert weekly.evaluate("e => e.getBoundingClientRect().width") >= 600
+    assert page.locator(".weekly-figure").evaluate("e => e.clientWidth <= 390")
     value = page.locator(".differences tbody td:nth-child(4)").first
     assert value.evaluate("e => getComputedStyle(e, '::before').content") == '"waarde: "'
     said.scroll_into_view_if_needed()
